@@ -1,0 +1,4 @@
+from license_check.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""The registry of finding rule codes: stable kebab-case ids, default severity, documentation.
+
+Every finding the tool emits uses a code from RULES; a test checks that each code is documented in
+docs/diagnostics.md and that no module emits an unregistered code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from license_check.model import Finding, Location, Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    severity: Severity
+    summary: str  # one line: what it means
+    why: str  # why it matters
+    fix: str  # how to fix
+
+
+_E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+RULES: dict[str, Rule] = {
+    r.code: r
+    for r in (
+        Rule("no-license", _E, "A component has no license at all.",
+             "Without a license nobody has the right to use, copy or distribute the work: all rights are reserved.",
+             "Add a LICENSE file (or an SPDX header / manifest license) that states the terms."),
+        Rule("unknown-license-text", _E, "A license file could not be identified with good confidence.",
+             "An unidentified text may be a custom license with any terms, including non-commercial ones.",
+             "Replace it with a standard license text, or review it and add a clarification to the policy."),
+        Rule("unknown-license-id", _E, "A license name or id could not be resolved to a known license.",
+             "The tool cannot tell what an unknown id permits, so the component is unknown.",
+             "Use a valid SPDX license expression (https://spdx.org/licenses/) or a LicenseRef- id the rules know."),
+        Rule("invalid-license-expression", _E, "A license expression could not be parsed.",
+             "An unparseable expression states no terms the tool can rely on.",
+             "Fix the syntax: SPDX ids joined with AND, OR, WITH and parentheses."),
+        Rule("unclassified-license", _E, "A license is known by id but the rules hold no reviewed facts for it.",
+             "Its commercial-use terms were not reviewed, so the component is unknown.",
+             "Review the license and add its facts (with sources) to rules/, or waive it in policy."),
+        Rule("prohibited-license", _E, "A license forbids commercial use in this use mode.",
+             "Commercial adoption would breach the license terms.",
+             "Replace or drop the component, or obtain a commercial license from the rights holder."),
+        Rule("conditional-license", _W, "A license allows commercial use only under material conditions.",
+             "Copyleft source disclosure, share-alike or use restrictions must be honoured on release.",
+             "Check the obligations listed for the component and plan how to meet them."),
+        Rule("conflicting-declarations", _E, "Authoritative license declarations of one component disagree.",
+             "When a LICENSE file and a manifest state different licenses, it is unclear which terms apply.",
+             "Make the declarations agree, or clarify the license of the path in policy."),
+        Rule("readme-license-mismatch", _W, "A README states a license different from the component's license.",
+             "Readers (and other tools) may believe different terms apply.",
+             "Update the README sentence, or the license files, so that they agree."),
+        Rule("license-from-readme-only", _W, "The only license evidence of a component is a README sentence.",
+             "Prose is weaker evidence than a license file: the exact terms are not shipped.",
+             "Add the full license text as a LICENSE file."),
+        Rule("ambiguous-license-version", _W,
+             "A GPL-family license does not say whether it is -only or -or-later.",
+             "The two grant different rights and have different compatibility; the narrower -only is assumed.",
+             "State the version in an SPDX header or manifest (e.g. GPL-2.0-only or GPL-2.0-or-later)."),
+        Rule("file-license-differs", _W, "A file's own license differs from its component's license.",
+             "The component contains code under other terms; its license includes them (AND).",
+             "Check that the file's license is compatible and honour its obligations, or replace the file."),
+        Rule("unlicensed-files", _E, "Files in a component without a license carry no license of their own.",
+             "Files without any license grant are all rights reserved.",
+             "Add a LICENSE file for the component or SPDX headers to every file."),
+        Rule("license-file-too-large", _E, "A license file is larger than the read cap and was not matched.",
+             "A partial match could hide extra terms; the file is treated as an unknown license.",
+             "Split the file into one file per license, or review it and clarify it in policy."),
+        Rule("unreadable-file", _W, "A file could not be read.",
+             "Evidence in it is missing; if it bears a license, its component is unknown.",
+             "Check the file's permissions and encoding."),
+        Rule("malformed-metadata", _E, "A manifest or metadata file could not be parsed.",
+             "License-bearing input that cannot be parsed makes its component unknown (fail safe).",
+             "Fix the syntax of the file."),
+        Rule("notice-file", _I, "A NOTICE file carries attribution duties.",
+             "A NOTICE grants nothing but must be passed on with redistributions (e.g. Apache-2.0 section 4(d)).",
+             "Ship the NOTICE file with every redistribution."),
+        Rule("skipped-special-file", _I, "A FIFO, socket, device or other non-regular file was skipped.",
+             "It cannot hold license evidence that the tool may read safely.",
+             "Nothing to do, unless the file was meant to be a regular file."),
+        Rule("symlink-outside-root", _W, "A symbolic link points outside the scanned root and was not followed.",
+             "Content outside the repository is not part of what is scanned.",
+             "Vendor the linked content into the repository if it ships with it."),
+        Rule("scan-limit-reached", _W, "A scan limit (tree depth, file count) was reached; some paths were not analysed.",
+             "Evidence beyond the limit is missing from the verdict.",
+             "Exclude generated trees with --exclude, or scan a smaller root."),
+        Rule("detector-error", _E, "A detector failed on a file (an internal error, reported instead of crashing).",
+             "Evidence in that file is missing; its component is treated as unknown.",
+             "Please report this as a bug with the file that caused it."),
+        Rule("scancode-unavailable", _E, "ScanCode could not be loaded to identify a license text.",
+             "License texts that need ScanCode stay unidentified (unknown).",
+             "Install scancode-toolkit==32.5.0 with pluggy<1.7 (see README)."),
+    )
+}
+
+
+def make_finding(
+    rule: str,
+    message: str,
+    locations: Iterable[Location] = (),
+    components: Iterable[str] = (),
+    severity: Severity | None = None,
+) -> Finding:
+    """Build a Finding with the rule's default severity. Unknown codes are a programming error."""
+    spec = RULES[rule]
+    return Finding(
+        rule=rule,
+        message=message,
+        severity=severity or spec.severity,
+        locations=tuple(sorted(set(locations), key=lambda loc: (loc.path, loc.line or 0))),
+        components=tuple(sorted(set(components))),
+    )
+
+
+def fingerprint(finding: Finding) -> str:
+    """A stable hash for baselines: the rule, the locations and the components, not the wording."""
+    parts = [finding.rule]
+    parts += [f"{loc.path}:{loc.line or ''}" for loc in finding.locations]
+    parts += [f"component:{c}" for c in finding.components]
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]

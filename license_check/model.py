@@ -1,0 +1,244 @@
+"""The data model: closed enums and frozen dataclasses shared by every stage.
+
+Nothing here does I/O. Stages pass these values along:
+discover -> detectors (Claim, Finding) -> components -> normalize -> classify -> analyze -> render.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """What a component is (CONTRACT.md, closed enum)."""
+
+    CODE = "code"
+    WEIGHTS = "weights"
+    DATA = "data"
+    MODEL = "model"
+    DATASET = "dataset"
+    DEPENDENCY = "dependency"
+    OTHER = "other"
+
+
+class Use(StrEnum):
+    """The answer to "may a company use this commercially?" (CONTRACT.md, closed enum)."""
+
+    ALLOWED = "allowed"
+    CONDITIONAL = "conditional"
+    UNKNOWN = "unknown"
+    PROHIBITED = "prohibited"
+
+    @property
+    def badness(self) -> int:
+        """Order for combining: AND takes the worst, OR elects the best.
+
+        prohibited outranks unknown: a known prohibition is final, while the contract defines
+        unknown as "otherwise, ...".
+        """
+        return _USE_BADNESS[self]
+
+
+_USE_BADNESS = {Use.ALLOWED: 0, Use.CONDITIONAL: 1, Use.UNKNOWN: 2, Use.PROHIBITED: 3}
+
+
+def worst(uses: list[Use] | tuple[Use, ...]) -> Use:
+    """The least favourable of ``uses`` (ALLOWED for none)."""
+    return max(uses, key=lambda u: u.badness, default=Use.ALLOWED)
+
+
+class Copyleft(StrEnum):
+    """How far a license's source-sharing duty reaches."""
+
+    NONE = "none"
+    WEAK_FILE = "weak-file"
+    WEAK_LIBRARY = "weak-library"
+    STRONG = "strong"
+    NETWORK = "network"
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+class Verdict(StrEnum):
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+
+
+class UseMode(StrEnum):
+    INTERNAL = "internal"
+    SAAS = "saas"
+    DISTRIBUTE = "distribute"
+    RELEASE_WEIGHTS = "release-weights"
+
+
+class ClaimScope(StrEnum):
+    """What a claim covers: a whole directory tree, or one file."""
+
+    DIRECTORY = "directory"
+    FILE = "file"
+
+
+class ClaimRole(StrEnum):
+    """GRANT states license terms; NOTICE carries duties only and grants nothing."""
+
+    GRANT = "grant"
+    NOTICE = "notice"
+
+
+class RawForm(StrEnum):
+    """How the raw license string of a claim must be read by the normalizer."""
+
+    SPDX = "spdx"  # an SPDX license expression (SPDX header, PEP 639, package.json, Cargo, text match)
+    NAME = "name"  # a free-text license name ("Apache 2.0", "BSD", "GPLv3")
+    CLASSIFIER = "classifier"  # a trove classifier ("License :: OSI Approved :: MIT License")
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Where one license statement was found. Paths are relative posix paths (display-escaped)."""
+
+    path: str
+    source: str  # license-file, spdx-header, license-header, pyproject, setup-cfg, setup-py, ...
+    expression: str | None  # the license as this piece of evidence states it (None: unidentified)
+    line: int | None = None
+    key: str | None = None  # metadata key path, e.g. "project.license"
+    confidence: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A detector's statement: "``target`` is licensed under ``raw``".
+
+    ``raw`` is kept exactly as found (None means a license is asserted but could not be identified,
+    e.g. an unrecognised LICENSE text). The normalizer turns it into an SPDX expression according to
+    ``form``; detectors never normalize.
+    """
+
+    target: str  # directory ('.' for the root) for DIRECTORY scope, file path for FILE scope
+    scope: ClaimScope
+    raw: str | None
+    form: RawForm
+    evidence: tuple[Evidence, ...]  # at least one; the first is the primary location
+    role: ClaimRole = ClaimRole.GRANT
+    # The text alone does not settle "-only" vs "-or-later" (a bare GPL/LGPL/AGPL text, a "GPLv2"
+    # classifier). The component stage looks for other evidence and otherwise reports it.
+    version_ambiguous: bool = False
+
+    @property
+    def source(self) -> str:
+        return self.evidence[0].source
+
+    @property
+    def path(self) -> str:
+        return self.evidence[0].path
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    path: str
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A diagnostic with a stable kebab-case rule code (see findings.py for the registry)."""
+
+    rule: str
+    message: str
+    severity: Severity
+    locations: tuple[Location, ...] = ()
+    components: tuple[str, ...] = ()
+    suppressed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Duty:
+    """An obligation or a restriction, with the clause it comes from."""
+
+    code: str
+    text: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a component got its commercial_use: one entry per license that decided it."""
+
+    code: str
+    license: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Lineage:
+    relation: str
+    ref: str
+    license: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FileEntry:
+    """A regular file inside the scanned root, found by discovery."""
+
+    path: str  # relative posix path, display-escaped (non-UTF-8 bytes as %XX)
+    abspath: str  # OS path to open (never outside the root)
+    size: int
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+    @property
+    def parent(self) -> str:
+        return self.path.rsplit("/", 1)[0] if "/" in self.path else "."
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    """A unit that carries one license: the root code, a vendored tree, later a model or dataset."""
+
+    id: str
+    path: str
+    kind: Kind
+    claims: tuple[Claim, ...] = ()
+    files: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class JudgedComponent:
+    """A component after normalization, classification and analysis."""
+
+    component: Component
+    license: str | None  # concluded SPDX expression
+    declared_licenses: tuple[str, ...]
+    elected_license: str | None
+    commercial_use: Use
+    evidence: tuple[Evidence, ...]
+    obligations: tuple[Duty, ...] = ()
+    restrictions: tuple[Duty, ...] = ()
+    reasons: tuple[Reason, ...] = ()
+    lineage: tuple[Lineage, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    root: str
+    tool_version: str
+    licensedb_version: str
+    policy: dict[str, object]
+    project_license: str | None
+    commercial_use: Use
+    verdict: Verdict
+    components: tuple[JudgedComponent, ...]
+    findings: tuple[Finding, ...]
+    coverage: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,95 @@
+"""Bounded, defensive file reading shared by every detector.
+
+Never reads more than ``limit`` bytes, never follows anything (discovery already checked the path),
+never raises on bad bytes: a read either gives text or says why not.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+from dataclasses import dataclass
+
+# Caps (bytes). Detectors pass the one that fits their input.
+LICENSE_TEXT_CAP = 256 * 1024  # a license file longer than this is reported, not partially matched
+MANIFEST_CAP = 1024 * 1024
+HEADER_CAP = 8 * 1024  # SPDX headers: the first lines of a file
+README_CAP = 256 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ReadResult:
+    text: str | None  # None when the file could not be read or is binary
+    truncated: bool = False  # the file is longer than the cap; text holds the first ``limit`` bytes
+    error: str | None = None  # why text is None
+    binary: bool = False
+
+
+def display_path(raw: bytes | str) -> str:
+    """A path safe to print and to put in JSON: non-UTF-8 bytes and control characters as %XX."""
+    data = os.fsencode(raw) if isinstance(raw, str) else raw
+    out: list[str] = []
+    text = data.decode("utf-8", errors="surrogateescape")
+    for ch in text:
+        code = ord(ch)
+        if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte, smuggled by surrogateescape
+            out.append(f"%{code - 0xDC00:02X}")
+        elif code < 0x20 or code == 0x7F:
+            out.append(f"%{code:02X}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def decode(data: bytes) -> tuple[str | None, bool]:
+    """Decode bytes of a text file. Returns (text, is_binary).
+
+    Honours UTF-8/UTF-16/UTF-32 byte order marks; otherwise UTF-8, then Latin-1 for legacy texts.
+    Data with NUL bytes and no BOM is binary.
+    """
+    for bom, encoding in (
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            return data[len(bom):].decode(encoding, errors="replace"), False
+    if b"\x00" in data[:8192]:
+        return None, True
+    try:
+        return data.decode("utf-8"), False
+    except UnicodeDecodeError as exc:
+        # A cut in the middle of a multi-byte sequence at the cap is not an encoding problem.
+        if exc.start >= len(data) - 3:
+            return data[: exc.start].decode("utf-8"), False
+        return data.decode("latin-1"), False
+
+
+def read_bytes(abspath: str, limit: int) -> tuple[bytes | None, bool, str | None]:
+    """Read at most ``limit`` bytes. Returns (data, truncated, error)."""
+    try:
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        fd = os.open(abspath, flags)
+    except OSError as exc:
+        return None, False, exc.strerror or type(exc).__name__
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        return None, False, exc.strerror or type(exc).__name__
+    if len(data) > limit:
+        return data[:limit], True, None
+    return data, False, None
+
+
+def read_text(abspath: str, limit: int) -> ReadResult:
+    """Read and decode at most ``limit`` bytes of a text file."""
+    data, truncated, error = read_bytes(abspath, limit)
+    if data is None:
+        return ReadResult(None, error=error)
+    text, binary = decode(data)
+    if binary:
+        return ReadResult(None, truncated=truncated, error="binary content", binary=True)
+    return ReadResult(text, truncated=truncated)

@@ -1,0 +1,45 @@
+"""Shared fixtures. ScanCode writes temp folders on import: point it at a private one."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+_SCANCODE_TEMP = tempfile.mkdtemp(prefix="license-check-tests-scancode-")
+os.environ.setdefault("SCANCODE_TEMP", _SCANCODE_TEMP)
+
+from license_check.model import FileEntry  # noqa: E402
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = REPO_ROOT / "samples"
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(_SCANCODE_TEMP, ignore_errors=True)
+
+
+WriteFiles = Callable[[dict[str, str | bytes]], list[FileEntry]]
+
+
+@pytest.fixture
+def write_files(tmp_path: Path) -> Iterator[WriteFiles]:
+    """Write {relative path: content} under tmp_path and return FileEntry objects for them."""
+
+    def _write(files: dict[str, str | bytes]) -> list[FileEntry]:
+        entries = []
+        for rel, content in sorted(files.items()):
+            target = tmp_path / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8")
+            entries.append(FileEntry(path=rel, abspath=str(target), size=target.stat().st_size))
+        return entries
+
+    yield _write
