@@ -242,3 +242,4 @@ class Report:
     components: tuple[JudgedComponent, ...]
     findings: tuple[Finding, ...]
     coverage: dict[str, str] = field(default_factory=dict)
+    scan: dict[str, object] = field(default_factory=dict)  # what was walked, ignored and excluded
