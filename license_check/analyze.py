@@ -1,0 +1,181 @@
+"""Analysis (pure, no I/O): judge each component's license expression against the rules.
+
+Expression semantics (CONTRACT.md): ``A OR B`` elects the most favourable branch and records it;
+``A AND B`` needs all, so it takes the least favourable; ``A WITH exc`` is judged as the pair;
+a license without reviewed facts, and no license at all, are unknown. The repository's answer is
+the least favourable of its components.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from license_check import normalize as norm
+from license_check.findings import make_finding
+from license_check.model import (
+    Copyleft, Duty, Finding, JudgedComponent, Location, Reason, Use, worst,
+)
+from license_check.resolve import UNIDENTIFIED, Resolution
+from license_check.rules import RuleBook
+
+_COPYLEFT_RANK = {c: i for i, c in enumerate(Copyleft)}
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    use: Use
+    elected: str  # the expression with every OR replaced by the branch chosen
+    had_choice: bool
+    reasons: tuple[Reason, ...]
+    obligations: tuple[Duty, ...]
+    restrictions: tuple[Duty, ...]
+    copyleft: Copyleft
+
+    @property
+    def cost(self) -> tuple[int, int, int, str]:
+        """Tie-break among equally usable OR branches: fewer duties, weaker copyleft, then by name."""
+        return (self.use.badness, len(self.obligations) + len(self.restrictions),
+                _COPYLEFT_RANK[self.copyleft], self.elected)
+
+
+def _symbol(key: str, rules: RuleBook) -> Judgement:
+    if key == UNIDENTIFIED:
+        return Judgement(Use.UNKNOWN, key, False, (Reason(
+            "unidentified-license", key, "A license text or id could not be identified; its terms are unknown."),),
+            (), (), Copyleft.NONE)
+    facts = rules.facts(key)
+    if facts is None:
+        return Judgement(Use.UNKNOWN, key, False, (Reason(
+            "unknown-license-id", key, f"{key} is not a license the rules know; its terms are unknown."),),
+            (), (), Copyleft.NONE)
+    source = facts.sources.get("commercial_use", "")
+    if not facts.reviewed and facts.commercial_use is Use.UNKNOWN:
+        text = f"{key} ({facts.name}) has not been reviewed: {source}."
+        return Judgement(Use.UNKNOWN, key, False, (Reason("unclassified-license", key, text),), (), (),
+                         facts.copyleft)
+    text = f"{key} ({facts.name}): commercial use {facts.commercial_use.value}. Source: {source}"
+    return Judgement(facts.commercial_use, key, False, (Reason(f"license-{facts.commercial_use.value}", key, text),),
+                     facts.obligations, facts.restrictions, facts.copyleft)
+
+
+def _with(node: object, rules: RuleBook) -> Judgement:
+    base_key = str(node.license_symbol.key)  # type: ignore[attr-defined]
+    exc_key = str(node.exception_symbol.key)  # type: ignore[attr-defined]
+    rendered = f"{base_key} WITH {exc_key}"
+    base = _symbol(base_key, rules)
+    exc = rules.exception(exc_key)
+    if exc is None:
+        return Judgement(Use.UNKNOWN, rendered, base.had_choice, (*base.reasons, Reason(
+            "unknown-exception", rendered, f"The exception {exc_key} is not known to the rules; "
+            "the pair's terms are unknown."),), base.obligations, base.restrictions, base.copyleft)
+    copyleft = exc.copyleft if exc.copyleft is not None else base.copyleft
+    reason = Reason("license-exception", rendered,
+                    f"{exc_key} ({exc.name}) modifies {base_key}: copyleft scope {copyleft.value}. "
+                    f"Source: {exc.source}")
+    return Judgement(base.use, rendered, False, (*base.reasons, reason), base.obligations, base.restrictions,
+                     copyleft)
+
+
+def _merge(parts: Sequence[Judgement], elected: str, had_choice: bool) -> Judgement:
+    return Judgement(
+        use=worst([p.use for p in parts]),
+        elected=elected,
+        had_choice=had_choice,
+        reasons=tuple(dict.fromkeys(r for p in parts for r in p.reasons)),
+        obligations=tuple(dict.fromkeys(d for p in parts for d in p.obligations)),
+        restrictions=tuple(dict.fromkeys(d for p in parts for d in p.restrictions)),
+        copyleft=max((p.copyleft for p in parts), key=_COPYLEFT_RANK.__getitem__, default=Copyleft.NONE),
+    )
+
+
+def _judge(node: object, rules: RuleBook) -> Judgement:
+    kind = type(node).__name__
+    if kind == "LicenseWithExceptionSymbol":
+        return _with(node, rules)
+    if kind in {"AND", "OR"}:
+        parts = [_judge(arg, rules) for arg in node.args]  # type: ignore[attr-defined]
+        choice = any(p.had_choice for p in parts)
+        if kind == "OR":
+            best = min(parts, key=lambda p: p.cost)
+            return Judgement(best.use, best.elected, True, best.reasons, best.obligations, best.restrictions,
+                             best.copyleft)
+        rendered = " AND ".join(f"({p.elected})" if " OR " in p.elected else p.elected for p in parts)
+        return _merge(parts, rendered, choice)
+    return _symbol(str(node.key), rules)  # type: ignore[attr-defined]
+
+
+def judge_expression(expression: str, rules: RuleBook) -> Judgement:
+    """Judge a normalized expression. Never raises: an unparseable one is unknown."""
+    try:
+        tree = norm.parse(expression)
+    except Exception as exc:  # noqa: BLE001 - the parser's errors are not typed
+        return Judgement(Use.UNKNOWN, expression, False,
+                         (Reason("invalid-license-expression", expression, f"Cannot parse: {exc}"),), (), (),
+                         Copyleft.NONE)
+    return _judge(tree, rules)
+
+
+_PROBLEM_TEXT = {
+    "no-license": "No license: all rights reserved.",
+    "conflicting-declarations": "License declarations disagree; the applicable terms are unknown.",
+    "unlicensed-files": "Source files without any license grant: all rights reserved.",
+    "unknown-license-id": "The declared license is only a family name; the exact license is unknown.",
+}
+
+
+def judge_component(res: Resolution, rules: RuleBook) -> tuple[JudgedComponent, list[Finding]]:
+    comp = res.component
+    findings: list[Finding] = []
+    if res.license is None:
+        reasons = tuple(Reason(p, "", _PROBLEM_TEXT.get(p, p)) for p in res.problems) or (
+            Reason("no-license", "", _PROBLEM_TEXT["no-license"]),)
+        use, license_, elected, obligations, restrictions = Use.UNKNOWN, None, None, (), ()
+    else:
+        verdict = judge_expression(res.license, rules)
+        use, reasons = verdict.use, verdict.reasons
+        license_ = _render(res.license)
+        elected = _render(verdict.elected) if verdict.had_choice else None
+        obligations, restrictions = verdict.obligations, verdict.restrictions
+        findings += _use_findings(comp.id, comp.path, verdict)
+    if res.notices:
+        obligations = (*obligations, *(Duty(
+            "keep-notice-file", f"Redistribute {ev.path} with the work: a NOTICE carries attribution duties "
+            "and grants nothing.", "Apache-2.0 §4(d) and the NOTICE file itself") for ev in res.notices))
+    judged = JudgedComponent(
+        component=comp,
+        license=license_,
+        declared_licenses=res.declared,
+        elected_license=elected,
+        commercial_use=use,
+        evidence=res.evidence,
+        obligations=tuple(sorted(set(obligations), key=lambda d: (d.code, d.source, d.text))),
+        restrictions=tuple(sorted(set(restrictions), key=lambda d: (d.code, d.source, d.text))),
+        reasons=tuple(sorted(set(reasons), key=lambda r: (r.code, r.license, r.text))),
+    )
+    return judged, findings
+
+
+def _use_findings(cid: str, path: str, verdict: Judgement) -> list[Finding]:
+    out: list[Finding] = []
+    where = [Location(path)]
+    for reason in verdict.reasons:
+        if reason.code == "license-prohibited":
+            out.append(make_finding("prohibited-license", f"Component {cid!r}: {reason.text}", where, [cid]))
+        elif reason.code == "license-conditional":
+            out.append(make_finding("conditional-license", f"Component {cid!r}: {reason.text}", where, [cid]))
+        elif reason.code in {"unclassified-license", "unknown-exception"}:
+            out.append(make_finding("unclassified-license", f"Component {cid!r}: {reason.text}", where, [cid]))
+    return out
+
+
+def _render(expression: str) -> str:
+    try:
+        return str(norm.parse(expression).render())  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001
+        return expression
+
+
+def combine(components: Sequence[JudgedComponent]) -> Use:
+    """The repository's commercial_use: the least favourable component's."""
+    return worst([c.commercial_use for c in components]) if components else Use.UNKNOWN

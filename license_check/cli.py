@@ -1,0 +1,101 @@
+"""The command line: options -> scan -> render -> exit code. No domain logic here.
+
+Exit codes (CONTRACT.md): 0 pass or warn, 1 fail, 2 usage/config error, 3 internal error (a bug).
+Only the report goes to stdout; logs and errors go to stderr.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import traceback
+
+import click
+
+from license_check import __version__
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+
+
+def _bug(exc: BaseException, verbose: bool) -> None:
+    click.echo(f"license-check: internal error: {type(exc).__name__}: {exc}", err=True)
+    if verbose:
+        click.echo(traceback.format_exc(), err=True)
+    click.echo("This is a bug in license-check, not a problem with the scanned repository. Please report it "
+               "with the command you ran (add -v for details).", err=True)
+
+
+def _write(path: str, text: str) -> None:
+    """Write the report atomically: a reader never sees half a report."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".license-check-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("path", type=click.Path(exists=True, file_okay=False, dir_okay=True))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="Report format. json follows the stable contract (schema in license_check/schema/).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE, not stdout.")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="Leave out paths matching GLOB (gitignore syntax, relative to PATH). Repeatable.")
+@click.option("--no-scancode", is_flag=True,
+              help="Never load ScanCode: license texts the fast path cannot identify stay unknown.")
+@click.option("-v", "--verbose", is_flag=True, help="Explain the scan on stderr (e.g. why ScanCode was loaded).")
+@click.version_option(__version__, "-V", "--version", prog_name="license-check")
+def cli(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_scancode: bool, verbose: bool) -> None:
+    """Tell whether the repository at PATH may be used commercially.
+
+    Scans code, license files, manifests and headers, normalizes every license to SPDX and judges the
+    combination. Exit status: 0 pass or warn, 1 fail, 2 usage or configuration error, 3 internal error.
+    """
+    # Imported here so that --help and --version stay fast.
+    from license_check.policy import PolicyError
+    from license_check.render import RENDERERS, Format
+    from license_check.rules import RulesError
+    from license_check.scan import ScanOptions, scan
+
+    def log(message: str) -> None:
+        if verbose:
+            click.echo(f"license-check: {message}", err=True)
+
+    try:
+        report = scan(path, ScanOptions(exclude=exclude, use_scancode=not no_scancode, log=log))
+        text = RENDERERS[Format(fmt)](report)
+    except (PolicyError, RulesError) as exc:
+        click.echo(f"license-check: configuration error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    except Exception as exc:  # noqa: BLE001 - the top-level catch turns bugs into exit 3
+        _bug(exc, verbose)
+        sys.exit(EXIT_BUG)
+    if output:
+        try:
+            _write(output, text)
+        except OSError as exc:
+            click.echo(f"license-check: cannot write {output}: {exc.strerror}", err=True)
+            sys.exit(EXIT_USAGE)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(EXIT_FAIL if report.verdict.value == "fail" else EXIT_OK)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        cli.main(prog_name="license-check")
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        click.echo("license-check: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001
+        _bug(exc, "-v" in sys.argv or "--verbose" in sys.argv)
+        sys.exit(EXIT_BUG)

@@ -1,0 +1,14 @@
+"""The ordered registry of evidence detectors, one module per kind of source."""
+
+from __future__ import annotations
+
+from license_check.detectors import license_files, manifests, readme_prose, reuse, spdx_headers
+from license_check.detectors.base import Detector
+
+DETECTORS: tuple[tuple[str, Detector], ...] = (
+    (license_files.NAME, license_files.detect),
+    (spdx_headers.NAME, spdx_headers.detect),
+    (manifests.NAME, manifests.detect),
+    (readme_prose.NAME, readme_prose.detect),
+    (reuse.NAME, reuse.detect),
+)

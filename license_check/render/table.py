@@ -1,0 +1,55 @@
+"""The human report: a components table, the findings, and a one-line verdict."""
+
+from __future__ import annotations
+
+from tabulate import tabulate
+
+from license_check.model import JudgedComponent, Report, Severity, Use
+
+_MAX_MESSAGE = 160
+
+
+def _license_cell(c: JudgedComponent) -> str:
+    if c.license is None:
+        return "(none)" if not c.declared_licenses else "(unresolved)"
+    if c.elected_license and c.elected_license != c.license:
+        return f"{c.license}\n  elected: {c.elected_license}"
+    return c.license
+
+
+def _key_obligation(c: JudgedComponent) -> str:
+    duties = [*c.restrictions, *c.obligations]
+    if not duties:
+        return "-" if c.commercial_use is not Use.UNKNOWN else (c.reasons[0].text if c.reasons else "-")
+    first = duties[0].text
+    more = f" (+{len(duties) - 1} more)" if len(duties) > 1 else ""
+    return _clip(first, 70) + more
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render_table(report: Report) -> str:
+    rows = [[c.component.path, c.component.kind.value, _license_cell(c), c.commercial_use.value, _key_obligation(c)]
+            for c in report.components]
+    out = [tabulate(rows, headers=["component", "kind", "license", "commercial use", "key obligation"],
+                    tablefmt="simple")]
+    active = [f for f in report.findings if not f.suppressed]
+    if active:
+        frows = []
+        for f in active:
+            where = f.locations[0].path if f.locations else "."
+            if f.locations and f.locations[0].line:
+                where += f":{f.locations[0].line}"
+            if len(f.locations) > 1:
+                where += f" (+{len(f.locations) - 1})"
+            frows.append([f.severity.value, f.rule, where, _clip(f.message, _MAX_MESSAGE)])
+        out += ["", tabulate(frows, headers=["severity", "rule", "location", "message"], tablefmt="simple")]
+    counts = {s: sum(1 for f in active if f.severity is s) for s in Severity}
+    summary = ", ".join(f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n) or "no findings"
+    project = report.project_license or "none declared"
+    out += ["", f"verdict: {report.verdict.value.upper()} — commercial use {report.commercial_use.value} "
+                f"(policy {report.policy.get('name')}, mode {report.policy.get('use_mode')}; "
+                f"project license: {project}; {len(report.components)} component(s); {summary})"]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,281 @@
+"""Conclude each component's license from its claims (normalize, weigh, reconcile).
+
+Evidence tiers, strongest first: license files; package manifests; per-file SPDX headers and
+REUSE annotations (which conclude a component only when every source file has one); README prose.
+A lower tier never overrides a higher one; when authoritative declarations disagree the component
+is unknown (``conflicting-declarations``) rather than guessed. See README "How the verdict is decided".
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from license_check import normalize as norm
+from license_check.findings import make_finding
+from license_check.model import Claim, ClaimRole, ClaimScope, Component, Evidence, Finding, Location, RawForm
+
+UNIDENTIFIED = "LicenseRef-license-check-unknown"  # a license text or id that could not be identified
+MANIFEST_SOURCES = frozenset({"pyproject", "setup-cfg", "setup-py", "package-json", "cargo"})
+FILE_SOURCES = frozenset({"spdx-header", "license-header", "reuse"})
+CODE_SUFFIXES = frozenset({
+    ".py", ".pyx", ".js", ".mjs", ".ts", ".tsx", ".jsx", ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".cu",
+    ".java", ".kt", ".scala", ".go", ".rs", ".rb", ".sh", ".swift", ".m", ".mm", ".jl", ".r", ".lua",
+    ".php", ".pl", ".cs", ".f90", ".hs", ".ml", ".ex", ".erl", ".clj", ".dart", ".zig", ".sql", ".proto",
+})
+_GPL_FAMILY = re.compile(r"^(A?GPL|LGPL|GFDL)-\d\.\d(-only|-or-later)$")
+_MAX_LOCATIONS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    component: Component
+    license: str | None  # concluded expression; None: no license, or declarations in conflict
+    declared: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+    findings: tuple[Finding, ...]
+    problems: tuple[str, ...]  # rule codes that make the component unknown whatever the rules say
+    notices: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    claim: Claim
+    expression: str | None  # normalized; None when unusable
+    candidates: tuple[str, ...]  # ambiguous family name: what it may mean
+
+
+def _symbols(expression: str) -> set[str]:
+    return {s for s in re.split(r"[\s()]+", expression) if s and s not in {"AND", "OR", "WITH"}}
+
+
+def _relaxed(symbols: set[str]) -> set[str]:
+    return {re.sub(r"-(only|or-later)$", "", s) for s in symbols}
+
+
+def _covered(part: str, whole: str, allow_subset: bool = True) -> bool:
+    """``part`` says nothing that contradicts ``whole`` (same license, or a subset of its ids)."""
+    if norm.is_equivalent(part, whole):
+        return True
+    return allow_subset and _relaxed(_symbols(part)) <= _relaxed(_symbols(whole))
+
+
+def _consistent(item: _Item, base: str) -> bool:
+    if item.expression is not None:
+        return _covered(item.expression, base)
+    if item.candidates:
+        return bool(_relaxed(set(item.candidates)) & _relaxed(_symbols(base)))
+    return True  # an unusable declaration is reported on its own; it cannot contradict
+
+
+def _normalize(claim: Claim, findings: list[Finding], component: str) -> _Item:
+    if claim.raw is None:
+        return _Item(claim, None, ())
+    result = norm.normalize(claim.raw, claim.form)
+    where = [Location(e.path, e.line) for e in claim.evidence[:1]]
+    if result.error:
+        findings.append(make_finding(
+            "invalid-license-expression",
+            f"{claim.path}: {claim.raw!r} is not a valid license expression ({result.error}).",
+            where, [component]))
+        return _Item(claim, UNIDENTIFIED, ())
+    if result.candidates:
+        return _Item(claim, None, result.candidates)
+    if result.expression is None or result.unknown_ids:
+        ids = ", ".join(result.unknown_ids) or claim.raw
+        findings.append(make_finding(
+            "unknown-license-id",
+            f"{claim.path}: license {ids!r} is not a known SPDX or LicenseRef id, so its terms are unknown.",
+            where, [component]))
+        return _Item(claim, result.expression or UNIDENTIFIED, ())
+    return _Item(claim, result.expression, ())
+
+
+def _and(expressions: Sequence[str]) -> str:
+    unique = sorted(set(expressions))
+    if len(unique) == 1:
+        return unique[0]
+    return " AND ".join(f"({e})" if " OR " in e else e for e in unique)
+
+
+def _ambiguous_bases(items: Sequence[_Item]) -> set[str]:
+    """GPL-family ids (without suffix) whose -only/-or-later the evidence itself leaves open."""
+    out: set[str] = set()
+    for item in items:
+        loose = item.claim.version_ambiguous or item.claim.form is not RawForm.SPDX
+        if item.expression and loose:
+            out |= {s[: -len("-only")] for s in _symbols(item.expression) if _GPL_FAMILY.match(s)
+                    and s.endswith("-only")}
+    return out
+
+
+def _explicit_versions(items: Sequence[_Item]) -> dict[str, set[str]]:
+    """For each GPL-family base, the suffixes that explicit evidence states."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for item in items:
+        if not item.expression:
+            continue
+        for sym in _symbols(item.expression):
+            match = _GPL_FAMILY.match(sym)
+            if not match:
+                continue
+            suffix = match.group(2)
+            explicit = suffix == "-or-later" or (
+                item.claim.form is RawForm.SPDX and not item.claim.version_ambiguous)
+            if explicit:
+                out[sym[: -len(suffix)]].add(suffix)
+    return out
+
+
+def _settle_versions(base: str, items: Sequence[_Item], cid: str, findings: list[Finding]) -> str:
+    ambiguous = _ambiguous_bases(items)
+    explicit = _explicit_versions(items)
+    for stem in sorted(ambiguous):
+        if f"{stem}-only" not in _symbols(base):
+            continue
+        stated = explicit.get(stem, set())
+        if stated == {"-or-later"}:
+            base = re.sub(rf"(?<![\w.-]){re.escape(stem)}-only(?![\w.-])", f"{stem}-or-later", base)
+        elif stated != {"-only"}:
+            where = [Location(i.claim.path, i.claim.evidence[0].line) for i in items
+                     if i.expression and f"{stem}-only" in _symbols(i.expression)]
+            findings.append(make_finding(
+                "ambiguous-license-version",
+                f"{stem} is declared without saying '-only' or '-or-later'"
+                + (" and the evidence disagrees" if stated else "")
+                + f"; the narrower {stem}-only is assumed. State it in an SPDX header or manifest.",
+                where[:_MAX_LOCATIONS], [cid]))
+    return base
+
+
+def resolve(component: Component, file_paths: Sequence[str]) -> Resolution:
+    """Conclude ``component``'s license from its claims. ``file_paths``: the files it owns."""
+    cid = component.id
+    findings: list[Finding] = []
+    grants = [c for c in component.claims if c.role is ClaimRole.GRANT]
+    notices = tuple(e for c in component.claims if c.role is ClaimRole.NOTICE for e in c.evidence)
+    items = [_normalize(c, findings, cid) for c in grants]
+
+    def tier(sources: frozenset[str] | set[str]) -> list[_Item]:
+        return [i for i in items if i.claim.scope is ClaimScope.DIRECTORY and i.claim.target == component.path
+                and i.claim.source in sources]
+
+    licenses, manifests, readme = tier({"license-file"}), tier(MANIFEST_SOURCES), tier({"readme-prose"})
+    per_file = [i for i in items if i.claim.scope is ClaimScope.FILE and i.claim.source in FILE_SOURCES]
+    problems: list[str] = []
+    base: str | None = None
+
+    if licenses:
+        base = _and([i.expression or UNIDENTIFIED for i in licenses])
+        rivals = manifests
+    elif manifests:
+        usable = [i for i in manifests if i.expression is not None]
+        exact = [i for i in usable if i.claim.form is RawForm.SPDX] or usable
+        base = _and([i.expression for i in exact if i.expression]) if exact else None
+        if base is None:
+            problems.append("unknown-license-id")
+            findings.append(make_finding(
+                "unknown-license-id",
+                "The manifests name only a license family ("
+                + ", ".join(sorted({c for i in manifests for c in i.candidates})) + "), not a license.",
+                [Location(i.claim.path, i.claim.evidence[0].line) for i in manifests], [cid]))
+        rivals = manifests
+    elif per_file:
+        base = _from_files(component, per_file, file_paths, findings, problems)
+        rivals = []
+    elif readme:
+        base = _and([i.expression or UNIDENTIFIED for i in readme])
+        rivals = []
+        findings.append(make_finding(
+            "license-from-readme-only",
+            f"{readme[0].claim.path} states the license in prose only; no license file ships the terms.",
+            [Location(i.claim.path, i.claim.evidence[0].line) for i in readme], [cid]))
+    else:
+        rivals = []
+        problems.append("no-license")
+        findings.append(make_finding(
+            "no-license",
+            f"Component {cid!r} has no license: no license file, manifest license, SPDX header or README "
+            "statement. Without a license all rights are reserved.", [Location(component.path)], [cid]))
+
+    if base is not None:
+        conflicts = [i for i in rivals if not _consistent(i, base)]
+        if conflicts:
+            problems.append("conflicting-declarations")
+            stated = "; ".join(f"{i.claim.path} says {i.expression or i.claim.raw!r}" for i in conflicts)
+            findings.append(make_finding(
+                "conflicting-declarations",
+                f"Component {cid!r}: the license files say {base!r} but {stated}. "
+                "Until the declarations agree the license is unknown.",
+                [Location(i.claim.path, i.claim.evidence[0].line) for i in (*licenses, *conflicts)], [cid]))
+            base = None
+    if base is not None:
+        base = _settle_versions(base, items, cid, findings)
+        for item in readme:
+            if (licenses or manifests) and item.expression and not _covered(item.expression, base):
+                findings.append(make_finding(
+                    "readme-license-mismatch",
+                    f"{item.claim.path} says {item.expression!r} but the component is {base!r}.",
+                    [Location(item.claim.path, item.claim.evidence[0].line)], [cid]))
+        if licenses or manifests:
+            base = _fold_file_licenses(base, per_file, cid, findings)
+
+    evidence = _evidence(component, items)
+    declared = tuple(sorted({i.expression for i in items if i.expression}))
+    return Resolution(component, base, declared, evidence, tuple(findings), tuple(problems), notices)
+
+
+def _from_files(component: Component, per_file: Sequence[_Item], file_paths: Sequence[str],
+                findings: list[Finding], problems: list[str]) -> str | None:
+    covered = {i.claim.target for i in per_file}
+    bare = sorted(p for p in file_paths if p not in covered and _is_code(p))
+    if bare:
+        problems.append("unlicensed-files")
+        findings.append(make_finding(
+            "unlicensed-files",
+            f"Component {component.id!r} has no license file or manifest license, and {len(bare)} source "
+            f"file(s) carry no license header (e.g. {bare[0]!r}); they are all rights reserved.",
+            [Location(p) for p in bare[:_MAX_LOCATIONS]], [component.id]))
+        return None
+    return _and([i.expression or UNIDENTIFIED for i in per_file])
+
+
+def _fold_file_licenses(base: str, per_file: Sequence[_Item], cid: str, findings: list[Finding]) -> str:
+    """Files whose own license differs make the component ``base AND <theirs>``."""
+    by_expression: dict[str, list[_Item]] = defaultdict(list)
+    for item in per_file:
+        by_expression[item.expression or UNIDENTIFIED].append(item)
+    extra: list[str] = []
+    for expression, group in sorted(by_expression.items()):
+        if _covered(expression, base, allow_subset=" OR " not in base):
+            continue
+        extra.append(expression)
+        paths = sorted({i.claim.target for i in group})
+        findings.append(make_finding(
+            "file-license-differs",
+            f"{len(paths)} file(s) in component {cid!r} are under {expression!r}, not {base!r} "
+            f"(e.g. {paths[0]!r}); the component's license includes them.",
+            [Location(i.claim.path, i.claim.evidence[0].line) for i in group][:_MAX_LOCATIONS], [cid]))
+    return _and([base, *extra]) if extra else base
+
+
+def _is_code(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1].lower()
+    return "." in name and name[name.rindex("."):] in CODE_SUFFIXES
+
+
+def _evidence(component: Component, items: Sequence[_Item]) -> tuple[Evidence, ...]:
+    out: list[Evidence] = []
+    for item in items:
+        for ev in item.claim.evidence:
+            if len(item.claim.evidence) == 1:
+                ev = replace(ev, expression=item.expression if item.expression else ev.expression)
+            elif ev.expression:
+                ev = replace(ev, expression=norm.normalize(ev.expression, RawForm.SPDX).expression or ev.expression)
+            out.append(ev)
+    for claim in component.claims:
+        if claim.role is ClaimRole.NOTICE:
+            out.extend(claim.evidence)
+    return tuple(sorted(set(out), key=lambda e: (e.path, e.line or 0, e.source, e.key or "", e.expression or "")))

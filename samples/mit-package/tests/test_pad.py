@@ -1,0 +1,5 @@
+from tinyfmt import pad
+
+
+def test_pad() -> None:
+    assert pad("a", 3) == "a  "
