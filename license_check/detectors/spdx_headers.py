@@ -1,0 +1,239 @@
+"""SPDX-License-Identifier tags and classic GNU license notices in the first bytes of text files.
+
+Claims (FILE scope, target = the file itself):
+
+- source ``spdx-header``: one claim per ``SPDX-License-Identifier:`` tag that starts its own logical
+  line (after any comment leader: ``#``, ``//``, ``/*``, ``*``, ``<!--``, ``--``, ``;``, ``%``, ``..``,
+  ``\"\"\"``, ``REM``, ...). The whole expression after the colon is kept as found (``A OR B``,
+  ``A WITH e``), minus trailing comment closers (``*/``, ``-->``, ...). Form SPDX, confidence 0.95,
+  with the line number. Tags inside ``SPDX-SnippetBegin``/``End`` get key ``snippet``; tags between
+  ``REUSE-IgnoreStart``/``End`` are skipped, and so are values that are placeholders or prose
+  (``<SPDX>``, ``$LICENSE``, ``{license}``, ``(.*)``).
+- source ``license-header``: a GNU notice ("... under the terms of the GNU [Lesser|Library|Affero]
+  General Public License ... version N ..."): ``GPL-N.0-or-later`` when the sentence says "any later
+  version", otherwise ``GPL-N.0-only`` (LGPL/AGPL alike). Form SPDX, confidence 0.9. This settles
+  the -only / -or-later question that a bare license text leaves open.
+
+Only the first reading.HEADER_CAP bytes are read. Binary files (by extension or content), LICENSE/
+COPYING/NOTICE files (license_files.py reads them), README files (readme_prose.py) and REUSE
+``.license`` sidecars (reuse.py) are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from license_check.detectors._util import is_legal_file, read_or_report
+from license_check.detectors.base import DetectorResult, ScanContext
+from license_check.model import Claim, ClaimScope, Evidence, FileEntry, Finding, RawForm
+from license_check.reading import HEADER_CAP
+
+NAME = "spdx-headers"
+SOURCE = "spdx-header"
+NOTICE_SOURCE = "license-header"
+
+BINARY_EXTENSIONS = frozenset(
+    {
+        "png", "jpg", "jpeg", "gif", "bmp", "ico", "icns", "webp", "tif", "tiff", "psd", "pdf", "svgz",
+        "zip", "gz", "tgz", "bz2", "xz", "lz4", "zst", "7z", "rar", "tar", "whl", "egg", "jar", "war",
+        "class", "so", "dll", "dylib", "a", "o", "obj", "lib", "exe", "bin", "dat", "pt", "pth", "ckpt",
+        "safetensors", "gguf", "ggml", "onnx", "pb", "h5", "hdf5", "keras", "npy", "npz", "pkl", "pickle",
+        "joblib", "parquet", "arrow", "feather", "tflite", "mlmodel", "msgpack", "model", "mp3", "mp4",
+        "wav", "flac", "ogg", "avi", "mov", "mkv", "webm", "woff", "woff2", "ttf", "otf", "eot", "pyc",
+        "pyo", "db", "sqlite", "sqlite3", "idx", "pack",
+    }
+)
+
+_LEADER = (
+    r"(?:\#+!?|//+[!/]?|/\*+!?|\*+|<!--+|--+|;+|%+|\.\.|\"\"\"|'''|(?i:@?rem)(?=\s)|::|!+|'|"
+    r"\{-+|\(\*+|\{\#|\{\{!(?:--)?|<%\#|(?i:dnl)(?=\s)|\[//\]:\s*\#\s*\(?|\#\[)"
+)
+_TAG_RE = re.compile(rf"^\s*(?:{_LEADER}\s*)*(?i:SPDX-License-Identifier)\s*:\s*(?P<expr>.*?)\s*$")
+_LEADER_STRIP_RE = re.compile(rf"^\s*(?:{_LEADER}\s*)*")
+_CLOSERS = ("*/", "-->", "*)", "-}", '"""', "'''", "#}", "--}}", "}}", "%>")
+# Characters and shapes that never occur in an SPDX expression but do in templates, regexes, prose.
+_PLACEHOLDER_RE = re.compile(r"[<>${}`\"'\[\]*\\|^?]|%[sd(]|@\w+@|\.\.\.|…")
+_IGNORE_START_RE = re.compile(r"REUSE-IgnoreStart")
+_IGNORE_END_RE = re.compile(r"REUSE-IgnoreEnd")
+_SNIPPET_BEGIN_RE = re.compile(r"SPDX-SnippetBegin")
+_SNIPPET_END_RE = re.compile(r"SPDX-SnippetEnd")
+_FENCE_RE = re.compile(r"^\s*(```|~~~)")
+
+_NOTICE_RE = re.compile(
+    r"(?:under\s+the\s+terms\s+of|licensed\s+under|released\s+under|distributed\s+under|available\s+under)"
+    r"\s+(?:the\s+)?GNU\s+(?:(?P<variant>Lesser|Library|Affero)\s+)?General\s+Public\s+Licen[sc]e\b"
+    r"(?P<mid>[^.]{0,160}?)\bversion\s+(?P<ver>\d(?:\.\d)?)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END_RE = re.compile(r"\.(?=\s|$)")
+_LATER_RE = re.compile(r"any\s+later\s+version|\bor\s+later\b|\bor\s+any\s+later\b", re.IGNORECASE)
+_FAMILY = {None: "GPL", "lesser": "LGPL", "library": "LGPL", "affero": "AGPL"}
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    line: int  # 1-based
+    expression: str
+    snippet: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    line: int  # 1-based line where the notice starts
+    spdx_id: str  # e.g. GPL-2.0-or-later
+
+
+def _strip_closers(value: str) -> str:
+    changed = True
+    while changed:
+        changed = False
+        value = value.rstrip()
+        for closer in _CLOSERS:
+            if value.endswith(closer):
+                value = value[: -len(closer)]
+                changed = True
+    while value.endswith(")") and value.count(")") > value.count("("):  # "[//]: # (SPDX...: MIT)"
+        value = value[:-1].rstrip()
+    return value.strip()
+
+
+def complete_lines(text: str, truncated: bool) -> list[str]:
+    """Lines of ``text``; a last line cut by the read cap is dropped (it may hold half a tag)."""
+    lines = text.splitlines()
+    if truncated and lines and not text.endswith(("\n", "\r")):
+        lines.pop()
+    return lines
+
+
+def find_tags(lines: Sequence[str], *, markdown: bool = False) -> list[Tag]:
+    """Every SPDX-License-Identifier tag that starts its own logical line, in order."""
+    tags: list[Tag] = []
+    ignoring = fenced = in_snippet = False
+    for number, line in enumerate(lines, start=1):
+        if markdown and _FENCE_RE.match(line):
+            fenced = not fenced
+            continue
+        if _IGNORE_START_RE.search(line):
+            ignoring = True
+        if _IGNORE_END_RE.search(line):
+            ignoring = False
+            continue
+        if ignoring or fenced:
+            continue
+        if _SNIPPET_BEGIN_RE.search(line):
+            in_snippet = True
+        elif _SNIPPET_END_RE.search(line):
+            in_snippet = False
+        match = _TAG_RE.match(line)
+        if not match:
+            continue
+        expression = _strip_closers(match.group("expr"))
+        if not expression or _PLACEHOLDER_RE.search(expression):
+            continue
+        tags.append(Tag(number, expression, in_snippet))
+    return tags
+
+
+def find_gpl_notices(lines: Sequence[str]) -> list[Notice]:
+    """GNU GPL/LGPL/AGPL notices, judged -only or -or-later by the "any later version" phrase."""
+    parts: list[str] = []
+    starts: list[int] = []  # offset in the joined text where each line begins
+    offset = 0
+    for line in lines:
+        cleaned = _strip_closers(_LEADER_STRIP_RE.sub("", line, count=1))
+        starts.append(offset)
+        parts.append(cleaned)
+        offset += len(cleaned) + 1
+    joined = " ".join(parts)
+    notices: list[Notice] = []
+    seen: set[str] = set()
+    for match in _NOTICE_RE.finditer(joined):
+        tail = joined[match.end(): match.end() + 300]
+        end = _SENTENCE_END_RE.search(tail)
+        tail = tail[: end.start()] if end else tail
+        variant = match.group("variant")
+        family = _FAMILY[variant.lower() if variant else None]
+        version = match.group("ver")
+        version = version if "." in version else version + ".0"
+        spdx_id = f"{family}-{version}-{'or-later' if _LATER_RE.search(tail) else 'only'}"
+        if spdx_id in seen:
+            continue
+        seen.add(spdx_id)
+        line_no = bisect_right(starts, match.start())
+        notices.append(Notice(line_no, spdx_id))
+    return notices
+
+
+def _skip(entry: FileEntry) -> bool:
+    name = entry.name
+    lower = name.lower()
+    ext = lower.rsplit(".", 1)[-1] if "." in lower else ""
+    return (
+        ext in BINARY_EXTENSIONS
+        or lower.endswith(".license")
+        or lower.startswith("readme")
+        or is_legal_file(entry.path)
+        or entry.size == 0
+    )
+
+
+def scan_file(entry: FileEntry) -> tuple[list[Claim], tuple[Finding, ...]]:
+    """Claims from one file's header (empty for binary files)."""
+    read = read_or_report(entry.path, entry.abspath, HEADER_CAP, "file", report_binary=False)
+    if read.text is None:
+        return [], read.findings
+    lines = complete_lines(read.text, read.truncated)
+    markdown = entry.name.lower().endswith((".md", ".markdown"))
+    claims = [
+        Claim(
+            target=entry.path,
+            scope=ClaimScope.FILE,
+            raw=tag.expression,
+            form=RawForm.SPDX,
+            evidence=(
+                Evidence(
+                    path=entry.path,
+                    source=SOURCE,
+                    expression=tag.expression,
+                    line=tag.line,
+                    key="snippet" if tag.snippet else None,
+                    confidence=0.95,
+                ),
+            ),
+        )
+        for tag in find_tags(lines, markdown=markdown)
+    ]
+    claims += [
+        Claim(
+            target=entry.path,
+            scope=ClaimScope.FILE,
+            raw=notice.spdx_id,
+            form=RawForm.SPDX,
+            evidence=(
+                Evidence(
+                    path=entry.path,
+                    source=NOTICE_SOURCE,
+                    expression=notice.spdx_id,
+                    line=notice.line,
+                    confidence=0.9,
+                ),
+            ),
+        )
+        for notice in find_gpl_notices(lines)
+    ]
+    return claims, read.findings
+
+
+def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
+    claims: list[Claim] = []
+    findings: list[Finding] = []
+    for entry in files:
+        if _skip(entry):
+            continue
+        file_claims, file_findings = scan_file(entry)
+        claims += file_claims
+        findings += file_findings
+    return DetectorResult(claims=tuple(claims), findings=tuple(findings))
