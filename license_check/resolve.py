@@ -207,18 +207,19 @@ def resolve(component: Component, file_paths: Sequence[str]) -> Resolution:
             stated = "; ".join(f"{i.claim.path} says {i.expression or i.claim.raw!r}" for i in conflicts)
             findings.append(make_finding(
                 "conflicting-declarations",
-                f"Component {cid!r}: the license files say {base!r} but {stated}. "
+                f"Component {cid!r}: the {'license files' if licenses else 'manifests'} say {base!r} but {stated}. "
                 "Until the declarations agree the license is unknown.",
                 [Location(i.claim.path, i.claim.evidence[0].line) for i in (*licenses, *conflicts)], [cid]))
             base = None
     if base is not None:
         base = _settle_versions(base, items, cid, findings)
-        for item in readme:
-            if (licenses or manifests) and item.expression and not _covered(item.expression, base):
-                findings.append(make_finding(
-                    "readme-license-mismatch",
-                    f"{item.claim.path} says {item.expression!r} but the component is {base!r}.",
-                    [Location(item.claim.path, item.claim.evidence[0].line)], [cid]))
+        stronger = bool(licenses or manifests)
+        findings.extend(
+            make_finding("readme-license-mismatch",
+                         f"{item.claim.path} says {item.expression!r} but the component is {base!r}.",
+                         [Location(item.claim.path, item.claim.evidence[0].line)], [cid])
+            for item in readme
+            if stronger and item.expression and not _covered(item.expression, base))
         if licenses or manifests:
             base = _fold_file_licenses(base, per_file, cid, findings)
 
