@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from license_check import normalize as norm
 from license_check.findings import make_finding
 from license_check.model import (
-    Copyleft, Duty, Finding, JudgedComponent, Location, Reason, Use, worst,
+    Copyleft,
+    Duty,
+    Finding,
+    JudgedComponent,
+    Location,
+    Reason,
+    Use,
+    worst,
 )
 from license_check.resolve import UNIDENTIFIED, Resolution
 from license_check.rules import RuleBook
