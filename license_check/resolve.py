@@ -93,8 +93,10 @@ def _normalize(claim: Claim, findings: list[Finding], component: str) -> _Item:
     return _Item(claim, result.expression, ())
 
 
-def _and(expressions: Sequence[str]) -> str:
-    unique = sorted(set(expressions))
+def _and(expressions: Sequence[str], keep_first: bool = False) -> str:
+    """AND of distinct expressions, sorted (after the first one when ``keep_first``)."""
+    head = list(expressions[:1]) if keep_first else []
+    unique = head + sorted(set(expressions) - set(head))
     if len(unique) == 1:
         return unique[0]
     return " AND ".join(f"({e})" if " OR " in e else e for e in unique)
@@ -259,7 +261,7 @@ def _fold_file_licenses(base: str, per_file: Sequence[_Item], cid: str, findings
             f"{len(paths)} file(s) in component {cid!r} are under {expression!r}, not {base!r} "
             f"(e.g. {paths[0]!r}); the component's license includes them.",
             [Location(i.claim.path, i.claim.evidence[0].line) for i in group][:_MAX_LOCATIONS], [cid]))
-    return _and([base, *extra]) if extra else base
+    return _and([base, *extra], keep_first=True) if extra else base
 
 
 def _is_code(path: str) -> bool:
