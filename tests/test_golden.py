@@ -1,0 +1,98 @@
+"""Golden tests on samples/: the intended verdict of each sample, the full JSON and table output,
+schema validation, the external contract checker, and determinism.
+
+Refresh the golden files after a reviewed change with: UPDATE_GOLDEN=1 python3 -m pytest tests/test_golden.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from license_check.render.json import render_json
+from license_check.render.table import render_table
+from license_check.scan import ScanOptions, scan
+
+from .conftest import REPO_ROOT, SAMPLES
+
+GOLDEN = Path(__file__).parent / "golden"
+SCHEMA = REPO_ROOT / "license_check" / "schema" / "report-v1.schema.json"
+CONTRACT_CHECK = REPO_ROOT.parent / "shared" / "tools" / "contract_check.py"
+
+# The verdict each sample exists to show (issue: "a permissive repo passes, a no-license repo fails
+# as unknown, a GPL app warns as conditional, and MIT OR GPL-2.0-only is allowed").
+EXPECTED = {
+    "apache-notice": ("allowed", "pass", "Apache-2.0"),
+    "custom-license": ("unknown", "fail", "LicenseRef-license-check-unknown"),
+    "dual-mit-apache": ("allowed", "pass", "MIT OR Apache-2.0"),
+    "gpl-app-vendored": ("conditional", "warn", "GPL-3.0-or-later"),
+    "mit-or-gpl": ("allowed", "pass", "MIT OR GPL-2.0-only"),
+    "mit-package": ("allowed", "pass", "MIT"),
+    "no-license": ("unknown", "fail", None),
+}
+
+
+def test_every_sample_has_an_expectation() -> None:
+    assert sorted(p.name for p in SAMPLES.iterdir() if p.is_dir()) == sorted(EXPECTED)
+
+
+def _scan(name: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.chdir(REPO_ROOT)
+    return scan(f"samples/{name}", ScanOptions(use_scancode=True))
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_sample_verdict(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    report = _scan(name, monkeypatch)
+    use, verdict, project = EXPECTED[name]
+    assert (report.commercial_use.value, report.verdict.value, report.project_license) == (use, verdict, project)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_sample_golden_output(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    report = _scan(name, monkeypatch)
+    outputs = {f"{name}.json": render_json(report), f"{name}.txt": render_table(report)}
+    for filename, text in outputs.items():
+        target = GOLDEN / filename
+        if os.environ.get("UPDATE_GOLDEN"):
+            GOLDEN.mkdir(exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        assert target.exists(), f"missing {target}; run with UPDATE_GOLDEN=1 after reviewing the output"
+        assert text == target.read_text(encoding="utf-8"), f"{filename} differs from the golden file"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_sample_json_matches_schema_and_contract(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = render_json(_scan(name, monkeypatch))
+    jsonschema.validate(json.loads(text), json.loads(SCHEMA.read_text()))
+    assert CONTRACT_CHECK.exists(), f"the shared contract checker is missing at {CONTRACT_CHECK}"
+    run = subprocess.run([sys.executable, str(CONTRACT_CHECK), "--stdin"], input=text, capture_output=True,
+                         text=True)
+    assert run.returncode == 0, run.stdout
+
+
+def test_contract_check_runs_the_cli_on_every_sample() -> None:
+    cmd = f"{sys.executable} -m license_check {{path}} --format json"
+    run = subprocess.run([sys.executable, str(CONTRACT_CHECK), "--cmd", cmd,
+                          *sorted(str(SAMPLES / n) for n in EXPECTED)],
+                         capture_output=True, text=True, cwd=REPO_ROOT)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.count(": ok") == len(EXPECTED)
+
+
+def test_output_is_byte_identical_across_runs_and_locations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = render_json(_scan("gpl-app-vendored", monkeypatch))
+    assert render_json(_scan("gpl-app-vendored", monkeypatch)) == first
+    copy = tmp_path / "elsewhere" / "gpl-app-vendored"
+    shutil.copytree(SAMPLES / "gpl-app-vendored", copy)
+    monkeypatch.chdir(copy.parent)
+    moved = render_json(scan("gpl-app-vendored"))
+    assert moved.replace('"root": "gpl-app-vendored"', '"root": "samples/gpl-app-vendored"') == first
