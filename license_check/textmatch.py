@@ -1,0 +1,381 @@
+"""Fast path: identify the full text of a common license without loading ScanCode.
+
+Reference texts come from ScanCode's installed LicenseDB files (``licensedcode/data``), located
+with ``importlib.util.find_spec`` so that nothing of ScanCode is imported. Texts are normalized
+into word tokens (case, punctuation, markup, numbering, copyright lines and spelling removed), then
+matched by an exact hash of the tokens, or else by 5-word shingles with tight, position-aware limits:
+
+* the file must be almost all license (only a short title before it, a few words after it, and
+  short holder-name gaps inside it), and the license must be almost all present;
+* words the reference does not have may not be operative ("not", "commercial", "only", "later", ...):
+  a short restrictive sentence must never ride along with a standard text;
+* words the file drops from the reference may not be grant words ("sell", "modify", "no", ...).
+
+Anything else is left to ScanCode (or reported as unknown): the fast path never guesses.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+SHINGLE = 5  # words per shingle
+
+# Limits on words of the file that are not in the reference ("extra") ...
+MAX_LEAD_EXTRA = 12  # a title before the text: "The MIT License (MIT)", "BSD 3-Clause License"
+MAX_TRAIL_EXTRA = 6
+MAX_GAP_EXTRA = 6  # one gap inside the text: a holder name in place of "the copyright holder"
+MAX_INNER_EXTRA = 20  # all gaps inside the text together
+# ... and on words of the reference that the file lacks ("missing").
+MAX_LEAD_MISSING = 16  # the reference's own title / URL line
+MAX_TRAIL_MISSING = 8  # "END OF TERMS AND CONDITIONS"
+MAX_GAP_MISSING = 6
+MAX_INNER_MISSING = 20
+MIN_SCORE = 0.9  # (file words matched + reference words matched) / (file words + reference words)
+
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Extra words that change terms: they must not appear anywhere outside the reference text.
+OPERATIVE_WORDS = _wordset(
+    """not no non nor never neither none cannot except exception excluding exclude excluded only solely
+    must shall may prohibited prohibit prohibits forbidden forbid forbids restrict restricted restriction
+    restrictions restrictive unless provided provide condition conditions additional addition however
+    commercial commercially noncommercial military weapon weapons harm evil revoke revocable revoked
+    terminate termination fee fees payment pay paid royalty royalties later option any either or
+    version versions permission permitted require required requires agree agreement"""
+)
+# Stems: "noncommercially", "restricting", "militarily", "terminated", ...
+OPERATIVE_PREFIXES = (
+    "commerc", "noncommerc", "non", "prohibit", "restrict", "forbid", "militar", "terminat", "revo", "exclu",
+    "except", "proprietar", "confidential", "evaluat", "personal", "academic", "research", "educat",
+)
+# Reference words that carry the grant: dropping any of them changes the license.
+GRANT_WORDS = _wordset(
+    """permission permitted permit grant granted grants hereby use copy copies modify modification merge
+    publish distribute distribution redistribute redistribution sublicense sell charge free royalty
+    commercial any purpose not no without irrevocable perpetual worldwide patent patents rights right
+    reproduce prepare display perform derivative including deal"""
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RefSpec:
+    spdx: str  # SPDX expression the text stands for
+    source: str  # path inside licensedcode/data
+    version_ambiguous: bool = False  # GPL family: a bare text says neither -only nor -or-later
+
+
+_L, _R = "licenses/", "rules/"
+_GPL = True
+REFERENCE_SPECS: tuple[RefSpec, ...] = (
+    RefSpec("MIT", _L + "mit.LICENSE"),
+    RefSpec("MIT", _R + "mit_346.RULE"),  # "The MIT License (MIT)" title + copyright template
+    RefSpec("MIT-0", _L + "mit-0.LICENSE"),
+    RefSpec("X11", _L + "x11-xconsortium.LICENSE"),
+    RefSpec("BSD-2-Clause", _L + "bsd-simplified.LICENSE"),
+    RefSpec("BSD-3-Clause", _L + "bsd-new.LICENSE"),
+    RefSpec("BSD-3-Clause-Clear", _L + "clear-bsd.LICENSE"),
+    RefSpec("0BSD", _L + "bsd-zero.LICENSE"),
+    RefSpec("ISC", _L + "isc.LICENSE"),
+    RefSpec("Apache-2.0", _L + "apache-2.0.LICENSE"),
+    RefSpec("Apache-2.0", _R + "apache-2.0_398.RULE"),  # without the "How to apply" appendix
+    RefSpec("Apache-1.1", _L + "apache-1.1.LICENSE"),
+    RefSpec("Zlib", _L + "zlib.LICENSE"),
+    RefSpec("BSL-1.0", _L + "boost-1.0.LICENSE"),
+    RefSpec("Unlicense", _L + "unlicense.LICENSE"),
+    RefSpec("CC0-1.0", _L + "cc0-1.0.LICENSE"),
+    RefSpec("CC-BY-4.0", _L + "cc-by-4.0.LICENSE"),
+    RefSpec("CC-BY-SA-4.0", _L + "cc-by-sa-4.0.LICENSE"),
+    RefSpec("CC-BY-NC-4.0", _L + "cc-by-nc-4.0.LICENSE"),
+    RefSpec("CC-BY-NC-SA-4.0", _L + "cc-by-nc-sa-4.0.LICENSE"),
+    RefSpec("CC-BY-ND-4.0", _L + "cc-by-nd-4.0.LICENSE"),
+    RefSpec("CC-BY-NC-ND-4.0", _L + "cc-by-nc-nd-4.0.LICENSE"),
+    RefSpec("CC-BY-3.0", _L + "cc-by-3.0.LICENSE"),
+    RefSpec("CC-BY-SA-3.0", _L + "cc-by-sa-3.0.LICENSE"),
+    RefSpec("MPL-2.0", _L + "mpl-2.0.LICENSE"),
+    RefSpec("MPL-1.1", _L + "mpl-1.1.LICENSE"),
+    RefSpec("EPL-2.0", _L + "epl-2.0.LICENSE"),
+    RefSpec("EPL-1.0", _L + "epl-1.0.LICENSE"),
+    RefSpec("CDDL-1.0", _L + "cddl-1.0.LICENSE"),
+    RefSpec("GPL-2.0-only", _L + "gpl-2.0.LICENSE", _GPL),
+    RefSpec("GPL-2.0-only", _R + "gpl-2.0_32.RULE", _GPL),  # without "How to Apply"
+    RefSpec("GPL-3.0-only", _L + "gpl-3.0.LICENSE", _GPL),
+    RefSpec("GPL-3.0-only", _R + "gpl-3.0_80.RULE", _GPL),  # without "How to Apply"
+    RefSpec("LGPL-2.0-only", _L + "lgpl-2.0.LICENSE", _GPL),
+    RefSpec("LGPL-2.1-only", _L + "lgpl-2.1.LICENSE", _GPL),
+    RefSpec("LGPL-2.1-only", _R + "lgpl-2.1_296.RULE", _GPL),  # without "How to Apply"
+    RefSpec("LGPL-3.0-only", _L + "lgpl-3.0.LICENSE", _GPL),
+    RefSpec("AGPL-3.0-only", _L + "agpl-3.0.LICENSE", _GPL),
+    RefSpec("AGPL-3.0-only", _R + "agpl-3.0_156.RULE", _GPL),  # without "How to Apply"
+    RefSpec("PSF-2.0", _L + "psf-2.0.LICENSE"),
+    RefSpec("WTFPL", _L + "wtfpl-2.0.LICENSE"),
+    RefSpec("Artistic-2.0", _L + "artistic-2.0.LICENSE"),
+    RefSpec("UPL-1.0", _L + "upl-1.0.LICENSE"),
+    RefSpec("BlueOak-1.0.0", _L + "blueoak-1.0.0.LICENSE"),
+    RefSpec("PostgreSQL", _L + "postgresql.LICENSE"),
+    RefSpec("NCSA", _L + "uoi-ncsa.LICENSE"),
+    RefSpec("AFL-3.0", _L + "afl-3.0.LICENSE"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TextMatch:
+    """A fast-path identification of a whole license text."""
+
+    expression: str  # SPDX expression
+    score: float  # 1.0 for an exact (normalized) match
+    version_ambiguous: bool
+    reference: str  # which reference text matched, e.g. "licenses/mit.LICENSE"
+    exact: bool
+
+
+# ---------------------------------------------------------------- normalization
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
+# Line-start patterns are anchored on "\n" (the text gets one in front): much faster than "^" + MULTILINE.
+_BULLET = re.compile(r"\n[ \t#>*+•|=_`~-]+")
+_COPYRIGHT_LINE = re.compile(
+    r"\n(?:(?:portions[ \t]+)?(?:copyright[ \t]*(?:\(c\)|©|\d{4}|\[yyyy\]|<year>|\{yyyy\}|yyyy|\[year\])"
+    r"|©|\(c\)[ \t]*\d{4})[^\n]*|all[ \t]+rights[ \t]+reserved[^a-z0-9\n]*(?=\n))"
+)
+_NUMBERING = re.compile(r"\n(?:\(?(?:\d{1,3}|[a-z]|[ivxlc]{1,5})[.)]|\d+(?:\.\d+)+\.?)[ \t]+")
+_INLINE_MARKER = re.compile(r"\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)")
+_MD_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
+# bytes -> words: every byte that is not [a-z0-9] becomes a space.
+_WORD_BYTES = bytes(c if (97 <= c <= 122 or 48 <= c <= 57) else 32 for c in range(256))
+_SPELLING = {
+    "https": "http", "organisation": "organization",
+    "authorised": "authorized", "unauthorised": "unauthorized", "favour": "favor",
+}
+
+
+def normalize_tokens(text: str) -> list[str]:
+    """The words of a license text, normalized for comparison.
+
+    Lowercase; quotes, markdown links, bullets, list numbering and "(a)"-style markers dropped;
+    copyright and "All rights reserved" lines dropped; "non-x" joined; British spellings unified.
+    """
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = "\n" + text.lower().replace("\r\n", "\n").replace("\r", "\n") + "\n"
+    if "](" in text:
+        text = _MD_LINK.sub(r"\1", text)
+    text = _BULLET.sub("\n", text)
+    text = _COPYRIGHT_LINE.sub("\n", text)
+    text = _NUMBERING.sub("\n", text)
+    text = _INLINE_MARKER.sub(" ", text)
+    text = text.replace("non-", "non").replace("sub-licen", "sublicen").replace("&", " and ")
+    text = text.replace("licenc", "licens")  # licence, sublicence, licencee, ...
+    words = text.encode("latin-1", "replace").translate(_WORD_BYTES).decode("ascii").split()
+    spelling = _SPELLING
+    return [spelling.get(w, w) for w in words]
+
+
+# ---------------------------------------------------------------- references
+
+
+def scancode_data_dir() -> Path | None:
+    """``licensedcode/data`` of the installed ScanCode, found without importing it."""
+    try:
+        spec = importlib.util.find_spec("licensedcode")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for location in spec.submodule_search_locations:
+        data = Path(location) / "data"
+        if data.is_dir():
+            return data
+    return None
+
+
+def strip_front_matter(raw: str) -> str:
+    """The text of a LicenseDB ``.LICENSE``/``.RULE`` file, without its YAML front matter."""
+    lines = raw.splitlines(keepends=True)
+    if lines and lines[0].strip() == "---":
+        for i in range(1, len(lines)):
+            if lines[i].strip() == "---":
+                return "".join(lines[i + 1:])
+    return raw
+
+
+def front_matter_value(raw: str, key: str) -> str | None:
+    """One top-level scalar of the front matter (enough for ``spdx_license_key``)."""
+    head = raw[: len(raw) - len(strip_front_matter(raw))]
+    found = re.search(rf"^{re.escape(key)}:\s*(\S.*?)\s*$", head, re.MULTILINE)
+    return found.group(1) if found else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Ref:
+    spec: RefSpec
+    tokens: tuple[str, ...]
+    shingles: list[int]
+    shingle_set: frozenset[int]
+
+
+@dataclass(frozen=True, slots=True)
+class _RefSet:
+    refs: tuple[_Ref, ...]
+    by_text: dict[str, _Ref]
+
+
+def _shingles(tokens: tuple[str, ...] | list[str]) -> list[int]:
+    """Hashes of the 5-word shingles (ints: tuples would rehash on every set lookup)."""
+    t = tokens
+    return list(map(hash, zip(t, t[1:], t[2:], t[3:], t[4:], strict=False)))  # SHINGLE == 5
+
+
+def reference_texts() -> list[tuple[RefSpec, str]]:
+    """Each reference spec with its raw text (front matter kept); specs whose file is missing are left out."""
+    data = scancode_data_dir()
+    if data is None:
+        return []
+    out = []
+    for spec in REFERENCE_SPECS:
+        try:
+            out.append((spec, (data / spec.source).read_text(encoding="utf-8")))
+        except OSError:
+            continue
+    return out
+
+
+@functools.cache
+def _references() -> _RefSet:
+    refs: list[_Ref] = []
+    by_text: dict[str, _Ref] = {}
+    for spec, raw in reference_texts():
+        tokens = tuple(normalize_tokens(strip_front_matter(raw)))
+        if len(tokens) < SHINGLE:
+            continue
+        shingles = _shingles(tokens)
+        ref = _Ref(spec, tokens, shingles, frozenset(shingles))
+        refs.append(ref)
+        by_text.setdefault(" ".join(tokens), ref)
+    return _RefSet(tuple(refs), by_text)
+
+
+def warm_up() -> int:
+    """Build the reference fingerprints now; returns how many references are available."""
+    return len(_references().refs)
+
+
+# ---------------------------------------------------------------- matching
+
+
+def _uncovered_runs(misses: list[int], size: int) -> list[tuple[int, int]] | None:
+    """Runs [start, end) of words that no shared shingle covers, from the indexes of unshared shingles.
+
+    A word is uncovered when every shingle that contains it is unshared. None when there are too many
+    unshared shingles to be a near-exact match (no need to look closer).
+    """
+    if len(misses) > _MAX_MISSES:
+        return None
+    missed = set(misses)
+    last = size - SHINGLE  # index of the last shingle
+    uncovered: set[int] = set()
+    for s in misses:
+        for t in range(s, s + SHINGLE):
+            if t in uncovered:
+                continue
+            if all(k in missed for k in range(max(0, t - SHINGLE + 1), min(t, last) + 1)):
+                uncovered.add(t)
+    runs: list[tuple[int, int]] = []
+    for t in sorted(uncovered):
+        if runs and runs[-1][1] == t:
+            runs[-1] = (runs[-1][0], t + 1)
+        else:
+            runs.append((t, t + 1))
+    return runs
+
+
+def _runs_ok(
+    runs: list[tuple[int, int]] | None, words: tuple[str, ...] | list[str], limits: tuple[int, int, int, int],
+    forbidden: frozenset[str],
+) -> tuple[bool, int]:
+    """Whether the uncovered runs stay within (lead, trail, gap, inner total) and avoid ``forbidden``."""
+    if runs is None:
+        return False, 0
+    lead, trail, gap, inner_limit = limits
+    size = len(words)
+    inner = total = 0
+    for start, end in runs:
+        length = end - start
+        total += length
+        run = words[start:end]
+        if forbidden.intersection(run):
+            return False, total
+        if forbidden is OPERATIVE_WORDS and any(w.startswith(OPERATIVE_PREFIXES) for w in run):
+            return False, total
+        if start == 0:
+            limit = lead
+        elif end == size:
+            limit = trail
+        else:
+            limit = gap
+            inner += length
+        if length > limit:
+            return False, total
+    return inner <= inner_limit, total
+
+
+_EXTRA_LIMITS = (MAX_LEAD_EXTRA, MAX_TRAIL_EXTRA, MAX_GAP_EXTRA, MAX_INNER_EXTRA)
+_MISSING_LIMITS = (MAX_LEAD_MISSING, MAX_TRAIL_MISSING, MAX_GAP_MISSING, MAX_INNER_MISSING)
+# Each uncovered run of L words leaves at most L + SHINGLE - 1 unshared shingles, and the limits allow
+# at most 2 + MAX_INNER_* runs: more unshared shingles than this can never pass.
+_MAX_MISSES = max(sum(_EXTRA_LIMITS[:2]) + MAX_INNER_EXTRA, sum(_MISSING_LIMITS[:2]) + MAX_INNER_MISSING) + (
+    SHINGLE - 1
+) * (2 + max(MAX_INNER_EXTRA, MAX_INNER_MISSING))
+
+
+def _compare(tokens: list[str], shingles: list[int], ref: _Ref) -> float | None:
+    """The similarity of the file to ``ref`` when it passes every limit, else None."""
+    ref_set = ref.shingle_set
+    file_misses = [i for i, sh in enumerate(shingles) if sh not in ref_set]
+    if len(file_misses) > _MAX_MISSES:
+        return None
+    ok, extra = _runs_ok(_uncovered_runs(file_misses, len(tokens)), tokens, _EXTRA_LIMITS, OPERATIVE_WORDS)
+    if not ok:
+        return None
+    shingle_set = set(shingles)
+    ref_misses = [j for j, sh in enumerate(ref.shingles) if sh not in shingle_set]
+    ok, missing = _runs_ok(_uncovered_runs(ref_misses, len(ref.tokens)), ref.tokens, _MISSING_LIMITS, GRANT_WORDS)
+    if not ok:
+        return None
+    n, m = len(tokens), len(ref.tokens)
+    score = (n - extra + m - missing) / (n + m)
+    return score if score >= MIN_SCORE else None
+
+
+def match_license_text(text: str) -> TextMatch | None:
+    """Identify ``text`` as one of the reference licenses, or None (left to ScanCode)."""
+    tokens = normalize_tokens(text)
+    if len(tokens) < SHINGLE:
+        return None
+    refset = _references()
+    exact = refset.by_text.get(" ".join(tokens))
+    if exact is not None:
+        spec = exact.spec
+        return TextMatch(spec.spdx, 1.0, spec.version_ambiguous, spec.source, exact=True)
+    n = len(tokens)
+    max_extra = MAX_LEAD_EXTRA + MAX_TRAIL_EXTRA + MAX_INNER_EXTRA
+    max_missing = MAX_LEAD_MISSING + MAX_TRAIL_MISSING + MAX_INNER_MISSING
+    candidates = [r for r in refset.refs if len(r.tokens) - max_missing <= n <= len(r.tokens) + max_extra]
+    if not candidates:
+        return None
+    shingles = _shingles(tokens)
+    best: tuple[float, _Ref] | None = None
+    for ref in candidates:
+        score = _compare(tokens, shingles, ref)
+        if score is not None and (best is None or score > best[0]):
+            best = (score, ref)
+    if best is None:
+        return None
+    score, ref = best
+    return TextMatch(ref.spec.spdx, round(score, 4), ref.spec.version_ambiguous, ref.spec.source, exact=False)
