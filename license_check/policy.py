@@ -10,7 +10,7 @@ import tomllib
 from dataclasses import dataclass
 
 from license_check.model import Use, UseMode, Verdict
-from license_check.rules import rules_dir
+from license_check.ruledata import rules_dir
 
 
 class PolicyError(Exception):
