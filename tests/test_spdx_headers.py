@@ -135,12 +135,11 @@ def test_only_the_header_is_read(write_files: WriteFiles) -> None:
     assert _claims(write_files, {"big.py": text}) == {}
 
 
-def test_binary_legal_readme_and_sidecar_files_are_skipped(write_files: WriteFiles) -> None:
+def test_binary_legal_and_sidecar_files_are_skipped(write_files: WriteFiles) -> None:
     files: dict[str, str | bytes] = {
         "w.safetensors": b"# SPDX-License-Identifier: MIT\n",
         "blob.dat2": b"\x00\x01# SPDX-License-Identifier: MIT\n",
         "LICENSE": "SPDX-License-Identifier: MIT\n",
-        "README.md": "<!-- SPDX-License-Identifier: MIT -->\n",
         "w.safetensors.license": "SPDX-License-Identifier: MIT\n",
         "empty.py": "",
     }
@@ -245,3 +244,8 @@ def test_parsers_never_raise_on_tag_like_noise(text: str) -> None:
     lines = text.splitlines()
     spdx_headers.find_tags(lines)
     spdx_headers.find_gpl_notices(lines)
+
+
+def test_readme_gets_tags_but_not_notices(write_files: WriteFiles) -> None:
+    text = "<!-- SPDX-License-Identifier: CC-BY-4.0 -->\n# Project\n\n" + GPL2_LATER
+    assert _claims(write_files, {"README.md": text}) == {"README.md": [("CC-BY-4.0", 1, "spdx-header")]}

@@ -15,8 +15,8 @@ Claims (FILE scope, target = the file itself):
   the -only / -or-later question that a bare license text leaves open.
 
 Only the first reading.HEADER_CAP bytes are read. Binary files (by extension or content), LICENSE/
-COPYING/NOTICE files (license_files.py reads them), README files (readme_prose.py) and REUSE
-``.license`` sidecars (reuse.py) are skipped.
+COPYING/NOTICE files (license_files.py reads them) and REUSE ``.license`` sidecars (reuse.py) are
+skipped; README files get SPDX tags only (readme_prose.py reads their prose, GNU notices included).
 """
 
 from __future__ import annotations
@@ -174,7 +174,6 @@ def _skip(entry: FileEntry) -> bool:
     return (
         ext in BINARY_EXTENSIONS
         or lower.endswith(".license")
-        or lower.startswith("readme")
         or is_legal_file(entry.path)
         or entry.size == 0
     )
@@ -222,7 +221,7 @@ def scan_file(entry: FileEntry) -> tuple[list[Claim], tuple[Finding, ...]]:
                 ),
             ),
         )
-        for notice in find_gpl_notices(lines)
+        for notice in ([] if entry.name.lower().startswith("readme") else find_gpl_notices(lines))
     ]
     return claims, read.findings
 
