@@ -1,0 +1,261 @@
+"""License files: LICENSE / COPYING / UNLICENSE / COPYRIGHT texts, and NOTICE-like files.
+
+Each license file is identified by the fast path (textmatch) and, when that fails and ScanCode is
+allowed, by ScanCode (scancode_adapter, loaded lazily). An unidentified file is never dropped: it
+makes its folder's license unknown, with a finding that names it.
+
+One folder at a time, the grant-bearing files make ONE directory claim (target = the folder):
+
+* ``LICENSE-MIT`` + ``LICENSE-APACHE`` (files whose suffix names the license they hold) -> a choice,
+  ``MIT OR Apache-2.0``;
+* ``COPYING`` (GPL-3.0 text) + ``COPYING.LESSER`` (LGPL-3.0 text) -> ``LGPL-3.0-only``: the LGPL-3.0
+  is written as additional permissions on top of the GPL-3.0 text, which it therefore ships with;
+* otherwise different licenses in one folder all apply: ``A AND B``.
+
+NOTICE, PATENTS and third-party notice files grant nothing: each gets a NOTICE-role claim and an info
+finding. REUSE's ``LICENSES/`` folder and ``*.license`` sidecars belong to the REUSE detector.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from license_check import scancode_adapter, textmatch
+from license_check.detectors.base import DetectorResult, ScanContext
+from license_check.findings import make_finding
+from license_check.model import Claim, ClaimRole, ClaimScope, Evidence, FileEntry, Finding, Location, RawForm
+from license_check.reading import LICENSE_TEXT_CAP, read_text
+
+NAME = "license-files"
+SOURCE = "license-file"
+NOTICE_SOURCE = "notice-file"
+
+_THIRD_PARTY = r"(?:third|3rd)[-_. ]?part(?:y|ies)[-_. ]?(?:notices?|licen[cs]es?|attributions?)"
+_LEGAL_NAME = re.compile(
+    rf"^(?P<base>licen[cs]es?|copying|copyrights?|unlicen[cs]e|mit[-_]licen[cs]e|notices?|patents|{_THIRD_PARTY})"
+    r"(?:[-_.](?P<rest>[a-z0-9][a-z0-9._+-]{0,60}))?$"
+)
+_NOTICE_BASE = re.compile(rf"^(?:notices?|patents|{_THIRD_PARTY})$")
+_THIRD_PARTY_REST = re.compile(r"(?:third|3rd)[-_. ]?part(?:y|ies)")
+# A name like LICENSE.py or license.json is code or data, not a license text.
+_NOT_TEXT = frozenset(str.split(
+    "py pyc pyi pyx js mjs cjs ts tsx jsx go rs java kt kts scala c cc cpp cxx h hh hpp cs rb php pl pm sh "
+    "bash zsh ps1 bat swift mm r lua sql json jsonl yaml yml toml xml ini cfg conf lock csv tsv png jpg "
+    "jpeg gif svg ico webp bmp license sum mod gradle plist proto ipynb css scss vue dart ex exs erl hs "
+    "ml clj elm tf"
+))
+_TEXT_EXTS = frozenset(str.split("txt md markdown rst text html htm adoc asciidoc org pdf rtf"))
+
+
+def _parse(name: str) -> re.Match[str] | None:
+    lowered = name.lower()
+    found = _LEGAL_NAME.match(lowered)
+    if found is None:
+        return None
+    rest = found.group("rest") or ""
+    if rest.rsplit(".", 1)[-1] in _NOT_TEXT:
+        return None
+    return found
+
+
+def is_notice_file_name(name: str) -> bool:
+    """NOTICE, PATENTS, THIRD_PARTY_NOTICES, THIRD-PARTY-LICENSES, LICENSE-THIRD-PARTY, ... (no grant)."""
+    found = _parse(name)
+    if found is None:
+        return False
+    return bool(_NOTICE_BASE.match(found.group("base")) or _THIRD_PARTY_REST.search(found.group("rest") or ""))
+
+
+def is_license_file_name(name: str) -> bool:
+    """LICENSE*, LICENCE*, COPYING*, UNLICENSE, COPYRIGHT*, MIT-LICENSE: a file that grants a license.
+
+    Case-insensitive; ``name`` is a file name without folder. NOTICE-like names are not license files.
+    """
+    return _parse(name) is not None and not is_notice_file_name(name)
+
+
+def _in_reuse_folder(path: str) -> bool:
+    parts = path.split("/")
+    return len(parts) >= 2 and parts[-2] == "LICENSES"
+
+
+def _suffix_id(name: str) -> str | None:
+    """The license named by a ``LICENSE-<ID>`` suffix ("mit", "apache20"), or None."""
+    found = _parse(name)
+    if found is None or not found.group("base").startswith("licen"):
+        return None
+    rest = found.group("rest") or ""
+    parts = rest.split(".")
+    if parts and parts[-1] in _TEXT_EXTS:
+        parts = parts[:-1]
+    ident = re.sub(r"[^a-z0-9]", "", "".join(parts))
+    return ident or None
+
+
+@dataclass(frozen=True, slots=True)
+class FileIdentification:
+    """What one license file says."""
+
+    entry: FileEntry
+    expression: str | None  # SPDX expression; None = unidentified
+    confidence: float | None = None
+    version_ambiguous: bool = False
+    method: str = ""  # "fast-path" or "scancode"
+    findings: tuple[Finding, ...] = ()
+
+
+def identify_file(entry: FileEntry, ctx: ScanContext) -> FileIdentification:
+    """Identify the license text of one file: fast path, then ScanCode; failures become findings."""
+    loc = (Location(entry.path),)
+    result = read_text(entry.abspath, LICENSE_TEXT_CAP)
+    if result.truncated:
+        return FileIdentification(entry, None, findings=(make_finding(
+            "license-file-too-large",
+            f"{entry.path}: the license file is larger than the {LICENSE_TEXT_CAP // 1024} KiB read cap, so it "
+            "was not matched (a partial match could hide extra terms); its license is unknown.", loc),))
+    if result.text is None:
+        why = "it holds binary data, not text" if result.binary else f"it could not be read ({result.error})"
+        return FileIdentification(entry, None, findings=(make_finding(
+            "unreadable-file", f"{entry.path}: a license file, but {why}; its license is unknown.", loc),))
+    text = result.text
+    if not text.strip():
+        return FileIdentification(entry, None, findings=(make_finding(
+            "unknown-license-text", f"{entry.path}: the license file is empty; it states no license terms.", loc),))
+    found = textmatch.match_license_text(text)
+    if found is not None:
+        return FileIdentification(entry, found.expression, found.score, found.version_ambiguous, "fast-path")
+    if not ctx.use_scancode:
+        return FileIdentification(entry, None, findings=(make_finding(
+            "unknown-license-text",
+            f"{entry.path}: not a standard license text the fast path knows, and ScanCode matching is turned "
+            "off; its license is unknown.", loc),))
+    outcome = scancode_adapter.identify(entry.abspath, text, entry.path, ctx.scancode_timeout, ctx.log)
+    if outcome.status == scancode_adapter.Status.IDENTIFIED and outcome.expression:
+        return FileIdentification(entry, outcome.expression, outcome.confidence, outcome.version_ambiguous,
+                                  "scancode")
+    if outcome.status == scancode_adapter.Status.UNAVAILABLE:
+        finding = make_finding(
+            "scancode-unavailable",
+            f"{entry.path}: not a standard license text the fast path knows, and ScanCode could not be "
+            f"loaded to identify it ({outcome.detail}); its license is unknown.", loc)
+    else:
+        finding = make_finding(
+            "unknown-license-text",
+            f"{entry.path}: the license text could not be identified with good confidence "
+            f"({outcome.detail}); it may hold custom terms, so its license is unknown.", loc)
+    return FileIdentification(entry, None, findings=(finding,))
+
+
+# ---------------------------------------------------------------- combination
+
+
+def _paren(expression: str) -> str:
+    return f"({expression})" if " AND " in expression or " OR " in expression else expression
+
+
+def _join(expressions: list[str], operator: str) -> str:
+    unique = list(dict.fromkeys(expressions))
+    if len(unique) == 1:
+        return unique[0]
+    return f" {operator} ".join(_paren(e) for e in unique)
+
+
+def _names_its_license(ident: FileIdentification) -> bool:
+    """LICENSE-MIT holding MIT, LICENSE.APACHE-2.0 holding Apache-2.0, LICENSE-BSD holding BSD-3-Clause."""
+    suffix = _suffix_id(ident.entry.name)
+    if suffix is None or ident.expression is None:
+        return False
+    plain = re.sub(r"[^a-z0-9]", "", ident.expression.lower())
+    return plain.startswith(suffix) or (len(plain) >= 3 and suffix.startswith(plain))
+
+
+def combine(idents: list[FileIdentification]) -> tuple[str | None, bool]:
+    """The folder's license expression from its license files, and whether a GPL version is ambiguous."""
+    if any(i.expression is None for i in idents):
+        return None, False
+    by_id = {i.entry.path: i for i in idents}
+    # LGPL-3.0 = GPL-3.0 + additional permissions: COPYING (GPL-3.0) beside COPYING.LESSER is part of it.
+    exprs = {i.expression for i in idents}
+    if "LGPL-3.0-only" in exprs:
+        for path, ident in list(by_id.items()):
+            if ident.expression == "GPL-3.0-only" and ident.version_ambiguous:
+                del by_id[path]
+    kept = list(by_id.values())
+    choice = [i for i in kept if _names_its_license(i)]
+    if len(choice) >= 2 and len({i.expression for i in choice}) >= 2:
+        rest = [i for i in kept if i not in choice]
+        parts = [_join([str(i.expression) for i in choice], "OR")]
+        parts += [str(i.expression) for i in rest]
+        expression = _join(parts, "AND")
+    else:
+        expression = _join([str(i.expression) for i in kept], "AND")
+    return expression, any(i.version_ambiguous for i in kept)
+
+
+def _primary_order(ident: FileIdentification) -> tuple[int, str]:
+    """Plain LICENSE / COPYING first: it is the primary location of the folder's claim."""
+    found = _parse(ident.entry.name)
+    rest = (found.group("rest") or "") if found else ""
+    plain = rest == "" or rest in _TEXT_EXTS
+    return (0 if plain else 1, ident.entry.path)
+
+
+def _folder_claim(folder: str, idents: list[FileIdentification]) -> Claim:
+    idents = sorted(idents, key=_primary_order)
+    expression, ambiguous = combine(idents)
+    evidence = tuple(
+        Evidence(path=i.entry.path, source=SOURCE, expression=i.expression, confidence=i.confidence)
+        for i in idents
+    )
+    return Claim(target=folder, scope=ClaimScope.DIRECTORY, raw=expression, form=RawForm.SPDX,
+                 evidence=evidence, role=ClaimRole.GRANT, version_ambiguous=ambiguous and expression is not None)
+
+
+def _notice(entry: FileEntry) -> tuple[Claim, Finding]:
+    name = entry.name.lower()
+    if name.startswith("patents"):
+        what = "a PATENTS file: it may carry patent terms of its own (review it) and must be passed on"
+    elif _THIRD_PARTY_REST.search(name):
+        what = ("a notice file for bundled third-party code: it grants nothing for this folder, and its "
+                "notices must be passed on with redistributions")
+    else:
+        what = "a NOTICE file: it grants nothing, and its attribution notices must be passed on with redistributions"
+    claim = Claim(target=entry.parent, scope=ClaimScope.DIRECTORY, raw=None, form=RawForm.SPDX,
+                  evidence=(Evidence(path=entry.path, source=NOTICE_SOURCE, expression=None),),
+                  role=ClaimRole.NOTICE)
+    return claim, make_finding("notice-file", f"{entry.path}: {what}.", (Location(entry.path),))
+
+
+def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
+    claims: list[Claim] = []
+    findings: list[Finding] = []
+    license_paths: list[str] = []
+    notice_paths: list[str] = []
+    by_folder: dict[str, list[FileIdentification]] = {}
+    for entry in files:
+        if _in_reuse_folder(entry.path) or _parse(entry.name) is None:
+            continue
+        if is_notice_file_name(entry.name):
+            claim, finding = _notice(entry)
+            claims.append(claim)
+            findings.append(finding)
+            notice_paths.append(entry.path)
+            continue
+        license_paths.append(entry.path)
+        try:
+            ident = identify_file(entry, ctx)
+        except Exception as exc:  # never lose the file: it still makes its folder's license unknown
+            ident = FileIdentification(entry, None, findings=(make_finding(
+                "detector-error", f"{entry.path}: identifying this license file failed ({type(exc).__name__}: "
+                f"{exc}); its license is unknown. Please report this as a bug.", (Location(entry.path),)),))
+        findings.extend(ident.findings)
+        by_folder.setdefault(entry.parent, []).append(ident)
+    claims.extend(_folder_claim(folder, by_folder[folder]) for folder in sorted(by_folder))
+    extra: dict[str, object] = {
+        "license_files": sorted(license_paths),
+        "notice_files": sorted(notice_paths),
+        "legal_files": sorted(license_paths + notice_paths),
+    }
+    return DetectorResult(claims=tuple(claims), findings=tuple(findings), extra=extra)

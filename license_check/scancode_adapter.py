@@ -1,0 +1,213 @@
+"""ScanCode, loaded lazily, for license texts the fast path (textmatch) does not know.
+
+Nothing of ScanCode is imported when this module is imported: the first ``identify`` call imports
+``licensedcode``, loads its license index once per process (≈3.5 s and ≈1 GB with gc off during the
+load) and logs which file needed it. Every ScanCode failure becomes an outcome, never an exception.
+
+A detection is accepted only with good confidence:
+
+* every match scores at least MIN_MATCH_SCORE (ScanCode's score already folds in rule coverage and
+  relevance) and ScanCode flagged no problem (extra words, imperfect coverage, unknown parts, clues);
+* the matches explain the file: outside the matched lines, apart from copyright lines and markup,
+  at most MAX_UNEXPLAINED_WORDS words (and at most MAX_UNEXPLAINED_SHARE of the file) remain, and
+  none of them is operative ("not", "commercial", "only", ...) - a rider never rides along;
+* no "unknown" license key is part of the result.
+"""
+
+from __future__ import annotations
+
+import atexit
+import gc
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from license_check.textmatch import OPERATIVE_PREFIXES, OPERATIVE_WORDS, normalize_tokens
+
+MIN_MATCH_SCORE = 90.0  # per match, 0-100
+MAX_UNEXPLAINED_WORDS = 30
+MAX_UNEXPLAINED_SHARE = 0.2
+
+# ScanCode's own doubts about a detection (licensedcode.detection.DetectionRule values).
+DOUBT_FLAGS = frozenset({
+    "unknown-match", "extra-words", "license-clues", "low-quality-matches", "imperfect-match-coverage",
+    "possible-false-positive", "unknown-reference-to-local-file", "undetected-license",
+    "unknown-reference-in-file-to-package", "unknown-reference-in-file-to-nonexistent-package",
+})
+_UNKNOWN_KEY = re.compile(r"unknown", re.IGNORECASE)
+_GPL_KEY = re.compile(r"^(?:a|l)?gpl-\d\.\d$")  # a bare GPL-family key: -only, not -plus
+
+
+class Status:
+    IDENTIFIED = "identified"
+    LOW_CONFIDENCE = "low-confidence"
+    NO_LICENSE = "no-license"
+    TIMEOUT = "timeout"
+    ERROR = "error"
+    UNAVAILABLE = "unavailable"
+
+
+@dataclass(frozen=True, slots=True)
+class ScanOutcome:
+    status: str  # a Status value
+    expression: str | None = None  # accepted SPDX expression (IDENTIFIED only)
+    confidence: float | None = None  # 0..1
+    version_ambiguous: bool = False  # a bare GPL-family text, as in textmatch
+    detail: str = ""  # what ScanCode saw, and why it was not accepted
+    seconds: float = 0.0
+
+
+@dataclass(slots=True)
+class _State:
+    index: Any = None
+    detect: Callable[..., Any] | None = None
+    error: str | None = None  # why ScanCode cannot be used (import or load failed)
+    load_seconds: float = 0.0
+    temp_dir: str | None = None
+
+
+_STATE = _State()
+
+
+def index_loaded() -> bool:
+    return _STATE.index is not None
+
+
+def load_seconds() -> float:
+    return _STATE.load_seconds
+
+
+def _private_temp() -> None:
+    """scancode_config makes a temp folder on import: give it a private one, removed at exit."""
+    if os.environ.get("SCANCODE_TEMP"):
+        return
+    _STATE.temp_dir = tempfile.mkdtemp(prefix="license-check-scancode-")
+    os.environ["SCANCODE_TEMP"] = _STATE.temp_dir
+    atexit.register(shutil.rmtree, _STATE.temp_dir, True)
+
+
+def ensure_loaded(reason: str, log: Callable[[str], None]) -> str | None:
+    """Import ScanCode and load its index once per process. Returns None, or why it is unavailable."""
+    if _STATE.index is not None or _STATE.error is not None:
+        return _STATE.error
+    log(f"loading ScanCode's license index (a few seconds, about 1 GB) because {reason}")
+    start = time.perf_counter()
+    was_enabled = gc.isenabled()
+    gc.disable()  # the index is ~millions of objects: collections during the load only cost time
+    try:
+        _private_temp()
+        from licensedcode import cache
+        from licensedcode.detection import detect_licenses
+
+        _STATE.index = cache.get_index()
+        _STATE.detect = detect_licenses
+    except Exception as exc:  # ImportError, pluggy's ValueError, a corrupt index cache, ...
+        _STATE.error = f"{type(exc).__name__}: {exc}"
+        log(f"ScanCode is unavailable: {_STATE.error}")
+        return _STATE.error
+    finally:
+        if was_enabled:
+            gc.enable()
+    gc.freeze()  # the index lives for the whole process: keep it out of later collections
+    _STATE.load_seconds = time.perf_counter() - start
+    log(f"ScanCode's license index loaded in {_STATE.load_seconds:.1f} s")
+    return None
+
+
+def identify(abspath: str, text: str, display: str, timeout: float, log: Callable[[str], None]) -> ScanOutcome:
+    """Identify the license text in the file at ``abspath`` (``text`` is its content, already read)."""
+    error = ensure_loaded(f"{display} is not a license text the fast path knows", log)
+    if error is not None:
+        return ScanOutcome(Status.UNAVAILABLE, detail=error)
+    assert _STATE.detect is not None
+    start = time.perf_counter()
+    deadline = time.time() + timeout
+    try:
+        detections = list(_STATE.detect(index=_STATE.index, location=abspath, deadline=deadline))
+    except Exception as exc:
+        return ScanOutcome(Status.ERROR, detail=f"ScanCode failed: {type(exc).__name__}: {exc}",
+                           seconds=time.perf_counter() - start)
+    seconds = time.perf_counter() - start
+    if time.time() > deadline:
+        return ScanOutcome(Status.TIMEOUT, detail=f"ScanCode did not finish within {timeout:g} s", seconds=seconds)
+    try:
+        outcome = judge(detections, text)
+    except Exception as exc:  # an unexpected shape from ScanCode: report, never crash
+        return ScanOutcome(Status.ERROR, detail=f"unexpected ScanCode result: {type(exc).__name__}: {exc}",
+                           seconds=seconds)
+    log(f"ScanCode on {display}: {outcome.status} {outcome.expression or ''} ({seconds * 1000:.0f} ms)")
+    return ScanOutcome(outcome.status, outcome.expression, outcome.confidence, outcome.version_ambiguous,
+                       outcome.detail, seconds)
+
+
+def judge(detections: list[Any], text: str) -> ScanOutcome:
+    """Decide whether ScanCode's detections identify the whole file with good confidence."""
+    found = [d for d in detections if d.license_expression_spdx]
+    if not found:
+        return ScanOutcome(Status.NO_LICENSE, detail="ScanCode found no license in it")
+    expressions = _unique([str(d.license_expression_spdx) for d in found])
+    expression = " AND ".join(_paren(e) for e in expressions) if len(expressions) > 1 else expressions[0]
+    seen = f"ScanCode saw {expression}"
+    matches = [m for d in detections for m in d.matches]
+    flags = sorted({str(flag) for d in detections for flag in (d.detection_log or ())} & DOUBT_FLAGS)
+    if flags:
+        return ScanOutcome(Status.LOW_CONFIDENCE, detail=f"{seen}, with doubts ({', '.join(flags)})")
+    if any(d.license_expression_spdx is None for d in detections):
+        return ScanOutcome(Status.LOW_CONFIDENCE, detail=f"{seen}, plus unidentified license clues")
+    keys = [str(m.rule.license_expression) for m in matches]
+    if any(_UNKNOWN_KEY.search(k) for k in keys) or _UNKNOWN_KEY.search(expression):
+        return ScanOutcome(Status.LOW_CONFIDENCE, detail=f"{seen}, which includes an unknown license")
+    low = min(float(m.score()) for m in matches)
+    if low < MIN_MATCH_SCORE:
+        return ScanOutcome(Status.LOW_CONFIDENCE, detail=f"{seen}, but a match scores only {low:.0f}/100")
+    unexplained, total = _unexplained_words(text, [(int(m.start_line), int(m.end_line)) for m in matches])
+    operative = sorted({w for w in unexplained if w in OPERATIVE_WORDS or w.startswith(OPERATIVE_PREFIXES)})
+    if operative:
+        return ScanOutcome(Status.LOW_CONFIDENCE,
+                           detail=f"{seen}, but unmatched text around it has operative words: {' '.join(operative)}")
+    share = len(unexplained) / total if total else 0.0
+    if len(unexplained) > MAX_UNEXPLAINED_WORDS or share > MAX_UNEXPLAINED_SHARE:
+        return ScanOutcome(Status.LOW_CONFIDENCE,
+                           detail=f"{seen}, but {len(unexplained)} words ({share:.0%}) of the file are unmatched")
+    ambiguous = any(_is_bare_gpl_text(m) for m in matches) and not any(_is_gpl_notice(m) for m in matches)
+    confidence = round(low / 100 * (1 - share), 4)
+    return ScanOutcome(Status.IDENTIFIED, expression, confidence, ambiguous, detail=seen)
+
+
+def _unexplained_words(text: str, spans: list[tuple[int, int]]) -> tuple[list[str], int]:
+    """Normalized words on lines outside every match (copyright lines and markup do not count)."""
+    lines = text.splitlines()
+    covered = [False] * (len(lines) + 2)
+    for start, end in spans:
+        for n in range(max(start, 1), min(end, len(lines)) + 1):
+            covered[n] = True
+    rest = "\n".join(line for n, line in enumerate(lines, 1) if not covered[n])
+    return normalize_tokens(rest), len(normalize_tokens(text))
+
+
+def _rule_keys(match: Any) -> list[str]:
+    return re.findall(r"[a-z0-9][a-z0-9.+_-]*", str(match.rule.license_expression).lower())
+
+
+def _is_bare_gpl_text(match: Any) -> bool:
+    return bool(match.rule.is_license_text) and any(_GPL_KEY.match(k) for k in _rule_keys(match))
+
+
+def _is_gpl_notice(match: Any) -> bool:
+    """A notice or tag that names a GPL-family license settles its version (-only or -or-later)."""
+    return not bool(match.rule.is_license_text) and any(
+        _GPL_KEY.match(k) or re.match(r"^(?:a|l)?gpl-\d\.\d-plus$", k) for k in _rule_keys(match)
+    )
+
+
+def _paren(expression: str) -> str:
+    return f"({expression})" if " AND " in expression or " OR " in expression else expression
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))

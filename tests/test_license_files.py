@@ -1,0 +1,233 @@
+"""The license-files detector: which files, identification outcomes, and folder conventions."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+
+import pytest
+
+from license_check import scancode_adapter, textmatch
+from license_check.detectors import license_files as lf
+from license_check.detectors.base import DetectorResult, ScanContext
+from license_check.model import Claim, ClaimRole, ClaimScope, FileEntry, RawForm, Severity
+from license_check.reading import LICENSE_TEXT_CAP
+
+WriteFiles = Callable[[dict[str, str | bytes]], list[FileEntry]]
+
+REFS = {spec.source: textmatch.strip_front_matter(raw) for spec, raw in textmatch.reference_texts()}
+MIT = "MIT License\n\nCopyright (c) 2024 Example Org\n\n" + REFS["licenses/mit.LICENSE"]
+APACHE = REFS["licenses/apache-2.0.LICENSE"]
+GPL3 = REFS["licenses/gpl-3.0.LICENSE"]
+LGPL3 = REFS["licenses/lgpl-3.0.LICENSE"]
+GPL2 = REFS["licenses/gpl-2.0.LICENSE"]
+CC_BY_NC = REFS["licenses/cc-by-nc-4.0.LICENSE"]
+CUSTOM = "Copyright 2024 Foo\n\nYou may use this only on Tuesdays.\n"
+
+NO_SCANCODE = ScanContext(use_scancode=False)
+
+
+def grants(result: DetectorResult) -> dict[str, Claim]:
+    return {c.target: c for c in result.claims if c.role is ClaimRole.GRANT}
+
+
+def rules(result: DetectorResult) -> list[str]:
+    return sorted(f.rule for f in result.findings)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["LICENSE", "license", "LICENSE.md", "LICENSE.txt", "LICENSE.rst", "LICENCE", "Licence.txt", "COPYING",
+     "COPYING.LESSER", "COPYING.LIB", "UNLICENSE", "COPYRIGHT", "copyright.txt", "LICENSE-MIT", "LICENSE-APACHE",
+     "LICENSE.apache-2.0.txt", "MIT-LICENSE", "mit_license.txt", "LICENSES.txt", "LICENSE.pdf"],
+)
+def test_license_file_names(name: str) -> None:
+    assert lf.is_license_file_name(name)
+    assert not lf.is_notice_file_name(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["NOTICE", "NOTICE.txt", "notice.md", "PATENTS", "THIRD_PARTY_NOTICES", "ThirdPartyNotices.txt",
+     "THIRD-PARTY-LICENSES", "third_party_licenses.md", "LICENSE-THIRD-PARTY", "LICENSES_3RD_PARTY.txt"],
+)
+def test_notice_file_names(name: str) -> None:
+    assert lf.is_notice_file_name(name)
+    assert not lf.is_license_file_name(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["license_check.py", "licenses.json", "LICENSE.md.license", "logo.png.license", "license.png", "README.md",
+     "licensed.txt", "licenseref-foo.txt", "notice_template.py", "noticeboard.md", "COPYINGS.go", "my-LICENSE"],
+)
+def test_other_names(name: str) -> None:
+    assert not lf.is_license_file_name(name)
+    assert not lf.is_notice_file_name(name)
+
+
+def test_single_mit_license(write_files: WriteFiles) -> None:
+    result = lf.detect(write_files({"LICENSE": MIT, "src/a.py": "print(1)\n"}), NO_SCANCODE)
+    assert result.findings == ()
+    (claim,) = result.claims
+    assert (claim.target, claim.scope, claim.raw, claim.form, claim.role) == (
+        ".", ClaimScope.DIRECTORY, "MIT", RawForm.SPDX, ClaimRole.GRANT)
+    assert not claim.version_ambiguous
+    (ev,) = claim.evidence
+    assert (ev.path, ev.source, ev.expression) == ("LICENSE", "license-file", "MIT")
+    assert ev.confidence is not None and ev.confidence >= textmatch.MIN_SCORE
+    assert result.extra["license_files"] == ["LICENSE"]
+    assert result.extra["legal_files"] == ["LICENSE"]
+
+
+def test_dual_license_files_are_a_choice(write_files: WriteFiles) -> None:
+    result = lf.detect(write_files({"LICENSE-MIT": MIT, "LICENSE-APACHE": APACHE}), NO_SCANCODE)
+    claim = grants(result)["."]
+    assert claim.raw == "Apache-2.0 OR MIT"
+    assert [e.expression for e in claim.evidence] == ["Apache-2.0", "MIT"]
+    assert len(result.claims) == 1
+
+
+def test_plain_license_beside_a_choice_is_anded(write_files: WriteFiles) -> None:
+    files = {"LICENSE-MIT": MIT, "LICENSE-APACHE": APACHE, "LICENSE": GPL2}
+    claim = grants(lf.detect(write_files(files), NO_SCANCODE))["."]
+    assert claim.raw == "(Apache-2.0 OR MIT) AND GPL-2.0-only"
+    assert claim.evidence[0].path == "LICENSE"  # the plain file is the primary location
+    assert claim.version_ambiguous
+
+
+def test_code_and_data_license_files_all_apply(write_files: WriteFiles) -> None:
+    # LICENSE-CODE / LICENSE-DATA name parts of the folder, not licenses: both apply.
+    claim = grants(lf.detect(write_files({"LICENSE-CODE": MIT, "LICENSE-DATA": CC_BY_NC}), NO_SCANCODE))["."]
+    assert claim.raw == "MIT AND CC-BY-NC-4.0"
+
+
+def test_mismatched_suffix_is_not_a_choice(write_files: WriteFiles) -> None:
+    claim = grants(lf.detect(write_files({"LICENSE-MIT": APACHE, "LICENSE-GPL": GPL2}), NO_SCANCODE))["."]
+    assert claim.raw == "GPL-2.0-only AND Apache-2.0"
+
+
+def test_copying_and_copying_lesser_mean_lgpl(write_files: WriteFiles) -> None:
+    claim = grants(lf.detect(write_files({"COPYING": GPL3, "COPYING.LESSER": LGPL3}), NO_SCANCODE))["."]
+    assert claim.raw == "LGPL-3.0-only"
+    assert claim.version_ambiguous
+    assert {(e.path, e.expression) for e in claim.evidence} == {
+        ("COPYING", "GPL-3.0-only"), ("COPYING.LESSER", "LGPL-3.0-only")}
+
+
+def test_gpl_text_alone_is_version_ambiguous(write_files: WriteFiles) -> None:
+    claim = grants(lf.detect(write_files({"COPYING": GPL3}), NO_SCANCODE))["."]
+    assert claim.raw == "GPL-3.0-only" and claim.version_ambiguous
+
+
+def test_same_license_twice_is_not_repeated(write_files: WriteFiles) -> None:
+    claim = grants(lf.detect(write_files({"LICENSE": MIT, "LICENSE.txt": MIT}), NO_SCANCODE))["."]
+    assert claim.raw == "MIT" and len(claim.evidence) == 2
+
+
+def test_one_claim_per_folder(write_files: WriteFiles) -> None:
+    files = {"LICENSE": MIT, "vendor/lib/LICENSE.txt": APACHE, "vendor/lib/x.c": "int x;\n"}
+    claims = grants(lf.detect(write_files(files), NO_SCANCODE))
+    assert {t: c.raw for t, c in claims.items()} == {".": "MIT", "vendor/lib": "Apache-2.0"}
+
+
+def test_notice_files(write_files: WriteFiles) -> None:
+    files = {"LICENSE": APACHE, "NOTICE": "Foo\nCopyright 2024 Foo\n", "third_party/THIRD_PARTY_NOTICES.txt": "x",
+             "PATENTS": "Additional Grant of Patent Rights\n"}
+    result = lf.detect(write_files(files), NO_SCANCODE)
+    notices = [c for c in result.claims if c.role is ClaimRole.NOTICE]
+    assert sorted(c.path for c in notices) == ["NOTICE", "PATENTS", "third_party/THIRD_PARTY_NOTICES.txt"]
+    assert all(c.raw is None and c.scope is ClaimScope.DIRECTORY for c in notices)
+    assert {c.path: c.target for c in notices}["third_party/THIRD_PARTY_NOTICES.txt"] == "third_party"
+    # The third-party notices do not grant a license to their folder.
+    assert set(grants(result)) == {"."}
+    assert rules(result) == ["notice-file"] * 3
+    assert all(f.severity is Severity.INFO for f in result.findings)
+    assert result.extra["notice_files"] == ["NOTICE", "PATENTS", "third_party/THIRD_PARTY_NOTICES.txt"]
+
+
+def test_too_large_license_file(write_files: WriteFiles) -> None:
+    big = MIT + "\n" + ("More terms apply. " * (LICENSE_TEXT_CAP // 18 + 10))
+    result = lf.detect(write_files({"LICENSE": big}), NO_SCANCODE)
+    assert grants(result)["."].raw is None
+    assert rules(result) == ["license-file-too-large"]
+    assert result.findings[0].locations[0].path == "LICENSE"
+
+
+def test_binary_license_file(write_files: WriteFiles) -> None:
+    result = lf.detect(write_files({"LICENSE": b"\x00\x01\x02binary\x00" * 10}), NO_SCANCODE)
+    assert grants(result)["."].raw is None
+    assert rules(result) == ["unreadable-file"]
+
+
+def test_empty_license_file(write_files: WriteFiles) -> None:
+    result = lf.detect(write_files({"LICENSE": "\n  \n"}), NO_SCANCODE)
+    assert grants(result)["."].raw is None
+    assert rules(result) == ["unknown-license-text"]
+    assert "empty" in result.findings[0].message
+
+
+def test_unreadable_license_file(write_files: WriteFiles) -> None:
+    (entry,) = write_files({"LICENSE": MIT})
+    gone = FileEntry(path=entry.path, abspath=entry.abspath + ".missing", size=entry.size)
+    result = lf.detect([gone], NO_SCANCODE)
+    assert grants(result)["."].raw is None
+    assert rules(result) == ["unreadable-file"]
+
+
+def test_custom_text_without_scancode_is_unknown(write_files: WriteFiles) -> None:
+    result = lf.detect(write_files({"LICENSE": CUSTOM}), NO_SCANCODE)
+    claim = grants(result)["."]
+    assert claim.raw is None and claim.evidence[0].expression is None
+    assert rules(result) == ["unknown-license-text"]
+    assert result.findings[0].locations[0].path == "LICENSE"
+
+
+def test_one_unknown_file_makes_the_folder_unknown(write_files: WriteFiles) -> None:
+    result = lf.detect(write_files({"LICENSE": MIT, "LICENSE.extra": CUSTOM}), NO_SCANCODE)
+    claim = grants(result)["."]
+    assert claim.raw is None
+    assert {e.path: e.expression for e in claim.evidence} == {"LICENSE": "MIT", "LICENSE.extra": None}
+
+
+def test_scancode_unavailable(write_files: WriteFiles, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scancode_adapter, "_STATE", scancode_adapter._State(error="ImportError: no licensedcode"))
+    result = lf.detect(write_files({"LICENSE": CUSTOM, "sub/LICENSE": MIT}), ScanContext(use_scancode=True))
+    assert grants(result)["."].raw is None
+    assert grants(result)["sub"].raw == "MIT"
+    assert rules(result) == ["scancode-unavailable"]
+    assert "ImportError" in result.findings[0].message
+
+
+def test_internal_error_is_a_finding(write_files: WriteFiles, monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(text: str) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(textmatch, "match_license_text", boom)
+    result = lf.detect(write_files({"LICENSE": MIT}), NO_SCANCODE)
+    assert grants(result)["."].raw is None
+    assert rules(result) == ["detector-error"]
+
+
+def test_reuse_folder_and_sidecars_are_skipped(write_files: WriteFiles) -> None:
+    files = {"LICENSES/MIT.txt": MIT, "LICENSES/LICENSE": MIT, "img.png.license": "SPDX-License-Identifier: MIT\n",
+             "license_check.py": "x = 1\n"}
+    result = lf.detect(write_files(files), NO_SCANCODE)
+    assert result.claims == () and result.findings == ()
+
+
+def test_import_and_fast_path_do_not_import_scancode(write_files: WriteFiles) -> None:
+    (entry,) = write_files({"LICENSE": MIT})
+    code = (
+        "import sys\n"
+        "from license_check.detectors import license_files as lf\n"
+        "from license_check.detectors.base import ScanContext\n"
+        "from license_check.model import FileEntry\n"
+        "assert 'licensedcode' not in sys.modules, 'imported by the module'\n"
+        f"entry = FileEntry(path='LICENSE', abspath={entry.abspath!r}, size={entry.size})\n"
+        "result = lf.detect([entry], ScanContext(use_scancode=True))\n"
+        "assert result.claims[0].raw == 'MIT', result\n"
+        "assert 'licensedcode' not in sys.modules, 'imported for a text the fast path knows'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
