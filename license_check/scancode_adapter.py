@@ -7,10 +7,13 @@ load) and logs which file needed it. Every ScanCode failure becomes an outcome, 
 A detection is accepted only with good confidence:
 
 * every match scores at least MIN_MATCH_SCORE (ScanCode's score already folds in rule coverage and
-  relevance) and ScanCode flagged no problem (extra words, imperfect coverage, unknown parts, clues);
-* the matches explain the file: outside the matched lines, apart from copyright lines and markup,
-  at most MAX_UNEXPLAINED_WORDS words (and at most MAX_UNEXPLAINED_SHARE of the file) remain, and
-  none of them is operative ("not", "commercial", "only", ...) - a rider never rides along;
+  relevance) and ScanCode has no doubt about the detection (unknown parts, clues, false positive);
+* the matches explain the file: the words they leave unmatched (outside them, or inside an
+  approximate match), apart from copyright lines and markup, are at most MAX_UNEXPLAINED_WORDS
+  (and at most MAX_UNEXPLAINED_SHARE of the file), and none is operative ("not", "commercial",
+  "only", ...) - a rider never rides along;
+* inside an approximate match, the rule words the file lacks are at most MAX_HOLE_WORDS and none
+  carries the grant ("sell", "modify", "no", ...); a missing title before or after is tolerated;
 * no "unknown" license key is part of the result.
 """
 
@@ -27,20 +30,27 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from license_check.textmatch import OPERATIVE_PREFIXES, OPERATIVE_WORDS, normalize_tokens
+from license_check.textmatch import GRANT_WORDS, OPERATIVE_PREFIXES, OPERATIVE_WORDS, normalize_tokens
 
 MIN_MATCH_SCORE = 90.0  # per match, 0-100
 MAX_UNEXPLAINED_WORDS = 30
 MAX_UNEXPLAINED_SHARE = 0.2
+MAX_HOLE_WORDS = 20  # rule words missing inside one approximate match (no grant word, ever) ...
+HOLE_SHARE = 0.02  # ... or up to 2 % of a long rule (URLs and headings of a long text's variant)
 
-# ScanCode's own doubts about a detection (licensedcode.detection.DetectionRule values).
+# ScanCode's own doubts about a detection (licensedcode.detection.DetectionRule values). Its
+# "extra-words" and "imperfect-match-coverage" are not here: judge() looks at those words itself.
 DOUBT_FLAGS = frozenset({
-    "unknown-match", "extra-words", "license-clues", "low-quality-matches", "imperfect-match-coverage",
-    "possible-false-positive", "unknown-reference-to-local-file", "undetected-license",
+    "unknown-match", "license-clues", "low-quality-matches", "possible-false-positive",
+    "unknown-reference-to-local-file", "undetected-license",
     "unknown-reference-in-file-to-package", "unknown-reference-in-file-to-nonexistent-package",
 })
 _UNKNOWN_KEY = re.compile(r"unknown", re.IGNORECASE)
 _GPL_KEY = re.compile(r"^(?:a|l)?gpl-\d\.\d$")  # a bare GPL-family key: -only, not -plus
+_EXACT_MATCHERS = frozenset({"1-hash", "1-spdx-id", "2-aho"})
+
+# (unmatched words inside the match, normalized; rule words missing inside the match) for one match.
+Inspector = Callable[[Any], tuple[list[str], list[str]]]
 
 
 class Status:
@@ -136,7 +146,7 @@ def identify(abspath: str, text: str, display: str, timeout: float, log: Callabl
     if time.time() > deadline:
         return ScanOutcome(Status.TIMEOUT, detail=f"ScanCode did not finish within {timeout:g} s", seconds=seconds)
     try:
-        outcome = judge(detections, text)
+        outcome = judge(detections, text, _inspect)
     except Exception as exc:  # an unexpected shape from ScanCode: report, never crash
         return ScanOutcome(Status.ERROR, detail=f"unexpected ScanCode result: {type(exc).__name__}: {exc}",
                            seconds=seconds)
@@ -145,7 +155,7 @@ def identify(abspath: str, text: str, display: str, timeout: float, log: Callabl
                        outcome.detail, seconds)
 
 
-def judge(detections: list[Any], text: str) -> ScanOutcome:
+def judge(detections: list[Any], text: str, inspect: Inspector) -> ScanOutcome:
     """Decide whether ScanCode's detections identify the whole file with good confidence."""
     found = [d for d in detections if d.license_expression_spdx]
     if not found:
@@ -166,6 +176,19 @@ def judge(detections: list[Any], text: str) -> ScanOutcome:
     if low < MIN_MATCH_SCORE:
         return ScanOutcome(Status.LOW_CONFIDENCE, detail=f"{seen}, but a match scores only {low:.0f}/100")
     unexplained, total = _unexplained_words(text, [(int(m.start_line), int(m.end_line)) for m in matches])
+    holes: list[str] = []
+    hole_limit = MAX_HOLE_WORDS
+    for m in matches:
+        if str(getattr(m, "matcher", "")) in _EXACT_MATCHERS and float(m.coverage()) >= 100:
+            continue  # an exact, complete match has no gaps
+        inside, missing = inspect(m)
+        unexplained += inside
+        holes += missing
+        hole_limit = max(hole_limit, int(HOLE_SHARE * int(getattr(m.rule, "length", 0) or 0)))
+    grant = sorted(set(holes) & GRANT_WORDS)
+    if grant or len(holes) > hole_limit:
+        what = f"it lacks license words ({' '.join(grant or holes[:8])})"
+        return ScanOutcome(Status.LOW_CONFIDENCE, detail=f"{seen}, but {what}")
     operative = sorted({w for w in unexplained if w in OPERATIVE_WORDS or w.startswith(OPERATIVE_PREFIXES)})
     if operative:
         return ScanOutcome(Status.LOW_CONFIDENCE,
@@ -177,6 +200,21 @@ def judge(detections: list[Any], text: str) -> ScanOutcome:
     ambiguous = any(_is_bare_gpl_text(m) for m in matches) and not any(_is_gpl_notice(m) for m in matches)
     confidence = round(low / 100 * (1 - share), 4)
     return ScanOutcome(Status.IDENTIFIED, expression, confidence, ambiguous, detail=seen)
+
+
+def _inspect(match: Any) -> tuple[list[str], list[str]]:
+    """ScanCode's view of one approximate match: unmatched words inside it, rule words missing inside it."""
+    from licensedcode.stopwords import STOPWORDS  # markup words ScanCode never matches ("a", "p", "br")
+
+    inside = match.matched_text(whole_lines=False, highlight=True, highlight_matched="",
+                                highlight_not_matched="{}", _usecache=False)
+    unmatched = [w for w in normalize_tokens(str(inside)) if w not in STOPWORDS]
+    index = _STATE.index
+    tids = index.tids_by_rid[match.rule.rid]
+    words = index.tokens_by_tid
+    span = match.ispan
+    missing = [str(words[tids[i]]) for i in range(span.start, span.end + 1) if i not in span]
+    return unmatched, missing
 
 
 def _unexplained_words(text: str, spans: list[tuple[int, int]]) -> tuple[list[str], int]:

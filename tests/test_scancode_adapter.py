@@ -1,0 +1,242 @@
+"""The lazy ScanCode adapter: confidence rules (fast, with fake detections) and real ScanCode (slow)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from license_check import scancode_adapter as sa
+from license_check import textmatch
+from license_check.detectors import license_files as lf
+from license_check.detectors.base import ScanContext
+from license_check.model import ClaimRole, FileEntry
+
+WriteFiles = Callable[[dict[str, str | bytes]], list[FileEntry]]
+
+REFS = {spec.source: textmatch.strip_front_matter(raw) for spec, raw in textmatch.reference_texts()}
+MIT = REFS["licenses/mit.LICENSE"]
+ISC = REFS["licenses/isc.LICENSE"]
+APACHE = REFS["licenses/apache-2.0.LICENSE"]
+
+
+# ---------------------------------------------------------------- judge(), with fake detections
+
+
+@dataclass
+class FakeRule:
+    license_expression: str
+    is_license_text: bool = True
+
+
+@dataclass
+class FakeMatch:
+    rule: FakeRule
+    start_line: int
+    end_line: int
+    points: float = 100.0
+    matcher: str = "2-aho"
+    inside: str = ""  # unmatched text inside the match
+    holes: list[str] = field(default_factory=list)  # rule words missing inside the match
+
+    def score(self) -> float:
+        return self.points
+
+    def coverage(self) -> float:
+        return 100.0 if self.matcher != "3-seq" else self.points
+
+
+@dataclass
+class FakeDetection:
+    license_expression_spdx: str | None
+    matches: list[FakeMatch]
+    detection_log: list[str] = field(default_factory=list)
+
+
+TEXT = "Title\nCopyright (c) 2024 Someone\n" + "\n".join(f"license words line {i}" for i in range(40)) + "\n"
+
+
+def det(
+    spdx: str | None, key: str, start: int = 3, end: int = 42, *, points: float = 100.0, is_text: bool = True,
+    log: tuple[str, ...] = (), matcher: str = "2-aho", inside: str = "", holes: tuple[str, ...] = (),
+) -> FakeDetection:
+    match = FakeMatch(FakeRule(key, is_text), start, end, points, matcher, inside, list(holes))
+    return FakeDetection(spdx, [match], list(log))
+
+
+def fake_inspect(match: FakeMatch) -> tuple[list[str], list[str]]:
+    return textmatch.normalize_tokens(match.inside), match.holes
+
+
+def judge(detections: list[FakeDetection], text: str = "") -> sa.ScanOutcome:
+    return sa.judge(list(detections), text or TEXT, fake_inspect)
+
+
+def test_judge_accepts_a_full_confident_match() -> None:
+    out = judge([det("EUPL-1.2", "eupl-1.2")], TEXT)
+    assert out.status == sa.Status.IDENTIFIED and out.expression == "EUPL-1.2"
+    assert out.confidence is not None and out.confidence > 0.95
+
+
+def test_judge_combines_detections_with_and() -> None:
+    out = judge([det("MIT", "mit", 3, 20), det("Apache-2.0 OR MIT", "apache-2.0 OR mit", 21, 42)], TEXT)
+    assert out.expression == "MIT AND (Apache-2.0 OR MIT)"
+
+
+def test_judge_rejects_low_scores_doubts_unknowns_and_nothing() -> None:
+    assert judge([], TEXT).status == sa.Status.NO_LICENSE
+    assert judge([det("MIT", "mit", points=60)], TEXT).status == sa.Status.LOW_CONFIDENCE
+    assert judge([det("MIT", "mit", log=("possible-false-positive",))], TEXT).status == sa.Status.LOW_CONFIDENCE
+    unknown = det("LicenseRef-scancode-unknown-license-reference", "unknown-license-reference")
+    assert judge([unknown], TEXT).status == sa.Status.LOW_CONFIDENCE
+    clue = det(None, "mit")
+    assert judge([det("MIT", "mit"), clue], TEXT).status == sa.Status.LOW_CONFIDENCE
+
+
+def test_judge_requires_the_file_to_be_explained() -> None:
+    # Matches cover only lines 3-12: 30 lines of license words stay unexplained.
+    out = judge([det("MIT", "mit", 3, 12)], TEXT)
+    assert out.status == sa.Status.LOW_CONFIDENCE and "unmatched" in out.detail
+    # A short restrictive sentence outside the match is never accepted.
+    rider = TEXT + "You may not use it commercially.\n"
+    out = judge([det("MIT", "mit")], rider)
+    assert out.status == sa.Status.LOW_CONFIDENCE and "commercially" in out.detail
+
+
+def test_judge_looks_inside_approximate_matches() -> None:
+    ok = det("MIT", "mit", points=98, matcher="3-seq", inside="Copyright (c) 2024 Foo\nGoogle", holes=("owner",),
+             log=("imperfect-match-coverage",))
+    assert judge([ok]).status == sa.Status.IDENTIFIED
+    rider = det("MIT", "mit", points=98, matcher="3-seq", inside="non commercially", log=("extra-words",))
+    assert judge([rider]).status == sa.Status.LOW_CONFIDENCE
+    no_sell = det("MIT", "mit", points=98, matcher="3-seq", holes=("andor", "sell"))
+    out = judge([no_sell])
+    assert out.status == sa.Status.LOW_CONFIDENCE and "sell" in out.detail
+    # An exact, complete match is not inspected at all.
+    exact = det("MIT", "mit", inside="not commercially", holes=("sell",))
+    assert judge([exact]).status == sa.Status.IDENTIFIED
+
+
+def test_judge_gpl_version_ambiguity() -> None:
+    bare = judge([det("GPL-2.0-only", "gpl-2.0")], TEXT)
+    assert bare.status == sa.Status.IDENTIFIED and bare.version_ambiguous
+    notice = det("GPL-2.0-or-later", "gpl-2.0-plus", 1, 2, is_text=False)
+    settled = judge([notice, det("GPL-2.0-only", "gpl-2.0")], TEXT)
+    assert settled.status == sa.Status.IDENTIFIED and not settled.version_ambiguous
+
+
+def test_adapter_import_is_lazy() -> None:
+    code = "import sys; import license_check.scancode_adapter; assert 'licensedcode' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# ---------------------------------------------------------------- real ScanCode (slow)
+
+
+@pytest.fixture(scope="module")
+def scancode() -> Iterator[list[str]]:
+    """Load ScanCode's index once for this module (≈4 s, ≈1 GB)."""
+    log: list[str] = []
+    error = sa.ensure_loaded("the slow tests need it", log.append)
+    if error is not None:
+        pytest.fail(f"ScanCode is required for these tests: {error}")
+    yield log
+
+
+def _write(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.slow
+def test_index_loads_once_and_says_why(scancode: list[str]) -> None:
+    assert sa.index_loaded()
+    assert any("because the slow tests need it" in line for line in scancode)
+    before = sa.load_seconds()
+    assert sa.ensure_loaded("again", scancode.append) is None
+    assert sa.load_seconds() == before and not any("because again" in line for line in scancode)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("key", "spdx"), [("sleepycat", "Sleepycat"), ("eupl-1.2", "EUPL-1.2")])
+def test_scancode_identifies_texts_the_fast_path_does_not_know(
+    scancode: list[str], write_files: WriteFiles, key: str, spdx: str
+) -> None:
+    data = textmatch.scancode_data_dir()
+    assert data is not None
+    text = textmatch.strip_front_matter((data / "licenses" / f"{key}.LICENSE").read_text(encoding="utf-8"))
+    assert textmatch.match_license_text(text) is None
+    log: list[str] = []
+    result = lf.detect(write_files({"LICENSE": text}), ScanContext(log=log.append))
+    claim = next(c for c in result.claims if c.role is ClaimRole.GRANT)
+    assert claim.raw == spdx and result.findings == ()
+    assert claim.evidence[0].confidence is not None and claim.evidence[0].confidence >= 0.9
+    assert any("LICENSE" in line and "ScanCode" in line for line in log)
+
+
+@pytest.mark.slow
+def test_scancode_keeps_a_multi_license_expression(scancode: list[str], write_files: WriteFiles) -> None:
+    result = lf.detect(write_files({"LICENSE": MIT + "\n\n" + ISC}), ScanContext())
+    assert result.claims[0].raw == "MIT AND ISC"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    ["Copyright 2024 Foo\n\nYou may use this only on Tuesdays.\n",
+     MIT + "\nThe Software may not be used for commercial purposes without prior written permission.\n",
+     APACHE + "\nNo military use.\n",
+     MIT.replace("to use, copy", "to use (non-commercially), copy"),
+     MIT.replace("sublicense, and/or sell", "sublicense"),
+     MIT[: len(MIT) // 2]],
+    ids=["custom", "mit-rider", "apache-rider", "inserted-words", "removed-sell", "half-mit"],
+)
+def test_scancode_unsure_means_unknown(scancode: list[str], write_files: WriteFiles, text: str) -> None:
+    result = lf.detect(write_files({"LICENSE": text}), ScanContext())
+    assert result.claims[0].raw is None
+    assert [f.rule for f in result.findings] == ["unknown-license-text"]
+
+
+@pytest.mark.slow
+def test_scancode_timeout_means_unknown(scancode: list[str], write_files: WriteFiles) -> None:
+    text = MIT + "\nThe Software may be used by anyone.\n"
+    result = lf.detect(write_files({"LICENSE": text}), ScanContext(scancode_timeout=0.0))
+    assert result.claims[0].raw is None
+    assert "did not finish" in result.findings[0].message
+
+
+def _fast_path_variants() -> list[tuple[str, str]]:
+    out = []
+    for spec, raw in textmatch.reference_texts():
+        text = textmatch.strip_front_matter(raw)
+        out.append((spec.source, text))
+        out.append((spec.source + "+title", "Some Project License\n\nCopyright (c) 2024 Some One\n\n" + text))
+    out.append(("apache-no-appendix", APACHE.split("APPENDIX")[0]))
+    bsd3 = REFS["licenses/bsd-new.LICENSE"].replace("the ORGANIZATION", "Google Inc.")
+    out.append(("bsd3-holder", bsd3))
+    return out
+
+
+@pytest.mark.slow
+def test_scancode_agrees_with_every_fast_path_answer(scancode: list[str], tmp_path: Path) -> None:
+    """The project's promise: whatever the fast path claims, ScanCode would claim too."""
+    disagreements = []
+    slowest = 0.0
+    for label, text in _fast_path_variants():
+        fast = textmatch.match_license_text(text)
+        assert fast is not None, label
+        start = time.perf_counter()
+        out = sa.identify(_write(tmp_path, "LICENSE", text), text, label, 30.0, lambda m: None)
+        slowest = max(slowest, time.perf_counter() - start)
+        if out.status != sa.Status.IDENTIFIED or out.expression != fast.expression:
+            disagreements.append((label, fast.expression, out.status, out.expression, out.detail))
+        elif out.version_ambiguous != fast.version_ambiguous:
+            disagreements.append((label, "version_ambiguous", fast.version_ambiguous, out.version_ambiguous))
+    assert disagreements == []
+    assert slowest < 5.0
