@@ -55,6 +55,13 @@ OPERATIVE_PREFIXES = (
     "commerc", "noncommerc", "non", "prohibit", "restrict", "forbid", "militar", "terminat", "revo", "exclu",
     "except", "proprietar", "confidential", "evaluat", "personal", "academic", "research", "educat",
 )
+# Names of licenses: a file that adds one the reference does not contain ("dual licensed under MIT and
+# Apache" before an MIT text) says more than the reference.
+LICENSE_NAME_WORDS = _wordset(
+    """mit apache bsd gpl lgpl agpl gnu affero lesser mpl mozilla eupl epl eclipse isc cc cc0 creative
+    commons zlib boost bsl unlicense wtfpl artistic psf python cddl afl postgresql x11 expat openrail rail
+    llama gemma proprietary commercial sspl elastic busl bsl polyform cal ncsa upl blueoak openssl"""
+)
 # Reference words that carry the grant: dropping any of them changes the license.
 GRANT_WORDS = _wordset(
     """permission permitted permit grant granted grants hereby use copy copies modify modification merge
@@ -218,6 +225,7 @@ class _Ref:
     tokens: tuple[str, ...]
     shingles: list[int]
     shingle_set: frozenset[int]
+    not_extra: frozenset[str]  # words the file may not add: operative words, other licenses' names
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,7 +263,8 @@ def _references() -> _RefSet:
         if len(tokens) < SHINGLE:
             continue
         shingles = _shingles(tokens)
-        ref = _Ref(spec, tokens, shingles, frozenset(shingles))
+        own = set(tokens) | set(re.findall(r"[a-z0-9]+", spec.spdx.lower()))
+        ref = _Ref(spec, tokens, shingles, frozenset(shingles), OPERATIVE_WORDS | (LICENSE_NAME_WORDS - own))
         refs.append(ref)
         by_text.setdefault(" ".join(tokens), ref)
     return _RefSet(tuple(refs), by_text)
@@ -297,7 +306,7 @@ def _uncovered_runs(misses: list[int], size: int) -> list[tuple[int, int]] | Non
 
 def _runs_ok(
     runs: list[tuple[int, int]] | None, words: tuple[str, ...] | list[str], limits: tuple[int, int, int, int],
-    forbidden: frozenset[str],
+    forbidden: frozenset[str], prefixes: tuple[str, ...] = (),
 ) -> tuple[bool, int]:
     """Whether the uncovered runs stay within (lead, trail, gap, inner total) and avoid ``forbidden``."""
     if runs is None:
@@ -311,7 +320,7 @@ def _runs_ok(
         run = words[start:end]
         if forbidden.intersection(run):
             return False, total
-        if forbidden is OPERATIVE_WORDS and any(w.startswith(OPERATIVE_PREFIXES) for w in run):
+        if prefixes and any(w.startswith(prefixes) for w in run):
             return False, total
         if start == 0:
             limit = lead
@@ -340,7 +349,8 @@ def _compare(tokens: list[str], shingles: list[int], ref: _Ref) -> float | None:
     file_misses = [i for i, sh in enumerate(shingles) if sh not in ref_set]
     if len(file_misses) > _MAX_MISSES:
         return None
-    ok, extra = _runs_ok(_uncovered_runs(file_misses, len(tokens)), tokens, _EXTRA_LIMITS, OPERATIVE_WORDS)
+    runs = _uncovered_runs(file_misses, len(tokens))
+    ok, extra = _runs_ok(runs, tokens, _EXTRA_LIMITS, ref.not_extra, OPERATIVE_PREFIXES)
     if not ok:
         return None
     shingle_set = set(shingles)

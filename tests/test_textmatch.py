@@ -136,12 +136,15 @@ COMMONS_CLAUSE = (
         APACHE[: len(APACHE) // 2],
         APACHE + COMMONS_CLAUSE,
         MIT + "\n\n" + ISC,
+        "Dual licensed under MIT and Apache-2.0.\n\n" + MIT,
+        "The MIT License\n\n" + BSD3,
         "Copyright 2024 Foo\n\nYou may use this only on Tuesdays.\n",
         "",
         "LICENSE",
     ],
     ids=["appended-restriction", "short-restriction", "prepended-noncommercial", "removed-sell",
          "inserted-words", "mit-plus-gpl-note", "mit-half", "apache-half", "commons-clause", "two-licenses",
+         "other-license-named", "wrong-title",
          "custom", "empty", "one-word"],
 )
 def test_changed_or_other_texts_do_not_resolve(text: str) -> None:
