@@ -1,0 +1,327 @@
+"""License facts as reviewed data: loads and validates rules/ (see rules/README.md).
+
+Curated facts come from rules/licenses/*.toml and rules/exceptions.toml. Every other ScanCode
+LicenseDB entry is seeded at load time from its category (reviewed=False). ``load_rules()``
+validates everything and raises one RulesError that lists every problem.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from license_check.model import Copyleft, Duty, Use
+from license_check.normalize import Normalizer, normalizer
+from license_check.ruledata import DataError, DBEntry, load_licensedb, read_toml, rules_dir
+
+
+@dataclass(frozen=True, slots=True)
+class LicenseFacts:
+    id: str
+    name: str
+    commercial_use: Use
+    copyleft: Copyleft
+    notice: bool
+    obligations: tuple[Duty, ...]
+    restrictions: tuple[Duty, ...]
+    sources: Mapping[str, str]  # attribute name -> citation (commercial_use, copyleft, notice)
+    reviewed: bool
+    category: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ExceptionFacts:
+    id: str
+    name: str
+    copyleft: Copyleft | None  # copyleft scope of the pair, None = unchanged
+    source: str
+    reviewed: bool
+
+
+class RulesError(Exception):
+    """The rules data is invalid. ``problems`` lists every problem: file, key path, what is wrong."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("invalid license rules:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+# Seeding: ScanCode category -> (commercial_use, copyleft, notice). Anything else: unknown.
+_SEEDS: dict[str, tuple[Use, Copyleft, bool]] = {
+    "Permissive": (Use.ALLOWED, Copyleft.NONE, True),
+    "Public Domain": (Use.ALLOWED, Copyleft.NONE, False),
+    "Copyleft": (Use.CONDITIONAL, Copyleft.STRONG, True),
+    "Copyleft Limited": (Use.CONDITIONAL, Copyleft.WEAK_LIBRARY, True),
+}
+_UNKNOWN_SEED = (Use.UNKNOWN, Copyleft.NONE, False)
+_FACT_KEYS = ("commercial_use", "copyleft", "notice")
+_LICENSE_KEYS = frozenset({"name", *_FACT_KEYS, "obligations", "restrictions", "notes"})
+_EXCEPTION_KEYS = frozenset({"name", "copyleft", "source", "notes"})
+_DUTY_KEYS = frozenset({"code", "text", "source"})
+_KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class RuleBook:
+    """Facts per license id (curated, else seeded) and per exception id."""
+
+    def __init__(self, licenses: dict[str, LicenseFacts], exceptions: dict[str, ExceptionFacts],
+                 version: str, resolver: Normalizer) -> None:
+        self._licenses = {k.lower(): v for k, v in licenses.items()}
+        self._exceptions = {k.lower(): v for k, v in exceptions.items()}
+        self._resolver = resolver
+        self.version = version
+
+    def _find(self, table: Mapping[str, Any], ident: str) -> Any:
+        found = table.get(ident.strip().lower())
+        if found is None:  # a deprecated id, bare ScanCode key, ...: resolve to the canonical id
+            canonical = self._resolver.resolve(ident.strip())
+            found = table.get(canonical.lower()) if canonical else None
+        return found
+
+    def facts(self, license_id: str) -> LicenseFacts | None:
+        """Curated, else seeded, else None. ``license_id`` is case-insensitive."""
+        found: LicenseFacts | None = self._find(self._licenses, license_id)
+        return found
+
+    def exception(self, exception_id: str) -> ExceptionFacts | None:
+        found: ExceptionFacts | None = self._find(self._exceptions, exception_id)
+        return found
+
+    def all_ids(self) -> list[str]:
+        return sorted(f.id for f in self._licenses.values())
+
+
+def _seed_source(db_version: str, category: str) -> str:
+    return f"ScanCode LicenseDB {db_version} category '{category}' (seeded, not reviewed)"
+
+
+def _seeded(entry: DBEntry, db_version: str) -> LicenseFacts:
+    use, copyleft, notice = _SEEDS.get(entry.category, _UNKNOWN_SEED)
+    source = _seed_source(db_version, entry.category)
+    return LicenseFacts(
+        id=entry.spdx, name=entry.short_name, commercial_use=use, copyleft=copyleft, notice=notice,
+        obligations=(), restrictions=(), sources=dict.fromkeys(_FACT_KEYS, source),
+        reviewed=False, category=entry.category or None,
+    )
+
+
+class _Loader:
+    """Collects every problem while reading one rules directory."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.problems: list[str] = []
+        self.norm = normalizer(directory)
+
+    def problem(self, file: Path, path: str, what: str) -> None:
+        rel = file.relative_to(self.directory) if file.is_relative_to(self.directory) else file
+        self.problems.append(f"{rel.as_posix()}: {path}: {what}")
+
+    def toml(self, path: Path) -> dict[str, Any]:
+        try:
+            return read_toml(path)
+        except DataError as exc:
+            self.problems.append(str(exc))
+            return {}
+
+    def canonical_id(self, file: Path, path: str, ident: str, exception: bool) -> bool:
+        found = self.norm.resolve(ident)
+        if found is None:
+            self.problem(file, path, f"{ident!r} is not a license id that normalize() knows")
+            return False
+        if found != ident:
+            self.problem(file, path, f"{ident!r} is not the canonical id: write {found!r}")
+            return False
+        if exception != (found in self.norm.exceptions):
+            kind = "an exception" if found in self.norm.exceptions else "a license, not an exception"
+            self.problem(file, path, f"{ident!r} is {kind}")
+            return False
+        return True
+
+    def text(self, file: Path, path: str, value: Any) -> str:
+        if not isinstance(value, str) or not value.strip():
+            self.problem(file, path, "must be a non-empty string")
+            return ""
+        return value.strip()
+
+    def fact(self, file: Path, path: str, value: Any, enum: type[Use] | type[Copyleft] | None) -> Any:
+        if not isinstance(value, dict):
+            self.problem(file, path, "must be a table { value = ..., source = \"...\" }")
+            return None, ""
+        for extra in sorted(set(value) - {"value", "source"}):
+            self.problem(file, f"{path}.{extra}", "unknown key")
+        source = self.text(file, f"{path}.source", value.get("source"))
+        raw = value.get("value")
+        if enum is None:
+            if not isinstance(raw, bool):
+                self.problem(file, f"{path}.value", "must be true or false")
+            return bool(raw), source
+        try:
+            return enum(raw if isinstance(raw, str) else repr(raw)), source
+        except ValueError:
+            allowed = " | ".join(m.value for m in enum)
+            self.problem(file, f"{path}.value", f"{raw!r} is not one of {allowed}")
+            return None, source
+
+    def duties(self, file: Path, path: str, value: Any) -> tuple[Duty, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.problem(file, path, "must be a list of { code, text, source } tables")
+            return ()
+        out = []
+        for i, item in enumerate(value):
+            where = f"{path}[{i}]"
+            if not isinstance(item, dict):
+                self.problem(file, where, "must be a table { code, text, source }")
+                continue
+            for extra in sorted(set(item) - _DUTY_KEYS):
+                self.problem(file, f"{where}.{extra}", "unknown key")
+            code = self.text(file, f"{where}.code", item.get("code"))
+            if code and not _KEBAB.match(code):
+                self.problem(file, f"{where}.code", f"{code!r} is not kebab-case")
+            text = self.text(file, f"{where}.text", item.get("text"))
+            source = self.text(file, f"{where}.source", item.get("source"))
+            out.append(Duty(code=code, text=text, source=source))
+        return tuple(out)
+
+    def license(self, file: Path, ident: str, body: Any, categories: Mapping[str, str]) -> LicenseFacts | None:
+        path = f"licenses.{ident!r}"
+        if not isinstance(body, dict):
+            self.problem(file, path, "must be a table")
+            return None
+        ok = self.canonical_id(file, path, ident, exception=False)
+        for extra in sorted(set(body) - _LICENSE_KEYS):
+            self.problem(file, f"{path}.{extra}", "unknown key")
+        for missing in sorted(k for k in ("name", *_FACT_KEYS) if k not in body):
+            self.problem(file, f"{path}.{missing}", "missing")
+        name = self.text(file, f"{path}.name", body.get("name")) if "name" in body else ""
+        use, use_src = self.fact(file, f"{path}.commercial_use", body.get("commercial_use", {}), Use)
+        cl, cl_src = self.fact(file, f"{path}.copyleft", body.get("copyleft", {}), Copyleft)
+        notice, notice_src = self.fact(file, f"{path}.notice", body.get("notice", {}), None)
+        obligations = self.duties(file, f"{path}.obligations", body.get("obligations"))
+        restrictions = self.duties(file, f"{path}.restrictions", body.get("restrictions"))
+        if not ok or use is None or cl is None:
+            return None
+        return LicenseFacts(
+            id=ident, name=name, commercial_use=use, copyleft=cl, notice=notice,
+            obligations=obligations, restrictions=restrictions,
+            sources={"commercial_use": use_src, "copyleft": cl_src, "notice": notice_src},
+            reviewed=True, category=categories.get(ident),
+        )
+
+    def exception(self, file: Path, ident: str, body: Any) -> ExceptionFacts | None:
+        path = f"exceptions.{ident!r}"
+        if not isinstance(body, dict):
+            self.problem(file, path, "must be a table")
+            return None
+        ok = self.canonical_id(file, path, ident, exception=True)
+        for extra in sorted(set(body) - _EXCEPTION_KEYS):
+            self.problem(file, f"{path}.{extra}", "unknown key")
+        name = self.text(file, f"{path}.name", body.get("name"))
+        source = self.text(file, f"{path}.source", body.get("source"))
+        copyleft: Copyleft | None = None
+        if "copyleft" in body:
+            try:
+                copyleft = Copyleft(body["copyleft"])
+            except ValueError:
+                allowed = " | ".join(m.value for m in Copyleft)
+                self.problem(file, f"{path}.copyleft", f"{body['copyleft']!r} is not one of {allowed}")
+                ok = False
+        return ExceptionFacts(ident, name, copyleft, source, True) if ok else None
+
+    def aliases(self) -> None:
+        file = self.directory / "aliases.toml"
+        self.problems.extend(self.norm.problems)
+        data = self.toml(file)
+        for extra in sorted(set(data) - {"licenserefs", "unstated", "names", "families", "classifiers"}):
+            self.problem(file, extra, "unknown section")
+        for section in ("names", "classifiers", "families"):
+            for key, target in sorted(dict(data.get(section, {})).items()):
+                where = f"{section}.{key!r}"
+                if isinstance(target, list):
+                    for i, cand in enumerate(target):
+                        if not isinstance(cand, str) or self.norm.resolve(cand) != cand:
+                            self.problem(file, f"{where}[{i}]", f"{cand!r} is not a canonical license id")
+                    continue
+                if section == "families" or not isinstance(target, str):
+                    self.problem(file, where, "must be a list of candidate ids" if section == "families"
+                                 else "must be an SPDX expression string or a list of candidates")
+                    continue
+                found = self.norm.spdx(target)
+                if found.error or found.unknown_ids or found.expression != target:
+                    why = found.error or (f"unknown ids {', '.join(found.unknown_ids)}" if found.unknown_ids
+                                          else f"not canonical: write {found.expression!r}")
+                    self.problem(file, where, f"target {target!r}: {why}")
+
+
+def _version(directory: Path) -> str:
+    digest = hashlib.sha256()
+    files = [directory / "aliases.toml", directory / "exceptions.toml", directory / "generated" /
+             "scancode-licensedb.json", *sorted((directory / "licenses").glob("*.toml"))]
+    for f in files:
+        if f.is_file():
+            digest.update(f.relative_to(directory).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+@lru_cache(maxsize=8)
+def _load(directory: Path) -> RuleBook:
+    try:
+        db = load_licensedb(directory)
+        loader = _Loader(directory)
+    except DataError as exc:
+        raise RulesError([str(exc)]) from exc
+    categories = {e.spdx: e.category for e in db.entries}
+    curated: dict[str, LicenseFacts] = {}
+    where: dict[str, Path] = {}
+    license_files = sorted((directory / "licenses").glob("*.toml"))
+    if not license_files:
+        loader.problem(directory / "licenses", "*.toml", "no license rules files")
+    for file in license_files:
+        data = loader.toml(file)
+        for extra in sorted(set(data) - {"licenses"}):
+            loader.problem(file, extra, "unknown section (expected [licenses.\"<id>\"])")
+        for ident, body in dict(data.get("licenses", {})).items():
+            if ident in where:
+                loader.problem(file, f"licenses.{ident!r}", f"duplicate: also in {where[ident].name}")
+                continue
+            found = loader.license(file, str(ident), body, categories)
+            if found is not None:
+                curated[found.id], where[found.id] = found, file
+    exceptions: dict[str, ExceptionFacts] = {}
+    exc_file = directory / "exceptions.toml"
+    exc_data = loader.toml(exc_file)
+    for extra in sorted(set(exc_data) - {"exceptions"}):
+        loader.problem(exc_file, extra, "unknown section (expected [exceptions.\"<id>\"])")
+    for ident, body in dict(exc_data.get("exceptions", {})).items():
+        exc_facts = loader.exception(exc_file, str(ident), body)
+        if exc_facts is not None:
+            exceptions[exc_facts.id] = exc_facts
+    loader.aliases()
+    for pid in sorted(loader.norm.project_ids):
+        if pid not in curated:
+            loader.problem(directory / "aliases.toml", f"licenserefs.{pid!r}",
+                           "project id has no facts in rules/licenses/")
+    if loader.problems:
+        raise RulesError(loader.problems)
+
+    facts = dict(curated)
+    version = f"{db.scancode_version}"
+    for entry in db.entries:
+        if entry.is_exception:
+            exceptions.setdefault(entry.spdx, ExceptionFacts(
+                entry.spdx, entry.short_name, None, _seed_source(version, entry.category), False))
+        elif entry.spdx not in facts:
+            facts[entry.spdx] = _seeded(entry, version)
+    return RuleBook(facts, exceptions, _version(directory), loader.norm)
+
+
+def load_rules(directory: Path | None = None) -> RuleBook:
+    """Load (cached) and validate the rules in ``directory`` (default: the shipped rules)."""
+    return _load((directory or rules_dir()).resolve())
