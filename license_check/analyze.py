@@ -137,7 +137,9 @@ def judge_component(res: Resolution, rules: RuleBook) -> tuple[JudgedComponent, 
     if res.license is None:
         reasons = tuple(Reason(p, "", _PROBLEM_TEXT.get(p, p)) for p in res.problems) or (
             Reason("no-license", "", _PROBLEM_TEXT["no-license"]),)
-        use, license_, elected, obligations, restrictions = Use.UNKNOWN, None, None, (), ()
+        use, license_, elected = Use.UNKNOWN, None, None
+        obligations: tuple[Duty, ...] = ()
+        restrictions: tuple[Duty, ...] = ()
     else:
         verdict = judge_expression(res.license, rules)
         use, reasons = verdict.use, verdict.reasons

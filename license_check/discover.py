@@ -44,7 +44,7 @@ class Discovery:
 @dataclass
 class _Walk:
     root: str
-    exclude: pathspec.PathSpec | None
+    exclude: pathspec.GitIgnoreSpec | None
     files: list[FileEntry] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
@@ -59,7 +59,7 @@ def _is_ignored_dir(name: str, path: str) -> bool:
     return os.path.isfile(os.path.join(path, "pyvenv.cfg"))  # any virtual environment
 
 
-def _load_gitignore(dir_abs: str) -> pathspec.PathSpec | None:
+def _load_gitignore(dir_abs: str) -> pathspec.GitIgnoreSpec | None:
     data, _, error = read_bytes(os.path.join(dir_abs, ".gitignore"), 256 * 1024)
     if data is None or error:
         return None
@@ -70,7 +70,7 @@ def _load_gitignore(dir_abs: str) -> pathspec.PathSpec | None:
         return None
 
 
-def _gitignored(specs: list[tuple[str, pathspec.PathSpec]], rel: str, is_dir: bool) -> bool:
+def _gitignored(specs: list[tuple[str, pathspec.GitIgnoreSpec]], rel: str, is_dir: bool) -> bool:
     for base, spec in specs:
         sub = rel if base == "" else rel[len(base) + 1:]
         if spec.match_file(sub + "/" if is_dir else sub):
@@ -96,7 +96,7 @@ def discover(root: str, exclude: tuple[str, ...] = (), gitignore: bool = True) -
 
 
 def _walk_dir(
-    walk: _Walk, dir_abs: str, dir_rel: str, depth: int, specs: list[tuple[str, pathspec.PathSpec]]
+    walk: _Walk, dir_abs: str, dir_rel: str, depth: int, specs: list[tuple[str, pathspec.GitIgnoreSpec]]
 ) -> None:
     if depth > MAX_DEPTH:
         walk.complete = False
@@ -126,7 +126,7 @@ def _walk_dir(
 
 
 def _visit(
-    walk: _Walk, entry: os.DirEntry[str], dir_rel: str, depth: int, specs: list[tuple[str, pathspec.PathSpec]]
+    walk: _Walk, entry: os.DirEntry[str], dir_rel: str, depth: int, specs: list[tuple[str, pathspec.GitIgnoreSpec]]
 ) -> None:
     rel = f"{dir_rel}/{entry.name}" if dir_rel else entry.name
     shown = display_path(rel)

@@ -241,7 +241,7 @@ class Normalizer:
         if self.is_unstated(text):
             return Normalized(raw, None, (), None, (), "alias" if text else "none")
         if form is RawForm.NAME:
-            hit = self.by_name(text)
+            hit = self.by_name(text) or self.names_joined(text)
             if hit is not None:
                 return hit
             parsed = self.spdx(text)
@@ -258,6 +258,19 @@ class Normalizer:
             return _with_raw(parsed, raw)
         hit = self.by_name(text) or self.by_fallback(text)
         return hit if hit is not None else _with_raw(parsed, raw)
+
+    def names_joined(self, text: str) -> Normalized | None:
+        """Names joined by an upper-case OR/AND ("Apache License, Version 2.0 OR MIT license")."""
+        for operator in (" OR ", " AND "):
+            parts = [p.strip() for p in text.split(operator)]
+            if len(parts) < 2 or not all(parts):
+                continue
+            found = [self.normalize(p, RawForm.NAME) for p in parts]
+            if any(f.expression is None or f.unknown_ids for f in found):
+                return None
+            joined = operator.join(f"({f.expression})" for f in found)
+            return _with_raw(self.spdx(joined), text)
+        return None
 
     def classifier(self, raw: str, text: str) -> Normalized:
         key = classifier_key(text)

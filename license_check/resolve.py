@@ -15,7 +15,17 @@ from dataclasses import dataclass, replace
 
 from license_check import normalize as norm
 from license_check.findings import make_finding
-from license_check.model import Claim, ClaimRole, ClaimScope, Component, Evidence, Finding, Location, RawForm
+from license_check.model import (
+    Claim,
+    ClaimRole,
+    ClaimScope,
+    Component,
+    Evidence,
+    Finding,
+    Location,
+    RawForm,
+    Severity,
+)
 
 UNIDENTIFIED = "LicenseRef-license-check-unknown"  # a license text or id that could not be identified
 MANIFEST_SOURCES = frozenset({"pyproject", "setup-cfg", "setup-py", "package-json", "cargo"})
@@ -45,6 +55,7 @@ class _Item:
     claim: Claim
     expression: str | None  # normalized; None when unusable
     candidates: tuple[str, ...]  # ambiguous family name: what it may mean
+    identified: bool = True  # False: the expression holds ids nobody knows
 
 
 def _symbols(expression: str) -> set[str]:
@@ -75,12 +86,14 @@ def _normalize(claim: Claim, findings: list[Finding], component: str) -> _Item:
         return _Item(claim, None, ())
     result = norm.normalize(claim.raw, claim.form)
     where = [Location(e.path, e.line) for e in claim.evidence[:1]]
+    # README prose is weak evidence: what cannot be read there is worth a warning, not an error.
+    severity = Severity.WARNING if claim.source == "readme-prose" else None
     if result.error:
         findings.append(make_finding(
             "invalid-license-expression",
             f"{claim.path}: {claim.raw!r} is not a valid license expression ({result.error}).",
-            where, [component]))
-        return _Item(claim, UNIDENTIFIED, ())
+            where, [component], severity))
+        return _Item(claim, UNIDENTIFIED, (), identified=False)
     if result.candidates:
         return _Item(claim, None, result.candidates)
     if result.expression is None or result.unknown_ids:
@@ -88,8 +101,8 @@ def _normalize(claim: Claim, findings: list[Finding], component: str) -> _Item:
         findings.append(make_finding(
             "unknown-license-id",
             f"{claim.path}: license {ids!r} is not a known SPDX or LicenseRef id, so its terms are unknown.",
-            where, [component]))
-        return _Item(claim, result.expression or UNIDENTIFIED, ())
+            where, [component], severity))
+        return _Item(claim, result.expression or UNIDENTIFIED, (), identified=False)
     return _Item(claim, result.expression, ())
 
 
@@ -171,6 +184,9 @@ def resolve(component: Component, file_paths: Sequence[str]) -> Resolution:
 
     if licenses:
         base = _and([i.expression or UNIDENTIFIED for i in licenses])
+        # Present the author's own spelling when a manifest states the same expression.
+        base = next((i.expression for i in manifests if i.claim.form is RawForm.SPDX and i.expression
+                     and i.identified and norm.is_equivalent(i.expression, base)), base)
         rivals = manifests
     elif manifests:
         usable = [i for i in manifests if i.expression is not None]
@@ -221,7 +237,7 @@ def resolve(component: Component, file_paths: Sequence[str]) -> Resolution:
                          f"{item.claim.path} says {item.expression!r} but the component is {base!r}.",
                          [Location(item.claim.path, item.claim.evidence[0].line)], [cid])
             for item in readme
-            if stronger and item.expression and not _covered(item.expression, base))
+            if stronger and item.expression and item.identified and not _covered(item.expression, base))
         if licenses or manifests:
             base = _fold_file_licenses(base, per_file, cid, findings)
 

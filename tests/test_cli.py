@@ -99,7 +99,7 @@ def test_internal_error_is_exit_3_without_traceback(monkeypatch: pytest.MonkeyPa
 
 def test_broken_rules_are_a_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken() -> None:
-        raise RulesError("rules/licenses/code.toml: licenses.MIT.commercial_use: 'maybe' is not allowed")
+        raise RulesError(["rules/licenses/code.toml: licenses.MIT.commercial_use: 'maybe' is not allowed"])
 
     monkeypatch.setattr(scan, "load_rules", broken)
     code, out, err = invoke(str(SAMPLES / "mit-package"))

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from license_check.detectors import license_files, manifests, readme_prose, reuse, spdx_headers
+from license_check.detectors import license_files as license_files
+from license_check.detectors import manifests as manifests
+from license_check.detectors import readme_prose as readme_prose
+from license_check.detectors import reuse as reuse
+from license_check.detectors import spdx_headers as spdx_headers
 from license_check.detectors.base import Detector
 
 DETECTORS: tuple[tuple[str, Detector], ...] = (

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
-
 from license_check.model import Claim, FileEntry, Finding
 
 
@@ -37,7 +35,5 @@ class DetectorResult:
     extra: dict[str, object] = field(default_factory=dict)
 
 
-class Detector(Protocol):
-    name: str
-
-    def __call__(self, files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult: ...
+# A detector is a function: every discovered file in, claims and findings out.
+Detector = Callable[[Sequence[FileEntry], ScanContext], DetectorResult]
