@@ -231,3 +231,14 @@ def test_import_and_fast_path_do_not_import_scancode(write_files: WriteFiles) ->
         "assert 'licensedcode' not in sys.modules, 'imported for a text the fast path knows'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_license_collection_folders_hold_notices_not_grants(write_files: WriteFiles) -> None:
+    from .conftest import SAMPLES
+
+    mit = (SAMPLES / "mit-package" / "LICENSE").read_text()
+    files = write_files({"licenses/LICENSE-numpy": mit, "third_party_licenses/COPYING.gcc": mit, "LICENSE": mit})
+    result = lf.detect(files, ScanContext(use_scancode=False))
+    roles = {c.evidence[0].path: c.role for c in result.claims}
+    assert roles == {"LICENSE": ClaimRole.GRANT, "licenses/LICENSE-numpy": ClaimRole.NOTICE,
+                     "third_party_licenses/COPYING.gcc": ClaimRole.NOTICE}

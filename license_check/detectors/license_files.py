@@ -81,6 +81,16 @@ def _in_reuse_folder(path: str) -> bool:
     return len(parts) >= 2 and parts[-2] == "LICENSES"
 
 
+# Folders that collect copies of other software's licenses (not REUSE's ``LICENSES/``): what they hold
+# documents terms of code that lives elsewhere, so it grants nothing for the folder itself.
+_COLLECTION_DIR = re.compile(rf"^(?:licen[cs]es|{_THIRD_PARTY}|(?:third|3rd)[-_]?party)$")
+
+
+def _in_license_collection(path: str) -> bool:
+    parts = path.split("/")
+    return len(parts) >= 2 and parts[-2] != "LICENSES" and bool(_COLLECTION_DIR.match(parts[-2].lower()))
+
+
 def _suffix_id(name: str) -> str | None:
     """The license named by a ``LICENSE-<ID>`` suffix ("mit", "apache20"), or None."""
     found = _parse(name)
@@ -217,6 +227,9 @@ def _notice(entry: FileEntry) -> tuple[Claim, Finding]:
     name = entry.name.lower()
     if name.startswith("patents"):
         what = "a PATENTS file: it may carry patent terms of its own (review it) and must be passed on"
+    elif _in_license_collection(entry.path):
+        what = ("a copy of another work's license kept in a license collection folder: it grants nothing for "
+                "this folder, and must be passed on with the work it belongs to")
     elif _THIRD_PARTY_REST.search(name):
         what = ("a notice file for bundled third-party code: it grants nothing for this folder, and its "
                 "notices must be passed on with redistributions")
@@ -237,7 +250,7 @@ def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
     for entry in files:
         if _in_reuse_folder(entry.path) or _parse(entry.name) is None:
             continue
-        if is_notice_file_name(entry.name):
+        if is_notice_file_name(entry.name) or _in_license_collection(entry.path):
             claim, finding = _notice(entry)
             claims.append(claim)
             findings.append(finding)
