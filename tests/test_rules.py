@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
+import re
 import shutil
 import time
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -245,3 +248,41 @@ def test_missing_rules_directory_is_a_rules_error(tmp_path: Path) -> None:
 def test_rules_dir_is_found_in_a_source_checkout() -> None:
     found = rules_dir()
     assert (found / "aliases.toml").is_file() and (found / "licenses").is_dir()
+
+
+_QUOTE = re.compile(r"(?:^|(?<=[\s(:]))'([^']{12,}?)'(?=$|[\s),.;:])")
+
+
+def _words(text: str) -> str:
+    text = text.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
+    return re.sub(r"\W+", " ", text).lower().strip()
+
+
+def test_quoted_clauses_appear_in_the_license_texts() -> None:
+    """Every 'quoted' fragment of a curated source is in ScanCode's text of that license."""
+    spec = importlib.util.find_spec("licensedcode")  # located, not imported
+    assert spec is not None and spec.submodule_search_locations
+    texts_dir = Path(next(iter(spec.submodule_search_locations))) / "data" / "licenses"
+    keys: dict[str, list[str]] = {}
+    for entry in load_licensedb(rules_dir()).entries:
+        keys.setdefault(entry.spdx, []).append(entry.key)
+    data: list[tuple[str, list[str]]] = []
+    for file in sorted((rules_dir() / "licenses").glob("*.toml")):
+        for ident, body in tomllib.loads(file.read_text(encoding="utf-8"))["licenses"].items():
+            duties = body.get("obligations", []) + body.get("restrictions", [])
+            data.append((ident, [body[k]["source"] for k in ("commercial_use", "copyleft", "notice")]
+                         + [d["source"] for d in duties]))
+    exceptions = tomllib.loads((rules_dir() / "exceptions.toml").read_text(encoding="utf-8"))["exceptions"]
+    data += [(ident, [body["source"]]) for ident, body in exceptions.items()]
+    missing, checked = [], 0
+    for ident, sources in data:
+        if ident not in keys:
+            continue
+        text = " ".join(_words((texts_dir / f"{k}.LICENSE").read_text(encoding="utf-8")) for k in keys[ident])
+        for quote in (q for s in sources for q in _QUOTE.findall(s)):
+            for piece in (_words(p) for p in quote.split("...")):
+                checked += 1
+                if len(piece) > 8 and piece not in text:
+                    missing.append(f"{ident}: {piece!r}")
+    assert checked > 100
+    assert not missing, "\n".join(missing)
