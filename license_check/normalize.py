@@ -295,10 +295,14 @@ def _message(exc: Exception) -> str:
     return text.replace("ExpressionParseError: ", "")
 
 
-@lru_cache(maxsize=8)
 def normalizer(directory: Path | None = None) -> Normalizer:
     """The (cached) normalizer of ``directory`` (default: the shipped rules)."""
-    return Normalizer(directory or rules_dir())
+    return _normalizer((directory or rules_dir()).resolve())
+
+
+@lru_cache(maxsize=8)
+def _normalizer(directory: Path) -> Normalizer:
+    return Normalizer(directory)
 
 
 def licensing() -> Any:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from license_check.model import Copyleft, Duty, Use
-from license_check.normalize import Normalizer, normalizer
+from license_check.normalize import Normalized, Normalizer, normalizer
 from license_check.ruledata import DataError, DBEntry, load_licensedb, read_toml, rules_dir
 
 
@@ -241,6 +241,7 @@ class _Loader:
         data = self.toml(file)
         for extra in sorted(set(data) - {"licenserefs", "unstated", "names", "families", "classifiers"}):
             self.problem(file, extra, "unknown section")
+        checked: dict[str, Normalized] = {}
         for section in ("names", "classifiers", "families"):
             for key, target in sorted(dict(data.get(section, {})).items()):
                 where = f"{section}.{key!r}"
@@ -253,7 +254,7 @@ class _Loader:
                     self.problem(file, where, "must be a list of candidate ids" if section == "families"
                                  else "must be an SPDX expression string or a list of candidates")
                     continue
-                found = self.norm.spdx(target)
+                found = checked.get(target) or checked.setdefault(target, self.norm.spdx(target))
                 if found.error or found.unknown_ids or found.expression != target:
                     why = found.error or (f"unknown ids {', '.join(found.unknown_ids)}" if found.unknown_ids
                                           else f"not canonical: write {found.expression!r}")
