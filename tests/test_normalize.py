@@ -234,3 +234,9 @@ def test_building_the_licensing_is_fast() -> None:
     start = time.perf_counter()
     Normalizer(rules_dir())
     assert time.perf_counter() - start < 1.0  # measured ~0.06 s; generous bound against regressions
+
+
+def test_names_joined_by_operators() -> None:
+    result = normalize("Apache License, Version 2.0 OR MIT license", NAME)
+    assert result.expression == "Apache-2.0 OR MIT" and not result.unknown_ids
+    assert normalize("GPLv2 AND Custom Terms", NAME).expression is None
