@@ -76,12 +76,19 @@ def _with(node: object, rules: RuleBook) -> Judgement:
         return Judgement(Use.UNKNOWN, rendered, base.had_choice, (*base.reasons, Reason(
             "unknown-exception", rendered, f"The exception {exc_key} is not known to the rules; "
             "the pair's terms are unknown."),), base.obligations, base.restrictions, base.copyleft)
+    if not exc.reviewed:
+        return Judgement(Use.UNKNOWN, rendered, False, (*base.reasons, Reason(
+            "unclassified-license", rendered, f"The exception {exc_key} has not been reviewed: {exc.source}."),),
+            base.obligations, base.restrictions, base.copyleft)
     copyleft = exc.copyleft if exc.copyleft is not None else base.copyleft
-    reason = Reason("license-exception", rendered,
-                    f"{exc_key} ({exc.name}) modifies {base_key}: copyleft scope {copyleft.value}. "
-                    f"Source: {exc.source}")
-    return Judgement(base.use, rendered, False, (*base.reasons, reason), base.obligations, base.restrictions,
-                     copyleft)
+    # An exception may restrict (Commons Clause) but never relax the base license's commercial use.
+    use = worst([base.use, exc.commercial_use]) if exc.commercial_use is not None else base.use
+    code = f"license-{use.value}" if use is not base.use else "license-exception"
+    reason = Reason(code, rendered,
+                    f"{exc_key} ({exc.name}) modifies {base_key}: commercial use {use.value}, copyleft scope "
+                    f"{copyleft.value}. Source: {exc.source}")
+    return Judgement(use, rendered, False, (*base.reasons, reason), base.obligations,
+                     (*base.restrictions, *exc.restrictions), copyleft)
 
 
 def _merge(parts: Sequence[Judgement], elected: str, had_choice: bool) -> Judgement:

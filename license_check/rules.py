@@ -41,6 +41,10 @@ class ExceptionFacts:
     copyleft: Copyleft | None  # copyleft scope of the pair, None = unchanged
     source: str
     reviewed: bool
+    # Some "exceptions" remove rights (the Commons Clause): the pair's commercial use can only get
+    # worse than the base license's, never better. None = unchanged.
+    commercial_use: Use | None = None
+    restrictions: tuple[Duty, ...] = ()
 
 
 class RulesError(Exception):
@@ -61,7 +65,7 @@ _SEEDS: dict[str, tuple[Use, Copyleft, bool]] = {
 _UNKNOWN_SEED = (Use.UNKNOWN, Copyleft.NONE, False)
 _FACT_KEYS = ("commercial_use", "copyleft", "notice")
 _LICENSE_KEYS = frozenset({"name", *_FACT_KEYS, "obligations", "restrictions", "notes"})
-_EXCEPTION_KEYS = frozenset({"name", "copyleft", "source", "notes"})
+_EXCEPTION_KEYS = frozenset({"name", "copyleft", "source", "notes", "commercial_use", "restrictions"})
 _DUTY_KEYS = frozenset({"code", "text", "source"})
 _KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -233,7 +237,16 @@ class _Loader:
                 allowed = " | ".join(m.value for m in Copyleft)
                 self.problem(file, f"{path}.copyleft", f"{body['copyleft']!r} is not one of {allowed}")
                 ok = False
-        return ExceptionFacts(ident, name, copyleft, source, True) if ok else None
+        use: Use | None = None
+        if "commercial_use" in body:
+            try:
+                use = Use(body["commercial_use"])
+            except ValueError:
+                allowed = " | ".join(m.value for m in Use)
+                self.problem(file, f"{path}.commercial_use", f"{body['commercial_use']!r} is not one of {allowed}")
+                ok = False
+        restrictions = self.duties(file, f"{path}.restrictions", body.get("restrictions"))
+        return ExceptionFacts(ident, name, copyleft, source, True, use, restrictions) if ok else None
 
     def aliases(self) -> None:
         file = self.directory / "aliases.toml"

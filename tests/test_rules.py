@@ -286,3 +286,17 @@ def test_quoted_clauses_appear_in_the_license_texts() -> None:
                     missing.append(f"{ident}: {piece!r}")
     assert checked > 100
     assert not missing, "\n".join(missing)
+
+
+def test_exception_commercial_use_and_restrictions_are_validated(tmp_path: Path) -> None:
+    broken = tmp_path / "rules"
+    shutil.copytree(rules_dir(), broken)
+    with (broken / "exceptions.toml").open("a", encoding="utf-8") as handle:
+        handle.write('\n[exceptions."GNAT-exception"]\nname = "x"\nsource = "y"\ncommercial_use = "maybe"\n'
+                     'restrictions = [{ code = "Not Kebab", text = "t", source = "s" }]\n')
+    with pytest.raises(RulesError) as caught:
+        load_rules(broken)
+    text = "\n".join(caught.value.problems)
+    assert "commercial_use" in text and "'maybe'" in text and "Not Kebab" in text
+    clause = load_rules().exception("LicenseRef-scancode-commons-clause")
+    assert clause is not None and clause.commercial_use is Use.PROHIBITED and clause.restrictions
