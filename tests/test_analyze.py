@@ -74,7 +74,8 @@ def test_unknown_exception_makes_the_pair_unknown(rules: RuleBook) -> None:
 
 
 def test_seeded_unreviewed_category_is_unknown(rules: RuleBook) -> None:
-    seeded = [i for i in rules.all_ids() if (f := rules.facts(i)) and not f.reviewed and f.commercial_use is Use.UNKNOWN]
+    seeded = [i for i in rules.all_ids()
+              if (f := rules.facts(i)) and not f.reviewed and f.commercial_use is Use.UNKNOWN]
     assert seeded, "expected seeded unknown licenses (Proprietary Free, Source-available, ...)"
     verdict = judge_expression(seeded[0], rules)
     assert verdict.use is Use.UNKNOWN and verdict.reasons[0].code == "unclassified-license"
