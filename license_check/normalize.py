@@ -48,6 +48,10 @@ _PUNCT = re.compile(r"[^a-z0-9+*]+")
 _OR_LATER = re.compile(r"\bor (?:any )?(?:later|newer|greater|above)(?: version)?\b")
 _PLUS = re.compile(r"\s*\++")
 _PAREN_TAIL = re.compile(r"^(.*\S)\s*\(([^()]+)\)$")
+# Words prose puts before a license name that do not change which license it is.
+_DECORATION = re.compile(
+    r"^(?:(?:the|a|an|very|permissive|liberal|popular|standard|osi[- ]approved|open[- ]source|"
+    r"business[- ]friendly)\s+)+", re.IGNORECASE)
 
 
 def name_key(text: str) -> str:
@@ -213,6 +217,11 @@ class Normalizer:
         key = name_key(raw)
         if key in self.names:
             return self._target(raw, self.names[key], "alias")
+        plain = _DECORATION.sub("", raw.strip())
+        if plain != raw.strip() and plain:
+            hit = self.by_name(plain)
+            if hit is not None:
+                return _with_raw(hit, raw)
         tail = _PAREN_TAIL.match(raw)
         if tail:
             for part in tail.groups():

@@ -240,3 +240,12 @@ def test_names_joined_by_operators() -> None:
     result = normalize("Apache License, Version 2.0 OR MIT license", NAME)
     assert result.expression == "Apache-2.0 OR MIT" and not result.unknown_ids
     assert normalize("GPLv2 AND Custom Terms", NAME).expression is None
+
+
+def test_prose_decorations_before_a_name_are_ignored() -> None:
+    from license_check.model import RawForm
+
+    assert normalize("permissive Apache Licence, Version 2.0", RawForm.NAME).expression == "Apache-2.0"
+    assert normalize("the open-source MIT license", RawForm.NAME).expression == "MIT"
+    assert normalize("Modified BSD License", RawForm.NAME).expression == "BSD-3-Clause"  # not a decoration
+    assert normalize("very permissive", RawForm.NAME).expression is None
