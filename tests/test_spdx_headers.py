@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 
 import pytest
@@ -249,3 +250,13 @@ def test_parsers_never_raise_on_tag_like_noise(text: str) -> None:
 def test_readme_gets_tags_but_not_notices(write_files: WriteFiles) -> None:
     text = "<!-- SPDX-License-Identifier: CC-BY-4.0 -->\n# Project\n\n" + GPL2_LATER
     assert _claims(write_files, {"README.md": text}) == {"README.md": [("CC-BY-4.0", 1, "spdx-header")]}
+
+
+@pytest.mark.parametrize(
+    "line", ["*" * 20_000, "# " * 10_000, "-" * 20_000 + "x", "/*" * 10_000 + " spdx-license-identifierx"]
+)
+def test_banner_lines_do_not_backtrack(line: str) -> None:
+    started = time.monotonic()
+    assert spdx_headers.find_tags([line, line]) == []
+    spdx_headers.find_gpl_notices([line, "General Public " + line])
+    assert time.monotonic() - started < 2.0

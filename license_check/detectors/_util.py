@@ -17,19 +17,12 @@ from license_check.reading import read_text
 # File names that hold license texts or notices: license_files.py owns them.
 LEGAL_FILE_RE = re.compile(r"^(?:licen[sc]e|copying|notice|copyright|unlicense)(?:[._-].*)?$", re.IGNORECASE)
 
-_GPL_FAMILY_RE = re.compile(r"\b(?:A|L)?GPL|General\s+Public\s+License", re.IGNORECASE)
-_GPL_QUALIFIED_RE = re.compile(r"later|\+|\bonly\b", re.IGNORECASE)
 
 
 def is_legal_file(path: str) -> bool:
     """True for LICENSE/COPYING/NOTICE files and REUSE's LICENSES/ folder."""
     name = path.rsplit("/", 1)[-1]
     return bool(LEGAL_FILE_RE.match(name)) or path.startswith("LICENSES/") or "/LICENSES/" in path
-
-
-def gpl_version_ambiguous(raw: str) -> bool:
-    """A GPL-family name that says neither "or later"/"+" nor "only" (e.g. "GPLv2", "GNU GPL v3")."""
-    return bool(_GPL_FAMILY_RE.search(raw)) and not _GPL_QUALIFIED_RE.search(raw)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +89,7 @@ def glob_to_regex(pattern: str, *, star_crosses_slash: bool = False) -> re.Patte
     These are the REUSE.toml rules (REUSE 3.2) and, with the default, PEP 639's license-files globs.
     Debian copyright (dep5) globs let ``*`` cross ``/``.
     """
+    pattern = re.sub(r"\*{3,}", "**", re.sub(r"(?:\*\*/)+", "**/", pattern))  # "**/**/" is "**/"
     out: list[str] = []
     i, n = 0, len(pattern)
     single = ".*" if star_crosses_slash else "[^/]*"

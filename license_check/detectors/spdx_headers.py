@@ -51,8 +51,9 @@ _LEADER = (
     r"(?:\#+!?|//+[!/]?|/\*+!?|\*+|<!--+|--+|;+|%+|\.\.|\"\"\"|'''|(?i:@?rem)(?=\s)|::|!+|'|"
     r"\{-+|\(\*+|\{\#|\{\{!(?:--)?|<%\#|(?i:dnl)(?=\s)|\[//\]:\s*\#\s*\(?|\#\[)"
 )
-_TAG_RE = re.compile(rf"^\s*(?:{_LEADER}\s*)*(?i:SPDX-License-Identifier)\s*:\s*(?P<expr>.*?)\s*$")
-_LEADER_STRIP_RE = re.compile(rf"^\s*(?:{_LEADER}\s*)*")
+# Possessive repetition: a line of 5,000 '*' or '#' must fail fast, not backtrack through every split.
+_TAG_RE = re.compile(rf"^\s*+(?:(?>{_LEADER})\s*+)*+(?i:SPDX-License-Identifier)\s*:\s*(?P<expr>.*?)\s*$")
+_LEADER_STRIP_RE = re.compile(rf"^\s*+(?:(?>{_LEADER})\s*+)*+")
 _CLOSERS = ("*/", "-->", "*)", "-}", '"""', "'''", "#}", "--}}", "}}", "%>")
 # Characters and shapes that never occur in an SPDX expression but do in templates, regexes, prose.
 _PLACEHOLDER_RE = re.compile(r"[<>${}`\"'\[\]*\\|^?]|%[sd(]|@\w+@|\.\.\.|…")
@@ -127,7 +128,7 @@ def find_tags(lines: Sequence[str], *, markdown: bool = False) -> list[Tag]:
             in_snippet = True
         elif _SNIPPET_END_RE.search(line):
             in_snippet = False
-        match = _TAG_RE.match(line)
+        match = _TAG_RE.match(line) if "license-identifier" in line.lower() else None
         if not match:
             continue
         expression = _strip_closers(match.group("expr"))
@@ -139,6 +140,9 @@ def find_tags(lines: Sequence[str], *, markdown: bool = False) -> list[Tag]:
 
 def find_gpl_notices(lines: Sequence[str]) -> list[Notice]:
     """GNU GPL/LGPL/AGPL notices, judged -only or -or-later by the "any later version" phrase."""
+    low = "\n".join(lines).lower()
+    if "general" not in low or "public" not in low:
+        return []  # cheap pre-check (the notice may wrap between comment leaders)
     parts: list[str] = []
     starts: list[int] = []  # offset in the joined text where each line begins
     offset = 0
