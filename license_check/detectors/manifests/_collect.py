@@ -121,7 +121,7 @@ class Collector:
         )
         self.unknown(key)
 
-    def license_globs(self, patterns: list[str], key: str) -> None:
+    def license_globs(self, patterns: list[str]) -> None:
         """PEP 639 / setuptools ``license-files`` globs, resolved against the discovered files."""
         self.license_files += resolve_globs(patterns, self.folder, sorted(self.paths))
 

@@ -34,7 +34,7 @@ def _table(value: object) -> dict[str, Any]:
 
 def _globs(c: Collector, value: object, key: str) -> None:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        c.license_globs([str(v) for v in value], key)
+        c.license_globs([str(v) for v in value])
     else:
         c.malformed(f"{key} must be a list of glob strings, not {type_name(value)}", key, unknown=False)
 
@@ -125,7 +125,7 @@ def parse_setup_cfg(c: Collector) -> None:
             c.claim(license_, RawForm.NAME, "metadata.license", NAME_CONFIDENCE, line)
     for key in ("license_files", "license_file"):
         if key in meta:
-            c.license_globs(_cfg_list(meta[key]), f"metadata.{key}")
+            c.license_globs(_cfg_list(meta[key]))
     classifiers = meta.get("classifiers", "").strip()
     if classifiers.startswith("file:"):
         c.finding(

@@ -115,7 +115,7 @@ class _SetupCall:
                 value = _literal(node, self.names)
                 globs = [value] if isinstance(value, str) else value
                 if isinstance(globs, list | tuple) and all(isinstance(g, str) for g in globs):
-                    self.c.license_globs([str(g) for g in globs], key)
+                    self.c.license_globs([str(g) for g in globs])
 
 
 def parse_setup_py(c: Collector) -> None:
