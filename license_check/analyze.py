@@ -175,13 +175,25 @@ def judge_component(res: Resolution, rules: RuleBook) -> tuple[JudgedComponent, 
 def _use_findings(cid: str, path: str, verdict: Judgement) -> list[Finding]:
     out: list[Finding] = []
     where = [Location(path)]
+    duties = "; ".join(d.text.rstrip(".") for d in (*verdict.restrictions, *verdict.obligations)[:3])
     for reason in verdict.reasons:
         if reason.code == "license-prohibited":
-            out.append(make_finding("prohibited-license", f"Component {cid!r}: {reason.text}", where, [cid]))
+            out.append(make_finding(
+                "prohibited-license",
+                f"Component {cid!r} is under {reason.license}, which forbids commercial use ({reason.text}). "
+                "Replace or drop the component, or obtain a commercial license from the rights holder.",
+                where, [cid]))
         elif reason.code == "license-conditional":
-            out.append(make_finding("conditional-license", f"Component {cid!r}: {reason.text}", where, [cid]))
+            out.append(make_finding(
+                "conditional-license",
+                f"Component {cid!r} is under {reason.license}: commercial use is allowed only under conditions"
+                + (f" ({duties})" if duties else "") + f". {reason.text}. Plan how to meet them before release.",
+                where, [cid]))
         elif reason.code in {"unclassified-license", "unknown-exception"}:
-            out.append(make_finding("unclassified-license", f"Component {cid!r}: {reason.text}", where, [cid]))
+            out.append(make_finding(
+                "unclassified-license",
+                f"Component {cid!r}: {reason.text} Review the license and add reviewed facts to rules/, "
+                "or replace the component.", where, [cid]))
     return out
 
 

@@ -6,7 +6,7 @@ from tabulate import tabulate
 
 from license_check.model import JudgedComponent, Report, Severity, Use
 
-_MAX_MESSAGE = 160
+_MAX_MESSAGE = 600
 
 
 def _license_cell(c: JudgedComponent) -> str:
@@ -58,7 +58,8 @@ def render_table(report: Report) -> str:
             if len(f.locations) > 1:
                 where += f" (+{len(f.locations) - 1})"
             frows.append([f.severity.value, f.rule, where, _clip(f.message, _MAX_MESSAGE)])
-        out += ["", tabulate(frows, headers=["severity", "rule", "location", "message"], tablefmt="simple")]
+        out += ["", tabulate(frows, headers=["severity", "rule", "location", "message"], tablefmt="simple",
+                             maxcolwidths=[None, None, 40, 90])]
     counts = {s: sum(1 for f in active if f.severity is s) for s in Severity}
     summary = ", ".join(f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n) or "no findings"
     project = report.project_license or "none declared"
