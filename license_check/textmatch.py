@@ -146,7 +146,7 @@ class TextMatch:
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
 # Line-start patterns are anchored on "\n" (the text gets one in front): much faster than "^" + MULTILINE.
-_BULLET = re.compile(r"\n[ \t#>*+•|=_`~-]+")
+_BULLET = re.compile(r"\n[ \t#>*+•|=_`~/-]+")  # also comment prefixes: "# ", "// ", " * "
 _COPYRIGHT_LINE = re.compile(
     r"\n(?:(?:portions[ \t]+)?(?:copyright[ \t]*(?:\(c\)|©|\d{4}|\[yyyy\]|<year>|\{yyyy\}|yyyy|\[year\])"
     r"|©|\(c\)[ \t]*\d{4})[^\n]*|all[ \t]+rights[ \t]+reserved[^a-z0-9\n]*(?=\n))"
@@ -341,6 +341,8 @@ _MISSING_LIMITS = (MAX_LEAD_MISSING, MAX_TRAIL_MISSING, MAX_GAP_MISSING, MAX_INN
 _MAX_MISSES = max(sum(_EXTRA_LIMITS[:2]) + MAX_INNER_EXTRA, sum(_MISSING_LIMITS[:2]) + MAX_INNER_MISSING) + (
     SHINGLE - 1
 ) * (2 + max(MAX_INNER_EXTRA, MAX_INNER_MISSING))
+_MAX_EXTRA = MAX_LEAD_EXTRA + MAX_TRAIL_EXTRA + MAX_INNER_EXTRA  # bounds on the length of a matching text
+_MAX_MISSING = MAX_LEAD_MISSING + MAX_TRAIL_MISSING + MAX_INNER_MISSING
 
 
 def _compare(tokens: list[str], shingles: list[int], ref: _Ref) -> float | None:
@@ -363,9 +365,19 @@ def _compare(tokens: list[str], shingles: list[int], ref: _Ref) -> float | None:
     return score if score >= MIN_SCORE else None
 
 
+def length_fits(n: int) -> bool:
+    """Whether a text of ``n`` normalized words is long enough, and short enough, to match some reference."""
+    return any(len(r.tokens) - _MAX_MISSING <= n <= len(r.tokens) + _MAX_EXTRA for r in _references().refs)
+
+
 def match_license_text(text: str) -> TextMatch | None:
     """Identify ``text`` as one of the reference licenses, or None (left to ScanCode)."""
-    tokens = normalize_tokens(text)
+    return match_license_tokens(normalize_tokens(text))
+
+
+def match_license_tokens(tokens: list[str]) -> TextMatch | None:
+    """``match_license_text`` on words already normalized (normalization is line-local: the words of
+    consecutive blocks of lines, normalized one by one and concatenated, are those of the whole)."""
     if len(tokens) < SHINGLE:
         return None
     refset = _references()
@@ -374,9 +386,7 @@ def match_license_text(text: str) -> TextMatch | None:
         spec = exact.spec
         return TextMatch(spec.spdx, 1.0, spec.version_ambiguous, spec.source, exact=True)
     n = len(tokens)
-    max_extra = MAX_LEAD_EXTRA + MAX_TRAIL_EXTRA + MAX_INNER_EXTRA
-    max_missing = MAX_LEAD_MISSING + MAX_TRAIL_MISSING + MAX_INNER_MISSING
-    candidates = [r for r in refset.refs if len(r.tokens) - max_missing <= n <= len(r.tokens) + max_extra]
+    candidates = [r for r in refset.refs if len(r.tokens) - _MAX_MISSING <= n <= len(r.tokens) + _MAX_EXTRA]
     if not candidates:
         return None
     shingles = _shingles(tokens)

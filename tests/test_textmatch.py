@@ -220,3 +220,24 @@ def test_no_scancode_import() -> None:
         "tm.match_license_text('x y z w v u'); assert 'licensedcode' not in sys.modules, 'imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("prefix", ["# ", "// ", " * ", "-- "])
+def test_comment_prefixed_texts_resolve(prefix: str) -> None:
+    # A license pasted into a source-style comment block: the leaders are dropped, and so are the
+    # copyright and numbering lines behind them.
+    assert tm.normalize_tokens(f"{prefix}Copyright (c) 2020 X\n{prefix}1. Foo") == ["foo"]
+    for text, expected in ((BSD3, "BSD-3-Clause"), ("MIT License\n\nCopyright (c) 2024 Foo Bar Inc.\n\n" + MIT, "MIT")):
+        commented = "\n".join((prefix + line).rstrip() for line in text.splitlines())
+        found = tm.match_license_text(commented)
+        assert found is not None and found.expression == expected and found.score >= 0.99
+
+
+def test_matching_tokens_is_matching_text() -> None:
+    # Normalization is line-local: blocks of lines normalized one by one give the words of the whole.
+    text = "MIT License\n\nCopyright (c) 2024 Foo\n\n" + MIT
+    blocks = text.split("\n\n")
+    tokens = [t for block in blocks for t in tm.normalize_tokens(block)]
+    assert tokens == tm.normalize_tokens(text)
+    assert tm.match_license_tokens(tokens) == tm.match_license_text(text)
+    assert tm.length_fits(len(tokens)) and not tm.length_fits(3) and not tm.length_fits(100_000)
