@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 
 import pytest
 
-from license_check import scancode_adapter, textmatch
+from license_check import license_segments, scancode_adapter, textmatch
 from license_check.detectors import license_files as lf
 from license_check.detectors.base import DetectorResult, ScanContext
 from license_check.model import Claim, ClaimRole, ClaimScope, FileEntry, RawForm, Severity
@@ -24,6 +25,8 @@ LGPL3 = REFS["licenses/lgpl-3.0.LICENSE"]
 GPL2 = REFS["licenses/gpl-2.0.LICENSE"]
 CC_BY_NC = REFS["licenses/cc-by-nc-4.0.LICENSE"]
 CUSTOM = "Copyright 2024 Foo\n\nYou may use this only on Tuesdays.\n"
+BSD3 = REFS["licenses/bsd-new.LICENSE"]
+CC0 = REFS["licenses/cc0-1.0.LICENSE"]
 
 NO_SCANCODE = ScanContext(use_scancode=False)
 
@@ -242,3 +245,149 @@ def test_license_collection_folders_hold_notices_not_grants(write_files: WriteFi
     roles = {c.evidence[0].path: c.role for c in result.claims}
     assert roles == {"LICENSE": ClaimRole.GRANT, "licenses/LICENSE-numpy": ClaimRole.NOTICE,
                      "third_party_licenses/COPYING.gcc": ClaimRole.NOTICE}
+
+
+# ---------------------------------------------------------------- bundled license files
+
+
+def _commented(text: str) -> str:
+    return "\n".join(("# " + line).rstrip() for line in text.splitlines())
+
+
+CONNECTIVE = ("This repository also contains code from Example Labs Inc., Google Research, and Facebook (from "
+              "their Fairseq project). Files from these organizations have notices at the top of each file. "
+              "Below are licenses used in those files, as indicated.")
+
+
+def neox_like(connective: str = CONNECTIVE) -> str:
+    """Like EleutherAI/gpt-neox's LICENSE: Apache-2.0, a note, then NVIDIA's BSD, Apache-2.0 again, MIT."""
+    nvidia_bsd = BSD3.replace("the ORGANIZATION", "NVIDIA CORPORATION")
+    return (APACHE + "\n--\n\n" + connective + "\n\n\n------------- LICENSE FOR NVIDIA code  --------------\n\n\n"
+            + _commented("Copyright (c) 2025, NVIDIA CORPORATION. All rights reserved.\n\n" + nvidia_bsd)
+            + "\n\n------------- LICENSE FOR Example Labs and Google Research code  --------------\n\n" + APACHE
+            + "\n------------- LICENSE FOR Facebook Fairseq code --------------\n\n" + MIT.replace(
+                "Copyright (c) 2024 Example Org", "Copyright (c) Facebook, Inc. and its affiliates."))
+
+
+def identify(write_files: WriteFiles, text: str, **ctx: object) -> lf.FileIdentification:
+    (entry,) = write_files({"LICENSE": text})
+    return lf.identify_file(entry, ScanContext(use_scancode=False, **ctx))  # type: ignore[arg-type]
+
+
+def test_bundled_license_file(write_files: WriteFiles) -> None:
+    logged: list[str] = []
+    text = neox_like()
+    assert textmatch.match_license_text(text) is None  # not one license: the whole-text fast path fails
+    ident = identify(write_files, text, log=logged.append)
+    assert ident.expression == "Apache-2.0 AND BSD-3-Clause AND MIT"
+    assert ident.method == "fast-path-composite" and ident.findings == ()
+    assert ident.confidence is not None and 0.85 < ident.confidence < 0.95 and not ident.version_ambiguous
+    assert any("fast-path-composite" in line and "LICENSE" in line for line in logged)
+    claim = grants(lf.detect(write_files({"LICENSE": text}), NO_SCANCODE))["."]
+    assert claim.raw == "Apache-2.0 AND BSD-3-Clause AND MIT"
+
+
+@pytest.mark.parametrize("note", [
+    CONNECTIVE + " The model weights are for non-commercial research use only.",
+    "Except the files in weights/, which are proprietary.",
+    "Files in vendor/ are under the GPL.",  # names a license whose text is not there
+    # Chinese for "model weights: non-commercial use only"
+    "\u6a21\u578b\u6743\u91cd\u4ec5\u9650\u975e\u5546\u4e1a\u7528\u9014\u3002",
+    "This note is long but harmless. " * 20,  # longer than a connective note may be
+])
+def test_bundle_with_terms_in_its_prose_is_unknown(write_files: WriteFiles, note: str) -> None:
+    ident = identify(write_files, neox_like(note))
+    assert ident.expression is None
+    assert [f.rule for f in ident.findings] == ["unknown-license-text"]
+
+
+def test_two_licenses_under_a_separator(write_files: WriteFiles) -> None:
+    assert identify(write_files, MIT + "\n\n==========================\n\n" + CC0).expression == "MIT AND CC0-1.0"
+    # A heading after a blank line cuts as well, and a heading may carry an "=====" underline.
+    headed = MIT + "\n\nBSD 3-Clause License\n====================\n\nCopyright (c) 2019, Foo\n\n" + BSD3
+    assert identify(write_files, headed).expression == "MIT AND BSD-3-Clause"
+
+
+def test_license_with_third_party_notices(write_files: WriteFiles) -> None:
+    text = (MIT + "\n\nTHIRD-PARTY SOFTWARE NOTICES\n\nThis project includes the following component:\n\n"
+            "foo-lib (https://github.com/foo/foo-lib)\n\nBSD 3-Clause License\n\nCopyright (c) 2019, Foo Authors\n\n"
+            + BSD3.replace("the ORGANIZATION", "the copyright holder"))
+    ident = identify(write_files, text)
+    assert (ident.expression, ident.method) == ("MIT AND BSD-3-Clause", "fast-path-composite")
+
+
+def test_bundle_keeps_gpl_version_ambiguity(write_files: WriteFiles) -> None:
+    ident = identify(write_files, MIT + "\n\n-----\n\n" + GPL3)
+    assert ident.expression == "MIT AND GPL-3.0-only" and ident.version_ambiguous
+
+
+@pytest.mark.parametrize("middle", [
+    "-----\n\n" + CUSTOM + "\n-----",
+    "-----\n\nAcme Source License\n\n" + "Acme lets you run this software on one computer at a time. " * 12
+    + "\n\n-----",
+    "---- NON-COMMERCIAL LICENSE FOR WEIGHTS ----",
+    "-----\n\n" + MIT.replace("sublicense, and/or sell", "sublicense") + "\n\n-----",  # an edited text
+])
+def test_unknown_text_between_known_ones(write_files: WriteFiles, middle: str) -> None:
+    ident = identify(write_files, MIT + "\n\n" + middle + "\n\n" + BSD3)
+    assert ident.expression is None and [f.rule for f in ident.findings] == ["unknown-license-text"]
+
+
+def test_one_license_and_a_note_is_not_a_bundle(write_files: WriteFiles) -> None:
+    # The composite needs two license texts; one text with a long note is left to ScanCode.
+    text = MIT + "\n\n-----\n\nThis project was started at Example Labs in 2019 by a small team of people.\n"
+    assert identify(write_files, text).expression is None
+
+
+def test_decorated_title_still_works(write_files: WriteFiles) -> None:
+    titled = "MIT License\n===========\n\n" + MIT.split("\n\n", 1)[1]
+    ident = identify(write_files, titled)
+    assert (ident.expression, ident.method) == ("MIT", "fast-path")
+    ident = identify(write_files, "MIT License\n\n=====\n\n" + MIT + "\n\n-----\n\n" + BSD3)
+    assert ident.expression == "MIT AND BSD-3-Clause"
+
+
+def test_every_reference_bundles_with_mit() -> None:
+    for spec, raw in textmatch.reference_texts():
+        text = textmatch.strip_front_matter(raw)
+        if spec.spdx == "MIT":
+            continue
+        for bundle, expected in ((MIT + "\n\n-----\n\n" + text, f"MIT AND {spec.spdx}"),
+                                 (text.replace("\n", "\r\n") + "\r\n\r\n*****\r\n" + MIT, f"{spec.spdx} AND MIT")):
+            found = license_segments.match_bundle(bundle)
+            assert found is not None and found.expression == expected, spec.source
+
+
+@pytest.mark.parametrize(("note", "ok"), [
+    ("LICENSE FOR huggingface and Google Research code", True),
+    ("Code from Facebook AI Research (FAIR) and Microsoft Research.", True),
+    ("For Research Use Only", False),
+    ("Acme Research use is permitted.", False),
+    ("Internal Research", False),
+    ("Weights are released separately.", False),
+    ("Nur fur nicht-kommerzielle Nutzung.", False),
+    ("Copyright (c) 2020 J\u00fcrgen M\u00fcller", False),
+])
+def test_connective_prose(note: str, ok: bool) -> None:
+    assert license_segments.prose_ok(note) is ok
+
+
+def test_bundle_matching_is_fast(write_files: WriteFiles) -> None:
+    textmatch.warm_up()
+    words = str.split("the of and to in a is that for it as was with be by on he this are his from at which have an "
+                      "they you were her she there one all we can their has been if more when will would who so code")
+    prose = [" ".join(words[(i * 7 + j) % len(words)] for j in range(25)) for i in range(2600)]
+    texts = ["\n\n".join(prose),  # no boundary at all
+             "\n\n-----\n\n".join("\n\n".join(prose[i:i + 3]) for i in range(0, 2600, 3)),
+             "\n\n====\n\n".join("\n\n".join(prose[i:i + 80]) for i in range(0, 2600, 80)),
+             "\n\n".join("MIT License\n\n" + "\n\n".join(prose[i:i + 60]) for i in range(0, 2600, 60))]
+    for text in texts:
+        text = text[:255_000]  # 250 KB and more, under the read cap
+        assert len(text.encode()) < LICENSE_TEXT_CAP
+        (entry,) = write_files({"LICENSE": text})
+        start = time.perf_counter()
+        ident = lf.identify_file(entry, NO_SCANCODE)
+        elapsed = time.perf_counter() - start
+        assert ident.expression is None and [f.rule for f in ident.findings] == ["unknown-license-text"]
+        # ~20-40 ms on the project machine (whole-text try + bundle try); generous for a loaded runner.
+        assert elapsed < 1.0, elapsed

@@ -1,8 +1,9 @@
 """License files: LICENSE / COPYING / UNLICENSE / COPYRIGHT texts, and NOTICE-like files.
 
-Each license file is identified by the fast path (textmatch) and, when that fails and ScanCode is
-allowed, by ScanCode (scancode_adapter, loaded lazily). An unidentified file is never dropped: it
-makes its folder's license unknown, with a finding that names it.
+Each license file is identified by the fast path (textmatch), then as a bundle of several standard
+texts joined by connective prose (license_segments, still without ScanCode), and, when both fail and
+ScanCode is allowed, by ScanCode (scancode_adapter, loaded lazily). An unidentified file is never
+dropped: it makes its folder's license unknown, with a finding that names it.
 
 One folder at a time, the grant-bearing files make ONE directory claim (target = the folder):
 
@@ -22,7 +23,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from license_check import scancode_adapter, textmatch
+from license_check import license_segments, scancode_adapter, textmatch
 from license_check.detectors.base import DetectorResult, ScanContext
 from license_check.findings import make_finding
 from license_check.model import Claim, ClaimRole, ClaimScope, Evidence, FileEntry, Finding, Location, RawForm
@@ -112,7 +113,7 @@ class FileIdentification:
     expression: str | None  # SPDX expression; None = unidentified
     confidence: float | None = None
     version_ambiguous: bool = False
-    method: str = ""  # "fast-path" or "scancode"
+    method: str = ""  # "fast-path", "fast-path-composite" (license_segments) or "scancode"
     findings: tuple[Finding, ...] = ()
 
 
@@ -136,6 +137,12 @@ def identify_file(entry: FileEntry, ctx: ScanContext) -> FileIdentification:
     found = textmatch.match_license_text(text)
     if found is not None:
         return FileIdentification(entry, found.expression, found.score, found.version_ambiguous, "fast-path")
+    bundle = license_segments.match_bundle(text)
+    if bundle is not None:
+        ctx.log(f"{entry.path}: {bundle.expression} by fast-path-composite ({len(bundle.parts)} license texts: "
+                f"{', '.join(m.expression for m in bundle.parts)}; {bundle.prose_words} words of connective prose)")
+        return FileIdentification(entry, bundle.expression, bundle.score, bundle.version_ambiguous,
+                                  "fast-path-composite")
     if not ctx.use_scancode:
         return FileIdentification(entry, None, findings=(make_finding(
             "unknown-license-text",
