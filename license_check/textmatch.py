@@ -162,6 +162,19 @@ _SPELLING = {
 }
 
 
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+# Text in another script says something the reference does not: it becomes this token, which starts
+# with the operative prefix "non", so a foreign-language restriction can never ride along unseen.
+FOREIGN_TOKEN = "nonlatintext"
+
+
+def _fold_foreign(text: str) -> str:
+    """Accented Latin letters lose their accents; runs of other letters become FOREIGN_TOKEN."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return _NON_ASCII_RUN.sub(
+        lambda m: f" {FOREIGN_TOKEN} " if any(ch.isalpha() for ch in m.group()) else " ", plain)
+
+
 def normalize_tokens(text: str) -> list[str]:
     """The words of a license text, normalized for comparison.
 
@@ -175,6 +188,8 @@ def normalize_tokens(text: str) -> list[str]:
         text = _MD_LINK.sub(r"\1", text)
     text = _BULLET.sub("\n", text)
     text = _COPYRIGHT_LINE.sub("\n", text)
+    if not text.isascii():
+        text = _fold_foreign(text)
     text = _NUMBERING.sub("\n", text)
     text = _INLINE_MARKER.sub(" ", text)
     text = text.replace("non-", "non").replace("sub-licen", "sublicen").replace("&", " and ")

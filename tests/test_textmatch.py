@@ -241,3 +241,13 @@ def test_matching_tokens_is_matching_text() -> None:
     assert tokens == tm.normalize_tokens(text)
     assert tm.match_license_tokens(tokens) == tm.match_license_text(text)
     assert tm.length_fits(len(tokens)) and not tm.length_fits(3) and not tm.length_fits(100_000)
+
+
+def test_text_in_another_script_is_never_ignored() -> None:
+    mit = tm.strip_front_matter(
+        (tm.scancode_data_dir() / "licenses" / "mit.LICENSE").read_text(encoding="utf-8"))  # type: ignore[operator]
+    assert tm.match_license_text(mit) is not None
+    # "Model weights: non-commercial use only" in Chinese, after an otherwise exact MIT text.
+    assert tm.match_license_text(mit + "\n\n模型权重：仅限非商业用途。\n") is None
+    assert tm.match_license_text("Copyright (c) 2021 José Müller-Łukasz\n\n" + mit) is not None
+    assert tm.normalize_tokens("Café") == ["cafe"]
