@@ -8,16 +8,17 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 
 from license_check import __version__
 from license_check import normalize as norm
 from license_check.analyze import combine, judge_component
 from license_check.components import group, owner
-from license_check.detectors import DETECTORS
-from license_check.detectors.base import ScanContext
+from license_check.detectors import DETECTORS, license_files, manifests
+from license_check.detectors.base import DetectorResult, ScanContext
 from license_check.discover import discover
 from license_check.findings import make_finding
-from license_check.model import Claim, FileEntry, Finding, JudgedComponent, Location, Report
+from license_check.model import Claim, FileEntry, Finding, JudgedComponent, Location, Report, Use, worst
 from license_check.policy import Policy, default_policy
 from license_check.resolve import resolve
 from license_check.rules import load_rules
@@ -35,21 +36,26 @@ class ScanOptions:
     policy: Policy | None = None
 
 
+def _guarded(name: str, step: Callable[[], DetectorResult], ctx: ScanContext) -> DetectorResult:
+    try:
+        return step()
+    except Exception as exc:  # noqa: BLE001 - one broken detector must not stop the scan
+        ctx.log(f"detector {name} failed:\n{traceback.format_exc()}")
+        return DetectorResult(findings=(make_finding(
+            "detector-error",
+            f"The {name} detector failed ({type(exc).__name__}: {exc}); its evidence is missing. "
+            "This is a bug in license-check: please report it.", [Location(".")]),))
+
+
 def run_detectors(files: Sequence[FileEntry], ctx: ScanContext) -> tuple[list[Claim], list[Finding]]:
-    claims: list[Claim] = []
-    findings: list[Finding] = []
-    for name, detect in DETECTORS:
-        try:
-            result = detect(files, ctx)
-        except Exception as exc:  # noqa: BLE001 - one broken detector must not stop the scan
-            ctx.log(f"detector {name} failed:\n{traceback.format_exc()}")
-            findings.append(make_finding(
-                "detector-error",
-                f"The {name} detector failed ({type(exc).__name__}: {exc}); its evidence is missing. "
-                "This is a bug in license-check: please report it.", [Location(".")]))
-            continue
-        claims.extend(result.claims)
-        findings.extend(result.findings)
+    results = {name: _guarded(name, partial(detect, files, ctx), ctx) for name, detect in DETECTORS}
+    # Second phase: license files that manifests point to under names no detector recognises.
+    owners = results[manifests.NAME].extra.get("license_file_owners", {})
+    if isinstance(owners, dict) and owners:
+        results["pointed-license-files"] = _guarded(
+            "pointed-license-files", lambda: license_files.identify_pointed(files, owners, ctx), ctx)
+    claims = [c for r in results.values() for c in r.claims]
+    findings = [f for r in results.values() for f in r.findings]
     return claims, findings
 
 
@@ -92,6 +98,9 @@ def scan(root: str, options: ScanOptions | None = None) -> Report:
 
     findings = sorted({_attach(f, roots) for f in findings}, key=_sort_key)
     use = combine(judged)
+    broken = any(f.rule == "detector-error" for f in findings)
+    if broken:  # evidence is missing: whatever the components say, the answer cannot be better than unknown
+        use = worst([use, Use.UNKNOWN])
     project = next((c for c in judged if c.component.path == "."), None)
     return Report(
         root=root,
@@ -104,7 +113,7 @@ def scan(root: str, options: ScanOptions | None = None) -> Report:
         components=tuple(sorted(judged, key=lambda c: c.component.path)),
         findings=tuple(findings),
         coverage={
-            "code": "analysed" if found.complete else "partial",
+            "code": "analysed" if found.complete and not broken else "partial",
             "license-texts": "analysed" if options.use_scancode else "partial",
             "dependencies": "not-analysed",
             "model-weights": "not-analysed",

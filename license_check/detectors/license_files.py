@@ -279,3 +279,22 @@ def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
         "legal_files": sorted(license_paths + notice_paths),
     }
     return DetectorResult(claims=tuple(claims), findings=tuple(findings), extra=extra)
+
+
+def identify_pointed(files: Sequence[FileEntry], owners: dict[str, str], ctx: ScanContext) -> DetectorResult:
+    """Files a manifest names as its license whose names this detector does not recognise
+    (``SEE LICENSE IN EULA.md``, ``license = {file = "TERMS.txt"}``): identified the same way, as a
+    grant for the manifest's folder. ``owners`` maps each such path to that folder.
+    """
+    by_path = {f.path: f for f in files}
+    by_folder: dict[str, list[FileIdentification]] = {}
+    findings: list[Finding] = []
+    for path, folder in sorted(owners.items()):
+        entry = by_path.get(path)
+        if entry is None or _parse(entry.name) is not None or _in_reuse_folder(path):
+            continue  # missing (the manifest detector reported it) or already read by detect()
+        ident = identify_file(entry, ctx)
+        findings.extend(ident.findings)
+        by_folder.setdefault(folder, []).append(ident)
+    claims = tuple(_folder_claim(folder, by_folder[folder]) for folder in sorted(by_folder))
+    return DetectorResult(claims=claims, findings=tuple(findings))

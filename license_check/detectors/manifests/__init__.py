@@ -11,6 +11,8 @@ gives a finding and an unknown claim (raw None) so the folder is unknown, never 
 its license files (PEP 639 ``license-files`` globs, ``license = {file = ...}``, setup.cfg
 ``license_files``, npm ``SEE LICENSE IN``, Cargo ``license-file``). The license texts themselves are
 read by the license-file detector; these paths tell which files the manifests point to.
+``extra["license_file_owners"]`` maps each of them to the folder of the manifest that names it: the
+pipeline identifies pointed-to files with unusual names (``SEE LICENSE IN EULA.md``) for that folder.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
     claims: list[Claim] = []
     findings: list[Finding] = []
     license_files: set[str] = set()
+    owners: dict[str, str] = {}  # pointed-to license file -> folder of the manifest that names it
     for entry in files:
         if "node_modules" in entry.path.split("/")[:-1]:
             continue
@@ -56,4 +59,8 @@ def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
         claims += collector.claims
         findings += collector.findings
         license_files.update(collector.license_files)
-    return DetectorResult(tuple(claims), tuple(findings), {"license_files": sorted(license_files)})
+        for path in collector.license_files:
+            owners.setdefault(path, collector.folder)
+    extra: dict[str, object] = {"license_files": sorted(license_files),
+                                "license_file_owners": dict(sorted(owners.items()))}
+    return DetectorResult(tuple(claims), tuple(findings), extra)
