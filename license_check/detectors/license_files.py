@@ -133,7 +133,8 @@ def identify_file(entry: FileEntry, ctx: ScanContext) -> FileIdentification:
     text = result.text
     if not text.strip():
         return FileIdentification(entry, None, findings=(make_finding(
-            "unknown-license-text", f"{entry.path}: the license file is empty; it states no license terms.", loc),))
+            "unknown-license-text", f"{entry.path}: the license file is empty; it states no license terms. "
+            "Put the license text in it, or remove it.", loc),))
     found = textmatch.match_license_text(text)
     if found is not None:
         return FileIdentification(entry, found.expression, found.score, found.version_ambiguous, "fast-path")
@@ -147,7 +148,7 @@ def identify_file(entry: FileEntry, ctx: ScanContext) -> FileIdentification:
         return FileIdentification(entry, None, findings=(make_finding(
             "unknown-license-text",
             f"{entry.path}: not a standard license text the fast path knows, and ScanCode matching is turned "
-            "off; its license is unknown.", loc),))
+            "off (--no-scancode); its license is unknown. Run without --no-scancode, or review the text.", loc),))
     outcome = scancode_adapter.identify(entry.abspath, text, entry.path, ctx.scancode_timeout, ctx.log)
     if outcome.status == scancode_adapter.Status.IDENTIFIED and outcome.expression:
         return FileIdentification(entry, outcome.expression, outcome.confidence, outcome.version_ambiguous,
@@ -161,7 +162,8 @@ def identify_file(entry: FileEntry, ctx: ScanContext) -> FileIdentification:
         finding = make_finding(
             "unknown-license-text",
             f"{entry.path}: the license text could not be identified with good confidence "
-            f"({outcome.detail}); it may hold custom terms, so its license is unknown.", loc)
+            f"({outcome.detail}); it may hold custom terms, so its license is unknown. Review the text: "
+            "replace it with a standard license text, or get the terms reviewed by counsel before use.", loc)
     return FileIdentification(entry, None, findings=(finding,))
 
 
