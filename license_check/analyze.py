@@ -27,6 +27,21 @@ from license_check.resolve import UNIDENTIFIED, Resolution
 from license_check.rules import RuleBook
 
 _COPYLEFT_RANK = {c: i for i, c in enumerate(Copyleft)}
+# Duty codes from the most to the least material for a commercial adopter.
+_MATERIALITY = (
+    "non-commercial", "no-rights", "non-production", "no-commercial-distribution", "no-sale", "use-restriction",
+    "no-managed-service", "network-disclosure", "disclose-source", "same-license", "share-alike", "no-derivatives",
+    "flow-down", "keep-notice-file", "include-notice-file", "include-license", "include-notice", "attribution",
+    "state-changes",
+)
+
+
+def by_materiality(duties: Sequence[Duty]) -> list[Duty]:
+    """Duties sorted so that the ones that matter most to a commercial adopter come first."""
+    def rank(duty: Duty) -> tuple[int, str, str]:
+        order = _MATERIALITY.index(duty.code) if duty.code in _MATERIALITY else len(_MATERIALITY)
+        return (order, duty.code, duty.text)
+    return sorted(duties, key=rank)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +190,7 @@ def judge_component(res: Resolution, rules: RuleBook) -> tuple[JudgedComponent, 
 def _use_findings(cid: str, path: str, verdict: Judgement) -> list[Finding]:
     out: list[Finding] = []
     where = [Location(path)]
-    duties = "; ".join(d.text.rstrip(".") for d in (*verdict.restrictions, *verdict.obligations)[:3])
+    duties = "; ".join(d.text.rstrip(".") for d in by_materiality([*verdict.restrictions, *verdict.obligations])[:3])
     for reason in verdict.reasons:
         if reason.code == "license-prohibited":
             out.append(make_finding(
@@ -186,8 +201,8 @@ def _use_findings(cid: str, path: str, verdict: Judgement) -> list[Finding]:
         elif reason.code == "license-conditional":
             out.append(make_finding(
                 "conditional-license",
-                f"Component {cid!r} is under {reason.license}: commercial use is allowed only under conditions"
-                + (f" ({duties})" if duties else "") + f". {reason.text}. Plan how to meet them before release.",
+                f"Component {cid!r} is under {reason.license}, which allows commercial use only under conditions"
+                + (f": {duties}" if duties else "") + f". Plan how to meet them before release. ({reason.text})",
                 where, [cid]))
         elif reason.code in {"unclassified-license", "unknown-exception"}:
             out.append(make_finding(

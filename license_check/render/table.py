@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tabulate import tabulate
 
+from license_check.analyze import by_materiality
 from license_check.model import JudgedComponent, Report, Severity, Use
 
 _MAX_MESSAGE = 600
@@ -17,21 +18,8 @@ def _license_cell(c: JudgedComponent) -> str:
     return c.license
 
 
-# The duty shown in the table is the most material one; the JSON lists them all.
-_KEY_ORDER = (
-    "non-commercial", "no-rights", "non-production", "no-commercial-distribution", "use-restriction",
-    "no-managed-service", "network-disclosure", "disclose-source", "same-license", "share-alike", "no-derivatives",
-    "flow-down", "keep-notice-file", "include-notice-file", "include-license", "include-notice", "attribution",
-    "state-changes",
-)
-
-
-def _materiality(code: str) -> int:
-    return _KEY_ORDER.index(code) if code in _KEY_ORDER else len(_KEY_ORDER)
-
-
 def _key_obligation(c: JudgedComponent) -> str:
-    duties = sorted([*c.restrictions, *c.obligations], key=lambda d: (_materiality(d.code), d.code, d.text))
+    duties = by_materiality([*c.restrictions, *c.obligations])  # the table shows the most material one
     if not duties:
         return "-" if c.commercial_use is not Use.UNKNOWN else (c.reasons[0].text if c.reasons else "-")
     first = duties[0].text
