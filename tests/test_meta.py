@@ -63,3 +63,25 @@ def test_version_and_help_do_not_import_scancode() -> None:
             "assert not bad, bad\n")
     run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
+
+
+def _quickstart() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    return [line for line in block.splitlines() if line.strip()]
+
+
+def test_quickstart_is_two_commands_and_ci_runs_the_test_one() -> None:
+    commands = _quickstart()
+    assert len(commands) == 2
+    assert "license-check samples/" in commands[0]
+    assert commands[1] in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    sample = commands[0].split("license-check ", 1)[1].split()[0]
+    assert (ROOT / sample).is_dir()
+
+
+def test_readme_table_example_is_the_real_output() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    golden = (ROOT / "tests" / "golden" / "gpl-app-vendored.txt").read_text(encoding="utf-8")
+    assert golden.rstrip("\n") in readme, "refresh the README example from tests/golden/gpl-app-vendored.txt"
