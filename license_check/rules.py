@@ -13,11 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from license_check.model import Copyleft, Duty, Use
 from license_check.normalize import Normalized, Normalizer, normalizer
 from license_check.ruledata import DataError, DBEntry, load_licensedb, read_toml, rules_dir
+
+_E = TypeVar("_E", Copyleft, Use)
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +221,18 @@ class _Loader:
             reviewed=True, category=categories.get(ident),
         )
 
+    def optional_enum(self, file: Path, path: str, body: dict[str, Any], key: str,
+                      enum: type[_E]) -> tuple[_E | None, bool]:
+        """``body[key]`` as a member of ``enum`` (None when absent); False when the value is invalid."""
+        if key not in body:
+            return None, True
+        try:
+            return enum(body[key]), True
+        except ValueError:
+            allowed = " | ".join(m.value for m in enum)
+            self.problem(file, f"{path}.{key}", f"{body[key]!r} is not one of {allowed}")
+            return None, False
+
     def exception(self, file: Path, ident: str, body: Any) -> ExceptionFacts | None:
         path = f"exceptions.{ident!r}"
         if not isinstance(body, dict):
@@ -229,22 +243,9 @@ class _Loader:
             self.problem(file, f"{path}.{extra}", "unknown key")
         name = self.text(file, f"{path}.name", body.get("name"))
         source = self.text(file, f"{path}.source", body.get("source"))
-        copyleft: Copyleft | None = None
-        if "copyleft" in body:
-            try:
-                copyleft = Copyleft(body["copyleft"])
-            except ValueError:
-                allowed = " | ".join(m.value for m in Copyleft)
-                self.problem(file, f"{path}.copyleft", f"{body['copyleft']!r} is not one of {allowed}")
-                ok = False
-        use: Use | None = None
-        if "commercial_use" in body:
-            try:
-                use = Use(body["commercial_use"])
-            except ValueError:
-                allowed = " | ".join(m.value for m in Use)
-                self.problem(file, f"{path}.commercial_use", f"{body['commercial_use']!r} is not one of {allowed}")
-                ok = False
+        copyleft, copyleft_ok = self.optional_enum(file, path, body, "copyleft", Copyleft)
+        use, use_ok = self.optional_enum(file, path, body, "commercial_use", Use)
+        ok = ok and copyleft_ok and use_ok
         restrictions = self.duties(file, f"{path}.restrictions", body.get("restrictions"))
         return ExceptionFacts(ident, name, copyleft, source, True, use, restrictions) if ok else None
 
