@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass, field
 
 from license_check.detectors._util import join, read_or_report, resolve_globs
@@ -47,6 +48,17 @@ class Collector:
     @property
     def folder(self) -> str:
         return self.entry.parent
+
+    def read_toml(self, what: str) -> dict[str, object] | None:
+        """The manifest parsed as TOML, or None (with a finding) when it cannot be read or parsed."""
+        text = self.read(what)
+        if text is None:
+            return None
+        try:
+            return tomllib.loads(text)
+        except (tomllib.TOMLDecodeError, RecursionError, ValueError) as exc:
+            self.parse_failed(f"it is not valid TOML ({exc})")
+            return None
 
     def read(self, what: str) -> str | None:
         """The manifest's text, or None (with a finding) when it cannot be parsed at all."""

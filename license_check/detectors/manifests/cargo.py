@@ -54,13 +54,8 @@ def _inherit(c: Collector, field: str, entries: dict[str, FileEntry]) -> None:
 
 
 def parse_cargo(c: Collector, entries: dict[str, FileEntry]) -> None:
-    text = c.read("Cargo.toml")
-    if text is None:
-        return
-    try:
-        data = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, RecursionError, ValueError) as exc:
-        c.parse_failed(f"it is not valid TOML ({exc})")
+    data = c.read_toml("Cargo.toml")
+    if data is None:
         return
     package = data.get("package")
     if not isinstance(package, dict):

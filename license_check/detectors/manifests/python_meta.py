@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import configparser
 import re
-import tomllib
 from typing import Any
 
 from license_check.detectors.manifests._collect import (
@@ -49,13 +48,8 @@ def _spdx_string(c: Collector, value: object, key: str, line_pattern: str) -> No
 
 
 def parse_pyproject(c: Collector) -> None:
-    text = c.read("pyproject.toml")
-    if text is None:
-        return
-    try:
-        data = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, RecursionError, ValueError) as exc:
-        c.parse_failed(f"it is not valid TOML ({exc})")
+    data = c.read_toml("pyproject.toml")
+    if data is None:
         return
     project = _table(data.get("project"))
     if "license" in project:
