@@ -183,6 +183,13 @@ def _skip(entry: FileEntry) -> bool:
     )
 
 
+def _file_claim(entry: FileEntry, expression: str, source: str, line: int, confidence: float,
+                key: str | None = None) -> Claim:
+    evidence = Evidence(path=entry.path, source=source, expression=expression, line=line, key=key,
+                        confidence=confidence)
+    return Claim(target=entry.path, scope=ClaimScope.FILE, raw=expression, form=RawForm.SPDX, evidence=(evidence,))
+
+
 def scan_file(entry: FileEntry) -> tuple[list[Claim], tuple[Finding, ...]]:
     """Claims from one file's header (empty for binary files)."""
     read = read_or_report(entry.path, entry.abspath, HEADER_CAP, "file", report_binary=False)
@@ -190,43 +197,10 @@ def scan_file(entry: FileEntry) -> tuple[list[Claim], tuple[Finding, ...]]:
         return [], read.findings
     lines = complete_lines(read.text, read.truncated)
     markdown = entry.name.lower().endswith((".md", ".markdown"))
-    claims = [
-        Claim(
-            target=entry.path,
-            scope=ClaimScope.FILE,
-            raw=tag.expression,
-            form=RawForm.SPDX,
-            evidence=(
-                Evidence(
-                    path=entry.path,
-                    source=SOURCE,
-                    expression=tag.expression,
-                    line=tag.line,
-                    key="snippet" if tag.snippet else None,
-                    confidence=0.95,
-                ),
-            ),
-        )
-        for tag in find_tags(lines, markdown=markdown)
-    ]
-    claims += [
-        Claim(
-            target=entry.path,
-            scope=ClaimScope.FILE,
-            raw=notice.spdx_id,
-            form=RawForm.SPDX,
-            evidence=(
-                Evidence(
-                    path=entry.path,
-                    source=NOTICE_SOURCE,
-                    expression=notice.spdx_id,
-                    line=notice.line,
-                    confidence=0.9,
-                ),
-            ),
-        )
-        for notice in ([] if entry.name.lower().startswith("readme") else find_gpl_notices(lines))
-    ]
+    claims = [_file_claim(entry, tag.expression, SOURCE, tag.line, 0.95, "snippet" if tag.snippet else None)
+              for tag in find_tags(lines, markdown=markdown)]
+    notices = [] if entry.name.lower().startswith("readme") else find_gpl_notices(lines)
+    claims += [_file_claim(entry, n.spdx_id, NOTICE_SOURCE, n.line, 0.9) for n in notices]
     return claims, read.findings
 
 
