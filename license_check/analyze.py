@@ -197,18 +197,18 @@ def _use_findings(cid: str, path: str, verdict: Judgement) -> list[Finding]:
                 "prohibited-license",
                 f"Component {cid!r} is under {reason.license}, which forbids commercial use ({reason.text}). "
                 "Replace or drop the component, or obtain a commercial license from the rights holder.",
-                where, [cid]))
+                where, [cid], fix=""))
         elif reason.code == "license-conditional":
             out.append(make_finding(
                 "conditional-license",
                 f"Component {cid!r} is under {reason.license}, which allows commercial use only under conditions"
                 + (f": {duties}" if duties else "") + f". Plan how to meet them before release. ({reason.text})",
-                where, [cid]))
+                where, [cid], fix=""))
         elif reason.code in {"unclassified-license", "unknown-exception"}:
             out.append(make_finding(
                 "unclassified-license",
                 f"Component {cid!r}: {reason.text} Review the license and add reviewed facts to rules/, "
-                "or replace the component.", where, [cid]))
+                "or replace the component.", where, [cid], fix=""))
     return out
 
 

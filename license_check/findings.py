@@ -111,12 +111,21 @@ def make_finding(
     locations: Iterable[Location] = (),
     components: Iterable[str] = (),
     severity: Severity | None = None,
+    fix: str | None = None,
 ) -> Finding:
-    """Build a Finding with the rule's default severity. Unknown codes are a programming error."""
+    """Build a Finding with the rule's default severity. Unknown codes are a programming error.
+
+    The message says what happened and why it matters; it always ends with how to fix it: ``fix``
+    when given, else the rule's registered fix. ``fix=""`` means the message already says it.
+    """
     spec = RULES[rule]
+    text = message.rstrip()
+    remedy = spec.fix if fix is None else fix
+    if remedy:
+        text = f"{text}{'' if text.endswith(('.', '!', '?')) else '.'} {remedy}"
     return Finding(
         rule=rule,
-        message=message,
+        message=text,
         severity=severity or spec.severity,
         locations=tuple(sorted(set(locations), key=lambda loc: (loc.path, loc.line or 0))),
         components=tuple(sorted(set(components))),

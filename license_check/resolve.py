@@ -216,7 +216,7 @@ def resolve(component: Component, file_paths: Sequence[str]) -> Resolution:
         findings.append(make_finding(
             "no-license",
             f"Component {cid!r} has no license: no license file, manifest license, SPDX header or README "
-            "statement. Without a license all rights are reserved: add a LICENSE file that states the terms.",
+            "statement. Without a license all rights are reserved.",
             [Location(component.path)], [cid]))
 
     if base is not None:

@@ -44,7 +44,7 @@ def _guarded(name: str, step: Callable[[], DetectorResult], ctx: ScanContext) ->
         return DetectorResult(findings=(make_finding(
             "detector-error",
             f"The {name} detector failed ({type(exc).__name__}: {exc}); its evidence is missing. "
-            "This is a bug in license-check: please report it.", [Location(".")]),))
+            "This is a bug in license-check.", [Location(".")]),))
 
 
 def run_detectors(files: Sequence[FileEntry], ctx: ScanContext) -> tuple[list[Claim], list[Finding]]:

@@ -47,6 +47,7 @@ def read_or_report(path: str, abspath: str, cap: int, what: str, *, report_binar
             f"{path}: this {what} holds binary data (NUL bytes), not text; its license information "
             "could not be read. Replace it with a valid text file.",
             loc,
+            fix="",
         )
         return TextRead(None, result.truncated, (finding,), binary=True)
     finding = make_finding(
@@ -54,6 +55,7 @@ def read_or_report(path: str, abspath: str, cap: int, what: str, *, report_binar
         f"{path}: this {what} could not be read ({result.error}); license evidence in it is missing. "
         "Check the file's permissions.",
         loc,
+        fix="",
     )
     return TextRead(None, False, (finding,))
 

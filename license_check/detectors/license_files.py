@@ -134,7 +134,7 @@ def identify_file(entry: FileEntry, ctx: ScanContext) -> FileIdentification:
     if not text.strip():
         return FileIdentification(entry, None, findings=(make_finding(
             "unknown-license-text", f"{entry.path}: the license file is empty; it states no license terms. "
-            "Put the license text in it, or remove it.", loc),))
+            "Put the license text in it, or remove it.", loc, fix=""),))
     found = textmatch.match_license_text(text)
     if found is not None:
         return FileIdentification(entry, found.expression, found.score, found.version_ambiguous, "fast-path")
@@ -148,7 +148,8 @@ def identify_file(entry: FileEntry, ctx: ScanContext) -> FileIdentification:
         return FileIdentification(entry, None, findings=(make_finding(
             "unknown-license-text",
             f"{entry.path}: not a standard license text the fast path knows, and ScanCode matching is turned "
-            "off (--no-scancode); its license is unknown. Run without --no-scancode, or review the text.", loc),))
+            "off (--no-scancode); its license is unknown. Run without --no-scancode, or review the text.", loc,
+            fix=""),))
     outcome = scancode_adapter.identify(entry.abspath, text, entry.path, ctx.scancode_timeout, ctx.log)
     if outcome.status == scancode_adapter.Status.IDENTIFIED and outcome.expression:
         return FileIdentification(entry, outcome.expression, outcome.confidence, outcome.version_ambiguous,
@@ -163,7 +164,7 @@ def identify_file(entry: FileEntry, ctx: ScanContext) -> FileIdentification:
             "unknown-license-text",
             f"{entry.path}: the license text could not be identified with good confidence "
             f"({outcome.detail}); it may hold custom terms, so its license is unknown. Review the text: "
-            "replace it with a standard license text, or get the terms reviewed by counsel before use.", loc)
+            "replace it with a standard license text, or get the terms reviewed by counsel before use.", loc, fix="")
     return FileIdentification(entry, None, findings=(finding,))
 
 
@@ -247,7 +248,7 @@ def _notice(entry: FileEntry) -> tuple[Claim, Finding]:
     claim = Claim(target=entry.parent, scope=ClaimScope.DIRECTORY, raw=None, form=RawForm.SPDX,
                   evidence=(Evidence(path=entry.path, source=NOTICE_SOURCE, expression=None),),
                   role=ClaimRole.NOTICE)
-    return claim, make_finding("notice-file", f"{entry.path}: {what}.", (Location(entry.path),))
+    return claim, make_finding("notice-file", f"{entry.path}: {what}.", (Location(entry.path),), fix="")
 
 
 def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
@@ -271,7 +272,7 @@ def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
         except Exception as exc:  # never lose the file: it still makes its folder's license unknown
             ident = FileIdentification(entry, None, findings=(make_finding(
                 "detector-error", f"{entry.path}: identifying this license file failed ({type(exc).__name__}: "
-                f"{exc}); its license is unknown. Please report this as a bug.", (Location(entry.path),)),))
+                f"{exc}); its license is unknown.", (Location(entry.path),)),))
         findings.extend(ident.findings)
         by_folder.setdefault(entry.parent, []).append(ident)
     claims.extend(_folder_claim(folder, by_folder[folder]) for folder in sorted(by_folder))

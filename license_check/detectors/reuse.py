@@ -63,7 +63,7 @@ class _Out:
             "malformed-metadata",
             f"{path}: {problem}. REUSE licensing information in it is ignored, so the files it was meant "
             "to cover may have no license. Fix the file (see https://reuse.software/spec/).",
-            [Location(path, line)]))
+            [Location(path, line)], fix=""))
 
     def claim(self, target: str, raw: str | None, evidence_path: str, line: int | None, key: str | None) -> None:
         evidence = Evidence(evidence_path, SOURCE, raw, line=line, key=key, confidence=CONFIDENCE if raw else None)

@@ -97,7 +97,8 @@ class Collector:
         self.claims.append(Claim(self.folder, ClaimScope.DIRECTORY, None, form, (evidence,)))
 
     def finding(self, rule: str, message: str, line: int | None = None) -> None:
-        self.findings.append(make_finding(rule, message, [Location(self.entry.path, line)]))
+        # Manifest messages end with their own, specific fix.
+        self.findings.append(make_finding(rule, message, [Location(self.entry.path, line)], fix=""))
 
     def malformed(self, problem: str, key: str | None = None, *, unknown: bool = True,
                   line: int | None = None) -> None:
