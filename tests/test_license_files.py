@@ -9,15 +9,15 @@ from collections.abc import Callable
 
 import pytest
 
-from license_check import license_segments, scancode_adapter, textmatch
 from license_check.detectors import license_files as lf
 from license_check.detectors.base import DetectorResult, ScanContext
 from license_check.model import Claim, ClaimRole, ClaimScope, FileEntry, RawForm, Severity
 from license_check.reading import LICENSE_TEXT_CAP
+from license_check.textid import bundles, fastpath, scancode_matcher
 
 WriteFiles = Callable[[dict[str, str | bytes]], list[FileEntry]]
 
-REFS = {spec.source: textmatch.strip_front_matter(raw) for spec, raw in textmatch.reference_texts()}
+REFS = {spec.source: fastpath.strip_front_matter(raw) for spec, raw in fastpath.reference_texts()}
 MIT = "MIT License\n\nCopyright (c) 2024 Example Org\n\n" + REFS["licenses/mit.LICENSE"]
 APACHE = REFS["licenses/apache-2.0.LICENSE"]
 GPL3 = REFS["licenses/gpl-3.0.LICENSE"]
@@ -79,7 +79,7 @@ def test_single_mit_license(write_files: WriteFiles) -> None:
     assert not claim.version_ambiguous
     (ev,) = claim.evidence
     assert (ev.path, ev.source, ev.expression) == ("LICENSE", "license-file", "MIT")
-    assert ev.confidence is not None and ev.confidence >= textmatch.MIN_SCORE
+    assert ev.confidence is not None and ev.confidence >= fastpath.MIN_SCORE
     assert result.extra["license_files"] == ["LICENSE"]
     assert result.extra["legal_files"] == ["LICENSE"]
 
@@ -195,7 +195,7 @@ def test_one_unknown_file_makes_the_folder_unknown(write_files: WriteFiles) -> N
 
 
 def test_scancode_unavailable(write_files: WriteFiles, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(scancode_adapter, "_STATE", scancode_adapter._State(error="ImportError: no licensedcode"))
+    monkeypatch.setattr(scancode_matcher, "_STATE", scancode_matcher._State(error="ImportError: no licensedcode"))
     result = lf.detect(write_files({"LICENSE": CUSTOM, "sub/LICENSE": MIT}), ScanContext(use_scancode=True))
     assert grants(result)["."].raw is None
     assert grants(result)["sub"].raw == "MIT"
@@ -207,7 +207,7 @@ def test_internal_error_is_a_finding(write_files: WriteFiles, monkeypatch: pytes
     def boom(text: str) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(textmatch, "match_license_text", boom)
+    monkeypatch.setattr(fastpath, "match_license_text", boom)
     result = lf.detect(write_files({"LICENSE": MIT}), NO_SCANCODE)
     assert grants(result)["."].raw is None
     assert rules(result) == ["detector-error"]
@@ -277,7 +277,7 @@ def identify(write_files: WriteFiles, text: str, **ctx: object) -> lf.FileIdenti
 def test_bundled_license_file(write_files: WriteFiles) -> None:
     logged: list[str] = []
     text = neox_like()
-    assert textmatch.match_license_text(text) is None  # not one license: the whole-text fast path fails
+    assert fastpath.match_license_text(text) is None  # not one license: the whole-text fast path fails
     ident = identify(write_files, text, log=logged.append)
     assert ident.expression == "Apache-2.0 AND BSD-3-Clause AND MIT"
     assert ident.method == "fast-path-composite" and ident.findings == ()
@@ -348,13 +348,13 @@ def test_decorated_title_still_works(write_files: WriteFiles) -> None:
 
 
 def test_every_reference_bundles_with_mit() -> None:
-    for spec, raw in textmatch.reference_texts():
-        text = textmatch.strip_front_matter(raw)
+    for spec, raw in fastpath.reference_texts():
+        text = fastpath.strip_front_matter(raw)
         if spec.spdx == "MIT":
             continue
         for bundle, expected in ((MIT + "\n\n-----\n\n" + text, f"MIT AND {spec.spdx}"),
                                  (text.replace("\n", "\r\n") + "\r\n\r\n*****\r\n" + MIT, f"{spec.spdx} AND MIT")):
-            found = license_segments.match_bundle(bundle)
+            found = bundles.match_bundle(bundle)
             assert found is not None and found.expression == expected, spec.source
 
 
@@ -369,11 +369,11 @@ def test_every_reference_bundles_with_mit() -> None:
     ("Copyright (c) 2020 J\u00fcrgen M\u00fcller", False),
 ])
 def test_connective_prose(note: str, ok: bool) -> None:
-    assert license_segments.prose_ok(note) is ok
+    assert bundles.prose_ok(note) is ok
 
 
 def test_bundle_matching_is_fast(write_files: WriteFiles) -> None:
-    textmatch.warm_up()
+    fastpath.warm_up()
     words = str.split("the of and to in a is that for it as was with be by on he this are his from at which have an "
                       "they you were her she there one all we can their has been if more when will would who so code")
     prose = [" ".join(words[(i * 7 + j) % len(words)] for j in range(25)) for i in range(2600)]

@@ -1,8 +1,8 @@
 """License files: LICENSE / COPYING / UNLICENSE / COPYRIGHT texts, and NOTICE-like files.
 
-Each license file is identified by the fast path (textmatch), then as a bundle of several standard
-texts joined by connective prose (license_segments, still without ScanCode), and, when both fail and
-ScanCode is allowed, by ScanCode (scancode_adapter, loaded lazily). An unidentified file is never
+Each license file is identified by the fast path (fastpath), then as a bundle of several standard
+texts joined by connective prose (bundles, still without ScanCode), and, when both fail and
+ScanCode is allowed, by ScanCode (scancode_matcher, loaded lazily). An unidentified file is never
 dropped: it makes its folder's license unknown, with a finding that names it.
 
 One folder at a time, the grant-bearing files make ONE directory claim (target = the folder):
@@ -23,11 +23,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from license_check import license_segments, scancode_adapter, textmatch
 from license_check.detectors.base import DetectorResult, ScanContext
 from license_check.findings import make_finding
 from license_check.model import Claim, ClaimRole, ClaimScope, Evidence, FileEntry, Finding, Location, RawForm
 from license_check.reading import LICENSE_TEXT_CAP, read_text
+from license_check.textid import bundles, fastpath, scancode_matcher
 
 NAME = "license-files"
 SOURCE = "license-file"
@@ -113,7 +113,7 @@ class FileIdentification:
     expression: str | None  # SPDX expression; None = unidentified
     confidence: float | None = None
     version_ambiguous: bool = False
-    method: str = ""  # "fast-path", "fast-path-composite" (license_segments) or "scancode"
+    method: str = ""  # "fast-path", "fast-path-composite" (bundles) or "scancode"
     findings: tuple[Finding, ...] = ()
 
 
@@ -135,10 +135,10 @@ def identify_file(entry: FileEntry, ctx: ScanContext) -> FileIdentification:
         return FileIdentification(entry, None, findings=(make_finding(
             "unknown-license-text", f"{entry.path}: the license file is empty; it states no license terms. "
             "Put the license text in it, or remove it.", loc, fix=""),))
-    found = textmatch.match_license_text(text)
+    found = fastpath.match_license_text(text)
     if found is not None:
         return FileIdentification(entry, found.expression, found.score, found.version_ambiguous, "fast-path")
-    bundle = license_segments.match_bundle(text)
+    bundle = bundles.match_bundle(text)
     if bundle is not None:
         ctx.log(f"{entry.path}: {bundle.expression} by fast-path-composite ({len(bundle.parts)} license texts: "
                 f"{', '.join(m.expression for m in bundle.parts)}; {bundle.prose_words} words of connective prose)")
@@ -150,11 +150,11 @@ def identify_file(entry: FileEntry, ctx: ScanContext) -> FileIdentification:
             f"{entry.path}: not a standard license text the fast path knows, and ScanCode matching is turned "
             "off (--no-scancode); its license is unknown. Run without --no-scancode, or review the text.", loc,
             fix=""),))
-    outcome = scancode_adapter.identify(entry.abspath, text, entry.path, ctx.scancode_timeout, ctx.log)
-    if outcome.status == scancode_adapter.Status.IDENTIFIED and outcome.expression:
+    outcome = scancode_matcher.identify(entry.abspath, text, entry.path, ctx.scancode_timeout, ctx.log)
+    if outcome.status == scancode_matcher.Status.IDENTIFIED and outcome.expression:
         return FileIdentification(entry, outcome.expression, outcome.confidence, outcome.version_ambiguous,
                                   "scancode")
-    if outcome.status == scancode_adapter.Status.UNAVAILABLE:
+    if outcome.status == scancode_matcher.Status.UNAVAILABLE:
         finding = make_finding(
             "scancode-unavailable",
             f"{entry.path}: not a standard license text the fast path knows, and ScanCode could not be "

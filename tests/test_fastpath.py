@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from license_check import textmatch as tm
+from license_check.textid import fastpath as tm
 
 REFS = {spec.source: tm.strip_front_matter(raw) for spec, raw in tm.reference_texts()}
 MIT = REFS["licenses/mit.LICENSE"]
@@ -216,7 +216,7 @@ def _timed(text: str) -> float:
 
 def test_no_scancode_import() -> None:
     code = (
-        "import sys; from license_check import textmatch as tm; tm.warm_up();"
+        "import sys; from license_check.textid import fastpath as tm; tm.warm_up();"
         "tm.match_license_text('x y z w v u'); assert 'licensedcode' not in sys.modules, 'imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -1,4 +1,4 @@
-"""ScanCode, loaded lazily, for license texts the fast path (textmatch) does not know.
+"""ScanCode, loaded lazily, for license texts the fast path (fastpath) does not know.
 
 Nothing of ScanCode is imported when this module is imported: the first ``identify`` call imports
 ``licensedcode``, loads its license index once per process (≈3.5 s and ≈1 GB with gc off during the
@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from license_check.textmatch import GRANT_WORDS, OPERATIVE_PREFIXES, OPERATIVE_WORDS, normalize_tokens
+from license_check.textid.fastpath import GRANT_WORDS, OPERATIVE_PREFIXES, OPERATIVE_WORDS, normalize_tokens
 
 MIN_MATCH_SCORE = 90.0  # per match, 0-100
 MAX_UNEXPLAINED_WORDS = 30
@@ -67,7 +67,7 @@ class ScanOutcome:
     status: str  # a Status value
     expression: str | None = None  # accepted SPDX expression (IDENTIFIED only)
     confidence: float | None = None  # 0..1
-    version_ambiguous: bool = False  # a bare GPL-family text, as in textmatch
+    version_ambiguous: bool = False  # a bare GPL-family text, as in fastpath
     detail: str = ""  # what ScanCode saw, and why it was not accepted
     seconds: float = 0.0
 

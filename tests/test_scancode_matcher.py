@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from license_check import scancode_adapter as sa
-from license_check import textmatch
 from license_check.detectors import license_files as lf
 from license_check.detectors.base import ScanContext
 from license_check.model import ClaimRole, FileEntry
+from license_check.textid import fastpath
+from license_check.textid import scancode_matcher as sa
 
 WriteFiles = Callable[[dict[str, str | bytes]], list[FileEntry]]
 
-REFS = {spec.source: textmatch.strip_front_matter(raw) for spec, raw in textmatch.reference_texts()}
+REFS = {spec.source: fastpath.strip_front_matter(raw) for spec, raw in fastpath.reference_texts()}
 MIT = REFS["licenses/mit.LICENSE"]
 ISC = REFS["licenses/isc.LICENSE"]
 APACHE = REFS["licenses/apache-2.0.LICENSE"]
@@ -71,7 +71,7 @@ def det(
 
 
 def fake_inspect(match: FakeMatch) -> tuple[list[str], list[str]]:
-    return textmatch.normalize_tokens(match.inside), match.holes
+    return fastpath.normalize_tokens(match.inside), match.holes
 
 
 def judge(detections: list[FakeDetection], text: str = "") -> sa.ScanOutcome:
@@ -132,7 +132,7 @@ def test_judge_gpl_version_ambiguity() -> None:
 
 
 def test_adapter_import_is_lazy() -> None:
-    code = "import sys; import license_check.scancode_adapter; assert 'licensedcode' not in sys.modules"
+    code = "import sys; import license_check.textid.scancode_matcher; assert 'licensedcode' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -160,7 +160,7 @@ def test_index_loads_once_and_says_why() -> None:
     # A fresh process: in this one another test may already have loaded the index.
     code = textwrap.dedent("""
         import os
-        import license_check.scancode_adapter as sa
+        import license_check.textid.scancode_matcher as sa
         log = []
         assert not sa.index_loaded()
         assert sa.ensure_loaded("the first file needs it", log.append) is None
@@ -179,10 +179,10 @@ def test_index_loads_once_and_says_why() -> None:
 def test_scancode_identifies_texts_the_fast_path_does_not_know(
     scancode: list[str], write_files: WriteFiles, key: str, spdx: str
 ) -> None:
-    data = textmatch.scancode_data_dir()
+    data = fastpath.scancode_data_dir()
     assert data is not None
-    text = textmatch.strip_front_matter((data / "licenses" / f"{key}.LICENSE").read_text(encoding="utf-8"))
-    assert textmatch.match_license_text(text) is None
+    text = fastpath.strip_front_matter((data / "licenses" / f"{key}.LICENSE").read_text(encoding="utf-8"))
+    assert fastpath.match_license_text(text) is None
     log: list[str] = []
     result = lf.detect(write_files({"LICENSE": text}), ScanContext(log=log.append))
     claim = next(c for c in result.claims if c.role is ClaimRole.GRANT)
@@ -224,8 +224,8 @@ def test_scancode_timeout_means_unknown(scancode: list[str], write_files: WriteF
 
 def _fast_path_variants() -> list[tuple[str, str]]:
     out = []
-    for spec, raw in textmatch.reference_texts():
-        text = textmatch.strip_front_matter(raw)
+    for spec, raw in fastpath.reference_texts():
+        text = fastpath.strip_front_matter(raw)
         out.append((spec.source, text))
         out.append((spec.source + "+title", "Some Project License\n\nCopyright (c) 2024 Some One\n\n" + text))
     out.append(("apache-no-appendix", APACHE.split("APPENDIX")[0]))
@@ -240,7 +240,7 @@ def test_scancode_agrees_with_every_fast_path_answer(scancode: list[str], tmp_pa
     disagreements = []
     slowest = 0.0
     for label, text in _fast_path_variants():
-        fast = textmatch.match_license_text(text)
+        fast = fastpath.match_license_text(text)
         assert fast is not None, label
         start = time.perf_counter()
         out = sa.identify(_write(tmp_path, "LICENSE", text), text, label, 30.0, lambda m: None)

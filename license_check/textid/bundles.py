@@ -3,7 +3,7 @@
 Many repositories ship ONE license file that bundles their own license with those of code they took
 from elsewhere: an Apache-2.0 text, a sentence saying where the other code comes from, then
 ``---- LICENSE FOR NVIDIA code ----`` and a BSD-3-Clause text, and so on. The whole text is no single
-license, so the fast path (textmatch) rejects it. ``match_bundle`` reads it as a sequence of blocks:
+license, so the fast path (fastpath) rejects it. ``match_bundle`` reads it as a sequence of blocks:
 
 * the text is cut into pieces at strong boundaries: separator lines (3+ repeated ``-=*_#~``,
   possibly with a title inside: ``---- LICENSE FOR X ----``; the title opens the next piece), and a
@@ -30,7 +30,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from license_check import textmatch
+from license_check.textid import fastpath
 
 MAX_PROSE_WORDS = 80  # per prose block (normalized words: copyright lines do not count)
 MAX_TOTAL_PROSE_WORDS = 200  # all prose blocks of the file together
@@ -39,10 +39,10 @@ MAX_PEEL = 2  # prose paragraphs that may be peeled off each end of a license bl
 COMPOSITE_FACTOR = 0.95  # confidence = lowest block score x this: a composite is a little less sure
 
 # Prose around bundled texts may only connect them ("This repository also contains code from X.
-# Below are the licenses of those files."). Beyond textmatch's operative words (not, only, may,
+# Below are the licenses of those files."). Beyond fastpath's operative words (not, only, may,
 # except, commercial, research, evaluation, ...), prose may not limit, point elsewhere, or speak of
 # AI artefacts whose terms differ: such a note must be read by a person (or ScanCode), not skipped.
-PROSE_OPERATIVE_WORDS = textmatch.OPERATIVE_WORDS | frozenset(str.split(
+PROSE_OPERATIVE_WORDS = fastpath.OPERATIVE_WORDS | frozenset(str.split(
     """limited limit limits limiting limitation purpose purposes exclusively allow allows allowed disallowed
     grant grants granted separate separately different differently instead but see refer refers
     terms term covered governed subject weights weight model models checkpoint checkpoints dataset
@@ -52,7 +52,7 @@ PROSE_OPERATIVE_WORDS = textmatch.OPERATIVE_WORDS | frozenset(str.split(
 # A few stems of other languages' restrictions ("nicht-kommerziell", "uso no comercial"): prose in another
 # language is otherwise invisible to these word lists. Letters outside ASCII (CJK, accented text) make a
 # paragraph no prose at all: the normalized words would drop them.
-PROSE_OPERATIVE_PREFIXES = (*textmatch.OPERATIVE_PREFIXES, "kommerz", "comerc", "forschung", "recherche",
+PROSE_OPERATIVE_PREFIXES = (*fastpath.OPERATIVE_PREFIXES, "kommerz", "comerc", "forschung", "recherche",
                             "investigac", "ricerca")
 # "Google Research", "Facebook AI Research": an organization, not a research-use restriction. Kept
 # only when "Research" is capitalized, follows a capitalized name that is no function word or
@@ -97,7 +97,7 @@ class BundleMatch:
     expression: str  # AND of the distinct licenses, in order of first appearance
     score: float
     version_ambiguous: bool
-    parts: tuple[textmatch.TextMatch, ...]  # one per license block, in file order
+    parts: tuple[fastpath.TextMatch, ...]  # one per license block, in file order
     prose_words: int  # words of connective prose that were accepted
 
 
@@ -203,7 +203,7 @@ def _has_foreign_letters(text: str) -> bool:
 def _paragraph(raw: str) -> _Paragraph:
     foreign = _has_foreign_letters(raw) and any(
         _has_foreign_letters(line) and not _COPYRIGHT_START.match(line) for line in raw.split("\n"))
-    return _Paragraph(raw, textmatch.normalize_tokens(raw), foreign)
+    return _Paragraph(raw, fastpath.normalize_tokens(raw), foreign)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -218,10 +218,10 @@ def _prose_verdict(raw: str) -> tuple[bool, frozenset[str]]:
 
     if _has_foreign_letters(raw):
         return False, frozenset()
-    words = textmatch.normalize_tokens(_ORG_RESEARCH.sub(neutral, raw))
+    words = fastpath.normalize_tokens(_ORG_RESEARCH.sub(neutral, raw))
     if PROSE_OPERATIVE_WORDS.intersection(words) or any(w.startswith(PROSE_OPERATIVE_PREFIXES) for w in words):
         return False, frozenset()
-    return True, frozenset(textmatch.LICENSE_NAME_WORDS.intersection(words))
+    return True, frozenset(fastpath.LICENSE_NAME_WORDS.intersection(words))
 
 
 def prose_ok(raw: str) -> bool:
@@ -233,7 +233,7 @@ def prose_ok(raw: str) -> bool:
 def _reference_words() -> dict[str, frozenset[str]]:
     """For each reference, the words that name its license: its SPDX id's and its text's ("apache", "gnu")."""
     return {spec.source: frozenset(re.findall(r"[a-z0-9]+", spec.spdx.lower())).union(
-        textmatch.normalize_tokens(textmatch.strip_front_matter(raw))) for spec, raw in textmatch.reference_texts()}
+        fastpath.normalize_tokens(fastpath.strip_front_matter(raw))) for spec, raw in fastpath.reference_texts()}
 
 
 # ---------------------------------------------------------------- matching
@@ -241,7 +241,7 @@ def _reference_words() -> dict[str, frozenset[str]]:
 
 @dataclass
 class _State:
-    licenses: list[textmatch.TextMatch]
+    licenses: list[fastpath.TextMatch]
     prose_words: int = 0
     names: frozenset[str] = frozenset()
 
@@ -274,7 +274,7 @@ def _peel_options(paragraphs: list[_Paragraph]) -> Iterator[int]:
         yield count
 
 
-def _match_block(paragraphs: list[_Paragraph]) -> tuple[textmatch.TextMatch, int, int] | None:
+def _match_block(paragraphs: list[_Paragraph]) -> tuple[fastpath.TextMatch, int, int] | None:
     """A license text made of ``paragraphs`` minus a few prose ones at each end: (match, lead, trail)."""
     if any(p.foreign for p in paragraphs):  # e.g. a note in Chinese: no words to check, so no match
         return None
@@ -285,10 +285,10 @@ def _match_block(paragraphs: list[_Paragraph]) -> tuple[textmatch.TextMatch, int
     trail_words = [sum(len(p.tokens) for p in paragraphs[len(paragraphs) - b:]) for b in trails]
     options = sorted(((a, b) for a in leads for b in trails if a + b < len(paragraphs)), key=sum)
     for a, b in options:
-        if not textmatch.length_fits(total - lead_words[a] - trail_words[b]):
+        if not fastpath.length_fits(total - lead_words[a] - trail_words[b]):
             continue
         core = [t for p in paragraphs[a: len(paragraphs) - b] for t in p.tokens]
-        found = textmatch.match_license_tokens(core)
+        found = fastpath.match_license_tokens(core)
         if found is not None:
             return found, a, b
     return None
