@@ -219,6 +219,9 @@ def resolve(component: Component, file_paths: Sequence[str]) -> Resolution:
             "statement. Without a license all rights are reserved.",
             [Location(component.path)], [cid]))
 
+    if base is not None and any(i.claim.raw is None for i in manifests):
+        # A manifest's license that could not be read or parsed may say anything: fail safe.
+        base = _and([base, UNIDENTIFIED], keep_first=True)
     if base is not None:
         conflicts = [i for i in rivals if not _consistent(i, base)]
         if conflicts:

@@ -141,3 +141,10 @@ def test_notice_is_kept_apart_from_grants() -> None:
     assert res.license == "Apache-2.0" and rules == []
     assert [e.path for e in res.notices] == ["NOTICE"]
     assert [e.path for e in res.evidence] == ["LICENSE", "NOTICE"]
+
+
+def test_an_unreadable_manifest_license_makes_the_component_unknown() -> None:
+    res, _ = run(grant("MIT", "license-file", "LICENSE"), grant(None, "pyproject", "pyproject.toml"))
+    assert res.license == "MIT AND " + UNIDENTIFIED
+    res, _ = run(grant("MIT", "package-json", "package.json"), grant(None, "pyproject", "pyproject.toml"))
+    assert res.license == "MIT AND " + UNIDENTIFIED
