@@ -251,3 +251,23 @@ def test_text_in_another_script_is_never_ignored() -> None:
     assert tm.match_license_text(mit + "\n\n模型权重：仅限非商业用途。\n") is None
     assert tm.match_license_text("Copyright (c) 2021 José Müller-Łukasz\n\n" + mit) is not None
     assert tm.normalize_tokens("Café") == ["cafe"]
+
+
+def test_apache_terms_followed_by_the_filled_in_standard_notice() -> None:
+    data = tm.scancode_data_dir()
+    assert data is not None
+    terms = tm.strip_front_matter((data / "rules" / "apache-2.0_398.RULE").read_text(encoding="utf-8"))
+    notice = ("   Copyright 2017 Jane Doe, John Roe\n\n"
+              '   Licensed under the Apache License, Version 2.0 (the "License");\n'
+              "   you may not use this file except in compliance with the License.\n"
+              "   You may obtain a copy of the License at\n\n       http://www.apache.org/licenses/LICENSE-2.0\n\n"
+              "   Unless required by applicable law or agreed to in writing, software\n"
+              '   distributed under the License is distributed on an "AS IS" BASIS,\n'
+              "   WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.\n"
+              "   See the License for the specific language governing permissions and\n"
+              "   limitations under the License.\n")
+    found = tm.match_license_text(terms + "\n   END OF TERMS AND CONDITIONS\n\n" + notice)
+    assert found is not None and found.expression == "Apache-2.0"
+    restricted = notice.replace("limitations under the License.", "limitations under the License.\n"
+                                "   The model weights may not be used for commercial purposes.")
+    assert tm.match_license_text(terms + "\n" + restricted) is None

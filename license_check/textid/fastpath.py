@@ -74,7 +74,7 @@ GRANT_WORDS = _wordset(
 @dataclass(frozen=True, slots=True)
 class RefSpec:
     spdx: str  # SPDX expression the text stands for
-    source: str  # path inside licensedcode/data
+    source: str  # path inside licensedcode/data; "a+b" is the text of a followed by the text of b
     version_ambiguous: bool = False  # GPL family: a bare text says neither -only nor -or-later
 
 
@@ -92,6 +92,8 @@ REFERENCE_SPECS: tuple[RefSpec, ...] = (
     RefSpec("ISC", _L + "isc.LICENSE"),
     RefSpec("Apache-2.0", _L + "apache-2.0.LICENSE"),
     RefSpec("Apache-2.0", _R + "apache-2.0_398.RULE"),  # without the "How to apply" appendix
+    # The terms, then the standard notice instead of the appendix (tensorflow/minigo's LICENSE).
+    RefSpec("Apache-2.0", _R + "apache-2.0_398.RULE+" + _R + "apache-2.0_7.RULE"),
     RefSpec("Apache-1.1", _L + "apache-1.1.LICENSE"),
     RefSpec("Zlib", _L + "zlib.LICENSE"),
     RefSpec("BSL-1.0", _L + "boost-1.0.LICENSE"),
@@ -263,9 +265,10 @@ def reference_texts() -> list[tuple[RefSpec, str]]:
     out = []
     for spec in REFERENCE_SPECS:
         try:
-            out.append((spec, (data / spec.source).read_text(encoding="utf-8")))
+            parts = [(data / part).read_text(encoding="utf-8") for part in spec.source.split("+")]
         except OSError:
             continue
+        out.append((spec, parts[0] if len(parts) == 1 else "\n\n".join(strip_front_matter(p) for p in parts)))
     return out
 
 
