@@ -165,8 +165,8 @@ def judge_component(res: Resolution, rules: RuleBook) -> tuple[JudgedComponent, 
     else:
         verdict = judge_expression(res.license, rules)
         use, reasons = verdict.use, verdict.reasons
-        license_ = _render(res.license)
-        elected = _render(verdict.elected) if verdict.had_choice else None
+        license_ = render_expression(res.license)
+        elected = render_expression(verdict.elected) if verdict.had_choice else None
         obligations, restrictions = verdict.obligations, verdict.restrictions
         findings += _use_findings(comp.id, comp.path, verdict)
     if res.notices:
@@ -183,6 +183,7 @@ def judge_component(res: Resolution, rules: RuleBook) -> tuple[JudgedComponent, 
         obligations=tuple(sorted(set(obligations), key=lambda d: (d.code, d.source, d.text))),
         restrictions=tuple(sorted(set(restrictions), key=lambda d: (d.code, d.source, d.text))),
         reasons=tuple(sorted(set(reasons), key=lambda r: (r.code, r.license, r.text))),
+        evidence_omitted=res.evidence_omitted,
     )
     return judged, findings
 
@@ -212,7 +213,8 @@ def _use_findings(cid: str, path: str, verdict: Judgement) -> list[Finding]:
     return out
 
 
-def _render(expression: str) -> str:
+def render_expression(expression: str) -> str:
+    """The canonical rendering of a normalized expression (as found when it cannot be parsed)."""
     try:
         return str(norm.parse(expression).render())  # type: ignore[attr-defined]
     except Exception:  # noqa: BLE001

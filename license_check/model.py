@@ -228,6 +228,7 @@ class JudgedComponent:
     restrictions: tuple[Duty, ...] = ()
     reasons: tuple[Reason, ...] = ()
     lineage: tuple[Lineage, ...] = ()
+    evidence_omitted: int = 0  # per-file evidence counted but not listed (see resolve.FILE_EVIDENCE_PER_LICENSE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,7 @@ CODE_SUFFIXES = frozenset({
 })
 _GPL_FAMILY = re.compile(r"^(A?GPL|LGPL|GFDL)-\d\.\d(-only|-or-later)$")
 _MAX_LOCATIONS = 20
+FILE_EVIDENCE_PER_LICENSE = 20  # per-file evidence kept for each (source, license); the rest is counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,8 @@ class Resolution:
     findings: tuple[Finding, ...]
     problems: tuple[str, ...]  # rule codes that make the component unknown whatever the rules say
     notices: tuple[Evidence, ...]
+    declared_own: str | None = None  # what the folder declares for itself, before per-file differences
+    evidence_omitted: int = 0  # per-file evidence beyond FILE_EVIDENCE_PER_LICENSE for its license
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,12 +245,13 @@ def resolve(component: Component, file_paths: Sequence[str]) -> Resolution:
                          [Location(item.claim.path, item.claim.evidence[0].line)], [cid])
             for item in readme
             if stronger and item.expression and item.identified and not _covered(item.expression, base))
-        if licenses or manifests:
-            base = _fold_file_licenses(base, per_file, cid, findings)
+    own = base
+    if base is not None and (licenses or manifests):
+        base = _fold_file_licenses(base, per_file, cid, findings)
 
-    evidence = _evidence(component, items)
+    evidence, omitted = _evidence(component, items)
     declared = tuple(sorted({i.expression for i in items if i.expression}))
-    return Resolution(component, base, declared, evidence, tuple(findings), tuple(problems), notices)
+    return Resolution(component, base, declared, evidence, tuple(findings), tuple(problems), notices, own, omitted)
 
 
 def _from_files(component: Component, per_file: Sequence[_Item], file_paths: Sequence[str],
@@ -289,9 +293,11 @@ def _is_code(path: str) -> bool:
     return "." in name and name[name.rindex("."):] in CODE_SUFFIXES
 
 
-def _evidence(component: Component, items: Sequence[_Item]) -> tuple[Evidence, ...]:
+def _evidence(component: Component, items: Sequence[_Item]) -> tuple[tuple[Evidence, ...], int]:
+    """Every piece of evidence, except per-file evidence past the first FILE_EVIDENCE_PER_LICENSE
+    (in path order) for the same source and license: those are counted, not listed."""
     out: list[Evidence] = []
-    for item in items:
+    for item in sorted(items, key=lambda i: (i.claim.path, i.claim.evidence[0].line or 0)):
         for ev in item.claim.evidence:
             if len(item.claim.evidence) == 1:
                 ev = replace(ev, expression=item.expression if item.expression else ev.expression)
@@ -301,4 +307,15 @@ def _evidence(component: Component, items: Sequence[_Item]) -> tuple[Evidence, .
     for claim in component.claims:
         if claim.role is ClaimRole.NOTICE:
             out.extend(claim.evidence)
-    return tuple(sorted(set(out), key=lambda e: (e.path, e.line or 0, e.source, e.key or "", e.expression or "")))
+    file_paths = {i.claim.target for i in items if i.claim.scope is ClaimScope.FILE}
+    kept: list[Evidence] = []
+    seen: dict[tuple[str, str | None], int] = defaultdict(int)
+    omitted = 0
+    for ev in sorted(set(out), key=lambda e: (e.path, e.line or 0, e.source, e.key or "", e.expression or "")):
+        if ev.path in file_paths:
+            seen[(ev.source, ev.expression)] += 1
+            if seen[(ev.source, ev.expression)] > FILE_EVIDENCE_PER_LICENSE:
+                omitted += 1
+                continue
+        kept.append(ev)
+    return tuple(kept), omitted

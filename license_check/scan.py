@@ -12,7 +12,7 @@ from functools import partial
 
 from license_check import __version__
 from license_check import normalize as norm
-from license_check.analyze import combine, judge_component
+from license_check.analyze import combine, judge_component, render_expression
 from license_check.components import group, owner
 from license_check.detectors import DETECTORS, license_files, manifests
 from license_check.detectors.base import DetectorResult, ScanContext
@@ -89,8 +89,11 @@ def scan(root: str, options: ScanOptions | None = None) -> Report:
 
     judged: list[JudgedComponent] = []
     findings: list[Finding] = [*found.findings, *detector_findings]
+    project_license: str | None = None
     for component in components:
         resolution = resolve(component, files_of[component.path])
+        if component.path == ".":  # what the repository declares for itself, before per-file differences
+            project_license = render_expression(resolution.declared_own) if resolution.declared_own else None
         findings.extend(resolution.findings)
         verdict, more = judge_component(resolution, rules)
         judged.append(verdict)
@@ -101,13 +104,12 @@ def scan(root: str, options: ScanOptions | None = None) -> Report:
     broken = any(f.rule == "detector-error" for f in findings)
     if broken:  # evidence is missing: whatever the components say, the answer cannot be better than unknown
         use = worst([use, Use.UNKNOWN])
-    project = next((c for c in judged if c.component.path == "."), None)
     return Report(
         root=root,
         tool_version=__version__,
         licensedb_version=norm.licensedb_version(),
         policy=policy.echo(),
-        project_license=project.license if project else None,
+        project_license=project_license,
         commercial_use=use,
         verdict=policy.verdict(use),
         components=tuple(sorted(judged, key=lambda c: c.component.path)),

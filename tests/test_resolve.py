@@ -148,3 +148,14 @@ def test_an_unreadable_manifest_license_makes_the_component_unknown() -> None:
     assert res.license == "MIT AND " + UNIDENTIFIED
     res, _ = run(grant("MIT", "package-json", "package.json"), grant(None, "pyproject", "pyproject.toml"))
     assert res.license == "MIT AND " + UNIDENTIFIED
+
+
+def test_agreeing_per_file_evidence_is_counted_past_a_cap() -> None:
+    from license_check.resolve import FILE_EVIDENCE_PER_LICENSE as cap
+
+    headers = [header("MIT", f"src/f{i:03d}.py") for i in range(cap + 7)]
+    res, _ = run(grant("MIT", "license-file", "LICENSE"), *headers, header("CC-BY-NC-4.0", "src/zz.py"))
+    per_file = [e for e in res.evidence if e.source == "spdx-header"]
+    assert len([e for e in per_file if e.expression == "MIT"]) == cap and res.evidence_omitted == 7
+    assert [e.path for e in per_file if e.expression == "CC-BY-NC-4.0"] == ["src/zz.py"]
+    assert res.license == "MIT AND CC-BY-NC-4.0"

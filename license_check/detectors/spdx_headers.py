@@ -13,6 +13,9 @@ Claims (FILE scope, target = the file itself):
   General Public License ... version N ..."): ``GPL-N.0-or-later`` when the sentence says "any later
   version", otherwise ``GPL-N.0-only`` (LGPL/AGPL alike). Form SPDX, confidence 0.9. This settles
   the -only / -or-later question that a bare license text leaves open.
+- source ``license-header``, form NAME, confidence 0.8: a license named in words in the header
+  comments ("This file is licensed under the Creative Commons Attribution-NonCommercial 4.0
+  International Public License (CC-BY-NC-4.0)", "# MIT License"); see header_notices.py.
 
 Only the first reading.HEADER_CAP bytes are read. Binary files (by extension or content), LICENSE/
 COPYING/NOTICE files (license_files.py reads them) and REUSE ``.license`` sidecars (reuse.py) are
@@ -28,6 +31,7 @@ from dataclasses import dataclass
 
 from license_check.detectors._util import is_legal_file, read_or_report
 from license_check.detectors.base import DetectorResult, ScanContext
+from license_check.detectors.header_notices import find_named_notices
 from license_check.model import Claim, ClaimScope, Evidence, FileEntry, Finding, RawForm
 from license_check.reading import HEADER_CAP
 
@@ -183,11 +187,10 @@ def _skip(entry: FileEntry) -> bool:
     )
 
 
-def _file_claim(entry: FileEntry, expression: str, source: str, line: int, confidence: float,
-                key: str | None = None) -> Claim:
-    evidence = Evidence(path=entry.path, source=source, expression=expression, line=line, key=key,
-                        confidence=confidence)
-    return Claim(target=entry.path, scope=ClaimScope.FILE, raw=expression, form=RawForm.SPDX, evidence=(evidence,))
+def _file_claim(entry: FileEntry, raw: str, source: str, line: int, confidence: float,
+                key: str | None = None, form: RawForm = RawForm.SPDX) -> Claim:
+    evidence = Evidence(path=entry.path, source=source, expression=raw, line=line, key=key, confidence=confidence)
+    return Claim(target=entry.path, scope=ClaimScope.FILE, raw=raw, form=form, evidence=(evidence,))
 
 
 def scan_file(entry: FileEntry) -> tuple[list[Claim], tuple[Finding, ...]]:
@@ -199,8 +202,10 @@ def scan_file(entry: FileEntry) -> tuple[list[Claim], tuple[Finding, ...]]:
     markdown = entry.name.lower().endswith((".md", ".markdown"))
     claims = [_file_claim(entry, tag.expression, SOURCE, tag.line, 0.95, "snippet" if tag.snippet else None)
               for tag in find_tags(lines, markdown=markdown)]
-    notices = [] if entry.name.lower().startswith("readme") else find_gpl_notices(lines)
-    claims += [_file_claim(entry, n.spdx_id, NOTICE_SOURCE, n.line, 0.9) for n in notices]
+    if not entry.name.lower().startswith("readme"):  # README prose is readme_prose.py's
+        claims += [_file_claim(entry, n.spdx_id, NOTICE_SOURCE, n.line, 0.9) for n in find_gpl_notices(lines)]
+        claims += [_file_claim(entry, n.name, NOTICE_SOURCE, n.line, 0.8, form=RawForm.NAME)
+                   for n in find_named_notices(lines)]
     return claims, read.findings
 
 
