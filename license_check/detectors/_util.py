@@ -144,3 +144,28 @@ def resolve_globs(patterns: Sequence[str], folder: str, paths: Sequence[str]) ->
         if rel is not None and any(rx.match(rel) for rx in compiled):
             matched.append(path)
     return sorted(matched)
+
+
+# Comment syntax shared by the header detectors: leaders that may start a comment line, closers that end one.
+COMMENT_LEADER = (
+    r"(?:\#+!?|//+[!/]?|/\*+!?|\*+|<!--+|--+|;+|%+|\.\.|\"\"\"|'''|(?i:@?rem)(?=\s)|::|!+|'|"
+    r"\{-+|\(\*+|\{\#|\{\{!(?:--)?|<%\#|(?i:dnl)(?=\s)|\[//\]:\s*\#\s*\(?|\#\[)"
+)
+# Possessive repetition: a line of 5,000 '*' or '#' must fail fast, not backtrack through every split.
+LEADER_STRIP_RE = re.compile(rf"^\s*+(?:(?>{COMMENT_LEADER})\s*+)*+")
+CLOSERS = ("*/", "-->", "*)", "-}", '"""', "'''", "#}", "--}}", "}}", "%>")
+
+
+def strip_closers(value: str) -> str:
+    """``value`` without trailing comment closers (``*/``, ``-->``, ...) and unbalanced ``)``."""
+    changed = True
+    while changed:
+        changed = False
+        value = value.rstrip()
+        for closer in CLOSERS:
+            if value.endswith(closer):
+                value = value[: -len(closer)]
+                changed = True
+    while value.endswith(")") and value.count(")") > value.count("("):  # "[//]: # (SPDX...: MIT)"
+        value = value[:-1].rstrip()
+    return value.strip()

@@ -21,6 +21,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from license_check.detectors._util import LEADER_STRIP_RE, strip_closers
+
 MAX_LINES = 60  # a header, not the whole file
 
 _WORD = r"[A-Z0-9][\w.+\-]*"
@@ -42,8 +44,6 @@ _SENTENCE = re.compile(
 )
 _TITLE = re.compile(rf"^(?:The\s+)?{_NAME}{_ABBR}\.?$")
 _GNU = re.compile(r"\bGNU\b|General\s+Public|Lesser\s+General|Affero", re.IGNORECASE)
-_LEADER = re.compile(r"^\s*(?:#+!?|//+[!/]?|/\*+!?|\*+|<!--+|--+|;+|%+|\"\"\"|'''|\.\.|!+)\s?")
-_CLOSER = re.compile(r"\s*(?:\*/|-->|\"\"\"|''')\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +54,10 @@ class NamedNotice:
 
 def _comment_text(line: str) -> str | None:
     """The text of a comment line without its leader and closer; None for a line that is not a comment."""
-    leader = _LEADER.match(line)
-    if leader is None:
+    leader = LEADER_STRIP_RE.match(line)
+    if leader is None or not leader.group().strip():
         return None
-    return _CLOSER.sub("", line[leader.end():]).strip()
+    return strip_closers(line[leader.end():])
 
 
 def _found(match: re.Match[str]) -> str | None:

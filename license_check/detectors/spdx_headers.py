@@ -29,7 +29,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from license_check.detectors._util import is_legal_file, read_or_report
+from license_check.detectors._util import COMMENT_LEADER, LEADER_STRIP_RE, is_legal_file, read_or_report, strip_closers
 from license_check.detectors.base import DetectorResult, ScanContext
 from license_check.detectors.header_notices import find_named_notices
 from license_check.model import Claim, ClaimScope, Evidence, FileEntry, Finding, RawForm
@@ -51,14 +51,7 @@ BINARY_EXTENSIONS = frozenset(
     }
 )
 
-_LEADER = (
-    r"(?:\#+!?|//+[!/]?|/\*+!?|\*+|<!--+|--+|;+|%+|\.\.|\"\"\"|'''|(?i:@?rem)(?=\s)|::|!+|'|"
-    r"\{-+|\(\*+|\{\#|\{\{!(?:--)?|<%\#|(?i:dnl)(?=\s)|\[//\]:\s*\#\s*\(?|\#\[)"
-)
-# Possessive repetition: a line of 5,000 '*' or '#' must fail fast, not backtrack through every split.
-_TAG_RE = re.compile(rf"^\s*+(?:(?>{_LEADER})\s*+)*+(?i:SPDX-License-Identifier)\s*:\s*(?P<expr>.*?)\s*$")
-_LEADER_STRIP_RE = re.compile(rf"^\s*+(?:(?>{_LEADER})\s*+)*+")
-_CLOSERS = ("*/", "-->", "*)", "-}", '"""', "'''", "#}", "--}}", "}}", "%>")
+_TAG_RE = re.compile(rf"^\s*+(?:(?>{COMMENT_LEADER})\s*+)*+(?i:SPDX-License-Identifier)\s*:\s*(?P<expr>.*?)\s*$")
 # Characters and shapes that never occur in an SPDX expression but do in templates, regexes, prose.
 _PLACEHOLDER_RE = re.compile(r"[<>${}`\"'\[\]*\\|^?]|%[sd(]|@\w+@|\.\.\.|…")
 _IGNORE_START_RE = re.compile(r"REUSE-IgnoreStart")
@@ -91,20 +84,6 @@ class Notice:
     spdx_id: str  # e.g. GPL-2.0-or-later
 
 
-def _strip_closers(value: str) -> str:
-    changed = True
-    while changed:
-        changed = False
-        value = value.rstrip()
-        for closer in _CLOSERS:
-            if value.endswith(closer):
-                value = value[: -len(closer)]
-                changed = True
-    while value.endswith(")") and value.count(")") > value.count("("):  # "[//]: # (SPDX...: MIT)"
-        value = value[:-1].rstrip()
-    return value.strip()
-
-
 def complete_lines(text: str, truncated: bool) -> list[str]:
     """Lines of ``text``; a last line cut by the read cap is dropped (it may hold half a tag)."""
     lines = text.splitlines()
@@ -135,7 +114,7 @@ def find_tags(lines: Sequence[str], *, markdown: bool = False) -> list[Tag]:
         match = _TAG_RE.match(line) if "license-identifier" in line.lower() else None
         if not match:
             continue
-        expression = _strip_closers(match.group("expr"))
+        expression = strip_closers(match.group("expr"))
         if not expression or _PLACEHOLDER_RE.search(expression):
             continue
         tags.append(Tag(number, expression, in_snippet))
@@ -151,7 +130,7 @@ def find_gpl_notices(lines: Sequence[str]) -> list[Notice]:
     starts: list[int] = []  # offset in the joined text where each line begins
     offset = 0
     for line in lines:
-        cleaned = _strip_closers(_LEADER_STRIP_RE.sub("", line, count=1))
+        cleaned = strip_closers(LEADER_STRIP_RE.sub("", line, count=1))
         starts.append(offset)
         parts.append(cleaned)
         offset += len(cleaned) + 1
