@@ -83,56 +83,147 @@ def join(folder: str, rel: str) -> str:
     return "/".join(parts)
 
 
-def glob_to_regex(pattern: str, *, star_crosses_slash: bool = False) -> re.Pattern[str]:
-    """Compile a path glob: ``*`` (not across ``/`` unless asked), ``**``, ``?``, ``[seq]``, ``[!seq]``.
+class Glob:
+    """A compiled path glob: ``*`` (not across ``/`` unless asked), ``**``, ``**/``, ``?``, ``[seq]``,
+    ``[!seq]``; a backslash escapes the next character. ``match(path)`` is truthy when the whole path
+    matches.
 
-    A backslash escapes the next character.
-
-    These are the REUSE.toml rules (REUSE 3.2) and, with the default, PEP 639's license-files globs.
-    Debian copyright (dep5) globs let ``*`` cross ``/``.
+    These are the REUSE.toml rules (REUSE 3.2) and, with the default, PEP 639's license-files globs;
+    Debian copyright (dep5) globs let ``*`` cross ``/``. Matching never backtracks without bound: a
+    pattern with more than two wildcards is run as an NFA over the path (time linear in the path),
+    since a hostile ``*a*a*a...b`` would make a regex take exponential time.
     """
-    pattern = re.sub(r"\*{3,}", "**", re.sub(r"(?:\*\*/)+", "**/", pattern))  # "**/**/" is "**/"
-    out: list[str] = []
+
+    def __init__(self, pattern: str, *, star_crosses_slash: bool = False) -> None:
+        pattern = re.sub(r"\*{3,}", "**", re.sub(r"(?:\*\*/)+", "**/", pattern))  # "**/**/" is "**/"
+        self.tokens = _glob_tokens(pattern, star_crosses_slash)
+        wildcards = sum(1 for t in self.tokens if t[0] in {"star", "globstar", "globdir"})
+        self.regex = _tokens_regex(self.tokens) if wildcards <= 2 else None
+
+    def match(self, path: str) -> bool:
+        if self.regex is not None:
+            return self.regex.match(path) is not None
+        return _nfa_match(self.tokens, path)
+
+
+def glob_to_regex(pattern: str, *, star_crosses_slash: bool = False) -> Glob:
+    """Compile a path glob (see Glob); the result has ``match(path)`` like a compiled regex."""
+    return Glob(pattern, star_crosses_slash=star_crosses_slash)
+
+
+_Token = tuple[str, str]  # (kind, payload): lit/char, any/"", class/body, nclass/body, star/"", globstar, globdir
+
+
+def _glob_tokens(pattern: str, star_crosses_slash: bool) -> list[_Token]:
+    tokens: list[_Token] = []
     i, n = 0, len(pattern)
-    single = ".*" if star_crosses_slash else "[^/]*"
-    anychar = "." if star_crosses_slash else "[^/]"
     while i < n:
         ch = pattern[i]
         if ch == "\\" and i + 1 < n:
-            out.append(re.escape(pattern[i + 1]))
+            tokens.append(("lit", pattern[i + 1]))
             i += 2
-            continue
-        if ch == "*":
-            if pattern.startswith("**", i):
-                i += 2
-                if pattern.startswith("/", i):  # "**/" also matches no folder at all
-                    out.append("(?:.*/)?")
-                    i += 1
-                else:
-                    out.append(".*")
-                continue
-            out.append(single)
+        elif pattern.startswith("**/", i):
+            tokens.append(("globdir", ""))  # "**/" also matches no folder at all
+            i += 3
+        elif pattern.startswith("**", i):
+            tokens.append(("globstar", ""))
+            i += 2
+        elif ch == "*":
+            tokens.append(("globstar" if star_crosses_slash else "star", ""))
+            i += 1
         elif ch == "?":
-            out.append(anychar)
-        elif ch == "[":
-            end = pattern.find("]", i + 2 if pattern.startswith("[!", i) else i + 1)
-            if end == -1:
-                out.append(re.escape(ch))
-            else:
-                body = pattern[i + 1:end]
-                negate = body.startswith("!")
-                body = body[1:] if negate else body
-                escaped = "".join("\\" + c if c in "\\^]" else c for c in body)
-                out.append(f"[^{escaped}/]" if negate else f"[{escaped}]")
-                i = end + 1
-                continue
+            tokens.append(("anyall" if star_crosses_slash else "any", ""))
+            i += 1
+        elif ch == "[" and (end := pattern.find("]", i + 2 if pattern.startswith("[!", i) else i + 1)) != -1:
+            body = pattern[i + 1:end]
+            tokens.append(("nclass", body[1:]) if body.startswith("!") else ("class", body))
+            i = end + 1
         else:
-            out.append(re.escape(ch))
-        i += 1
+            tokens.append(("lit", ch))
+            i += 1
+    return tokens
+
+
+def _tokens_regex(tokens: list[_Token]) -> re.Pattern[str] | None:
+    parts = {"any": "[^/]", "anyall": ".", "star": "[^/]*", "globstar": ".*", "globdir": "(?:.*/)?"}
+    out: list[str] = []
+    for kind, payload in tokens:
+        if kind == "lit":
+            out.append(re.escape(payload))
+        elif kind in {"class", "nclass"}:
+            escaped = "".join("\\" + c if c in "\\^]" else c for c in payload)
+            out.append(f"[^{escaped}/]" if kind == "nclass" else f"[{escaped}]")
+        else:
+            out.append(parts[kind])
     try:
         return re.compile("".join(out) + r"\Z", re.DOTALL)
-    except re.error:  # a malformed character class: match the pattern literally
-        return re.compile(re.escape(pattern) + r"\Z")
+    except re.error:  # a malformed character class (e.g. "[z-a]"): leave it to the NFA
+        return None
+
+
+def _token_accepts(token: _Token, ch: str) -> bool:
+    kind, payload = token
+    if kind == "lit":
+        return ch == payload
+    if kind in {"any", "star"}:
+        return ch != "/"
+    if kind in {"anyall", "globstar"}:
+        return True
+    if kind == "class":
+        return ch != "/" and _in_class(payload, ch)
+    return ch != "/" and not _in_class(payload, ch)  # nclass
+
+
+def _in_class(body: str, ch: str) -> bool:
+    i = 0
+    while i < len(body):
+        if i + 2 < len(body) and body[i + 1] == "-":
+            if body[i] <= ch <= body[i + 2]:
+                return True
+            i += 3
+        else:
+            if body[i] == ch:
+                return True
+            i += 1
+    return False
+
+
+def _nfa_match(tokens: list[_Token], path: str) -> bool:
+    """Thompson simulation: state 2k = before token k, 2k+1 = inside a "**/" that still needs a "/"."""
+    end = 2 * len(tokens)
+
+    def closure(states: set[int]) -> set[int]:
+        stack, seen = list(states), set(states)
+        while stack:
+            state = stack.pop()
+            if state % 2 == 0 and state < end and tokens[state // 2][0] in {"star", "globstar", "globdir"}:
+                if state + 2 not in seen:  # these may match nothing
+                    seen.add(state + 2)
+                    stack.append(state + 2)
+        return seen
+
+    current = closure({0})
+    for ch in path:
+        following: set[int] = set()
+        for state in current:
+            if state >= end:
+                continue
+            k = state // 2
+            kind = tokens[k][0]
+            if kind == "globdir":
+                if ch == "/":
+                    following.update((2 * k + 2, 2 * k + 1))
+                else:
+                    following.add(2 * k + 1)
+            elif kind in {"star", "globstar"}:
+                if _token_accepts(tokens[k], ch):
+                    following.add(state)
+            elif _token_accepts(tokens[k], ch):
+                following.add(state + 2)
+        if not following:
+            return False
+        current = closure(following)
+    return end in current
 
 
 def resolve_globs(patterns: Sequence[str], folder: str, paths: Sequence[str]) -> list[str]:
