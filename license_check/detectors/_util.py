@@ -196,10 +196,10 @@ def _nfa_match(tokens: list[_Token], path: str) -> bool:
         stack, seen = list(states), set(states)
         while stack:
             state = stack.pop()
-            if state % 2 == 0 and state < end and tokens[state // 2][0] in {"star", "globstar", "globdir"}:
-                if state + 2 not in seen:  # these may match nothing
-                    seen.add(state + 2)
-                    stack.append(state + 2)
+            optional = state % 2 == 0 and state < end and tokens[state // 2][0] in {"star", "globstar", "globdir"}
+            if optional and state + 2 not in seen:  # these may match nothing
+                seen.add(state + 2)
+                stack.append(state + 2)
         return seen
 
     current = closure({0})

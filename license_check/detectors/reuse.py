@@ -28,7 +28,7 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from license_check.detectors._util import glob_to_regex, is_legal_file, read_or_report, relative_to
+from license_check.detectors._util import Glob, glob_to_regex, is_legal_file, read_or_report, relative_to
 from license_check.detectors.base import DetectorResult, ScanContext
 from license_check.detectors.spdx_headers import BINARY_EXTENSIONS, complete_lines, find_tags
 from license_check.findings import make_finding
@@ -48,7 +48,7 @@ class Annotation:
     folder: str
     index: int
     line: int | None
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[Glob, ...]
     licenses: tuple[str, ...]
     precedence: str
 
