@@ -150,7 +150,8 @@ def identify(abspath: str, text: str, display: str, timeout: float, log: Callabl
     except Exception as exc:  # an unexpected shape from ScanCode: report, never crash
         return ScanOutcome(Status.ERROR, detail=f"unexpected ScanCode result: {type(exc).__name__}: {exc}",
                            seconds=seconds)
-    log(f"ScanCode on {display}: {outcome.status} {outcome.expression or ''} ({seconds * 1000:.0f} ms)")
+    said = outcome.expression or outcome.detail
+    log(f"ScanCode on {display}: {outcome.status}{f' ({said})' if said else ''}, {seconds * 1000:.0f} ms")
     return ScanOutcome(outcome.status, outcome.expression, outcome.confidence, outcome.version_ambiguous,
                        outcome.detail, seconds)
 
