@@ -78,7 +78,7 @@ def _gitignored(specs: list[tuple[str, pathspec.GitIgnoreSpec]], rel: str, is_di
     return False
 
 
-def discover(root: str, exclude: tuple[str, ...] = (), gitignore: bool = True) -> Discovery:
+def discover(root: str, exclude: tuple[str, ...] = ()) -> Discovery:
     """List the regular files under ``root`` (an existing directory), sorted by path."""
     root = os.path.realpath(root)
     spec = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None

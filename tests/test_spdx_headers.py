@@ -260,3 +260,13 @@ def test_banner_lines_do_not_backtrack(line: str) -> None:
     assert spdx_headers.find_tags([line, line]) == []
     spdx_headers.find_gpl_notices([line, "General Public " + line])
     assert time.monotonic() - started < 2.0
+
+
+def test_code_named_like_a_legal_file_is_still_read(write_files: WriteFiles) -> None:
+    from license_check.detectors.base import ScanContext
+    from license_check.detectors.spdx_headers import detect
+
+    files = write_files({"src/license.py": "# SPDX-License-Identifier: GPL-3.0-only\n",
+                         "notice_utils.py": "# SPDX-License-Identifier: MIT\n", "LICENSE": "MIT\n"})
+    assert sorted((c.target, c.raw) for c in detect(files, ScanContext()).claims) == [
+        ("notice_utils.py", "MIT"), ("src/license.py", "GPL-3.0-only")]

@@ -10,19 +10,19 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from license_check.detectors.license_files import is_license_file_name, is_notice_file_name
 from license_check.findings import make_finding
 from license_check.model import Finding, Location
 from license_check.reading import read_text
 
 # File names that hold license texts or notices: license_files.py owns them.
-LEGAL_FILE_RE = re.compile(r"^(?:licen[sc]e|copying|notice|copyright|unlicense)(?:[._-].*)?$", re.IGNORECASE)
-
-
 
 def is_legal_file(path: str) -> bool:
-    """True for LICENSE/COPYING/NOTICE files and REUSE's LICENSES/ folder."""
+    """True for LICENSE/COPYING/NOTICE files (the license-file detector's naming rules, which leave
+    code such as ``license.py`` alone) and for REUSE's LICENSES/ folder."""
     name = path.rsplit("/", 1)[-1]
-    return bool(LEGAL_FILE_RE.match(name)) or path.startswith("LICENSES/") or "/LICENSES/" in path
+    return (is_license_file_name(name) or is_notice_file_name(name)
+            or path.startswith("LICENSES/") or "/LICENSES/" in path)
 
 
 @dataclass(frozen=True, slots=True)
