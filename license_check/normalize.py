@@ -26,9 +26,6 @@ from license_check.ruledata import DataError, load_aliases, load_licensedb, rule
 
 MAX_RAW = 1000  # longer raw strings are texts, not license names or expressions
 
-Via = str  # "spdx" | "alias" | "classifier" | "none"
-
-
 @dataclass(frozen=True, slots=True)
 class Normalized:
     raw: str

@@ -179,10 +179,6 @@ def iter_pieces(text: str) -> Iterator[list[str]]:
         position = end if title is None else end + 1  # past a separator line and its newline
 
 
-def split_pieces(text: str) -> list[list[str]]:
-    return list(iter_pieces(text))
-
-
 # ---------------------------------------------------------------- prose
 
 
