@@ -196,14 +196,23 @@ class _Loader:
             out.append(Duty(code=code, text=text, source=source))
         return tuple(out)
 
-    def license(self, file: Path, ident: str, body: Any, categories: Mapping[str, str]) -> LicenseFacts | None:
-        path = f"licenses.{ident!r}"
+    def table(self, file: Path, path: str, ident: str, body: Any, keys: frozenset[str],
+              exception: bool) -> bool | None:
+        """Checks shared by license and exception tables: None when ``body`` is not a table, else
+        whether ``ident`` is a canonical id (unknown keys are reported either way)."""
         if not isinstance(body, dict):
             self.problem(file, path, "must be a table")
             return None
-        ok = self.canonical_id(file, path, ident, exception=False)
-        for extra in sorted(set(body) - _LICENSE_KEYS):
+        ok = self.canonical_id(file, path, ident, exception=exception)
+        for extra in sorted(set(body) - keys):
             self.problem(file, f"{path}.{extra}", "unknown key")
+        return ok
+
+    def license(self, file: Path, ident: str, body: Any, categories: Mapping[str, str]) -> LicenseFacts | None:
+        path = f"licenses.{ident!r}"
+        ok = self.table(file, path, ident, body, _LICENSE_KEYS, exception=False)
+        if ok is None:
+            return None
         for missing in sorted(k for k in ("name", *_FACT_KEYS) if k not in body):
             self.problem(file, f"{path}.{missing}", "missing")
         name = self.text(file, f"{path}.name", body.get("name")) if "name" in body else ""
@@ -235,12 +244,9 @@ class _Loader:
 
     def exception(self, file: Path, ident: str, body: Any) -> ExceptionFacts | None:
         path = f"exceptions.{ident!r}"
-        if not isinstance(body, dict):
-            self.problem(file, path, "must be a table")
+        ok = self.table(file, path, ident, body, _EXCEPTION_KEYS, exception=True)
+        if ok is None:
             return None
-        ok = self.canonical_id(file, path, ident, exception=True)
-        for extra in sorted(set(body) - _EXCEPTION_KEYS):
-            self.problem(file, f"{path}.{extra}", "unknown key")
         name = self.text(file, f"{path}.name", body.get("name"))
         source = self.text(file, f"{path}.source", body.get("source"))
         copyleft, copyleft_ok = self.optional_enum(file, path, body, "copyleft", Copyleft)
