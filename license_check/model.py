@@ -101,6 +101,8 @@ class RawForm(StrEnum):
     SPDX = "spdx"  # an SPDX license expression (SPDX header, PEP 639, package.json, Cargo, text match)
     NAME = "name"  # a free-text license name ("Apache 2.0", "BSD", "GPLv3")
     CLASSIFIER = "classifier"  # a trove classifier ("License :: OSI Approved :: MIT License")
+    HUB = "hub"  # a Hugging Face Hub license id ("apache-2.0", "llama3.1", "openrail++"): rules/hub-ids.toml
+    URL = "url"  # a license URL (Croissant, ONNX model_license, GGUF general.license.link)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +143,33 @@ class Claim:
     @property
     def path(self) -> str:
         return self.evidence[0].path
+
+
+@dataclass(frozen=True, slots=True)
+class ArtifactRef:
+    """A lineage edge as an artifact declares it: "this model was fine-tuned from ``ref``"."""
+
+    relation: str  # finetune | adapter | quantized | merge | trained-on | base (relation not stated)
+    ref: str  # a Hub id ("org/name"), a URL, or a name as written
+    evidence: Evidence
+
+
+@dataclass(frozen=True, slots=True)
+class Artifact:
+    """A detector's statement: "an AI artifact (model, weights, dataset, data) lives here".
+
+    In-repository artifacts have a ``path`` (the card's or manifest's folder, or the weights file).
+    Referenced artifacts (downloaded, ``from_pretrained``) have a ``ref`` and the ``path`` of the
+    file that references them; they are not in the repository.
+    """
+
+    path: str
+    kind: Kind
+    evidence: Evidence
+    lineage: tuple[ArtifactRef, ...] = ()
+    ref: str | None = None
+    is_dir: bool = True  # False: the artifact is one file (a weights file)
+    has_license: bool = False  # its own metadata states a license (else it inherits one)
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +241,9 @@ class Component:
     kind: Kind
     claims: tuple[Claim, ...] = ()
     files: int = 0
+    ref: str | None = None  # a referenced artifact (not in the repository): its Hub id or URL
+    lineage: tuple[ArtifactRef, ...] = ()
+    is_dir: bool = True
 
 
 @dataclass(frozen=True, slots=True)
