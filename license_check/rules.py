@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -31,9 +31,15 @@ class LicenseFacts:
     notice: bool
     obligations: tuple[Duty, ...]
     restrictions: tuple[Duty, ...]
-    sources: Mapping[str, str]  # attribute name -> citation (commercial_use, copyleft, notice)
+    sources: Mapping[str, str]  # attribute/key name -> citation (commercial_use, copyleft, notice, thresholds, ...)
     reviewed: bool
     category: str | None
+    # Optional structured terms (rules/README.md "licenses/*.toml"); the defaults mean "none stated".
+    thresholds: Mapping[str, int] = field(default_factory=dict)  # THRESHOLD_KEYS -> amount
+    excluded_regions: tuple[str, ...] = ()  # e.g. ("EU",): rights not granted to licensees there
+    region_scope: str | None = None  # what the exclusion covers ("multimodal models"); None = everything
+    training_data: str | None = None  # TRAINING_DATA value: what flows to a model trained on the data
+    research_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +72,13 @@ _SEEDS: dict[str, tuple[Use, Copyleft, bool]] = {
 }
 _UNKNOWN_SEED = (Use.UNKNOWN, Copyleft.NONE, False)
 _FACT_KEYS = ("commercial_use", "copyleft", "notice")
-_LICENSE_KEYS = frozenset({"name", *_FACT_KEYS, "obligations", "restrictions", "notes"})
+_TERM_KEYS = ("thresholds", "regions", "training_data", "research_only")  # optional structured terms
+_LICENSE_KEYS = frozenset({"name", *_FACT_KEYS, *_TERM_KEYS, "obligations", "restrictions", "notes"})
+# thresholds = { <any subset of these> = <positive integer>, source = "..." }
+THRESHOLD_KEYS = ("monthly_active_users", "annual_revenue_usd", "monthly_revenue_usd")
+# training_data.value: what a model trained on data under the license inherits from it
+TRAINING_DATA = ("none", "attribution", "share-alike", "non-commercial", "no-derivatives", "restricted", "unknown")
+_REGION = re.compile(r"^[A-Z][A-Z0-9-]*$")  # "EU", "US", ISO 3166 codes
 _EXCEPTION_KEYS = frozenset({"name", "copyleft", "source", "notes", "commercial_use", "restrictions"})
 _DUTY_KEYS = frozenset({"code", "text", "source"})
 _KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -100,6 +112,11 @@ class RuleBook:
 
     def all_ids(self) -> list[str]:
         return sorted(f.id for f in self._licenses.values())
+
+
+def _source_of(value: Any) -> str:
+    found = value.get("source") if isinstance(value, dict) else None
+    return found.strip() if isinstance(found, str) else ""
 
 
 def _seed_source(db_version: str, category: str) -> str:
@@ -196,6 +213,80 @@ class _Loader:
             out.append(Duty(code=code, text=text, source=source))
         return tuple(out)
 
+    def source_table(self, file: Path, path: str, value: Any, keys: frozenset[str]) -> dict[str, Any] | None:
+        """``value`` as a table with only ``keys`` plus a required ``source``; None when not a table."""
+        if not isinstance(value, dict):
+            self.problem(file, path, "must be a table { ..., source = \"...\" }")
+            return None
+        for extra in sorted(set(value) - keys - {"source"}):
+            self.problem(file, f"{path}.{extra}", "unknown key")
+        self.text(file, f"{path}.source", value.get("source"))
+        return value
+
+    def thresholds(self, file: Path, path: str, value: Any) -> dict[str, int]:
+        body = self.source_table(file, path, value, frozenset(THRESHOLD_KEYS))
+        if body is None:
+            return {}
+        out: dict[str, int] = {}
+        for key in THRESHOLD_KEYS:
+            if key not in body:
+                continue
+            amount = body[key]
+            if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+                self.problem(file, f"{path}.{key}", f"{amount!r} is not a positive integer")
+            else:
+                out[key] = amount
+        if not any(k in body for k in THRESHOLD_KEYS):
+            self.problem(file, path, f"needs at least one of {', '.join(THRESHOLD_KEYS)}")
+        return out
+
+    def regions(self, file: Path, path: str, value: Any) -> tuple[tuple[str, ...], str | None]:
+        body = self.source_table(file, path, value, frozenset({"excluded", "scope"}))
+        if body is None:
+            return (), None
+        excluded = body.get("excluded")
+        codes: list[str] = []
+        if not isinstance(excluded, list) or not excluded:
+            self.problem(file, f"{path}.excluded", "must be a non-empty list of region codes (\"EU\", \"US\", ...)")
+        else:
+            for i, code in enumerate(excluded):
+                if isinstance(code, str) and _REGION.match(code):
+                    codes.append(code)
+                else:
+                    self.problem(file, f"{path}.excluded[{i}]", f"{code!r} is not an upper-case region code")
+        scope = self.text(file, f"{path}.scope", body["scope"]) if "scope" in body else None
+        return tuple(codes), scope or None
+
+    def choice(self, file: Path, path: str, value: Any, choices: tuple[str, ...]) -> tuple[str | None, str]:
+        """A ``{ value = <one of choices>, source = "..." }`` table."""
+        body = self.source_table(file, path, value, frozenset({"value"}))
+        if body is None:
+            return None, ""
+        raw = body.get("value")
+        if not isinstance(raw, str) or raw not in choices:
+            self.problem(file, f"{path}.value", f"{raw!r} is not one of {' | '.join(choices)}")
+            return None, _source_of(body)
+        return raw, _source_of(body)
+
+    def terms(self, file: Path, path: str, body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+        """The optional structured terms of a license table: ``LicenseFacts`` keyword arguments and
+        their sources (keyed by the TOML key)."""
+        out: dict[str, Any] = {}
+        sources: dict[str, str] = {}
+        if "thresholds" in body:
+            out["thresholds"] = self.thresholds(file, f"{path}.thresholds", body["thresholds"])
+            sources["thresholds"] = _source_of(body["thresholds"])
+        if "regions" in body:
+            out["excluded_regions"], out["region_scope"] = self.regions(file, f"{path}.regions", body["regions"])
+            sources["regions"] = _source_of(body["regions"])
+        if "training_data" in body:
+            out["training_data"], sources["training_data"] = self.choice(
+                file, f"{path}.training_data", body["training_data"], TRAINING_DATA)
+        if "research_only" in body:
+            flag, sources["research_only"] = self.fact(file, f"{path}.research_only", body["research_only"], None)
+            out["research_only"] = bool(flag)
+        return out, sources
+
     def table(self, file: Path, path: str, ident: str, body: Any, keys: frozenset[str],
               exception: bool) -> bool | None:
         """Checks shared by license and exception tables: None when ``body`` is not a table, else
@@ -221,13 +312,16 @@ class _Loader:
         notice, notice_src = self.fact(file, f"{path}.notice", body.get("notice", {}), None)
         obligations = self.duties(file, f"{path}.obligations", body.get("obligations"))
         restrictions = self.duties(file, f"{path}.restrictions", body.get("restrictions"))
+        terms, term_sources = self.terms(file, path, body)
+        if terms.get("research_only") and use in (Use.ALLOWED, Use.CONDITIONAL):
+            self.problem(file, f"{path}.research_only", f"research-only terms contradict commercial_use {use.value!r}")
         if not ok or use is None or cl is None:
             return None
         return LicenseFacts(
             id=ident, name=name, commercial_use=use, copyleft=cl, notice=notice,
             obligations=obligations, restrictions=restrictions,
-            sources={"commercial_use": use_src, "copyleft": cl_src, "notice": notice_src},
-            reviewed=True, category=categories.get(ident),
+            sources={"commercial_use": use_src, "copyleft": cl_src, "notice": notice_src, **term_sources},
+            reviewed=True, category=categories.get(ident), **terms,
         )
 
     def optional_enum(self, file: Path, path: str, body: dict[str, Any], key: str,
