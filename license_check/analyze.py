@@ -29,10 +29,12 @@ from license_check.rules import RuleBook
 _COPYLEFT_RANK = {c: i for i, c in enumerate(Copyleft)}
 # Duty codes from the most to the least material for a commercial adopter.
 _MATERIALITY = (
-    "non-commercial", "no-rights", "non-production", "no-commercial-distribution", "no-sale", "use-restriction",
-    "no-managed-service", "network-disclosure", "disclose-source", "same-license", "share-alike", "no-derivatives",
-    "flow-down", "keep-notice-file", "include-notice-file", "include-license", "include-notice", "attribution",
-    "state-changes",
+    "non-commercial", "research-only", "no-rights", "non-production", "no-commercial-distribution", "no-sale",
+    "revenue-threshold", "user-threshold", "geographic-exclusion", "computational-use-only", "use-restriction",
+    "acceptable-use-policy", "no-hosted-service", "no-training-other-models", "no-managed-service",
+    "network-disclosure", "disclose-source", "same-license", "share-alike", "no-derivatives", "flow-down",
+    "registration", "impact-report", "naming", "keep-notice-file", "include-notice-file", "include-license",
+    "include-notice", "attribution", "state-changes",
 )
 
 
@@ -150,6 +152,7 @@ _PROBLEM_TEXT = {
     "conflicting-declarations": "License declarations disagree; the applicable terms are unknown.",
     "unlicensed-files": "Source files without any license grant: all rights reserved.",
     "unknown-license-id": "The declared license is only a family name; the exact license is unknown.",
+    "external-artifact": "A referenced model or dataset (not in the repository) whose license is not known.",
 }
 
 
@@ -162,6 +165,13 @@ def judge_component(res: Resolution, rules: RuleBook) -> tuple[JudgedComponent, 
         use, license_, elected = Use.UNKNOWN, None, None
         obligations: tuple[Duty, ...] = ()
         restrictions: tuple[Duty, ...] = ()
+        if "conflicting-declarations" in res.problems:
+            # A non-commercial claim anywhere wins: the declarations disagree, but one forbids commercial use.
+            banned = [j for j in (judge_expression(d, rules) for d in res.declared) if j.use is Use.PROHIBITED]
+            if banned:
+                use = Use.PROHIBITED
+                reasons = (*reasons, *(r for j in banned for r in j.reasons))
+                restrictions = tuple(d for j in banned for d in j.restrictions)
     else:
         verdict = judge_expression(res.license, rules)
         use, reasons = verdict.use, verdict.reasons
