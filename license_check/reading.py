@@ -7,8 +7,11 @@ never raises on bad bytes: a read either gives text or says why not.
 from __future__ import annotations
 
 import codecs
+import errno
 import os
+import stat
 from dataclasses import dataclass
+from typing import BinaryIO
 
 # Caps (bytes). Detectors pass the one that fits their input.
 LICENSE_TEXT_CAP = 256 * 1024  # a license file longer than this is reported, not partially matched
@@ -93,3 +96,28 @@ def read_text(abspath: str, limit: int) -> ReadResult:
     if binary:
         return ReadResult(None, truncated=truncated, error="binary content", binary=True)
     return ReadResult(text, truncated=truncated)
+
+
+def open_binary(abspath: str) -> tuple[BinaryIO | None, int, str | None]:
+    """Open a regular file for bounded binary reads (weight headers). Returns (file, size, error).
+
+    Never follows a symlink (O_NOFOLLOW) and never blocks on a FIFO or device (O_NONBLOCK, then
+    fstat: anything but a regular file is refused). The file is unbuffered, so every byte read is
+    one the caller asked for; the caller closes it. An OSError becomes ``error``, never an exception.
+    """
+    try:
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        fd = os.open(abspath, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return None, 0, "is a symbolic link (not followed)"
+        return None, 0, exc.strerror or type(exc).__name__
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            os.close(fd)
+            return None, 0, "not a regular file"
+        return os.fdopen(fd, "rb", buffering=0), info.st_size, None
+    except OSError as exc:
+        os.close(fd)
+        return None, 0, exc.strerror or type(exc).__name__
