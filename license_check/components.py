@@ -12,13 +12,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from license_check.model import Claim, ClaimRole, ClaimScope, Component, FileEntry, Kind
+from license_check.model import Artifact, ArtifactRef, Claim, ClaimRole, ClaimScope, Component, FileEntry, Kind
 
 VENDOR_DIRS = frozenset({
     "third_party", "third-party", "thirdparty", "3rdparty", "vendor", "vendored", "external", "extern",
 })
 # Evidence sources strong enough to make a folder a component of its own.
 COMPONENT_SOURCES = frozenset({"license-file", "pyproject", "setup-cfg", "setup-py", "package-json", "cargo"})
+# Sources whose claims come from an artifact's own metadata (cards, dataset manifests, weight headers).
+METADATA_SOURCES = frozenset({
+    "model-card", "dataset-card", "datapackage", "croissant", "dataset-info", "citation-cff",
+    "safetensors", "gguf", "onnx",
+})
 
 
 def parent_dirs(path: str) -> list[str]:
@@ -49,35 +54,111 @@ def component_roots(files: Sequence[FileEntry], claims: Sequence[Claim]) -> list
     return sorted(roots)
 
 
-def owner(path: str, roots: set[str], is_dir: bool = False) -> str:
-    """The deepest component root that contains ``path`` (a folder contains itself)."""
-    candidates = ([path] if is_dir else []) + parent_dirs(path)
-    for candidate in candidates:
+def owner(path: str, roots: set[str] | frozenset[str], is_dir: bool = False) -> str:
+    """The deepest component root that contains ``path`` (a folder contains itself; a weights file that
+    is a component of its own owns itself)."""
+    for candidate in [path, *parent_dirs(path)]:
         if candidate in roots:
             return candidate
     return "."
 
 
-def group(files: Sequence[FileEntry], claims: Sequence[Claim]) -> list[Component]:
-    """Build the components, each with its claims and file count, sorted by path."""
-    roots = set(component_roots(files, claims))
+_KIND_RANK = {Kind.MODEL: 0, Kind.DATASET: 1, Kind.WEIGHTS: 2, Kind.DATA: 3}
+REF_PREFIX = "ref:"
+
+
+def _artifact_roots(artifacts: Sequence[Artifact], code_roots: set[str]) -> dict[str, Kind]:
+    """Where in-repository artifacts put component roots, and of which kind.
+
+    Cards and manifests root their folder. A weights file roots itself when it states a license or a
+    lineage and no model card encloses it (inside a model folder it is evidence of that model).
+    Other weights files are grouped per folder (or stay single when the folder is already a root) and
+    inherit their license later (``inherited-license``).
+    """
+    kinds: dict[str, Kind] = {}
+    for art in sorted((a for a in artifacts if a.ref is None and a.is_dir), key=lambda a: (_KIND_RANK[a.kind], a.path)):
+        kinds.setdefault(art.path, art.kind)
+    described = {p for p, k in kinds.items() if k in (Kind.MODEL, Kind.DATASET)}
+    for path in [p for p, k in kinds.items() if k is Kind.DATA]:
+        if any(d == "." or path == d or path.startswith(d + "/") for d in described):
+            del kinds[path]  # data files inside a described dataset or model belong to it
+    models = {p for p, k in kinds.items() if k is Kind.MODEL}
+    loose: dict[str, list[str]] = defaultdict(list)
+    for art in sorted((a for a in artifacts if a.ref is None and not a.is_dir), key=lambda a: a.path):
+        enclosing = owner(art.path, set(kinds) | code_roots)
+        if enclosing in models:
+            continue
+        if art.has_license or art.lineage:
+            kinds[art.path] = art.kind
+        else:
+            loose[art.path.rsplit("/", 1)[0] if "/" in art.path else "."].append(art.path)
+    for folder, paths in sorted(loose.items()):
+        if folder in kinds or folder in code_roots or len(paths) == 1:
+            for path in paths:
+                kinds.setdefault(path, Kind.WEIGHTS)
+        else:
+            kinds[folder] = Kind.WEIGHTS
+    return kinds
+
+
+def group(files: Sequence[FileEntry], claims: Sequence[Claim],
+          artifacts: Sequence[Artifact] = ()) -> list[Component]:
+    """Build the components, each with its claims and file count, sorted by path.
+
+    Referenced artifacts (``Artifact.ref``) become components with id ``ref:<ref>``; they own no
+    files and no claims here (the scan adds what the known-models table and prose say about them).
+    """
+    code_roots = set(component_roots(files, claims))
+    kinds = _artifact_roots(artifacts, code_roots)
+    roots = code_roots | set(kinds)
     claims_of: dict[str, list[Claim]] = defaultdict(list)
     files_of: dict[str, int] = defaultdict(int)
+    lineage_of: dict[str, list[ArtifactRef]] = defaultdict(list)
     for claim in claims:
-        is_dir = claim.scope is ClaimScope.DIRECTORY
-        claims_of[owner(claim.target, roots, is_dir=is_dir)].append(claim)
+        claims_of[owner(claim.target, roots)].append(claim)
     for entry in files:
         files_of[owner(entry.path, roots)] += 1
-    return [
+    file_roots = {a.path for a in artifacts if a.ref is None and not a.is_dir} & set(kinds)
+    for art in artifacts:
+        if art.ref is None:
+            lineage_of[owner(art.path, roots)].extend(art.lineage)
+    out = [
         Component(
             id=root,
             path=root,
-            kind=Kind.CODE,
+            kind=kinds.get(root, Kind.CODE),
             claims=tuple(sorted(claims_of[root], key=_claim_key)),
             files=files_of[root],
+            lineage=_unique_refs(lineage_of[root]),
+            is_dir=root not in file_roots,
         )
         for root in sorted(roots)
     ]
+    return out + referenced(artifacts, {c.id for c in out})
+
+
+def referenced(artifacts: Sequence[Artifact], taken: set[str]) -> list[Component]:
+    """One component per distinct referenced artifact; its path is the first file that references it."""
+    by_ref: dict[str, list[Artifact]] = defaultdict(list)
+    for art in artifacts:
+        if art.ref is not None:
+            by_ref[art.ref].append(art)
+    out = []
+    for ref, arts in sorted(by_ref.items()):
+        arts.sort(key=lambda a: (a.path, a.evidence.line or 0, _KIND_RANK[a.kind]))
+        cid = REF_PREFIX + ref
+        if cid in taken:
+            continue
+        out.append(Component(id=cid, path=arts[0].path, kind=min((a.kind for a in arts), key=_KIND_RANK.__getitem__),
+                             ref=ref, lineage=_unique_refs([x for a in arts for x in a.lineage]), is_dir=False))
+    return out
+
+
+def _unique_refs(refs: Sequence[ArtifactRef]) -> tuple[ArtifactRef, ...]:
+    seen: dict[tuple[str, str], ArtifactRef] = {}
+    for ref in sorted(refs, key=lambda r: (r.relation, r.ref, r.evidence.path, r.evidence.line or 0)):
+        seen.setdefault((ref.relation, ref.ref), ref)
+    return tuple(seen.values())
 
 
 def _claim_key(claim: Claim) -> tuple[str, str, int, str]:

@@ -135,6 +135,9 @@ class Claim:
     # The text alone does not settle "-only" vs "-or-later" (a bare GPL/LGPL/AGPL text, a "GPLv2"
     # classifier). The component stage looks for other evidence and otherwise reports it.
     version_ambiguous: bool = False
+    # Prose about weights or data ("the model parameters are licensed under CC BY 4.0") speaks for the
+    # artifacts of that kind in and below ``target``, not for the code there. None: the folder itself.
+    applies_to: Kind | None = None
 
     @property
     def source(self) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from license_check import normalize as norm
+from license_check.components import METADATA_SOURCES
 from license_check.findings import make_finding
 from license_check.model import (
     Claim,
@@ -22,6 +23,7 @@ from license_check.model import (
     Component,
     Evidence,
     Finding,
+    Kind,
     Location,
     RawForm,
     Severity,
@@ -35,6 +37,10 @@ CODE_SUFFIXES = frozenset({
     ".java", ".kt", ".scala", ".go", ".rs", ".rb", ".sh", ".swift", ".m", ".mm", ".jl", ".r", ".lua",
     ".php", ".pl", ".cs", ".f90", ".hs", ".ml", ".ex", ".erl", ".clj", ".dart", ".zig", ".sql", ".proto",
 })
+_ARTIFACT_KINDS = frozenset({Kind.MODEL, Kind.WEIGHTS, Kind.DATASET, Kind.DATA})
+# Which metadata speaks first when several disagree (the card is what a reader sees first).
+_META_ORDER = {"model-card": 0, "dataset-card": 0, "datapackage": 1, "croissant": 1, "citation-cff": 2,
+               "dataset-info": 2, "gguf": 3, "safetensors": 3, "onnx": 3, "known-models": 4}
 _GPL_FAMILY = re.compile(r"^(A?GPL|LGPL|GFDL)-\d\.\d(-only|-or-later)$")
 _MAX_LOCATIONS = 20
 FILE_EVIDENCE_PER_LICENSE = 20  # per-file evidence kept for each (source, license); the rest is counted
@@ -168,8 +174,13 @@ def _settle_versions(base: str, items: Sequence[_Item], cid: str, findings: list
     return base
 
 
-def resolve(component: Component, file_paths: Sequence[str]) -> Resolution:
-    """Conclude ``component``'s license from its claims. ``file_paths``: the files it owns."""
+def resolve(component: Component, file_paths: Sequence[str],
+            inherited: Sequence[tuple[str, Evidence]] = ()) -> Resolution:
+    """Conclude ``component``'s license from its claims. ``file_paths``: the files it owns.
+
+    ``inherited``: licenses that flow in from base models (lineage), with the evidence naming the
+    base; they are ANDed to what the component declares and explain declarations of the base's terms.
+    """
     cid = component.id
     findings: list[Finding] = []
     grants = [c for c in component.claims if c.role is ClaimRole.GRANT]
@@ -181,6 +192,13 @@ def resolve(component: Component, file_paths: Sequence[str]) -> Resolution:
                 and i.claim.source in sources]
 
     licenses, manifests, readme = tier({"license-file"}), tier(MANIFEST_SOURCES), tier({"readme-prose"})
+    # An artifact's own metadata (card, dataset manifest, weight headers inside it, known-models table)
+    # speaks for the whole component wherever in it the file sits.
+    metadata = sorted((i for i in items if i.claim.source in METADATA_SOURCES | {"known-models"}),
+                      key=lambda i: (_META_ORDER.get(i.claim.source, 9), i.claim.path, i.claim.evidence[0].line or 0))
+    if component.kind in _ARTIFACT_KINDS:
+        readme = [i for i in items if i.claim.source == "readme-prose"]  # routed here by what it names
+    inherited_expr = _and([e for e, _ in inherited]) if inherited else None
     per_file = [i for i in items if i.claim.scope is ClaimScope.FILE and i.claim.source in FILE_SOURCES]
     problems: list[str] = []
     base: str | None = None
@@ -190,7 +208,13 @@ def resolve(component: Component, file_paths: Sequence[str]) -> Resolution:
         # Present the author's own spelling when a manifest states the same expression.
         base = next((i.expression for i in manifests if i.claim.form is RawForm.SPDX and i.expression
                      and i.identified and norm.is_equivalent(i.expression, base)), base)
-        rivals = manifests
+        rivals = manifests + metadata
+    elif metadata and any(i.expression is not None for i in metadata):
+        # One file's statements are one declaration (a dataset card listing two licenses means both).
+        first = next(i for i in metadata if i.expression is not None)
+        same = [i for i in metadata if (i.claim.path, i.claim.source) == (first.claim.path, first.claim.source)]
+        base = _and([i.expression for i in same if i.expression])
+        rivals = [i for i in metadata if i not in same] + manifests
     elif manifests:
         usable = [i for i in manifests if i.expression is not None]
         exact = [i for i in usable if i.claim.form is RawForm.SPDX] or usable
@@ -206,13 +230,25 @@ def resolve(component: Component, file_paths: Sequence[str]) -> Resolution:
     elif per_file:
         base = _from_files(component, per_file, file_paths, findings, problems)
         rivals = []
-    elif readme:
+    elif readme and (component.kind in _ARTIFACT_KINDS or not metadata):
         base = _and([i.expression or UNIDENTIFIED for i in readme])
         rivals = []
-        findings.append(make_finding(
+        if component.kind not in _ARTIFACT_KINDS or not component.ref:
+            findings.append(make_finding(
             "license-from-readme-only",
             f"{readme[0].claim.path} states the license in prose only; no license file ships the terms.",
             [Location(i.claim.path, i.claim.evidence[0].line) for i in readme], [cid]))
+    elif metadata:
+        rivals = []
+        problems.append("unknown-license-id")
+        findings.append(make_finding(
+            "unknown-license-id",
+            f"Component {cid!r}: its metadata names "
+            + (", ".join(sorted({c for i in metadata for c in i.candidates})) or "a license it does not identify")
+            + ", not an exact license; a license text is needed to tell which.",
+            [Location(i.claim.path, i.claim.evidence[0].line) for i in metadata], [cid]))
+    elif inherited_expr is not None:
+        rivals = []
     else:
         rivals = []
         problems.append("no-license")
@@ -222,11 +258,12 @@ def resolve(component: Component, file_paths: Sequence[str]) -> Resolution:
             "statement. Without a license all rights are reserved.",
             [Location(component.path)], [cid]))
 
-    if base is not None and any(i.claim.raw is None for i in manifests):
+    if base is not None and any(i.claim.raw is None for i in (*manifests, *metadata)):
         # A manifest's license that could not be read or parsed may say anything: fail safe.
         base = _and([base, UNIDENTIFIED], keep_first=True)
     if base is not None:
-        conflicts = [i for i in rivals if not _consistent(i, base)]
+        whole = _and([base, inherited_expr], keep_first=True) if inherited_expr else base
+        conflicts = [i for i in rivals if not _consistent(i, whole)]
         if conflicts:
             problems.append("conflicting-declarations")
             stated = "; ".join(f"{i.claim.path} says {i.expression or i.claim.raw!r}" for i in conflicts)
@@ -246,10 +283,14 @@ def resolve(component: Component, file_paths: Sequence[str]) -> Resolution:
             for item in readme
             if stronger and item.expression and item.identified and not _covered(item.expression, base))
     own = base
-    if base is not None and (licenses or manifests):
+    if base is not None and (licenses or manifests or metadata):
         base = _fold_file_licenses(base, per_file, cid, findings)
+    if inherited_expr is not None and "conflicting-declarations" not in problems:
+        base = _and([base, inherited_expr], keep_first=True) if base else inherited_expr
 
     evidence, omitted = _evidence(component, items)
+    evidence = tuple(sorted({*evidence, *(ev for _, ev in inherited)},
+                            key=lambda e: (e.path, e.line or 0, e.source, e.key or "", e.expression or "")))
     declared = tuple(sorted({i.expression for i in items if i.expression}))
     return Resolution(component, base, declared, evidence, tuple(findings), tuple(problems), notices, own, omitted)
 

@@ -10,17 +10,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 
-from license_check import __version__
+from license_check import __version__, lineage
+from license_check import artifacts as artifacts_stage
 from license_check import normalize as norm
 from license_check.analyze import combine, judge_component, render_expression
 from license_check.components import group, owner
-from license_check.detectors import DETECTORS, license_files, manifests
+from license_check.detectors import DETECTORS, license_files
 from license_check.detectors.base import DetectorResult, ScanContext
 from license_check.discover import discover
 from license_check.findings import make_finding
-from license_check.model import Claim, FileEntry, Finding, JudgedComponent, Location, Report, Use, worst
+from license_check.model import Artifact, Claim, FileEntry, Finding, JudgedComponent, Location, Report, Use, worst
 from license_check.policy import Policy, default_policy
-from license_check.resolve import resolve
+from license_check.resolve import Resolution, resolve
 from license_check.rules import load_rules
 
 
@@ -47,16 +48,21 @@ def _guarded(name: str, step: Callable[[], DetectorResult], ctx: ScanContext) ->
             "This is a bug in license-check.", [Location(".")]),))
 
 
-def run_detectors(files: Sequence[FileEntry], ctx: ScanContext) -> tuple[list[Claim], list[Finding]]:
+def run_detectors(files: Sequence[FileEntry], ctx: ScanContext) -> tuple[list[Claim], list[Finding], list[Artifact]]:
     results = {name: _guarded(name, partial(detect, files, ctx), ctx) for name, detect in DETECTORS}
     # Second phase: license files that manifests point to under names no detector recognises.
-    owners = results[manifests.NAME].extra.get("license_file_owners", {})
-    if isinstance(owners, dict) and owners:
+    owners: dict[str, str] = {}
+    for result in results.values():  # manifests and cards may point to license files by name
+        pointed = result.extra.get("license_file_owners", {})
+        if isinstance(pointed, dict):
+            owners.update({str(k): str(v) for k, v in pointed.items()})
+    if owners:
         results["pointed-license-files"] = _guarded(
             "pointed-license-files", lambda: license_files.identify_pointed(files, owners, ctx), ctx)
     claims = [c for r in results.values() for c in r.claims]
     findings = [f for r in results.values() for f in r.findings]
-    return claims, findings
+    artifacts = [a for r in results.values() for a in r.artifacts]
+    return claims, findings, artifacts
 
 
 def _attach(finding: Finding, roots: set[str]) -> Finding:
@@ -80,23 +86,33 @@ def scan(root: str, options: ScanOptions | None = None) -> Report:
 
     found = discover(root, exclude=options.exclude)
     options.log(f"discovered {len(found.files)} files; ignored trees: {', '.join(found.ignored_dirs) or 'none'}")
-    claims, detector_findings = run_detectors(found.files, ctx)
-    components = group(found.files, claims)
-    roots = {c.path for c in components}
-    files_of: dict[str, list[str]] = {c.path: [] for c in components}
+    claims, detector_findings, artifacts = run_detectors(found.files, ctx)
+    components = artifacts_stage.route(group(found.files, claims, artifacts))
+    roots = {c.path for c in components if c.ref is None}
+    files_of: dict[str, list[str]] = {c.path: [] for c in components if c.ref is None}
     for entry in found.files:
         files_of[owner(entry.path, roots)].append(entry.path)
 
     judged: list[JudgedComponent] = []
     findings: list[Finding] = [*found.findings, *detector_findings]
     project_license: str | None = None
-    for component in components:
-        resolution = resolve(component, files_of[component.path])
-        if component.path == ".":  # what the repository declares for itself, before per-file differences
+    resolved: dict[str, Resolution] = {}
+    for component in components:  # parents before children, references last
+        traced = lineage.trace(component, rules)
+        inherited = [(i.expression, ev) for i, ev in zip(traced.inherited, traced.evidence(), strict=True)]
+        resolution = resolve(component, files_of.get(component.path, []) if component.ref is None else [], inherited)
+        if component.ref is not None and not component.claims and not inherited:
+            resolution = replace(resolution, findings=(), problems=("external-artifact",))
+        resolution = artifacts_stage.inherit(component, resolution, resolved, roots)
+        resolved[component.id] = resolution
+        if component.path == "." and component.ref is None:  # what the repository declares for itself
             project_license = render_expression(resolution.declared_own) if resolution.declared_own else None
         findings.extend(resolution.findings)
+        findings.extend(traced.findings)
+        findings.extend(lineage.drift(component, resolution.declared_own, traced, rules))
+        findings.extend(artifacts_stage.external_findings(component, resolution))
         verdict, more = judge_component(resolution, rules)
-        judged.append(verdict)
+        judged.append(replace(verdict, lineage=traced.lineage))
         findings.extend(more)
 
     findings = sorted({_attach(f, roots) for f in findings}, key=_sort_key)
@@ -112,7 +128,7 @@ def scan(root: str, options: ScanOptions | None = None) -> Report:
         project_license=project_license,
         commercial_use=use,
         verdict=policy.verdict(use),
-        components=tuple(sorted(judged, key=lambda c: c.component.path)),
+        components=tuple(sorted(judged, key=lambda c: (c.component.ref is not None, c.component.path, c.component.id))),
         findings=tuple(findings),
         coverage={
             "code": "analysed" if found.complete and not broken else "partial",

@@ -37,6 +37,14 @@ EXPECTED = {
     "mit-or-gpl": ("allowed", "pass", "MIT OR GPL-2.0-only"),
     "mit-package": ("allowed", "pass", "MIT"),
     "no-license": ("unknown", "fail", None),
+    # AI artifacts (issue: OpenFold-like allowed, AlphaFold-2021-like prohibited, a Llama fine-tune,
+    # a RAIL model, a CC-BY-SA dataset, weights with embedded GGUF/safetensors/ONNX metadata).
+    "openfold-like": ("allowed", "pass", "Apache-2.0"),
+    "alphafold-2021-like": ("prohibited", "fail", "Apache-2.0"),
+    "llama-finetune": ("conditional", "warn", "Apache-2.0"),
+    "rail-model": ("conditional", "warn", "LicenseRef-scancode-stable-diffusion-2022-08-22"),
+    "cc-by-sa-dataset": ("conditional", "warn", "CC-BY-SA-4.0"),
+    "embedded-metadata": ("conditional", "warn", "MIT"),
 }
 
 

@@ -72,7 +72,7 @@ DATA = {
     "CC-BY-3.0": (A, Copyleft.NONE, "attribution"),
     "CC-BY-4.0": (A, Copyleft.NONE, "attribution"),
     "CC-BY-SA-3.0": (C, Copyleft.STRONG, "share-alike"),
-    "CC-BY-SA-4.0": (C, Copyleft.STRONG, None),  # curated in copyleft.toml
+    "CC-BY-SA-4.0": (C, Copyleft.STRONG, "share-alike"),  # curated in copyleft.toml
     "CC-BY-NC-2.0": (P, Copyleft.NONE, "non-commercial"),
     "CC-BY-NC-3.0": (P, Copyleft.NONE, "non-commercial"),
     "CC-BY-NC-4.0": (P, Copyleft.NONE, "non-commercial"),

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from license_check.detectors import datasets as datasets
 from license_check.detectors import license_files as license_files
 from license_check.detectors import manifests as manifests
+from license_check.detectors import model_cards as model_cards
 from license_check.detectors import readme_prose as readme_prose
+from license_check.detectors import references as references
 from license_check.detectors import reuse as reuse
 from license_check.detectors import spdx_headers as spdx_headers
+from license_check.detectors import weights as weights
 from license_check.detectors.base import Detector
 
 DETECTORS: tuple[tuple[str, Detector], ...] = (
@@ -15,4 +19,8 @@ DETECTORS: tuple[tuple[str, Detector], ...] = (
     (manifests.NAME, manifests.detect),
     (readme_prose.NAME, readme_prose.detect),
     (reuse.NAME, reuse.detect),
+    (model_cards.NAME, model_cards.detect),
+    (datasets.NAME, datasets.detect),
+    (weights.NAME, weights.detect),
+    (references.NAME, references.detect),
 )

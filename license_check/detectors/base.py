@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from license_check.model import Claim, FileEntry, Finding
+from license_check.model import Artifact, Claim, FileEntry, Finding
 
 
 def _no_log(message: str) -> None:
@@ -34,6 +34,7 @@ class DetectorResult:
     # paths (relative) of files the detector found to be legal files (license texts, NOTICE, ...);
     # components use them to recognise folders with their own license.
     extra: dict[str, object] = field(default_factory=dict)
+    artifacts: tuple[Artifact, ...] = ()  # AI artifacts found (models, weights, datasets, references)
 
 
 # A detector is a function: every discovered file in, claims and findings out.

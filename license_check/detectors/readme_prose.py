@@ -32,7 +32,7 @@ from urllib.parse import unquote
 from license_check.detectors._util import read_or_report
 from license_check.detectors.base import DetectorResult, ScanContext
 from license_check.detectors.spdx_headers import find_gpl_notices
-from license_check.model import Claim, ClaimScope, Evidence, FileEntry, Finding, RawForm
+from license_check.model import Claim, ClaimScope, Evidence, FileEntry, Finding, Kind, RawForm
 from license_check.reading import README_CAP
 
 NAME = "readme-prose"
@@ -67,7 +67,7 @@ _TERMINATOR = (
 )
 _GRANT_RE = re.compile(
     r"(?P<dual>dual[- ])?(?:licen[sc]ed|released|distributed|published|made\s+available|available|provided"
-    r"|offered|covered|governed)\s+(?:to\s+you\s+)?(?:under|by)\s+(?:the\s+)?"
+    r"|offered|covered|governed)(?:\s+for\s+[a-z -]{1,40}?,)?\s+(?:to\s+you\s+)?(?:under|by)\s+(?:the\s+)?"
     r"(?:(?:terms|conditions)\s+(?:and\s+conditions\s+)?of\s+(?:the\s+)?)?(?:an?\s+)?"
     rf"(?P<name>[^;!?:()\[\]]{{2,120}}?){_TERMINATOR}",
     re.IGNORECASE,
@@ -185,8 +185,8 @@ def _heading(lines: Sequence[str], i: int) -> str | None:
     return None
 
 
-def _badges(lines: Sequence[str]) -> list[tuple[int, str]]:
-    found: list[tuple[int, str]] = []
+def _badges(lines: Sequence[str]) -> list[tuple[int, str, str]]:
+    found: list[tuple[int, str, str]] = []
     for number, line in enumerate(lines, start=1):
         for match in _BADGE_RE.finditer(line):
             body = re.sub(r"\.(?:svg|png)$", "", match.group("body"), flags=re.IGNORECASE)
@@ -195,7 +195,7 @@ def _badges(lines: Sequence[str]) -> list[tuple[int, str]]:
                 continue
             label, message = (_unescape_badge(p) for p in parts[:2])
             if _BADGE_LABEL_RE.match(label) and message and message.lower() not in ("none", "unknown"):
-                found.append((number, message))
+                found.append((number, message, label))
     return found
 
 
@@ -220,6 +220,37 @@ def _alternatives(text: str) -> list[str]:
     return names
 
 
+# What a license sentence speaks of: weights or data (an artifact), or code (the folder itself).
+_WEIGHTS_RE = re.compile(
+    r"\b(?:(?:model|network|neural[- ]network)\s+)?(?:weights?|parameters|params|checkpoints?)\b"
+    r"|\bpre-?trained\s+(?:models?|networks?)\b|\bmodel\s+(?:files?|licen[sc]e)\b", re.IGNORECASE)
+_DATA_RE = re.compile(r"\b(?:data\s*sets?|training\s+data|(?:the|our|this)\s+data\b|data\s+licen[sc]e|corpus|corpora"
+                      r"|annotations)\b", re.IGNORECASE)
+_CODE_RE = re.compile(r"\b(?:code|source|software|codebase|repository|library|package|project|implementation)\b",
+                      re.IGNORECASE)
+# Terms without a license name: "for non-commercial use only", "for research purposes only".
+_NONCOMMERCIAL_RE = re.compile(
+    r"\b(?:(?:for\s+)?non-?commercial\s+(?:research\s+)?(?:use|purposes?)(?:\s+only)?"
+    r"|(?:for\s+)?(?:academic|research)\s+(?:use|purposes?)\s+only|only\s+for\s+(?:non-?commercial|academic|research)"
+    r"\s+(?:use|purposes?)|not\s+(?:be\s+used\s+)?for\s+commercial\s+(?:use|purposes?))\b", re.IGNORECASE)
+NONCOMMERCIAL = "LicenseRef-license-check-noncommercial"
+
+
+def subjects(sentence: str, heading: str | None) -> list[Kind | None]:
+    """What a license sentence is about: [None] for the folder's code, or the artifact kinds it names."""
+    text = f"{heading or ''} \n {sentence}"
+    kinds: list[Kind | None] = []
+    weights = bool(_WEIGHTS_RE.search(sentence) or (heading and _WEIGHTS_RE.search(heading)))
+    data = bool(_DATA_RE.search(sentence) or (heading and _DATA_RE.search(heading)))
+    if weights:
+        kinds.append(Kind.WEIGHTS)
+    if data:
+        kinds.append(Kind.DATA)
+    if not kinds or _CODE_RE.search(text):
+        kinds.insert(0, None)
+    return kinds
+
+
 class _Scan:
     def __init__(self, entry: FileEntry, lines: list[str]) -> None:
         self.entry = entry
@@ -237,13 +268,30 @@ class _Scan:
     def line_at(self, offset: int) -> int:
         return bisect_right(self.starts, offset)
 
-    def add(self, raw: str, line: int, confidence: float, form: RawForm = RawForm.NAME, key: str | None = None) -> None:
+    def add(self, raw: str, line: int, confidence: float, form: RawForm = RawForm.NAME, key: str | None = None,
+            about: list[Kind | None] | None = None) -> None:
         raw = " ".join(raw.split())
         if (raw, line) in self.seen:
             return
         self.seen.add((raw, line))
         evidence = Evidence(self.entry.path, SOURCE, raw, line=line, key=key, confidence=confidence)
-        self.claims.append(Claim(self.entry.parent, ClaimScope.DIRECTORY, raw, form, (evidence,)))
+        for kind in self.about(line) if about is None else about:
+            self.claims.append(Claim(self.entry.parent, ClaimScope.DIRECTORY, raw, form, (evidence,), applies_to=kind))
+
+    def about(self, line: int) -> list[Kind | None]:
+        """The subjects of the sentence on ``line`` (with the line before it) under its section heading."""
+        cleaned = self.text.split("\n")
+        sentence = " ".join(cleaned[max(0, line - 2): line])
+        heading = next((t for i in range(line - 1, -1, -1) if (t := _heading(self.lines, i)) is not None), None)
+        return subjects(sentence, heading)
+
+    def restrictions(self) -> None:
+        """Sentences that limit use without naming a license ("for research purposes only")."""
+        for match in _NONCOMMERCIAL_RE.finditer(self.text):
+            start = match.start()
+            if self.third_party(start):
+                continue
+            self.add(NONCOMMERCIAL, self.line_at(start), WEAK, RawForm.SPDX, key="use-terms")
 
     def third_party(self, start: int) -> bool:
         """The sentence before ``start`` speaks of someone else's code."""
@@ -278,9 +326,12 @@ class _Scan:
         for match in _ADJECTIVE_RE.finditer(self.text):
             if looks_like_license(match.group("name")) and not self.third_party(match.start()):
                 self.add(match.group("name"), self.line_at(match.start()), SENTENCE)
-        for line, message in _badges(self.lines):
-            self.add(message, line, WEAK, key="badge")
+        for line, message, label in _badges(self.lines):
+            about: list[Kind | None] = [Kind.WEIGHTS] if re.match(r"(?i)model|weight", label) else (
+                [Kind.DATA] if re.match(r"(?i)data|content", label) else [None])
+            self.add(message, line, WEAK, key="badge", about=about)
         self.weak_lines()
+        self.restrictions()
 
     def grant(self, name: str, start: int, line: int, dual: bool) -> None:
         if _SPLIT_OR_RE.search(name) or (dual and _SPLIT_AND_RE.search(name)):

@@ -35,6 +35,7 @@ def component_dict(c: JudgedComponent) -> dict[str, Any]:
         "restrictions": [_duty(d) for d in c.restrictions],
         "reasons": [{"code": r.code, "license": r.license, "text": r.text} for r in c.reasons],
         "files": c.component.files,
+        "ref": c.component.ref,
         "evidence_omitted": c.evidence_omitted,
     }
 

@@ -18,6 +18,17 @@ def _license_cell(c: JudgedComponent) -> str:
     return c.license
 
 
+def _component_cell(c: JudgedComponent) -> str:
+    if c.component.ref is None:
+        cell = c.component.path
+    else:
+        cell = f"{_clip(c.component.ref, 60)}\n  (referenced in {c.component.path})"
+    for edge in c.lineage:
+        if edge.relation != "trained-on":
+            cell += f"\n  {edge.relation} of {_clip(edge.ref, 40)}"
+    return cell
+
+
 def _key_obligation(c: JudgedComponent) -> str:
     duties = by_materiality([*c.restrictions, *c.obligations])  # the table shows the most material one
     if not duties:
@@ -32,7 +43,7 @@ def _clip(text: str, width: int) -> str:
 
 
 def render_table(report: Report) -> str:
-    rows = [[c.component.path, c.component.kind.value, _license_cell(c), c.commercial_use.value, _key_obligation(c)]
+    rows = [[_component_cell(c), c.component.kind.value, _license_cell(c), c.commercial_use.value, _key_obligation(c)]
             for c in report.components]
     out = [tabulate(rows, headers=["component", "kind", "license", "commercial use", "key obligation"],
                     tablefmt="simple")]

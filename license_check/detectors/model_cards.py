@@ -1,0 +1,158 @@
+"""Hugging Face model and dataset cards (sources ``model-card``, ``dataset-card``).
+
+A card is the YAML front matter of a ``README.md`` in any folder (parsers/frontmatter.py reads it
+safely). The card makes its folder a ``model`` or ``dataset`` component:
+
+- ``license``: a Hub license id (form HUB, rules/hub-ids.toml); a dataset card may list several
+  (each applies: AND). ``other`` resolves through ``license_name`` (a Hub-style id or a name),
+  else ``license_link`` (a URL, or a file in the repository that the license-file detector then
+  identifies), else a LICENSE file beside the card, else it is an unidentified license.
+  ``unknown`` means no license.
+- ``base_model`` (string or list) with ``base_model_relation`` (adapter, merge, quantized, finetune;
+  a list without a relation is a merge, otherwise a fine-tune is assumed): lineage.
+- ``datasets``: training data (lineage ``trained-on``).
+
+A front matter that cannot be parsed but mentions a license or base model is still a card: its
+license is unidentified (fail safe), with a ``malformed-metadata`` finding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from license_check.detectors._util import is_legal_file, join, read_or_report
+from license_check.detectors.base import DetectorResult, ScanContext
+from license_check.findings import make_finding
+from license_check.model import (
+    Artifact,
+    ArtifactRef,
+    Claim,
+    ClaimScope,
+    Evidence,
+    FileEntry,
+    Finding,
+    Kind,
+    Location,
+    RawForm,
+)
+from license_check.parsers import frontmatter
+from license_check.reading import README_CAP
+
+NAME = "model-cards"
+CARD_CONFIDENCE = 0.9
+_CARD_HINT = re.compile(r"^\s*(?:license|license_name|license_link|base_model|datasets)\s*:", re.MULTILINE)
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+
+
+def is_card_file(name: str) -> bool:
+    return name.lower() in {"readme.md", "readme.markdown"}
+
+
+class _Card:
+    def __init__(self, entry: FileEntry, folder_files: set[str]) -> None:
+        self.entry = entry
+        self.folder = entry.parent
+        self.folder_files = folder_files
+        self.claims: list[Claim] = []
+        self.findings: list[Finding] = []
+        self.owners: dict[str, str] = {}
+        self.source = "model-card"
+        self.lines: dict[str, int] = {}
+
+    def evidence(self, key: str, raw: str | None) -> Evidence:
+        return Evidence(self.entry.path, self.source, raw, line=self.lines.get(key.split(".")[0].split("[")[0]),
+                        key=key, confidence=CARD_CONFIDENCE)
+
+    def claim(self, raw: str | None, form: RawForm, key: str) -> None:
+        self.claims.append(Claim(self.folder, ClaimScope.DIRECTORY, raw, form, (self.evidence(key, raw),)))
+
+    def problem(self, message: str, key: str | None = None) -> None:
+        line = self.lines.get(key) if key else None
+        self.findings.append(make_finding("malformed-metadata", f"{self.entry.path}: {message}",
+                                          [Location(self.entry.path, line)]))
+
+    def license_other(self, fields: frontmatter.CardFields) -> None:
+        if fields.license_name:
+            self.claim(fields.license_name, RawForm.HUB, "license_name")
+        elif fields.license_link and _URL.match(fields.license_link):
+            self.claim(fields.license_link, RawForm.URL, "license_link")
+        elif fields.license_link:
+            target = join(self.folder, fields.license_link.removeprefix("./"))
+            if target is not None and target in self.folder_files:
+                self.owners[target] = self.folder  # identified by the license-file detector
+            else:
+                self.claim(None, RawForm.NAME, "license_link")
+                self.problem(f"license_link {fields.license_link!r} names no file in the repository; "
+                             "the custom license cannot be read.", "license_link")
+        elif not any(is_legal_file(p) for p in self.folder_files if p.rsplit("/", 1)[0] == self.folder
+                     or (self.folder == "." and "/" not in p)):
+            self.claim(None, RawForm.NAME, "license")
+            self.findings.append(make_finding(
+                "unknown-license-id",
+                f"{self.entry.path}: 'license: other' without license_name, license_link or a LICENSE file "
+                "beside the card; the terms are unknown.", [Location(self.entry.path, self.lines.get("license"))]))
+
+    def run(self, text: str) -> Artifact | None:
+        block, start = frontmatter.split_front_matter(text)
+        if block is None:
+            return None
+        loaded = frontmatter.load_yaml(block, start)
+        if loaded.data is None:
+            if not _CARD_HINT.search(block):
+                return None
+            self.problem(f"the card's YAML front matter cannot be parsed ({loaded.problem}); its license is unknown.")
+            self.claim(None, RawForm.NAME, "license")
+            return Artifact(self.folder, Kind.MODEL, self.evidence("license", None), has_license=True)
+        self.lines = dict(loaded.lines)
+        fields = frontmatter.card_fields(loaded.data, loaded.lines)
+        if not fields.has_card_keys:
+            return None
+        kind = Kind.DATASET if fields.kind_hint == "dataset" else Kind.MODEL
+        self.source = "dataset-card" if kind is Kind.DATASET else "model-card"
+        for problem in fields.problems:
+            self.problem(problem.message, problem.key)
+        if fields.license_unreadable:
+            self.claim(None, RawForm.NAME, "license")  # a license is stated but unreadable: fail safe
+        licenses = list(fields.license or ())
+        for i, value in enumerate(licenses):
+            key = "license" if len(licenses) == 1 else f"license[{i}]"
+            if value.strip().lower() == "other":
+                self.license_other(fields)
+            elif value.strip().lower() != "unknown":
+                self.claim(value, RawForm.HUB, key)
+        lineage = self.lineage(fields)
+        has_license = any(c.raw is not None or c.evidence[0].key == "license" for c in self.claims)
+        return Artifact(self.folder, kind, self.evidence("license", None), lineage=lineage,
+                        has_license=has_license or bool(self.claims))
+
+    def lineage(self, fields: frontmatter.CardFields) -> tuple[ArtifactRef, ...]:
+        bases = list(fields.base_model or ())
+        relation = fields.base_model_relation or ("merge" if len(bases) > 1 else "finetune")
+        out = [ArtifactRef(relation, base, self.evidence("base_model", None)) for base in bases]
+        out += [ArtifactRef("trained-on", name, self.evidence("datasets", None)) for name in fields.datasets or ()]
+        return tuple(out)
+
+
+def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
+    claims: list[Claim] = []
+    findings: list[Finding] = []
+    artifacts: list[Artifact] = []
+    owners: dict[str, str] = {}
+    all_paths = {e.path for e in files}
+    for entry in files:
+        if not is_card_file(entry.name):
+            continue
+        read = read_or_report(entry.path, entry.abspath, README_CAP, "model card", report_binary=False)
+        findings += read.findings
+        if read.text is None:
+            continue
+        card = _Card(entry, all_paths)
+        artifact = card.run(read.text)
+        findings += card.findings
+        if artifact is not None:
+            artifacts.append(artifact)
+            claims += card.claims
+            owners.update(card.owners)
+    return DetectorResult(tuple(claims), tuple(findings), artifacts=tuple(artifacts),
+                          extra={"license_file_owners": owners})

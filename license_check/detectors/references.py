@@ -1,0 +1,132 @@
+"""Referenced artifacts (source ``reference``): models and data the repository loads or downloads
+but does not contain.
+
+Found in code, scripts, configs and READMEs (tests and docs are skipped: they are not what an
+adopter runs):
+
+- Hugging Face loaders: ``from_pretrained("org/name")``, ``pipeline(model="org/name")``,
+  ``hf_hub_download(repo_id="org/name")``, ``snapshot_download("org/name")``, ``load_dataset("org/name")``
+  (a dataset);
+- Hub URLs: ``https://huggingface.co/org/name`` (a model) and ``https://huggingface.co/datasets/org/name``;
+- download URLs on lines that download (``wget``, ``curl``, ``aria2c``, ``gsutil``, ``rsync``,
+  ``urlretrieve``, ``download``) whose file is an archive or weights (``.tar``, ``.zip``, ``.pt``,
+  ``.ckpt``, ``.safetensors``, ``.gguf``, ...): weights when the name speaks of parameters, weights,
+  checkpoints or models, else a dataset.
+
+Each distinct reference becomes one Artifact with ``ref`` (a Hub id, ``datasets/org/name``, or the
+URL) and the path and line of its first mention. Nothing is fetched: the known-models table and
+README prose give the license later, else it is unknown (``external-artifact``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from license_check.detectors._util import read_or_report
+from license_check.detectors.base import DetectorResult, ScanContext
+from license_check.model import Artifact, Evidence, FileEntry, Finding, Kind
+from license_check.reading import README_CAP
+
+NAME = "references"
+SOURCE = "reference"
+MAX_REFERENCES = 500  # distinct references kept per repository (the rest are counted in a log line)
+
+_SUFFIXES = frozenset({".py", ".sh", ".bash", ".zsh", ".yaml", ".yml", ".cfg", ".ini", ".toml", ".md", ".rst",
+                       ".txt", ".ipynb", ".json"})
+_NAMES = frozenset({"dockerfile", "makefile"})
+_SKIP_DIRS = frozenset({"tests", "test", "testing", "docs", "doc", "site-packages"})
+_SKIP_FILES = frozenset({"package.json", "package-lock.json", "tsconfig.json", "requirements.txt"})
+
+_HUB_ID = r"[A-Za-z0-9][\w.-]{0,95}(?:/[A-Za-z0-9][\w.-]{0,95})?"
+_LOADER_RE = re.compile(
+    r"\b(?P<call>from_pretrained|pipeline|hf_hub_download|snapshot_download|load_dataset|from_single_file)\s*\("
+    r"(?:[^()\"']{0,80}?(?:model|repo_id|pretrained_model_name_or_path|path)\s*=\s*)?\s*(?P<q>[\"'])"
+    rf"(?P<id>{_HUB_ID})(?P=q)")
+_HUB_URL_RE = re.compile(
+    r"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?P<ds>datasets/)?(?P<id>[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*)")
+_HUB_RESERVED = frozenset({"docs", "spaces", "blog", "papers", "learn", "join", "settings", "models", "api",
+                           "organizations", "pricing", "tasks", "login", "new", "collections", "course", "chat",
+                           "transformers", "welcome", "huggingface", "datasets", "posts", "enterprise"})
+_DOWNLOAD_LINE_RE = re.compile(r"\b(?:wget|curl|aria2c|gsutil|rsync|urlretrieve|download|fetch)\w*", re.IGNORECASE)
+_URL_RE = re.compile(r"(?:https?|ftp|gs|s3)://[^\s\"'<>()\[\]`{}|\\]+")
+_ARCHIVE_RE = re.compile(
+    r"\.(?:tar(?:\.gz|\.bz2|\.xz|\.zst)?|tgz|zip|7z|pt|pth|ckpt|safetensors|bin|h5|hdf5|npz|npy|gguf|onnx|pkl"
+    r"|pickle|msgpack|params|pb|tflite|parquet|jsonl?|csv|tsv|gz)$", re.IGNORECASE)
+_WEIGHTS_WORD_RE = re.compile(r"param|weight|checkpoint|ckpt|model|pretrain|\.(?:pt|pth|safetensors|gguf|onnx|h5)$",
+                              re.IGNORECASE)
+
+
+def _eligible(entry: FileEntry) -> bool:
+    parts = entry.path.lower().split("/")
+    if any(p in _SKIP_DIRS for p in parts[:-1]) or parts[-1] in _SKIP_FILES:
+        return False
+    name = parts[-1]
+    suffix = name[name.rfind("."):] if "." in name else ""
+    return suffix in _SUFFIXES or name in _NAMES or name.startswith("readme")
+
+
+def _hub_ref(ident: str, dataset: bool) -> str | None:
+    ident = ident.rstrip(".")
+    owner = ident.split("/", 1)[0].lower()
+    if owner in _HUB_RESERVED and not dataset:
+        return None
+    if ident.lower().endswith((".git", ".md", ".html")):
+        ident = ident.rsplit(".", 1)[0]
+    return f"datasets/{ident}" if dataset else ident
+
+
+def find_references(text: str, is_script: bool) -> list[tuple[str, Kind, int]]:
+    """(ref, kind, line) for every reference in ``text`` (in order, duplicates kept)."""
+    found: list[tuple[str, Kind, int]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if len(line) > 4000:
+            line = line[:4000]
+        for match in _LOADER_RE.finditer(line):
+            ident = match.group("id")
+            if "/" not in ident and ("." in ident or ident.startswith(("-", "_"))):
+                continue  # a local file name, not a Hub id
+            dataset = match.group("call") == "load_dataset"
+            ref = _hub_ref(ident, dataset)
+            if ref:
+                found.append((ref, Kind.DATASET if dataset else Kind.MODEL, number))
+        for match in _HUB_URL_RE.finditer(line):
+            ref = _hub_ref(match.group("id"), bool(match.group("ds")))
+            if ref:
+                found.append((ref, Kind.DATASET if match.group("ds") else Kind.MODEL, number))
+        if not (is_script or _DOWNLOAD_LINE_RE.search(line)):
+            continue
+        for match in _URL_RE.finditer(line):
+            url = match.group(0).rstrip(".,;:")
+            if "huggingface.co" in url or "hf.co/" in url or not _ARCHIVE_RE.search(url.split("?", 1)[0]):
+                continue
+            if "$" in url:  # a shell variable: the artifact's name is not known statically
+                continue
+            name = url.split("?", 1)[0].rsplit("/", 1)[-1]
+            found.append((url, Kind.WEIGHTS if _WEIGHTS_WORD_RE.search(name) else Kind.DATASET, number))
+    return found
+
+
+def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
+    artifacts: dict[str, Artifact] = {}
+    findings: list[Finding] = []
+    dropped = 0
+    for entry in files:
+        if not _eligible(entry):
+            continue
+        read = read_or_report(entry.path, entry.abspath, README_CAP, "file", report_binary=False)
+        findings += read.findings
+        if read.text is None:
+            continue
+        script = entry.name.lower().endswith((".sh", ".bash", ".zsh")) or entry.name.lower() in _NAMES
+        for ref, kind, line in find_references(read.text, script):
+            if ref in artifacts:
+                continue
+            if len(artifacts) >= MAX_REFERENCES:
+                dropped += 1
+                continue
+            evidence = Evidence(entry.path, SOURCE, None, line=line, key=ref)
+            artifacts[ref] = Artifact(path=entry.path, kind=kind, evidence=evidence, ref=ref, is_dir=False)
+    if dropped:
+        ctx.log(f"references: {dropped} references beyond the first {MAX_REFERENCES} were not listed")
+    return DetectorResult(artifacts=tuple(artifacts[k] for k in sorted(artifacts)), findings=tuple(findings))
