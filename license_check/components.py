@@ -150,7 +150,8 @@ def referenced(artifacts: Sequence[Artifact], taken: set[str]) -> list[Component
         if cid in taken:
             continue
         out.append(Component(id=cid, path=arts[0].path, kind=min((a.kind for a in arts), key=_KIND_RANK.__getitem__),
-                             ref=ref, lineage=_unique_refs([x for a in arts for x in a.lineage]), is_dir=False))
+                             ref=ref, lineage=_unique_refs([x for a in arts for x in a.lineage]), is_dir=False,
+                             origin=tuple(a.evidence for a in arts[:5])))
     return out
 
 

@@ -247,6 +247,7 @@ class Component:
     ref: str | None = None  # a referenced artifact (not in the repository): its Hub id or URL
     lineage: tuple[ArtifactRef, ...] = ()
     is_dir: bool = True
+    origin: tuple[Evidence, ...] = ()  # where a referenced artifact is mentioned (path, line)
 
 
 @dataclass(frozen=True, slots=True)

@@ -289,7 +289,7 @@ def resolve(component: Component, file_paths: Sequence[str],
         base = _and([base, inherited_expr], keep_first=True) if base else inherited_expr
 
     evidence, omitted = _evidence(component, items)
-    evidence = tuple(sorted({*evidence, *(ev for _, ev in inherited)},
+    evidence = tuple(sorted({*evidence, *(ev for _, ev in inherited), *component.origin},
                             key=lambda e: (e.path, e.line or 0, e.source, e.key or "", e.expression or "")))
     declared = tuple(sorted({i.expression for i in items if i.expression}))
     return Resolution(component, base, declared, evidence, tuple(findings), tuple(problems), notices, own, omitted)

@@ -158,3 +158,16 @@ def test_prose_about_weights_targets_weights(write_files: WriteFiles) -> None:
     assert ("CC BY-NC 4.0 license", Kind.WEIGHTS) in got
     assert (readme_prose.NONCOMMERCIAL, Kind.WEIGHTS) in got
     assert all(kind is Kind.WEIGHTS for raw, kind in got if raw != "MIT license")
+
+
+def test_readme_sections_about_other_work_are_not_references() -> None:
+    readme = ("# X\n\n## Pretrained models\n\nDownload https://huggingface.co/org/ours\n\n"
+              "## Adoption and Publications\n\n### Models\n\n- [Theirs](https://huggingface.co/other/theirs)\n\n"
+              "## Usage\n\n```python\nfrom_pretrained('org/second')\n```\n")
+    assert [r for r, _, _ in references.find_references(readme, False, is_readme=True)] == ["org/ours", "org/second"]
+
+
+def test_installers_are_not_artifacts() -> None:
+    script = "curl https://awscli.amazonaws.com/awscli-exe-linux-x86_64.zip -o a.zip\n" \
+             "wget https://repo.anaconda.com/miniconda/Miniconda3-latest-Linux-x86_64.sh\n"
+    assert references.find_references(script, True) == []

@@ -53,6 +53,17 @@ _URL_RE = re.compile(r"(?:https?|ftp|gs|s3)://[^\s\"'<>()\[\]`{}|\\]+")
 _ARCHIVE_RE = re.compile(
     r"\.(?:tar(?:\.gz|\.bz2|\.xz|\.zst)?|tgz|zip|7z|pt|pth|ckpt|safetensors|bin|h5|hdf5|npz|npy|gguf|onnx|pkl"
     r"|pickle|msgpack|params|pb|tflite|parquet|jsonl?|csv|tsv|gz)$", re.IGNORECASE)
+# Tools and installers downloaded by setup scripts are not artifacts.
+_INSTALLER_RE = re.compile(
+    r"awscli|aws-cli|miniconda|anaconda|miniforge|mambaforge|micromamba|cuda|cudnn|nccl|cmake|ninja|node-v|"
+    r"go\d[\d.]*\.linux|bazel|protoc|openmpi|mpich|libtorch|get-pip|\.(?:deb|rpm|whl|exe|dmg|msi|pkg|appimage)$",
+    re.IGNORECASE)
+# README sections that list other people's work, not what the repository uses.
+_OTHERS_RE = re.compile(r"adopt|used\s+by|who\s+uses|users|publication|papers?\b|citation|\bcit(?:e|ing)\b|acknowledg|"
+                        r"related|news|community|showcase|projects\s+using|built\s+with|awesome|press|changelog",
+                        re.IGNORECASE)
+_HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_FENCE_RE = re.compile(r"^\s*(```|~~~)")
 _WEIGHTS_WORD_RE = re.compile(r"param|weight|checkpoint|ckpt|model|pretrain|\.(?:pt|pth|safetensors|gguf|onnx|h5)$",
                               re.IGNORECASE)
 
@@ -76,12 +87,28 @@ def _hub_ref(ident: str, dataset: bool) -> str | None:
     return f"datasets/{ident}" if dataset else ident
 
 
-def find_references(text: str, is_script: bool) -> list[tuple[str, Kind, int]]:
-    """(ref, kind, line) for every reference in ``text`` (in order, duplicates kept)."""
+def find_references(text: str, is_script: bool, is_readme: bool = False) -> list[tuple[str, Kind, int]]:
+    """(ref, kind, line) for every reference in ``text`` (in order, duplicates kept).
+
+    In a README, sections that list other people's work (adoption, publications, citations, news,
+    related work) are skipped: what they link to is not what the repository uses.
+    """
     found: list[tuple[str, Kind, int]] = []
+    headings: list[tuple[int, str]] = []
+    fenced = False
     for number, line in enumerate(text.splitlines(), start=1):
         if len(line) > 4000:
             line = line[:4000]
+        if is_readme:
+            if _FENCE_RE.match(line):
+                fenced = not fenced
+            heading = None if fenced else _HEADING_RE.match(line)
+            if heading:
+                level = len(heading.group(1))
+                headings = [h for h in headings if h[0] < level] + [(level, heading.group(2))]
+                continue
+            if any(_OTHERS_RE.search(title) for _, title in headings):
+                continue
         for match in _LOADER_RE.finditer(line):
             ident = match.group("id")
             if "/" not in ident and ("." in ident or ident.startswith(("-", "_"))):
@@ -103,6 +130,8 @@ def find_references(text: str, is_script: bool) -> list[tuple[str, Kind, int]]:
             if "$" in url:  # a shell variable: the artifact's name is not known statically
                 continue
             name = url.split("?", 1)[0].rsplit("/", 1)[-1]
+            if _INSTALLER_RE.search(name):
+                continue
             found.append((url, Kind.WEIGHTS if _WEIGHTS_WORD_RE.search(name) else Kind.DATASET, number))
     return found
 
@@ -119,7 +148,7 @@ def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
         if read.text is None:
             continue
         script = entry.name.lower().endswith((".sh", ".bash", ".zsh")) or entry.name.lower() in _NAMES
-        for ref, kind, line in find_references(read.text, script):
+        for ref, kind, line in find_references(read.text, script, entry.name.lower().startswith("readme")):
             if ref in artifacts:
                 continue
             if len(artifacts) >= MAX_REFERENCES:
