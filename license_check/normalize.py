@@ -1,9 +1,11 @@
-"""Turn a raw license string (SPDX expression, free-text name, trove classifier) into an SPDX expression.
+"""Turn a raw license string (SPDX expression, free-text name, trove classifier, Hugging Face Hub
+license id, license URL) into an SPDX expression.
 
 A typed adapter over the ``license-expression`` library. One ``Licensing`` is built (and cached)
 from the ScanCode LicenseDB snapshot in rules/generated/ plus the project's own LicenseRef ids
 (rules/aliases.toml [licenserefs]); names, classifiers and family names come from
-rules/aliases.toml. The library is untyped: every ``Any`` stays in this module.
+rules/aliases.toml, Hub ids from rules/hub-ids.toml, license URLs from rules/urls.toml. The library
+is untyped: every ``Any`` stays in this module.
 
 Ids are matched case-insensitively; deprecated SPDX ids (``GPL-2.0``, ``GPL-2.0+``,
 ``LGPL-2.1+``), ``LicenseRef-scancode-<key>`` and bare ScanCode keys (``apache-2.0``) resolve to
@@ -22,7 +24,17 @@ from typing import Any, cast
 import license_expression as le
 
 from license_check.model import RawForm
-from license_check.ruledata import DataError, load_aliases, load_licensedb, rules_dir
+from license_check.ruledata import (
+    DataError,
+    Value,
+    canonical_url,
+    load_aliases,
+    load_licensedb,
+    looks_like_url,
+    read_hub_ids,
+    read_urls,
+    rules_dir,
+)
 
 MAX_RAW = 1000  # longer raw strings are texts, not license names or expressions
 
@@ -33,7 +45,7 @@ class Normalized:
     unknown_ids: tuple[str, ...]  # ids the licensing does not know (kept in `expression` as written)
     error: str | None  # parse error message (then expression is None)
     candidates: tuple[str, ...]  # ambiguous family name: the SPDX ids it may mean; expression None
-    via: str  # "spdx" | "alias" | "classifier" | "none"
+    via: str  # "spdx" | "alias" | "classifier" | "hub" | "url" | "none"
 
 
 _KEYWORDS = {"and": "AND", "or": "OR", "with": "WITH"}
@@ -72,12 +84,15 @@ def classifier_key(text: str) -> str:
 Target = str | tuple[str, ...]  # an expression, or candidates
 
 
+_STATES_VERSION_SCOPE = re.compile(r"only|later|\+")  # "GPL-3.0-only", "gpl-3.0+": the URL says which
+
+
 class Normalizer:
     """Everything built from one rules directory. Use the module functions for the default one."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self.problems: list[str] = []  # alias table problems (collisions), reported by load_rules
+        self.problems: list[str] = []  # alias collisions, hub-ids/urls table problems; reported by load_rules
         db = load_licensedb(directory)
         self.db_version = db.version
         aliases = load_aliases(directory)
@@ -125,6 +140,20 @@ class Normalizer:
         self._db = db
         self._short_names: dict[str, str] | None = None
 
+        # Hugging Face Hub ids (rules/hub-ids.toml) and license URLs (rules/urls.toml)
+        hub, urls = read_hub_ids(directory), read_urls(directory)
+        self.problems += [*hub.problems, *urls.problems]
+        self.hub_special = hub.special
+        self.hub_ids = {k: t for k, (path, v) in hub.ids.items() if (t := self._checked("hub-ids.toml", path, v))}
+        self.url_exact = {k: t for k, (path, v) in urls.exact.items() if (t := self._checked("urls.toml", path, v))}
+        self.url_patterns = urls.patterns
+        for pattern in self.url_patterns:  # after all tables: an earlier pattern may shadow a later one
+            for url, expected in pattern.examples:
+                found = self.url_target(url) if pattern.regex.fullmatch(canonical_url(url)) else "<no match>"
+                got = "<unknown>" if found is None else found if isinstance(found, str) else " | ".join(found)
+                if got != expected:
+                    self.problems.append(f"urls.toml: {pattern.path}.examples.{url!r}: gives {got!r}, not {expected!r}")
+
     @property
     def short_names(self) -> dict[str, str]:
         """Lowest tier: LicenseDB short names that name one license (built on first use)."""
@@ -145,6 +174,18 @@ class Normalizer:
                 self.problems.append(
                     f"aliases.toml [{section}] {raw_key!r}: collides with another entry "
                     f"(same key {key!r}) that maps to {previous!r}, not {target!r}")
+
+    def _checked(self, file: str, path: str, value: Value) -> Target | None:
+        """A table target the normalizer knows (canonical), else None and a problem."""
+        bad = [c for c in value if self.resolve(c) != c or c in self.exceptions] if isinstance(value, tuple) else []
+        found = self.spdx(value) if isinstance(value, str) else None
+        if found is not None and (found.error or found.unknown_ids or found.expression != value):
+            bad = [found.error or (f"unknown ids {', '.join(found.unknown_ids)}" if found.unknown_ids
+                                   else f"not canonical: write {found.expression!r}")]
+        for why in bad:
+            self.problems.append(f"{file}: {path}: " + (f"target {value!r}: {why}" if found is not None
+                                                        else f"{why!r} is not a canonical license id"))
+        return None if bad else value
 
     # --- SPDX expressions -------------------------------------------------------------------
 
@@ -244,6 +285,10 @@ class Normalizer:
                               (), "none")
         if form is RawForm.CLASSIFIER:
             return self.classifier(raw, text)
+        if form is RawForm.HUB:
+            return self.hub(raw, text)
+        if form is RawForm.URL:
+            return self.url(raw, text)
         if self.is_unstated(text):
             return Normalized(raw, None, (), None, (), "alias" if text else "none")
         if form is RawForm.NAME:
@@ -264,6 +309,48 @@ class Normalizer:
             return _with_raw(parsed, raw)
         hit = self.by_name(text) or self.by_fallback(text)
         return hit if hit is not None else _with_raw(parsed, raw)
+
+    def hub(self, raw: str, text: str) -> Normalized:
+        """A Hugging Face Hub license id: rules/hub-ids.toml, else read as a license name."""
+        key = text.lower()
+        if key in self.hub_special:
+            return Normalized(raw, None, (), None, (), "hub")
+        target = self.hub_ids.get(key)
+        if target is not None:
+            return self._target(raw, target, "hub")
+        return self.normalize(raw, RawForm.NAME)
+
+    def url(self, raw: str, text: str) -> Normalized:
+        """A license URL: rules/urls.toml; a value that is not a URL is read as a license name."""
+        if not looks_like_url(text):
+            return self.normalize(raw, RawForm.NAME)
+        target = self.url_target(text)
+        if target is None:
+            return Normalized(raw, None, (text,), None, (), "none")
+        return self._target(raw, target, "url")
+
+    def url_target(self, url: str) -> Target | None:
+        """What rules/urls.toml says ``url`` means: exact entries, else the first pattern that matches
+        (final: a result the normalizer does not know gives None, unknown)."""
+        key = canonical_url(url)
+        if key in self.url_exact:
+            return self.url_exact[key]
+        found = next(((p, m) for p in self.url_patterns if (m := p.regex.fullmatch(key))), None)
+        if found is None:
+            return None
+        pattern, match = found
+        tokens = pattern.fill({k: v for k, v in match.groupdict().items() if v})
+        ids = [self.resolve(t) for t in tokens or ()]
+        if not tokens or any(i is None or i in self.exceptions for i in ids):
+            return None
+        if pattern.license is None:
+            return tuple(str(i) for i in ids)
+        first = str(ids[0])
+        later = first[: -len("-only")] + "-or-later" if first.endswith("-only") else ""
+        if pattern.or_later_unstated and later in self.canonical \
+                and not _STATES_VERSION_SCOPE.search(tokens[0].lower()):
+            return (first, later)
+        return first
 
     def names_joined(self, text: str) -> Normalized | None:
         """Names joined by an upper-case OR/AND ("Apache License, Version 2.0 OR MIT license")."""
