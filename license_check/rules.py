@@ -377,7 +377,8 @@ class _Loader:
 
 def _version(directory: Path) -> str:
     digest = hashlib.sha256()
-    files = [directory / "aliases.toml", directory / "exceptions.toml", directory / "generated" /
+    files = [directory / "aliases.toml", directory / "exceptions.toml", directory / "hub-ids.toml",
+             directory / "urls.toml", directory / "models.toml", directory / "generated" /
              "scancode-licensedb.json", *sorted((directory / "licenses").glob("*.toml"))]
     for f in files:
         if f.is_file():

@@ -134,8 +134,9 @@ def scan(root: str, options: ScanOptions | None = None) -> Report:
             "code": "analysed" if found.complete and not broken else "partial",
             "license-texts": "analysed" if options.use_scancode else "partial",
             "dependencies": "not-analysed",
-            "model-weights": "not-analysed",
-            "datasets": "not-analysed",
+            "model-weights": "analysed" if not broken else "partial",
+            "datasets": "analysed" if not broken else "partial",
+            "referenced-artifacts": "analysed" if not broken else "partial",
         },
         scan={
             "files": len(found.files),
