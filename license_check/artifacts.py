@@ -40,7 +40,7 @@ def route(components: Sequence[Component]) -> list[Component]:
     for comp in components:
         kept = tuple(c for c in comp.claims if c.applies_to is None)
         extra = [c for c in about if c.applies_to is not None and comp.kind in _ABOUT[c.applies_to]
-                 and _under(comp.path, c.target)]
+                 and _under(comp.path, c.target) and _speaks_of(c, comp)]
         if comp.ref is not None:
             extra += _known_claims(comp)
         out.append(replace(comp, claims=kept + tuple(extra)) if extra or len(kept) != len(comp.claims) else comp)
@@ -48,7 +48,7 @@ def route(components: Sequence[Component]) -> list[Component]:
     for claim in about:
         assert claim.applies_to is not None
         kinds = _ABOUT[claim.applies_to]
-        if any(c.kind in kinds and _under(c.path, claim.target) for c in out):
+        if any(c.kind in kinds and _under(c.path, claim.target) and _speaks_of(claim, c) for c in out):
             continue
         cid = f"{REF_PREFIX}{claim.path}#{claim.applies_to.value}"
         if cid in taken:
@@ -58,6 +58,13 @@ def route(components: Sequence[Component]) -> list[Component]:
         out.append(Component(id=cid, path=claim.path, kind=claim.applies_to, claims=(claim,),
                              ref=f"{claim.path}#{claim.applies_to.value}", is_dir=False))
     return sorted(out, key=lambda c: (c.ref is not None, c.path, c.id))
+
+
+def _speaks_of(claim: Claim, comp: Component) -> bool:
+    """Prose about weights speaks for every model and weights in scope, referenced ones included.
+    Prose about data speaks for the datasets in the repository but not for referenced datasets: a
+    README that lists several databases under different licenses must not give each one all of them."""
+    return claim.applies_to is not Kind.DATA or comp.ref is None or comp.ref.startswith(comp.path + "#")
 
 
 def _known_claims(comp: Component) -> list[Claim]:

@@ -164,3 +164,17 @@ def test_a_100_gb_weights_file_costs_no_more_than_a_small_one(tmp_path: Path) ->
     report = _scan(tmp_path)
     assert time.perf_counter() - start < 5
     assert _comp(report, "big/model.safetensors").license == _comp(report, "small/model.safetensors").license
+
+
+def test_prose_about_databases_does_not_license_each_referenced_database(write_files: WriteFiles,
+                                                                          tmp_path: Path) -> None:
+    readme = ("# X\n\nThe code is released under the MIT license.\n\n## Mirrored Databases\n\n"
+              "* BFD, by Steinegger M., available under a Creative Commons Attribution-ShareAlike 4.0 "
+              "International License.\n")
+    script = "wget https://example.org/pdb70_from_mmcif.tar.gz\n"
+    write_files({"LICENSE": MIT, "README.md": readme, "scripts/download_pdb70.sh": script})
+    report = _scan(tmp_path)
+    assert _comp(report, "ref:https://example.org/pdb70_from_mmcif.tar.gz").license is None
+    data = _comp(report, "ref:README.md#data")
+    assert (data.component.kind, data.license) == (Kind.DATA, "CC-BY-SA-4.0")
+    assert "readme-license-mismatch" not in _rules(report)

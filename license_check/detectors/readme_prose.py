@@ -224,8 +224,8 @@ def _alternatives(text: str) -> list[str]:
 _WEIGHTS_RE = re.compile(
     r"\b(?:(?:model|network|neural[- ]network)\s+)?(?:weights?|parameters|params|checkpoints?)\b"
     r"|\bpre-?trained\s+(?:models?|networks?)\b|\bmodel\s+(?:files?|licen[sc]e)\b", re.IGNORECASE)
-_DATA_RE = re.compile(r"\b(?:data\s*sets?|training\s+data|(?:the|our|this)\s+data\b|data\s+licen[sc]e|corpus|corpora"
-                      r"|annotations)\b", re.IGNORECASE)
+_DATA_RE = re.compile(r"\b(?:data\s*sets?|data\s*bases?|training\s+data|(?:the|our|this)\s+data\b|data\s+licen[sc]e"
+                      r"|corpus|corpora|annotations)\b", re.IGNORECASE)
 _CODE_RE = re.compile(r"\b(?:code|source|software|codebase|repository|library|package|project|implementation)\b",
                       re.IGNORECASE)
 # Terms without a license name: "for non-commercial use only", "for research purposes only".

@@ -127,8 +127,8 @@ def find_references(text: str, is_script: bool, is_readme: bool = False) -> list
             url = match.group(0).rstrip(".,;:")
             if "huggingface.co" in url or "hf.co/" in url or not _ARCHIVE_RE.search(url.split("?", 1)[0]):
                 continue
-            if "$" in url:  # a shell variable: the artifact's name is not known statically
-                continue
+            if "$" in url or re.search(r"//(?:www\.)?github\.com/[^/]+/[^/]+/(?:blob|tree)/", url):
+                continue  # a shell variable (the name is not known statically), or a link to a source file
             name = url.split("?", 1)[0].rsplit("/", 1)[-1]
             if _INSTALLER_RE.search(name):
                 continue
