@@ -199,6 +199,12 @@ def resolve(component: Component, file_paths: Sequence[str],
     if component.kind in _ARTIFACT_KINDS:
         readme = [i for i in items if i.claim.source == "readme-prose"]  # routed here by what it names
     inherited_expr = _and([e for e, _ in inherited]) if inherited else None
+    carried: list[_Item] = []
+    if inherited_expr and licenses and any(i.expression for i in metadata) and all(
+            i.expression and _covered(i.expression, inherited_expr) for i in licenses):
+        # The license files are the base model's terms, passed on as its license requires (a Llama
+        # fine-tune ships Llama's agreement): the component's own declaration is in its metadata.
+        carried, licenses = licenses, []
     per_file = [i for i in items if i.claim.scope is ClaimScope.FILE and i.claim.source in FILE_SOURCES]
     problems: list[str] = []
     base: str | None = None
@@ -214,7 +220,7 @@ def resolve(component: Component, file_paths: Sequence[str],
         first = next(i for i in metadata if i.expression is not None)
         same = [i for i in metadata if (i.claim.path, i.claim.source) == (first.claim.path, first.claim.source)]
         base = _and([i.expression for i in same if i.expression])
-        rivals = [i for i in metadata if i not in same] + manifests
+        rivals = [i for i in metadata if i not in same] + manifests + carried
     elif manifests:
         usable = [i for i in manifests if i.expression is not None]
         exact = [i for i in usable if i.claim.form is RawForm.SPDX] or usable

@@ -178,3 +178,14 @@ def test_prose_about_databases_does_not_license_each_referenced_database(write_f
     data = _comp(report, "ref:README.md#data")
     assert (data.component.kind, data.license) == (Kind.DATA, "CC-BY-SA-4.0")
     assert "readme-license-mismatch" not in _rules(report)
+
+
+def test_a_license_file_with_the_base_models_terms_is_not_a_conflict(write_files: WriteFiles, tmp_path: Path) -> None:
+    llama2 = Path(__import__("licensedcode").__file__).parent / "data" / "licenses" / "llama-2-license-2023.LICENSE"
+    text = llama2.read_text(encoding="utf-8").split("---", 2)[-1]
+    write_files({"README.md": card(license="apache-2.0", base_model="meta-llama/Llama-2-7b-hf"), "LICENSE": text})
+    report = _scan(tmp_path)  # the fast path knows the Llama 2 text
+    root = _comp(report, ".")
+    assert "conflicting-declarations" not in _rules(report), [f.message for f in report.findings]
+    assert root.commercial_use is Use.CONDITIONAL
+    assert "license-drift" in _rules(report)
