@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from license_check.model import Kind, Report, Use
 from license_check.scan import ScanOptions, scan
 
@@ -180,11 +182,12 @@ def test_prose_about_databases_does_not_license_each_referenced_database(write_f
     assert "readme-license-mismatch" not in _rules(report)
 
 
+@pytest.mark.slow  # ScanCode identifies the Llama 2 agreement text
 def test_a_license_file_with_the_base_models_terms_is_not_a_conflict(write_files: WriteFiles, tmp_path: Path) -> None:
     llama2 = Path(__import__("licensedcode").__file__).parent / "data" / "licenses" / "llama-2-license-2023.LICENSE"
     text = llama2.read_text(encoding="utf-8").split("---", 2)[-1]
     write_files({"README.md": card(license="apache-2.0", base_model="meta-llama/Llama-2-7b-hf"), "LICENSE": text})
-    report = _scan(tmp_path)  # the fast path knows the Llama 2 text
+    report = scan(str(tmp_path), ScanOptions(use_scancode=True))
     root = _comp(report, ".")
     assert "conflicting-declarations" not in _rules(report), [f.message for f in report.findings]
     assert root.commercial_use is Use.CONDITIONAL
