@@ -21,6 +21,11 @@ from license_check.reading import display_path, read_bytes
 
 MAX_DEPTH = 64
 MAX_FILES = 200_000
+GITIGNORE_CAP = 256 * 1024  # bytes read from one .gitignore
+# Patterns in force for one path (its .gitignore files, root first): each is tried on every path, so
+# 10,000 patterns over 20,000 files would cost minutes. Patterns past the cap are not applied; that
+# only scans more files, never fewer.
+MAX_GITIGNORE_PATTERNS = 1000
 
 # Folder names that never hold the repository's own content.
 IGNORED_DIRS = frozenset({
@@ -59,13 +64,17 @@ def _is_ignored_dir(name: str, path: str) -> bool:
     return os.path.isfile(os.path.join(path, "pyvenv.cfg"))  # any virtual environment
 
 
-def _load_gitignore(dir_abs: str) -> pathspec.GitIgnoreSpec | None:
-    data, _, error = read_bytes(os.path.join(dir_abs, ".gitignore"), 256 * 1024)
-    if data is None or error:
+def _load_gitignore(dir_abs: str, room: int) -> pathspec.GitIgnoreSpec | None:
+    """The folder's .gitignore, with at most ``room`` patterns (see MAX_GITIGNORE_PATTERNS)."""
+    data, truncated, error = read_bytes(os.path.join(dir_abs, ".gitignore"), GITIGNORE_CAP)
+    if data is None or error or room <= 0:
         return None
     lines = data.decode("utf-8", errors="replace").splitlines()
+    if truncated and lines:
+        lines.pop()  # cut by the cap: "*.pyc" cut to "*" would ignore everything
+    patterns = [line for line in lines if line.strip() and not line.startswith("#")][:room]
     try:
-        return pathspec.GitIgnoreSpec.from_lines(lines)
+        return pathspec.GitIgnoreSpec.from_lines(patterns)
     except Exception:  # a malformed pattern must not stop the scan; git ignores it too
         return None
 
@@ -105,7 +114,8 @@ def _walk_dir(
             f"Folder {display_path(dir_rel)!r} is nested deeper than {MAX_DEPTH} levels; it was not analysed.",
             [Location(display_path(dir_rel))]))
         return
-    if gitignore_spec := _load_gitignore(dir_abs):
+    room = MAX_GITIGNORE_PATTERNS - sum(len(spec.patterns) for _, spec in specs)
+    if gitignore_spec := _load_gitignore(dir_abs, room):
         specs = [*specs, (dir_rel, gitignore_spec)]
     try:
         entries = sorted(os.scandir(dir_abs), key=lambda e: e.name)

@@ -48,7 +48,7 @@ def decode(data: bytes) -> tuple[str | None, bool]:
     """Decode bytes of a text file. Returns (text, is_binary).
 
     Honours UTF-8/UTF-16/UTF-32 byte order marks; otherwise UTF-8, then Latin-1 for legacy texts.
-    Data with NUL bytes and no BOM is binary.
+    Data with NUL bytes and no BOM is binary, unless its NULs are those of BOM-less UTF-16 text.
     """
     for bom, encoding in (
         (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -60,7 +60,8 @@ def decode(data: bytes) -> tuple[str | None, bool]:
         if data.startswith(bom):
             return data[len(bom):].decode(encoding, errors="replace"), False
     if b"\x00" in data[:8192]:
-        return None, True
+        text = _bomless_utf16(data)
+        return (text, False) if text is not None else (None, True)
     try:
         return data.decode("utf-8"), False
     except UnicodeDecodeError as exc:
@@ -68,6 +69,23 @@ def decode(data: bytes) -> tuple[str | None, bool]:
         if exc.start >= len(data) - 3:
             return data[: exc.start].decode("utf-8"), False
         return data.decode("latin-1"), False
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """UTF-16 text without a byte order mark (Windows tools write it), else None.
+
+    Text in Latin script has a NUL in every other byte (odd bytes for little-endian, even bytes for
+    big-endian) and none in the others; binary data almost never does.
+    """
+    sample = data[:8192]
+    if len(sample) < 32:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for zeros, chars, encoding in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) >= 0.9 * len(zeros) and chars.count(0) == 0:
+            text = data[: len(data) - len(data) % 2].decode(encoding, errors="replace")
+            return text if "\x00" not in text else None
+    return None
 
 
 def read_bytes(abspath: str, limit: int) -> tuple[bytes | None, bool, str | None]:
