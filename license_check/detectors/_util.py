@@ -99,11 +99,42 @@ class Glob:
         self.tokens = _glob_tokens(pattern, star_crosses_slash)
         wildcards = sum(1 for t in self.tokens if t[0] in {"star", "globstar", "globdir"})
         self.regex = _tokens_regex(self.tokens) if wildcards <= 2 else None
+        # Literal runs, in order, that any match must contain: a cheap test before the NFA.
+        self.prefix, self.runs = _literal_runs(self.tokens)
 
     def match(self, path: str) -> bool:
         if self.regex is not None:
             return self.regex.match(path) is not None
+        if not path.startswith(self.prefix):
+            return False
+        at = len(self.prefix)
+        for run in self.runs:
+            at = path.find(run, at)
+            if at == -1:
+                return False
+            at += len(run)
         return _nfa_match(self.tokens, path)
+
+
+def _literal_runs(tokens: list[tuple[str, str]]) -> tuple[str, list[str]]:
+    """The literal prefix of a glob and the literal runs after it (each must occur, in order)."""
+    runs: list[str] = []
+    current: list[str] = []
+    prefix: str | None = None
+    for kind, payload in tokens:
+        if kind == "lit":
+            current.append(payload)
+            continue
+        if prefix is None:
+            prefix = "".join(current)
+        elif current:
+            runs.append("".join(current))
+        current = []
+    if prefix is None:
+        return "".join(current), []
+    if current:
+        runs.append("".join(current))
+    return prefix, runs
 
 
 def glob_to_regex(pattern: str, *, star_crosses_slash: bool = False) -> Glob:

@@ -78,6 +78,17 @@ def _strings(value: object) -> list[str] | None:
     return None
 
 
+MAX_ANNOTATIONS = 300  # per REUSE.toml or dep5 file: every file is matched against each of them
+
+
+def _capped(entry: FileEntry, annotations: list[Annotation], out: _Out) -> list[Annotation]:
+    if len(annotations) <= MAX_ANNOTATIONS:
+        return annotations
+    out.malformed(entry.path, f"it has {len(annotations)} annotations; only the first {MAX_ANNOTATIONS} are "
+                  "applied (every file is matched against each), so files covered by the rest count as unlicensed")
+    return annotations[:MAX_ANNOTATIONS]
+
+
 def parse_reuse_toml(entry: FileEntry, out: _Out) -> list[Annotation]:
     read = read_or_report(entry.path, entry.abspath, MANIFEST_CAP, "REUSE.toml")
     out.findings += read.findings
@@ -121,7 +132,7 @@ def parse_reuse_toml(entry: FileEntry, out: _Out) -> list[Annotation]:
             annotations.append(Annotation(
                 entry.path, entry.parent, index, line, tuple(glob_to_regex(p) for p in paths),
                 tuple(s.strip() for s in licenses), str(precedence)))
-    return annotations
+    return _capped(entry, annotations, out)
 
 
 def parse_dep5(entry: FileEntry, out: _Out) -> list[Annotation]:
@@ -150,7 +161,7 @@ def parse_dep5(entry: FileEntry, out: _Out) -> list[Annotation]:
             name, value = line.split(":", 1)
             last = name.strip().lower()
             fields[last] = (value, number)
-    return annotations
+    return _capped(entry, annotations, out)
 
 
 def _covered(entry: FileEntry) -> bool:
