@@ -50,10 +50,12 @@ _SKIP_SECTION_RE = re.compile(
     r"references|external|attribution|contributors|other\s+licen", re.IGNORECASE)
 _LICENSE_HEADING_RE = re.compile(r"^\W*licen[sc](?:e|es|ing)\b", re.IGNORECASE)
 _BARE_LICENSE_HEADING_RE = re.compile(r"^\W*licen[sc](?:e|ing)\W*$", re.IGNORECASE)
-_IMAGE_RE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\[[^\]]*\]")
+# Bounded, and a link text never holds "[": every attempt stops at the next "[", so a line of
+# unclosed brackets costs linear time, not quadratic.
+_IMAGE_RE = re.compile(r"!\[[^\]\[]{0,1000}\]\([^)(]{0,2000}\)")
+_LINK_RE = re.compile(r"\[([^\]\[]{0,1000})\]\([^)(]{0,2000}\)|\[([^\]\[]{0,1000})\]\[[^\]\[]{0,200}\]")
 _TAG_RE = re.compile(r"<[^>]{0,200}>")
-_RST_LINK_RE = re.compile(r"`([^`<]*?)\s*<[^>]*>`_+")
+_RST_LINK_RE = re.compile(r"`([^`<]{0,1000}?)\s*<[^>`]{0,2000}>`_+")
 _BADGE_RE = re.compile(r"https?://img\.shields\.io/badge/(?P<body>[^)\"'\s?#]+)", re.IGNORECASE)
 _BADGE_LABEL_RE = re.compile(r"^(?:(?:code|model|weights?|data(?:set)?|content)\s+)?licen[sc]e$", re.IGNORECASE)
 
