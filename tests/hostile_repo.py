@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import shutil
 import socket
 import stat
 import struct
@@ -309,19 +310,40 @@ class CliRun:
     peak_rss: int  # bytes: the child's maximum resident set size
 
 
+# Runs ``python -m license_check`` and, at exit, writes the process's own peak RSS (VmHWM: reset at exec,
+# unlike ru_maxrss, which Linux carries over from the forking parent, so a pytest process that loaded
+# ScanCode would make every child look 1.4 GB large).
+_LAUNCH = """
+import atexit, os, runpy, sys
+def _hwm():
+    try:
+        with open('/proc/self/status') as status:
+            kb = next(line.split()[1] for line in status if line.startswith('VmHWM:'))
+        with open(os.environ['HOSTILE_HWM'], 'w') as out:
+            out.write(kb)
+    except (OSError, StopIteration):
+        pass
+atexit.register(_hwm)
+sys.argv = ['license_check', *sys.argv[1:]]
+runpy.run_module('license_check', run_name='__main__', alter_sys=True)
+"""
+
+
 class Cli:
     """``python -m license_check ROOT ARGS`` in a subprocess (the working tree's package, cwd outside ROOT)."""
 
     def __init__(self, root: Path, marker: Path, hash_seed: str | None = None,
                  args: tuple[str, ...] = ("--format", "json"), cwd: Path | None = None,
-                 path: str | None = None) -> None:
-        env = {**os.environ, "HOSTILE_MARKER": str(marker), "PYTHONPATH": str(REPO_ROOT)}
+                 path: str | None = None, plain: bool = False) -> None:
+        self.hwm = Path(tempfile.mkdtemp(prefix="license-check-hwm-")) / "kb"
+        env = {**os.environ, "HOSTILE_MARKER": str(marker), "PYTHONPATH": str(REPO_ROOT), "HOSTILE_HWM": str(self.hwm)}
         env.pop("PYTHONHASHSEED", None)
         if hash_seed is not None:
             env["PYTHONHASHSEED"] = hash_seed
         self.out, self.err = tempfile.TemporaryFile(), tempfile.TemporaryFile()  # noqa: SIM115 - closed in wait()
         self.started = time.perf_counter()
-        self.proc = subprocess.Popen([sys.executable, "-m", "license_check", path or str(root), *args], stdout=self.out,
+        launch = ["-m", "license_check"] if plain else ["-c", _LAUNCH]  # plain: exactly `python -m`, no RSS
+        self.proc = subprocess.Popen([sys.executable, *launch, path or str(root), *args], stdout=self.out,
                                      stderr=self.err, env=env, cwd=cwd or root.parent)
 
     def wait(self, timeout: float = 60) -> CliRun:
@@ -339,12 +361,18 @@ class Cli:
             handle.seek(0)
             texts.append(handle.read().decode("utf-8", errors="replace"))
             handle.close()
-        return CliRun(self.proc.returncode, texts[0], texts[1], seconds, usage.ru_maxrss * 1024)
+        try:
+            peak = int(self.hwm.read_text()) * 1024
+        except (OSError, ValueError):  # no /proc: the kernel's figure (may include the parent's memory)
+            peak = usage.ru_maxrss * 1024
+        shutil.rmtree(self.hwm.parent, ignore_errors=True)
+        return CliRun(self.proc.returncode, texts[0], texts[1], seconds, peak)
 
 
 def run_cli(root: Path, marker: Path, hash_seed: str | None = None, timeout: float = 60,
-            args: tuple[str, ...] = ("--format", "json"), cwd: Path | None = None, path: str | None = None) -> CliRun:
-    return Cli(root, marker, hash_seed, args, cwd, path).wait(timeout)
+            args: tuple[str, ...] = ("--format", "json"), cwd: Path | None = None, path: str | None = None,
+            plain: bool = False) -> CliRun:
+    return Cli(root, marker, hash_seed, args, cwd, path, plain).wait(timeout)
 
 
 _SHARED: dict[str, object] = {}
