@@ -52,7 +52,8 @@ def _which(name: str) -> str | None:
     return None
 
 
-def _manifest(entry: FileEntry, source: str) -> tuple[list[Claim], list[Finding], dict[str, str], Kind | None]:
+def _manifest(entry: FileEntry, source: str,
+              paths: set[str]) -> tuple[list[Claim], list[Finding], dict[str, str], Kind | None]:
     read = read_or_report(entry.path, entry.abspath, MANIFEST_CAP, "dataset manifest")
     if read.text is None:
         return [], list(read.findings), {}, None
@@ -64,8 +65,9 @@ def _manifest(entry: FileEntry, source: str) -> tuple[list[Claim], list[Finding]
     else:
         doc = load_json(read.text, max_bytes=MANIFEST_CAP)
         if doc.problem is not None:
-            if source == "croissant":  # cannot tell whether it is Croissant at all
-                return [], [], {}, None
+            if source == "croissant" and "croissant" not in entry.name.lower() \
+                    and parse.CROISSANT_MARK not in read.text:
+                return [], [], {}, None  # a broken metadata.json that does not say it is Croissant
             found = parse.DatasetLicenses(problems=(Problem(None, f"invalid JSON: {doc.problem}"),),
                                           declares_license=True)
         elif source == "datapackage":
@@ -92,8 +94,14 @@ def _manifest(entry: FileEntry, source: str) -> tuple[list[Claim], list[Finding]
             groups.setdefault(decl.alternative_group, []).append(decl)
         elif decl.pointer:
             target = join(folder, decl.raw)
-            if target:
-                owners[target] = folder
+            if target and target in paths:
+                owners[target] = folder  # identified by the license-file detector
+            else:
+                claim(None, RawForm.NAME, decl.key, decl.line)
+                findings.append(make_finding(
+                    "missing-license-file",
+                    f"{entry.path}: {decl.key} points to {decl.raw!r}, which is not a file in the repository; "
+                    "the dataset's license cannot be read, so it is unknown.", [Location(entry.path, decl.line)]))
         elif decl.free_text:
             match = fastpath.match_license_text(decl.raw)
             claim(match.expression if match else None, RawForm.SPDX, decl.key, decl.line)
@@ -128,11 +136,12 @@ def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
     findings: list[Finding] = []
     artifacts: list[Artifact] = []
     owners: dict[str, str] = {}
+    paths = {f.path for f in files}
     for entry in files:
         source = _which(entry.name)
         if source is None:
             continue
-        more, problems, pointed, kind = _manifest(entry, source)
+        more, problems, pointed, kind = _manifest(entry, source, paths)
         claims += more
         findings += problems
         owners.update(pointed)
