@@ -144,8 +144,8 @@ def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
                     "malformed-metadata",
                     f"{entry.path}: the {fmt} header cannot be read completely ({'; '.join(result.problems[:3])}); "
                     "license metadata it may hold is unknown.", [Location(entry.path)]))
-                if not any(c.evidence[0].key and "license" in c.evidence[0].key for c in one.claims):
-                    one.claim(None, RawForm.NAME, "header")
+                # What was read may be intact, but the unread rest may state other terms: fail safe.
+                one.claim(None, RawForm.NAME, "header")
         evidence = Evidence(entry.path, fmt if fmt in _HEADER_FORMATS else "weights-file", None)
         artifacts.append(Artifact(entry.path, Kind.WEIGHTS, evidence, lineage=tuple(one.lineage), is_dir=False,
                                   has_license=bool(one.claims)))
