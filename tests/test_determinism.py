@@ -62,14 +62,3 @@ def test_samples_output_is_byte_identical_across_processes_and_hash_seeds() -> N
     for seed in ("0", "1"):
         differ = [Path(p).name for p in samples if outputs[seed][p] != reference[p]]
         assert not differ, f"PYTHONHASHSEED={seed} changed the report of {differ}"
-
-
-def test_jobs_do_not_change_the_output(tmp_path_factory: pytest.TempPathFactory) -> None:
-    usage = subprocess.run([sys.executable, "-m", "license_check", "--help"], capture_output=True, text=True,
-                           env=_env("0"), cwd=REPO_ROOT, timeout=60)
-    if "--jobs" not in usage.stdout:
-        pytest.skip("license-check has no --jobs option yet (issue 5: same output for any parallelism)")
-    base = tmp_path_factory.getbasetemp()
-    root, marker, _ = shared_hostile(base)
-    runs = [Cli(root, marker, None, ("--format", "json", "--jobs", jobs)).wait(timeout=90) for jobs in ("1", "4")]
-    assert runs[0].stdout == runs[1].stdout == shared_run(base).stdout
