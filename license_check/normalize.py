@@ -390,7 +390,12 @@ def _message(exc: Exception) -> str:
 
 def normalizer(directory: Path | None = None) -> Normalizer:
     """The (cached) normalizer of ``directory`` (default: the shipped rules)."""
-    return _normalizer((directory or rules_dir()).resolve())
+    return _default() if directory is None else _normalizer(directory.resolve())
+
+
+@lru_cache(maxsize=1)
+def _default() -> Normalizer:
+    return _normalizer(rules_dir().resolve())
 
 
 @lru_cache(maxsize=8)
