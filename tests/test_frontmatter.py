@@ -173,7 +173,10 @@ def test_too_many_aliases_and_recursive_aliases_are_rejected() -> None:
 
 
 def test_depth_is_capped_directly_and_through_aliases() -> None:
-    assert fast(load_yaml, "a: " + "[" * 100_000).problem == f"it is nested deeper than {MAX_DEPTH} levels (line 1)"
+    # libyaml >= 0.2.6 (PyYAML 6.0.4 wheels) refuses flow nesting past 1000 itself, while scanning ahead of
+    # the events we count: either refusal is fine, as long as it is a problem and not a crash.
+    flat = fast(load_yaml, "a: " + "[" * 100_000).problem or ""
+    assert flat == f"it is nested deeper than {MAX_DEPTH} levels (line 1)" or "nesting depth" in flat
     block = "".join("  " * i + f"k{i}:\n" for i in range(200)) + "  " * 200 + "x\n"
     assert fast(load_yaml, block).problem == f"it is nested deeper than {MAX_DEPTH} levels (line {MAX_DEPTH})"
     deep = "[" * 40 + "1" + "]" * 40
