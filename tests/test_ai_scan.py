@@ -192,3 +192,12 @@ def test_a_license_file_with_the_base_models_terms_is_not_a_conflict(write_files
     assert "conflicting-declarations" not in _rules(report), [f.message for f in report.findings]
     assert root.commercial_use is Use.CONDITIONAL
     assert "license-drift" in _rules(report)
+
+
+def test_a_cards_usage_snippet_is_not_an_external_artifact(write_files: WriteFiles, tmp_path: Path) -> None:
+    readme = card(license="mit", pipeline_tag="text-generation") + (
+        "\n```python\nmodel = AutoModel.from_pretrained(\"our-org/this-model\")\n```\n")
+    write_files({"README.md": readme})
+    report = _scan(tmp_path)
+    assert [c.component.id for c in report.components] == ["."]
+    assert report.commercial_use is Use.ALLOWED

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from license_check.detectors._util import read_or_report
 from license_check.detectors.base import DetectorResult, ScanContext
 from license_check.model import Artifact, Evidence, FileEntry, Finding, Kind
+from license_check.parsers.frontmatter import split_front_matter
 from license_check.reading import README_CAP
 
 NAME = "references"
@@ -67,6 +68,16 @@ _HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
 _WEIGHTS_WORD_RE = re.compile(r"param|weight|checkpoint|ckpt|model|pretrain|\.(?:pt|pth|safetensors|gguf|onnx|h5)$",
                               re.IGNORECASE)
+
+
+_CARD_KEY_RE = re.compile(r"^(?:license|base_model|pipeline_tag|library_name|task_categories|datasets)\s*:",
+                          re.MULTILINE)
+
+
+def _is_card(text: str) -> bool:
+    """A Hugging Face card: front matter at the top that has card keys."""
+    block, _ = split_front_matter(text)
+    return block is not None and bool(_CARD_KEY_RE.search(block))
 
 
 def _eligible(entry: FileEntry) -> bool:
@@ -192,6 +203,8 @@ def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
         if read.text is None:
             continue
         script = entry.name.lower().endswith((".sh", ".bash", ".zsh")) or entry.name.lower() in _NAMES
+        if entry.name.lower().startswith("readme") and _is_card(read.text):
+            continue  # a card's usage snippets load the card's own model; its lineage is in base_model
         for ref, kind, line in find_references(read.text, script, entry.name.lower().startswith("readme")):
             if ref in artifacts:
                 continue
