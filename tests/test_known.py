@@ -135,6 +135,86 @@ def test_lookup(ref: str, kind: str, license: str, family: str | None) -> None:
     assert found.source and found.pattern
 
 
+FLUX_DEV = "LicenseRef-scancode-flux-1-nc"
+
+
+@pytest.mark.parametrize(("ref", "kind", "license", "family"), [
+    # widely used models referenced by from_pretrained() and model cards
+    ("HuggingFaceH4/zephyr-7b-beta", "model", "MIT", None),
+    ("Zephyr 7B Beta", "model", "MIT", None),
+    ("google/flan-t5-base", "model", "Apache-2.0", None),
+    ("google/flan-t5-xxl", "model", "Apache-2.0", None),
+    ("microsoft/phi-1_5", "model", "MIT", None),
+    ("microsoft/Phi-3.5-mini-instruct", "model", "MIT", None),
+    ("microsoft/deberta-v3-base", "model", "MIT", None),
+    ("roberta-base", "model", "MIT", None),
+    ("FacebookAI/roberta-large", "model", "MIT", None),
+    ("FacebookAI/xlm-roberta-base", "model", "MIT", None),
+    ("facebook/bart-large-cnn", "model", "MIT", None),
+    ("distilbert-base-uncased", "model", "Apache-2.0", None),
+    ("distilbert/distilbert-base-uncased-finetuned-sst-2-english", "model", "Apache-2.0", None),
+    ("sentence-transformers/all-MiniLM-L6-v2", "model", "Apache-2.0", None),
+    ("sentence-transformers/all-mpnet-base-v2", "model", "Apache-2.0", None),
+    ("BAAI/bge-small-en-v1.5", "model", "MIT", None),
+    ("intfloat/e5-base-v2", "model", "MIT", None),
+    ("EleutherAI/gpt-neo-1.3B", "model", "MIT", None),
+    ("bigscience/T0pp", "model", "Apache-2.0", None),
+    ("black-forest-labs/FLUX.1-dev", "model", FLUX_DEV, "flux-1-nc"),
+    ("https://huggingface.co/black-forest-labs/FLUX.1-dev/resolve/main/flux1-dev.safetensors", "model", FLUX_DEV,
+     "flux-1-nc"),
+    ("FLUX.1 dev", "model", FLUX_DEV, "flux-1-nc"),
+    ("black-forest-labs/FLUX.1-schnell", "model", "Apache-2.0", None),
+    ("Salesforce/blip-image-captioning-base", "model", "BSD-3-Clause", None),
+    ("google/vit-base-patch16-224", "model", "Apache-2.0", None),
+    ("microsoft/resnet-50", "model", "Apache-2.0", None),
+    # datasets referenced by load_dataset() and model cards
+    ("HuggingFaceH4/ultrafeedback_binarized", "dataset", "MIT", None),
+    ("Anthropic/hh-rlhf", "dataset", "MIT", None),
+    ("https://huggingface.co/datasets/OpenAssistant/oasst1", "dataset", "Apache-2.0", None),
+    ("OpenAssistant/oasst2", "dataset", "Apache-2.0", None),
+    ("openwebtext", "dataset", "CC0-1.0", None),
+    ("Skylion007/openwebtext", "dataset", "CC0-1.0", None),
+    ("cnn_dailymail", "dataset", "Apache-2.0", None),
+    ("abisee/cnn_dailymail", "dataset", "Apache-2.0", None),
+    ("gsm8k", "dataset", "MIT", None),
+    ("openai/gsm8k", "dataset", "MIT", None),
+    ("ylecun/mnist", "dataset", "MIT", None),
+    ("HuggingFaceFW/fineweb-edu", "dataset", "ODC-By-1.0", None),
+    ("Open-Orca/OpenOrca", "dataset", "MIT", None),
+])
+def test_lookup_widely_used_artifacts(ref: str, kind: str, license: str, family: str | None) -> None:
+    found = lookup(ref, kind)
+    assert found is not None, ref
+    assert (found.license, found.family, found.kind) == (license, family, kind), found
+
+
+@pytest.mark.parametrize(("ref", "kind"), [
+    ("stabilityai/sdxl-turbo", "model"),  # LICENSE.TXT (NC 2023-11-28) replaced by LICENSE.md: text not read
+    ("BAAI/bge-reranker-v2-gemma", "model"),  # Gemma terms: no BAAI/bge-* glob
+    ("BAAI/bge-m3", "model"),  # only secondary sources read
+    ("microsoft/mdeberta-v3-base", "model"),
+    ("distilbert/distilgpt2", "model"),
+    ("imdb", "dataset"),  # card 'license: other' without terms
+    ("stanfordnlp/imdb", "dataset"),
+    ("nyu-mll/glue", "dataset"),  # per-task licenses
+    ("cifar10", "dataset"),  # card 'license: unknown'
+    ("teknium/OpenHermes-2.5", "dataset"),  # card has no license key
+    ("gsm8k", "model"),  # right id, wrong kind
+])
+def test_widely_used_but_unsourced_refs_stay_unknown(ref: str, kind: str) -> None:
+    assert lookup(ref, kind) is None
+
+
+def test_new_entries_do_not_shadow_neighbours() -> None:
+    fineweb, edu = lookup("HuggingFaceFW/fineweb", "dataset"), lookup("HuggingFaceFW/fineweb-edu", "dataset")
+    assert fineweb is not None and edu is not None and fineweb.pattern != edu.pattern
+    phi3, phi35 = lookup("microsoft/Phi-3-mini-4k-instruct"), lookup("microsoft/Phi-3.5-MoE-instruct")
+    assert phi3 is not None and phi35 is not None
+    assert (phi3.pattern, phi35.pattern) == ("microsoft/phi-3-*", "microsoft/phi-3.5-moe-instruct")
+    neox, neo = lookup("EleutherAI/gpt-neox-20b"), lookup("EleutherAI/gpt-neo-125m")
+    assert neox is not None and neo is not None and (neox.license, neo.license) == ("Apache-2.0", "MIT")
+
+
 @pytest.mark.parametrize(("ref", "kind"), [
     ("some-org/some-model", "model"),
     ("google/gemma-3n-E4B-it", "model"),  # Gemma 3n: not in the table (no source read)
