@@ -3,9 +3,9 @@ license id, license URL) into an SPDX expression.
 
 A typed adapter over the ``license-expression`` library. One ``Licensing`` is built (and cached)
 from the ScanCode LicenseDB snapshot in rules/generated/ plus the project's own LicenseRef ids
-(rules/aliases.toml [licenserefs]); names, classifiers and family names come from
-rules/aliases.toml, Hub ids from rules/hub-ids.toml, license URLs from rules/urls.toml. The library
-is untyped: every ``Any`` stays in this module.
+(rules/aliases.toml [licenserefs]); the whole-string tables (names, classifiers and family names
+from rules/aliases.toml, Hub ids from rules/hub-ids.toml, license URLs from rules/urls.toml) are
+built by aliases.py. The library is untyped: every ``Any`` stays in this module.
 
 Ids are matched case-insensitively; deprecated SPDX ids (``GPL-2.0``, ``GPL-2.0+``,
 ``LGPL-2.1+``), ``LicenseRef-scancode-<key>`` and bare ScanCode keys (``apache-2.0``) resolve to
@@ -23,18 +23,12 @@ from typing import Any, cast
 
 import license_expression as le
 
+from license_check.aliases import NameTables, Target, WebTables, classifier_key, name_key, unique_short_names
 from license_check.model import RawForm
-from license_check.ruledata import (
-    DataError,
-    Value,
-    canonical_url,
-    load_aliases,
-    load_licensedb,
-    looks_like_url,
-    read_hub_ids,
-    read_urls,
-    rules_dir,
-)
+from license_check.ruledata import DataError, canonical_url, load_aliases, load_licensedb, looks_like_url, rules_dir
+
+__all__ = ["MAX_RAW", "Normalized", "Normalizer", "Target", "canonical_url", "classifier_key", "is_equivalent",
+           "licensedb_version", "licensing", "name_key", "normalize", "normalizer", "parse"]
 
 MAX_RAW = 1000  # longer raw strings are texts, not license names or expressions
 
@@ -50,41 +44,11 @@ class Normalized:
 
 _KEYWORDS = {"and": "AND", "or": "OR", "with": "WITH"}
 _TOKEN = re.compile(r"\s+|\(|\)|[^\s()]+")
-_STOPWORDS = frozenset({"the", "license", "version", "v", "only"})
-_LETTER_DIGIT = re.compile(r"(?<=[a-z])v?(?=\d)")
-_ZERO_MINOR = re.compile(r"(\d+)(?:\.0)+(?![\d.])")
-_PUNCT = re.compile(r"[^a-z0-9+*]+")
-_OR_LATER = re.compile(r"\bor (?:any )?(?:later|newer|greater|above)(?: version)?\b")
-_PLUS = re.compile(r"\s*\++")
 _PAREN_TAIL = re.compile(r"^(.*\S)\s*\(([^()]+)\)$")
 # Words prose puts before a license name that do not change which license it is.
 _DECORATION = re.compile(
     r"^(?:(?:the|a|an|very|permissive|liberal|popular|standard|osi[- ]approved|open[- ]source|"
     r"business[- ]friendly)\s+)+", re.IGNORECASE)
-
-
-def name_key(text: str) -> str:
-    """The case-, whitespace- and punctuation-insensitive key of a license name.
-
-    "Apache License, Version 2.0" -> "apache 2"; "GPLv3+" and "GPL-3.0-or-later" -> "gpl 3+".
-    """
-    s = text.lower().replace("licence", "license")
-    s = _LETTER_DIGIT.sub(" ", s)  # gplv3 -> gpl 3, apache2 -> apache 2
-    s = _ZERO_MINOR.sub(r"\1", s)  # 2.0 -> 2, 1.0.0 -> 1 (2.1 stays)
-    s = _PUNCT.sub(" ", s)
-    s = _OR_LATER.sub("+", s)
-    s = _PLUS.sub("+ ", s)
-    return " ".join(w for w in s.split() if w not in _STOPWORDS)
-
-
-def classifier_key(text: str) -> str:
-    return " :: ".join(" ".join(part.split()).lower() for part in text.split("::"))
-
-
-Target = str | tuple[str, ...]  # an expression, or candidates
-
-
-_STATES_VERSION_SCOPE = re.compile(r"only|later|\+")  # "GPL-3.0-only", "gpl-3.0+": the URL says which
 
 
 class Normalizer:
@@ -126,66 +90,23 @@ class Normalizer:
         symbols += [le.LicenseSymbol(pid) for pid in sorted(self.project_ids)]
         self.licensing: Any = le.Licensing(symbols)
 
-        # whole-string tables, by name_key / classifier_key
-        self.unstated = {name_key(str(v)) for v in aliases.get("unstated", {}).get("names", ())}
-        self.unstated_prefixes = tuple(
-            str(v).lower() for v in aliases.get("unstated", {}).get("prefixes", ()))
-        self.unstated_classifiers = {
-            classifier_key(str(v)) for v in aliases.get("unstated", {}).get("classifiers", ())}
-        self.names: dict[str, Target] = {}
-        self._add("names", self.names, aliases.get("names", {}), name_key)
-        self._add("families", self.names, aliases.get("families", {}), name_key)
-        self.classifiers: dict[str, Target] = {}
-        self._add("classifiers", self.classifiers, aliases.get("classifiers", {}), classifier_key)
+        # whole-string tables (rules/aliases.toml), by name_key / classifier_key
+        self.aliases = NameTables(aliases)
+        self.problems += self.aliases.problems
         self._db = db
         self._short_names: dict[str, str] | None = None
 
-        # Hugging Face Hub ids (rules/hub-ids.toml) and license URLs (rules/urls.toml)
-        hub, urls = read_hub_ids(directory), read_urls(directory)
-        self.problems += [*hub.problems, *urls.problems]
-        self.hub_special = hub.special
-        self.hub_ids = {k: t for k, (path, v) in hub.ids.items() if (t := self._checked("hub-ids.toml", path, v))}
-        self.url_exact = {k: t for k, (path, v) in urls.exact.items() if (t := self._checked("urls.toml", path, v))}
-        self.url_patterns = urls.patterns
-        for pattern in self.url_patterns:  # after all tables: an earlier pattern may shadow a later one
-            for url, expected in pattern.examples:
-                found = self.url_target(url) if pattern.regex.fullmatch(canonical_url(url)) else "<no match>"
-                got = "<unknown>" if found is None else found if isinstance(found, str) else " | ".join(found)
-                if got != expected:
-                    self.problems.append(f"urls.toml: {pattern.path}.examples.{url!r}: gives {got!r}, not {expected!r}")
+        # Hugging Face Hub ids (rules/hub-ids.toml) and license URLs (rules/urls.toml), checked with the above
+        self.web = WebTables(directory, self)
+        self.problems += self.web.problems
+        self.hub_special, self.hub_ids = self.web.hub_special, self.web.hub_ids
 
     @property
     def short_names(self) -> dict[str, str]:
         """Lowest tier: LicenseDB short names that name one license (built on first use)."""
         if self._short_names is None:
-            short: dict[str, set[str]] = {}
-            for e in self._db.entries:
-                if not e.is_deprecated:
-                    short.setdefault(name_key(e.short_name), set()).add(e.spdx)
-            self._short_names = {k: next(iter(v)) for k, v in short.items() if len(v) == 1 and k}
+            self._short_names = unique_short_names(self._db.entries)
         return self._short_names
-
-    def _add(self, section: str, table: dict[str, Target], entries: Any, keyfn: Any) -> None:
-        for raw_key, value in sorted(dict(entries).items()):
-            key = cast(str, keyfn(str(raw_key)))
-            target: Target = tuple(str(v) for v in value) if isinstance(value, list) else str(value)
-            previous = table.setdefault(key, target)
-            if previous != target:
-                self.problems.append(
-                    f"aliases.toml [{section}] {raw_key!r}: collides with another entry "
-                    f"(same key {key!r}) that maps to {previous!r}, not {target!r}")
-
-    def _checked(self, file: str, path: str, value: Value) -> Target | None:
-        """A table target the normalizer knows (canonical), else None and a problem."""
-        bad = [c for c in value if self.resolve(c) != c or c in self.exceptions] if isinstance(value, tuple) else []
-        found = self.spdx(value) if isinstance(value, str) else None
-        if found is not None and (found.error or found.unknown_ids or found.expression != value):
-            bad = [found.error or (f"unknown ids {', '.join(found.unknown_ids)}" if found.unknown_ids
-                                   else f"not canonical: write {found.expression!r}")]
-        for why in bad:
-            self.problems.append(f"{file}: {path}: " + (f"target {value!r}: {why}" if found is not None
-                                                        else f"{why!r} is not a canonical license id"))
-        return None if bad else value
 
     # --- SPDX expressions -------------------------------------------------------------------
 
@@ -246,15 +167,11 @@ class Normalizer:
         return Normalized(raw, found.expression, found.unknown_ids, found.error, (),
                           via if found.expression is not None else "none")
 
-    def is_unstated(self, raw: str) -> bool:
-        low = " ".join(raw.lower().split())
-        return name_key(raw) in self.unstated or low in {"", "-"} or low.startswith(self.unstated_prefixes)
-
     def by_name(self, raw: str) -> Normalized | None:
         """The alias table; "Foo License (FOO)" also tries "Foo License", then "FOO"."""
         key = name_key(raw)
-        if key in self.names:
-            return self._target(raw, self.names[key], "alias")
+        if key in self.aliases.names:
+            return self._target(raw, self.aliases.names[key], "alias")
         plain = _DECORATION.sub("", raw.strip())
         if plain != raw.strip() and plain:
             hit = self.by_name(plain)
@@ -289,7 +206,7 @@ class Normalizer:
             return self.hub(raw, text)
         if form is RawForm.URL:
             return self.url(raw, text)
-        if self.is_unstated(text):
+        if self.aliases.is_unstated(text):
             return Normalized(raw, None, (), None, (), "alias" if text else "none")
         if form is RawForm.NAME:
             hit = self.by_name(text) or self.names_joined(text)
@@ -324,33 +241,10 @@ class Normalizer:
         """A license URL: rules/urls.toml; a value that is not a URL is read as a license name."""
         if not looks_like_url(text):
             return self.normalize(raw, RawForm.NAME)
-        target = self.url_target(text)
+        target = self.web.url_target(text)
         if target is None:
             return Normalized(raw, None, (text,), None, (), "none")
         return self._target(raw, target, "url")
-
-    def url_target(self, url: str) -> Target | None:
-        """What rules/urls.toml says ``url`` means: exact entries, else the first pattern that matches
-        (final: a result the normalizer does not know gives None, unknown)."""
-        key = canonical_url(url)
-        if key in self.url_exact:
-            return self.url_exact[key]
-        found = next(((p, m) for p in self.url_patterns if (m := p.regex.fullmatch(key))), None)
-        if found is None:
-            return None
-        pattern, match = found
-        tokens = pattern.fill({k: v for k, v in match.groupdict().items() if v})
-        ids = [self.resolve(t) for t in tokens or ()]
-        if not tokens or any(i is None or i in self.exceptions for i in ids):
-            return None
-        if pattern.license is None:
-            return tuple(str(i) for i in ids)
-        first = str(ids[0])
-        later = first[: -len("-only")] + "-or-later" if first.endswith("-only") else ""
-        if pattern.or_later_unstated and later in self.canonical \
-                and not _STATES_VERSION_SCOPE.search(tokens[0].lower()):
-            return (first, later)
-        return first
 
     def names_joined(self, text: str) -> Normalized | None:
         """Names joined by an upper-case OR/AND ("Apache License, Version 2.0 OR MIT license")."""
@@ -367,10 +261,10 @@ class Normalizer:
 
     def classifier(self, raw: str, text: str) -> Normalized:
         key = classifier_key(text)
-        if key in self.unstated_classifiers:
+        if key in self.aliases.unstated_classifiers:
             return Normalized(raw, None, (), None, (), "classifier")
-        if key in self.classifiers:
-            return self._target(raw, self.classifiers[key], "classifier")
+        if key in self.aliases.classifiers:
+            return self._target(raw, self.aliases.classifiers[key], "classifier")
         leaf = text.split("::")[-1].strip()
         if leaf and key.startswith("license ::"):
             found = self.normalize(leaf, RawForm.NAME)
