@@ -171,3 +171,9 @@ def test_installers_are_not_artifacts() -> None:
     script = "curl https://awscli.amazonaws.com/awscli-exe-linux-x86_64.zip -o a.zip\n" \
              "wget https://repo.anaconda.com/miniconda/Miniconda3-latest-Linux-x86_64.sh\n"
     assert references.find_references(script, True) == []
+
+
+def test_pipeline_task_names_and_placeholders_are_not_references() -> None:
+    code = ('p = pipeline("sentiment-analysis")\nq = pipeline("text-generation", model="gpt2")\n'
+            'r = Model.from_pretrained("my-user/my-model")\nt = Model.from_pretrained("hf-internal-testing/tiny")\n')
+    assert references.find_references(code, False) == [("gpt2", Kind.MODEL, 2)]

@@ -45,6 +45,9 @@ _CALLS = ("from_pretrained", "pipeline", "hf_hub_download", "snapshot_download",
 _LOADER_TAIL_RE = re.compile(
     r"\s*\((?:[^()\"']{0,80}?(?:model|repo_id|pretrained_model_name_or_path|path)\s*=\s*)?\s*(?P<q>[\"'])"
     rf"(?P<id>{_HUB_ID})(?P=q)")
+_PIPELINE_TAIL_RE = re.compile(
+    r"\s*\(\s*(?:[\"'][^\"'\n]{0,80}[\"']\s*,\s*)?[^()\"']{0,200}?\bmodel\s*=\s*(?P<q>[\"'])"
+    rf"(?P<id>{_HUB_ID})(?P=q)")
 _HUB_URL_RE = re.compile(
     r"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?P<ds>datasets/)?(?P<id>[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*)")
 _HUB_RESERVED = frozenset({"docs", "spaces", "blog", "papers", "learn", "join", "settings", "models", "api",
@@ -89,10 +92,15 @@ def _eligible(entry: FileEntry) -> bool:
     return suffix in _SUFFIXES or name in _NAMES or name.startswith("readme")
 
 
+# Owners that name no real artifact: placeholders in docs and docstrings, and Hugging Face's tiny test models.
+_PLACEHOLDER_OWNERS = frozenset({"my-user", "my-username", "username", "your-username", "your_username",
+                                 "my-org", "your-org", "hf-internal-testing", "your-hf-username", "yourname"})
+
+
 def _hub_ref(ident: str, dataset: bool) -> str | None:
     ident = ident.rstrip(".")
     owner = ident.split("/", 1)[0].lower()
-    if owner in _HUB_RESERVED and not dataset:
+    if (owner in _HUB_RESERVED and not dataset) or ("/" in ident and owner in _PLACEHOLDER_OWNERS):
         return None
     if ident.lower().endswith((".git", ".md", ".html")):
         ident = ident.rsplit(".", 1)[0]
@@ -156,7 +164,8 @@ def find_references(text: str, is_script: bool, is_readme: bool = False) -> list
 
     found: list[tuple[int, int, str, Kind]] = []
     for call, start in _calls(text):
-        match = _LOADER_TAIL_RE.match(text, start + len(call))
+        # pipeline("sentiment-analysis") names a task; its model comes as model=...
+        match = (_PIPELINE_TAIL_RE if call == "pipeline" else _LOADER_TAIL_RE).match(text, start + len(call))
         if match is None:
             continue
         ident = match.group("id")
