@@ -177,3 +177,8 @@ def test_pipeline_task_names_and_placeholders_are_not_references() -> None:
     code = ('p = pipeline("sentiment-analysis")\nq = pipeline("text-generation", model="gpt2")\n'
             'r = Model.from_pretrained("my-user/my-model")\nt = Model.from_pretrained("hf-internal-testing/tiny")\n')
     assert references.find_references(code, False) == [("gpt2", Kind.MODEL, 2)]
+
+
+def test_templated_hub_urls_are_not_references() -> None:
+    text = 'url = f"https://huggingface.co/EleutherAI/pythia-{size}"\nsee https://huggingface.co/org/real-model.\n'
+    assert references.find_references(text, False) == [("org/real-model", Kind.MODEL, 2)]

@@ -49,7 +49,7 @@ _PIPELINE_TAIL_RE = re.compile(
     r"\s*\(\s*(?:[\"'][^\"'\n]{0,80}[\"']\s*,\s*)?[^()\"']{0,200}?\bmodel\s*=\s*(?P<q>[\"'])"
     rf"(?P<id>{_HUB_ID})(?P=q)")
 _HUB_URL_RE = re.compile(
-    r"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?P<ds>datasets/)?(?P<id>[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*)")
+    r"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?P<ds>datasets/)?(?P<id>[A-Za-z0-9][\w.-]*+/[A-Za-z0-9][\w.-]*+)(?![{$<%\[*])")
 _HUB_RESERVED = frozenset({"docs", "spaces", "blog", "papers", "learn", "join", "settings", "models", "api",
                            "organizations", "pricing", "tasks", "login", "new", "collections", "course", "chat",
                            "transformers", "welcome", "huggingface", "datasets", "posts", "enterprise"})
