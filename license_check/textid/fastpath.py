@@ -130,6 +130,17 @@ REFERENCE_SPECS: tuple[RefSpec, ...] = (
     RefSpec("PostgreSQL", _L + "postgresql.LICENSE"),
     RefSpec("NCSA", _L + "uoi-ncsa.LICENSE"),
     RefSpec("AFL-3.0", _L + "afl-3.0.LICENSE"),
+    # AI model and data licenses: model repositories ship these as their LICENSE.
+    *(RefSpec(f"LicenseRef-scancode-{key}", f"{_L}{key}.LICENSE") for key in (
+        "llama-license-2023", "llama-2-license-2023", "llama-3.1-license-2024", "llama-3.2-license-2024",
+        "llama-3.3-license-2024", "llama-4-cla-2025", "bigscience-rail-1.0", "bigscience-open-rail-m",
+        "bigscience-open-rail-m2", "stable-diffusion-2022-08-22", "bigcode-open-rail-m-v1", "gemma-tou-2024-04-01",
+        "gemma-tou-2025-03-24", "deepseek-la-1.0", "tongyi-qianwen-2023", "qwen-2024", "stability-ai-community-2024",
+        "stability-ai-nc-2023-12-06", "nvidia-open-model-2025-04-28", "falcon-2-11b-1.0")),
+    RefSpec("ODbL-1.0", _L + "odbl-1.0.LICENSE"),
+    RefSpec("ODC-By-1.0", _L + "odc-by-1.0.LICENSE"),
+    RefSpec("PDDL-1.0", _L + "pddl-1.0.LICENSE"),
+    RefSpec("CDLA-Permissive-2.0", _L + "cdla-permissive-2.0.LICENSE"),
 )
 
 
