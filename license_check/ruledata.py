@@ -193,6 +193,14 @@ def canonical_url(url: str) -> str:
     return out
 
 
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+
+
+def has_scheme(text: str) -> bool:
+    """True for an absolute URL ("https://...", "s3://..."): a link, not a path in the repository."""
+    return bool(_SCHEME.match(text.strip()))
+
+
 def looks_like_url(text: str) -> bool:
     """True for "https://...", "//host/...", "www.host..." and "host.tld/path"."""
     return bool(_URL_LIKE.match(text.strip()))

@@ -38,11 +38,11 @@ from license_check.model import (
 )
 from license_check.parsers import frontmatter
 from license_check.reading import README_CAP
+from license_check.ruledata import has_scheme
 
 NAME = "model-cards"
 CARD_CONFIDENCE = 0.9
 _CARD_HINT = re.compile(r"^\s*(?:license|license_name|license_link|base_model|datasets)\s*:", re.MULTILINE)
-_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 
 def is_card_file(name: str) -> bool:
@@ -75,7 +75,7 @@ class _Card:
     def license_other(self, fields: frontmatter.CardFields) -> None:
         if fields.license_name:
             self.claim(fields.license_name, RawForm.HUB, "license_name")
-        elif fields.license_link and _URL.match(fields.license_link):
+        elif fields.license_link and has_scheme(fields.license_link):
             self.claim(fields.license_link, RawForm.URL, "license_link")
         elif fields.license_link:
             target = join(self.folder, fields.license_link.removeprefix("./"))

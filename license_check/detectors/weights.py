@@ -36,10 +36,10 @@ from license_check.model import (
     RawForm,
 )
 from license_check.parsers import weights as headers
+from license_check.ruledata import has_scheme
 
 NAME = "weights"
 CONFIDENCE = 0.9
-_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _HUB_URL = re.compile(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?:datasets/)?(?P<id>[^/?#]+/[^/?#]+)")
 _BIN_NAME = re.compile(r"model|weight|ckpt|checkpoint|adapter|consolidated|params", re.IGNORECASE)
 _HEADER_FORMATS = frozenset({"safetensors", "gguf", "onnx"})
@@ -59,7 +59,7 @@ def _text(value: object) -> str | None:
 
 
 def _form(value: str, default: RawForm) -> RawForm:
-    return RawForm.URL if _URL.match(value) else default
+    return RawForm.URL if has_scheme(value) else default
 
 
 def _ref(meta: Mapping[str, object], prefix: str) -> str | None:

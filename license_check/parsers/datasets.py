@@ -24,13 +24,13 @@ from typing import Any
 from license_check.model import RawForm
 from license_check.parsers.frontmatter import load_yaml
 from license_check.parsers.jsondoc import MAX_ITEMS, Problem, describe
+from license_check.ruledata import has_scheme
 
 FREE_TEXT_CHARS = 200
 MAX_PROBLEMS = 50
 MAX_LINE_LOOKUPS = 200
 CROISSANT_MARK = "mlcommons.org/croissant"
 
-_URL = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _CFF_LICENSE_KEY = re.compile(r"^[ \t-]*license(?:-url)?[ \t]*:", re.MULTILINE)
 
 
@@ -93,7 +93,7 @@ class _Out:
 
 
 def _form(value: str) -> RawForm:
-    return RawForm.URL if _URL.match(value.strip()) else RawForm.NAME
+    return RawForm.URL if has_scheme(value) else RawForm.NAME
 
 
 def _text(out: _Out, item: dict[str, Any], field: str, key: str, line: int | None) -> str | None:
@@ -131,7 +131,7 @@ def _package_license(out: _Out, item: object, key: str, needles: tuple[str, ...]
     if name:
         out.add(name, RawForm.NAME, f"{key}.name", out.line(*needles, name) or line, label=title, resource=resource)
     elif path:
-        url = bool(_URL.match(path.strip()))
+        url = bool(has_scheme(path))
         out.add(path, RawForm.URL, f"{key}.path", out.line(*needles, path) or line, pointer=not url, label=title,
                 resource=resource)
     elif title:
@@ -293,7 +293,7 @@ def citation_cff_licenses(text: str) -> DatasetLicenses:
             out.add(spdx, RawForm.SPDX, key, line, alternative_group=group)
     url = data.get("license-url")
     if isinstance(url, str) and url.strip():
-        out.add(url, RawForm.URL, "license-url", lines.get("license-url"), pointer=not _URL.match(url.strip()))
+        out.add(url, RawForm.URL, "license-url", lines.get("license-url"), pointer=not has_scheme(url))
     elif url is not None and not isinstance(url, str):
         out.bad("license-url", f"license-url must be a string, not {describe(url)}", lines.get("license-url"))
     return out.result(data.get("title"))
