@@ -12,6 +12,9 @@ import pytest
 
 _SCANCODE_TEMP = tempfile.mkdtemp(prefix="license-check-tests-scancode-")
 os.environ.setdefault("SCANCODE_TEMP", _SCANCODE_TEMP)
+# Never the real user cache: every scan in the tests (API and CLI subprocesses) caches under this folder.
+_CACHE_DIR = tempfile.mkdtemp(prefix="license-check-tests-cache-")
+os.environ["LICENSE_CHECK_CACHE_DIR"] = _CACHE_DIR
 
 from license_check.model import FileEntry  # noqa: E402
 
@@ -21,6 +24,7 @@ SAMPLES = REPO_ROOT / "samples"
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     shutil.rmtree(_SCANCODE_TEMP, ignore_errors=True)
+    shutil.rmtree(_CACHE_DIR, ignore_errors=True)
 
 
 WriteFiles = Callable[[dict[str, str | bytes]], list[FileEntry]]
