@@ -49,9 +49,16 @@ def _write(path: str, text: str) -> None:
               help="Leave out paths matching GLOB (gitignore syntax, relative to PATH). Repeatable.")
 @click.option("--no-scancode", is_flag=True,
               help="Never load ScanCode: license texts the fast path cannot identify stay unknown.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Worker processes for per-file matching (default: the available cores). Output is the same "
+                   "for every N.")
+@click.option("--no-cache", is_flag=True,
+              help="Neither read nor write the per-file result cache ($LICENSE_CHECK_CACHE_DIR, else "
+                   "$XDG_CACHE_HOME/license-check or ~/.cache/license-check).")
 @click.option("-v", "--verbose", is_flag=True, help="Explain the scan on stderr (e.g. why ScanCode was loaded).")
 @click.version_option(__version__, "-V", "--version", prog_name="license-check")
-def cli(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_scancode: bool, verbose: bool) -> None:
+def cli(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_scancode: bool, jobs: int | None,
+        no_cache: bool, verbose: bool) -> None:
     """Tell whether the repository at PATH may be used commercially.
 
     Scans code, license files, manifests and headers, normalizes every license to SPDX and judges the
@@ -59,6 +66,7 @@ def cli(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_sc
     """
     # Imported here so that --help and --version stay fast.
     from license_check.policy import PolicyError
+    from license_check.progress import for_stream
     from license_check.render import RENDERERS, Format
     from license_check.rules import RulesError
     from license_check.scan import ScanOptions, scan
@@ -68,7 +76,9 @@ def cli(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_sc
             click.echo(f"license-check: {message}", err=True)
 
     try:
-        report = scan(path, ScanOptions(exclude=exclude, use_scancode=not no_scancode, log=log))
+        options = ScanOptions(exclude=exclude, use_scancode=not no_scancode, log=log, jobs=jobs or 0,
+                              cache=not no_cache, progress=for_stream(sys.stderr))
+        report = scan(path, options)
         text = RENDERERS[Format(fmt)](report)
     except (PolicyError, RulesError) as exc:
         click.echo(f"license-check: configuration error: {exc}", err=True)

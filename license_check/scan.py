@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 
-from license_check import __version__, lineage
+from license_check import __version__, cache, lineage
 from license_check import artifacts as artifacts_stage
 from license_check import normalize as norm
 from license_check.analyze import combine, judge_component, render_expression
@@ -35,6 +35,9 @@ class ScanOptions:
     use_scancode: bool = True
     log: Callable[[str], None] = _no_log
     policy: Policy | None = None
+    jobs: int = 0  # worker processes for the per-file work; 0 = the available cores
+    cache: bool = True  # per-file results cached in the user cache directory (license_check.cache)
+    progress: Callable[[str, int, int], None] | None = None  # (stage, done, total), e.g. license_check.progress
 
 
 def _guarded(name: str, step: Callable[[], DetectorResult], ctx: ScanContext) -> DetectorResult:
@@ -49,7 +52,8 @@ def _guarded(name: str, step: Callable[[], DetectorResult], ctx: ScanContext) ->
 
 
 def run_detectors(files: Sequence[FileEntry], ctx: ScanContext) -> tuple[list[Claim], list[Finding], list[Artifact]]:
-    results = {name: _guarded(name, partial(detect, files, ctx), ctx) for name, detect in DETECTORS}
+    results = {name: _guarded(name, partial(cache.run_detector, name, detect, files, ctx), ctx)
+               for name, detect in DETECTORS}
     # Second phase: license files that manifests point to under names no detector recognises.
     owners: dict[str, str] = {}
     for result in results.values():  # manifests and cards may point to license files by name
@@ -86,7 +90,9 @@ def scan(root: str, options: ScanOptions | None = None) -> Report:
 
     found = discover(root, exclude=options.exclude)
     options.log(f"discovered {len(found.files)} files; ignored trees: {', '.join(found.ignored_dirs) or 'none'}")
-    claims, detector_findings, artifacts = run_detectors(found.files, ctx)
+    with cache.scan_session(found.files, ctx, rules_version=rules.version, jobs=options.jobs,
+                            use_cache=options.cache, progress=options.progress):
+        claims, detector_findings, artifacts = run_detectors(found.files, ctx)
     components = artifacts_stage.route(group(found.files, claims, artifacts))
     roots = {c.path for c in components if c.ref is None}
     files_of: dict[str, list[str]] = {c.path: [] for c in components if c.ref is None}
