@@ -88,8 +88,9 @@ def _seeded(entry: DBEntry, db_version: str) -> LicenseFacts:
 def _version(directory: Path) -> str:
     digest = hashlib.sha256()
     files = [directory / "aliases.toml", directory / "exceptions.toml", directory / "hub-ids.toml",
-             directory / "urls.toml", directory / "models.toml", directory / "generated" /
-             "scancode-licensedb.json", *sorted((directory / "licenses").glob("*.toml"))]
+             directory / "urls.toml", directory / "models.toml", directory / "compatibility.toml",
+             directory / "duties.toml", directory / "generated" / "scancode-licensedb.json",
+             directory / "generated" / "osadl-matrix.json", *sorted((directory / "licenses").glob("*.toml"))]
     for f in files:
         if f.is_file():
             digest.update(f.relative_to(directory).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
