@@ -160,7 +160,8 @@ def _waiver(reader: KeyReader, index: int, item: Any, codes: list[str]) -> Waive
         if glob is not None and not (GLOB_CHARS & set(glob)) and not glob.endswith("/"):
             file = glob.lstrip("/")
         elif "path" in body or "component" in body:
-            reader.problem((*at, "sha256"), "sha256 pins a file: set file (path is not one file)",
+            why = "path does not name one file" if "path" in body else "the waiver has no path"
+            reader.problem((*at, "sha256"), f"sha256 pins a file: set file ({why})",
                            "file = \"<relative path>\" beside sha256")
     if len(reader.problems) > before or reason is None:
         return None
