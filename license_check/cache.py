@@ -1,23 +1,481 @@
-"""Speed for repository-scale scans: per-file result cache, --jobs and progress (filled in below)."""
+"""Speed at repository scale: one read per file, a per-file result cache, --jobs workers, progress.
+
+scan_session() runs before the detectors. Every file that a file-local detector (FILE_LOCAL: its
+result for a list of files is the concatenation of its results for each file) or the license-file
+detector will read is read once, up to the largest cap those detectors use, and hashed. The hash of
+those bytes, the file's path and size, the tool (version and a digest of its code) and the rules
+(RuleBook.version) key the file's results in the cache (ResultStore). Files the cache
+does not know are analysed by the detectors themselves, on the bytes already read, in ``jobs``
+forked worker processes when there are enough of them; license texts the fast path does not know go
+to ScanCode, whose index the parent loads once before forking, so the workers share it.
+
+run_detector() then answers each detector from those per-file results, merged in file order: the
+output is byte-identical with or without the cache and for every ``jobs``. Anything that goes wrong
+here falls back to running the detectors as usual; the cache never changes a result.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import copyreg
+import dataclasses
+import hashlib
+import io
+import multiprocessing
+import os
+import pickle
+import sqlite3
+import time
+import traceback
 from collections.abc import Callable, Iterator, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
 
+from license_check import __version__, model
+from license_check.detectors import base, license_files, readme_prose, references, spdx_headers
 from license_check.detectors.base import Detector, DetectorResult, ScanContext
-from license_check.model import FileEntry
+from license_check.model import Artifact, FileEntry
+from license_check.reading import HEADER_CAP, LICENSE_TEXT_CAP, README_CAP, preloaded, read_bytes
+from license_check.textid import scancode_matcher
 
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
+Progress = Callable[[str, int, int], None]  # (stage, done, total); stage "" = finished
+
+SCHEMA = "1"  # bump when what is cached changes shape
+POOL_MIN_FILES = 200  # fewer files to analyse than this: forking workers costs more than it saves
+SCANCODE_POOL_MIN = 2  # license texts for ScanCode (seconds each): two are enough for workers
+
+# Detectors whose result for files [a, b, ...] is the concatenation of their results for [a], [b], ...
+# (references dedups artifacts across files: see _merge_references). For each: which files it reads,
+# and the most bytes it reads of one. A detector that starts looking at other files must leave this table.
+FILE_LOCAL: dict[str, tuple[Callable[[FileEntry], bool], int]] = {
+    spdx_headers.NAME: (lambda e: not spdx_headers._skip(e), HEADER_CAP),
+    readme_prose.NAME: (lambda e: readme_prose.is_readme(e.name), README_CAP),
+    references.NAME: (references._eligible, README_CAP),
+}
+_DETECT: dict[str, Detector] = {
+    spdx_headers.NAME: spdx_headers.detect, readme_prose.NAME: readme_prose.detect, references.NAME: references.detect,
+}
+
+
+@dataclass(slots=True)
+class _Session:
+    per_file: dict[str, dict[str, DetectorResult]] = field(default_factory=dict)  # detector -> path -> result
+    idents: dict[str, license_files.FileIdentification] = field(default_factory=dict)  # license texts by path
+
+
+_ACTIVE: ContextVar[_Session | None] = ContextVar("license_check_scan_session", default=None)
+
+
+def available_cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+_CODE_DIGEST: list[str] = []
+
+
+def code_digest() -> str:
+    """The tool's version and a digest of its code: a cached result never outlives the code that made it."""
+    if not _CODE_DIGEST:
+        digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+        package = os.path.dirname(os.path.abspath(__file__))
+        for folder, dirs, names in sorted(os.walk(package)):
+            dirs.sort()
+            for name in sorted(n for n in names if n.endswith((".py", ".json"))):
+                path = os.path.join(folder, name)
+                digest.update(os.path.relpath(path, package).encode() + b"\0")
+                with open(path, "rb") as handle:
+                    digest.update(handle.read() + b"\0")
+        _CODE_DIGEST.append(digest.hexdigest())
+    return _CODE_DIGEST[0]
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    entry: FileEntry
+    detectors: tuple[str, ...]  # FILE_LOCAL detectors that read it
+    license_text: bool  # license_files identifies it
+    data: bytes
+    truncated: bool
+
+
+def _key(prefix: bytes, kind: str, plan: _Plan) -> bytes:
+    digest = hashlib.blake2b(prefix, digest_size=20)
+    for part in (kind, plan.entry.path, str(plan.entry.size), str(plan.truncated)):
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    digest.update(hashlib.blake2b(plan.data, digest_size=20).digest())
+    return digest.digest()
+
+
+# Set in the parent right before forking workers (they inherit it): what _work_* needs that cannot be pickled.
+_FORK_STATE: dict[str, Any] = {}
+
+
+def _work_local(plan: _Plan) -> dict[str, DetectorResult]:
+    ctx: ScanContext = _FORK_STATE["ctx"]
+    with preloaded({plan.entry.abspath: (plan.data, plan.truncated)}):
+        return {name: _DETECT[name]([plan.entry], ctx) for name in plan.detectors}
+
+
+def _work_scancode(item: tuple[FileEntry, str]) -> license_files.FileIdentification:
+    entry, text = item
+    return license_files.identify_scancode(entry, text, _FORK_STATE["ctx"])
+
+
+def _in_worker(item: Any) -> bytes:
+    return encode(_FORK_STATE["work"](item))
+
+
+def _map(work: Callable[[Any], Any], items: list[Any], jobs: int, minimum: int, ctx: ScanContext,
+         tick: Callable[[int], None]) -> list[Any]:
+    """work(item) for every item, in order: in ``jobs`` forked processes when worth it, else here."""
+    _FORK_STATE.update(ctx=ctx, work=work)
+    out: list[Any] = []
+    use_pool = jobs > 1 and len(items) >= minimum and "fork" in multiprocessing.get_all_start_methods()
+    if use_pool:
+        try:
+            # fork, explicitly (Python 3.14 defaults to forkserver): workers share the parent's memory,
+            # ScanCode's index included, instead of loading it again (+5 s and +1 GB each).
+            pool = multiprocessing.get_context("fork").Pool(min(jobs, len(items)))
+        except (OSError, AssertionError, ValueError) as exc:  # e.g. a daemonic process may not have children
+            ctx.log(f"cannot start worker processes ({exc}); analysing in this process")
+            use_pool = False
+    if not use_pool:
+        for item in items:
+            out.append(work(item))
+            tick(len(out))
+        return out
+    chunk = max(1, min(64, len(items) // (jobs * 8)))
+    with pool:
+        for blob in pool.imap(_in_worker, items, chunksize=chunk):
+            result = decode(blob)
+            if result is None:
+                raise RuntimeError("a worker's result did not survive the trip back")
+            out.append(result)
+            tick(len(out))
+    return out
+
+
+def _read_plans(files: Sequence[FileEntry], ctx: ScanContext, report: Progress) -> list[_Plan]:
+    licenses = {e.path for e in license_files.text_candidates(files)}
+    plans: list[_Plan] = []
+    for n, entry in enumerate(files, 1):
+        if n % 500 == 0:
+            report("reading files", n, len(files))
+        names = tuple(name for name, (wants, _) in FILE_LOCAL.items() if wants(entry))
+        is_license = entry.path in licenses
+        if not names and not is_license:
+            continue
+        cap = max([FILE_LOCAL[name][1] for name in names] + ([LICENSE_TEXT_CAP] if is_license else []))
+        data, truncated, _error = read_bytes(entry.abspath, cap)
+        if data is not None:  # else the detectors read it themselves and report why they cannot
+            plans.append(_Plan(entry, names, is_license, data, truncated))
+    return plans
+
+
+def _prepare(files: Sequence[FileEntry], ctx: ScanContext, rules_version: str, jobs: int,
+             store: ResultStore | None, report: Progress) -> _Session:
+    session = _Session({name: {} for name in FILE_LOCAL})
+    plans = _read_plans(files, ctx, report)
+    prefix = "\0".join((SCHEMA, code_digest(), rules_version)).encode()
+    keys = {id(p): (_key(prefix, "+".join(p.detectors), p) if p.detectors else None,
+                    _key(prefix, f"license-text scancode={ctx.use_scancode}", p) if p.license_text else None)
+            for p in plans}
+    found = store.get_many([k for pair in keys.values() for k in pair if k is not None]) if store else {}
+    local_misses: list[_Plan] = []
+    license_misses: list[_Plan] = []
+    new: dict[bytes, bytes] = {}
+    for plan in plans:
+        local_key, license_key = keys[id(plan)]
+        if local_key is not None:
+            results = decode(found[local_key]) if local_key in found else None
+            if isinstance(results, dict) and set(results) == set(plan.detectors):
+                for name, result in results.items():
+                    session.per_file[name][plan.entry.path] = result
+            else:
+                local_misses.append(plan)
+        if license_key is not None:
+            ident = decode(found[license_key]) if license_key in found else None
+            if isinstance(ident, license_files.FileIdentification):
+                session.idents[plan.entry.path] = replace(ident, entry=plan.entry)
+            else:
+                license_misses.append(plan)
+    if store:
+        ctx.log(f"cache: {len(found)} results reused, {len(local_misses) + len(license_misses)} files to analyse")
+    _identify_licenses(license_misses, ctx, jobs, session, new if store else None, keys, report)
+    computed = _map(_work_local, local_misses, jobs, POOL_MIN_FILES, ctx,
+                    lambda n: report("analysing files", n, len(local_misses)) if n % 100 == 0 else None)
+    for plan, results in zip(local_misses, computed, strict=True):
+        for name, result in results.items():
+            session.per_file[name][plan.entry.path] = result
+        key = keys[id(plan)][0]
+        if store and key is not None:
+            new[key] = encode(results)
+    if store and new:
+        store.put_many(new)
+    return session
+
+
+def _identify_licenses(misses: list[_Plan], ctx: ScanContext, jobs: int, session: _Session,
+                       new: dict[bytes, bytes] | None, keys: dict[int, tuple[bytes | None, bytes | None]],
+                       report: Progress) -> None:
+    """The fast path here, then ScanCode (index loaded here once, then shared by forked workers)."""
+    for_scancode: list[tuple[_Plan, str]] = []
+    for plan in misses:
+        with preloaded({plan.entry.abspath: (plan.data, plan.truncated)}):
+            first = license_files.identify_fast(plan.entry, ctx)
+        if isinstance(first, str):
+            for_scancode.append((plan, first))
+        else:
+            session.idents[plan.entry.path] = first
+            key = keys[id(plan)][1]
+            if new is not None and key is not None and first.cacheable:
+                new[key] = encode(first)
+    if not for_scancode:
+        return
+    first_path = for_scancode[0][0].entry.path
+    others = f" (and {len(for_scancode) - 1} more)" if len(for_scancode) > 1 else ""
+    scancode_matcher.ensure_loaded(f"{first_path}{others} is not a license text the fast path knows", ctx.log)
+    idents = _map(_work_scancode, [(p.entry, text) for p, text in for_scancode], jobs, SCANCODE_POOL_MIN, ctx,
+                  lambda n: report("license texts (ScanCode)", n, len(for_scancode)))
+    for (plan, _), ident in zip(for_scancode, idents, strict=True):
+        session.idents[plan.entry.path] = replace(ident, entry=plan.entry)
+        key = keys[id(plan)][1]
+        if new is not None and key is not None and ident.cacheable:
+            new[key] = encode(ident)
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
 
 
 @contextlib.contextmanager
 def scan_session(files: Sequence[FileEntry], ctx: ScanContext, *, rules_version: str, jobs: int = 0,
                  use_cache: bool = True, progress: Progress | None = None) -> Iterator[None]:
-    """Prepare the per-file work of one scan (cache look-ups, parallel matching) for run_detector."""
-    yield None
+    """Prepare the per-file work of one scan (cache look-ups, parallel analysis) for run_detector."""
+    report = progress or _no_progress
+    jobs = jobs if jobs > 0 else available_cores()
+    try:
+        store = ResultStore.open(ctx.log) if use_cache else None
+        try:
+            session: _Session | None = _prepare(files, ctx, rules_version, jobs, store, report)
+        finally:
+            if store:
+                store.close()
+    except Exception:  # noqa: BLE001 - speed-ups must never cost a result: the detectors run as usual
+        ctx.log(f"per-file preparation failed; running the detectors without it:\n{traceback.format_exc()}")
+        session = None
+    token = _ACTIVE.set(session)
+    try:
+        with license_files.prepared(session.idents if session else {}):
+            yield None
+    finally:
+        _ACTIVE.reset(token)
+        report("", 0, 0)
 
 
 def run_detector(name: str, detect: Detector, files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
     """``detect(files, ctx)``, served from the active scan session's per-file results where it has them."""
-    return detect(files, ctx)
+    session = _ACTIVE.get()
+    if session is None or name not in session.per_file:
+        return detect(files, ctx)
+    known = session.per_file[name]
+    parts: list[DetectorResult] = []
+    pending: list[FileEntry] = []  # files the session did not analyse (unreadable, or not this detector's)
+    for entry in files:
+        result = known.get(entry.path)
+        if result is None:
+            pending.append(entry)
+            continue
+        if pending:
+            parts.append(detect(pending, ctx))
+            pending = []
+        parts.append(result)
+    if pending:
+        parts.append(detect(pending, ctx))
+    if any(p.extra for p in parts):  # not file-local after all: never guess how to merge
+        return detect(files, ctx)
+    if name == references.NAME:
+        return _merge_references(parts) or detect(files, ctx)
+    return DetectorResult(claims=tuple(c for p in parts for c in p.claims),
+                          findings=tuple(f for p in parts for f in p.findings),
+                          artifacts=tuple(a for p in parts for a in p.artifacts))
+
+
+def _merge_references(parts: list[DetectorResult]) -> DetectorResult | None:
+    """The first file (in scan order) that references an artifact is its evidence; None when the cap on
+    references is reached (which ones are kept then depends on the order inside files: rerun as a whole)."""
+    artifacts: dict[str | None, Artifact] = {}
+    for part in parts:
+        for artifact in part.artifacts:
+            artifacts.setdefault(artifact.ref, artifact)
+    if len(artifacts) >= references.MAX_REFERENCES:
+        return None
+    return DetectorResult(artifacts=tuple(artifacts[k] for k in sorted(artifacts, key=str)),
+                          findings=tuple(f for p in parts for f in p.findings))
+
+
+# ---------------------------------------------------------------- the store
+
+CACHE_DIR_ENV = "LICENSE_CHECK_CACHE_DIR"  # overrides the location (the tests point it at a temp folder)
+MAX_MB_ENV = "LICENSE_CHECK_CACHE_MAX_MB"
+DEFAULT_MAX_MB = 256.0
+_DB_NAME = f"results-v{SCHEMA}.sqlite"
+_TOUCH_AFTER = 3600  # seconds: a hit older than this is marked used again (for least-recently-used eviction)
+
+
+def cache_dir() -> Path:
+    """$LICENSE_CHECK_CACHE_DIR, else $XDG_CACHE_HOME/license-check, else ~/.cache/license-check."""
+    explicit = os.environ.get(CACHE_DIR_ENV)
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"  # XDG: a relative value is ignored
+    return base / "license-check"
+
+
+def max_bytes() -> int:
+    try:
+        megabytes = float(os.environ.get(MAX_MB_ENV, DEFAULT_MAX_MB))
+    except ValueError:
+        megabytes = DEFAULT_MAX_MB
+    return int(max(megabytes, 0.0) * 2**20)
+
+
+class _Unpickler(pickle.Unpickler):
+    """Only license-check's own classes and plain builtins: a cache entry is data, never code."""
+
+    _BUILTINS = frozenset({"tuple", "list", "dict", "set", "frozenset", "str", "bytes", "int", "float", "bool"})
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module.startswith("license_check.") or (module == "builtins" and name in self._BUILTINS):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache entry")
+
+
+def _by_constructor(cls: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
+    names = [f.name for f in dataclasses.fields(cls)]
+    return lambda obj: (cls, tuple(getattr(obj, n) for n in names))
+
+
+# Dataclasses are pickled as Class(*fields): loading calls the constructor, twice as fast as pickle's
+# default for slotted dataclasses (which sets each field through a Python-level __setstate__).
+_REDUCERS: dict[type, Any] = {
+    cls: _by_constructor(cls) for module in (model, base, license_files) for cls in vars(module).values()
+    if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == module.__name__
+}
+
+
+def encode(value: object) -> bytes:
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.dispatch_table = {**copyreg.dispatch_table, **_REDUCERS}
+    pickler.dump(value)
+    payload = buffer.getvalue()
+    return hashlib.blake2b(payload, digest_size=16).digest() + payload
+
+
+def decode(blob: bytes) -> Any:
+    """The value, or None for a damaged entry (bad checksum, foreign class, truncated pickle, ...)."""
+    if len(blob) < 16 or hashlib.blake2b(blob[16:], digest_size=16).digest() != blob[:16]:
+        return None
+    try:
+        return _Unpickler(io.BytesIO(blob[16:])).load()
+    except Exception:  # noqa: BLE001 - whatever is wrong with an entry, it is only a miss
+        return None
+
+
+class ResultStore:
+    """Cached results in one SQLite database: transactions make every write atomic and concurrent runs
+    safe (a locked database only skips writing); damage costs a miss, never a crash."""
+
+    def __init__(self, connection: sqlite3.Connection, log: Callable[[str], None]) -> None:
+        self._db = connection
+        self._log = log
+
+    @classmethod
+    def open(cls, log: Callable[[str], None]) -> ResultStore | None:
+        path = cache_dir() / _DB_NAME
+        for attempt in (1, 2):
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                db = sqlite3.connect(str(path), timeout=2.0, isolation_level=None)
+                try:
+                    db.execute("PRAGMA journal_mode=WAL")
+                    db.execute("PRAGMA synchronous=NORMAL")
+                    db.execute("CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, value BLOB NOT NULL, "
+                               "size INTEGER NOT NULL, used INTEGER NOT NULL) WITHOUT ROWID")
+                except BaseException:
+                    db.close()
+                    raise
+                return cls(db, log)
+            except sqlite3.DatabaseError as exc:
+                if attempt == 1 and "not a database" in str(exc):  # a damaged file: start a new one
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+                    continue
+                log(f"cache unavailable ({exc}); scanning without it")
+            except OSError as exc:
+                log(f"cache unavailable ({exc.strerror or exc}); scanning without it")
+        return None
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
+
+    def get_many(self, keys: list[bytes]) -> dict[bytes, bytes]:
+        found: dict[bytes, bytes] = {}
+        stale: list[bytes] = []
+        now = int(time.time())
+        try:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(f"SELECT key, value, used FROM entries WHERE key IN ({marks})", chunk)
+                for key, value, used in rows:
+                    found[bytes(key)] = bytes(value)
+                    if now - int(used) > _TOUCH_AFTER:
+                        stale.append(bytes(key))
+            if stale:
+                self._write(lambda: self._db.executemany("UPDATE entries SET used = ? WHERE key = ?",
+                                                         [(now, k) for k in stale]))
+        except sqlite3.Error as exc:
+            self._log(f"cache read failed ({exc}); analysing those files again")
+        return found
+
+    def put_many(self, items: dict[bytes, bytes]) -> None:
+        now = int(time.time())
+        rows = [(k, v, len(k) + len(v), now) for k, v in items.items()]
+        self._write(lambda: self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", rows))
+        self.evict(max_bytes())
+
+    def evict(self, limit: int) -> None:
+        """Least recently used entries go until the entries take at most 80 % of ``limit``."""
+        def run() -> None:
+            total = int(self._db.execute("SELECT COALESCE(SUM(size), 0) FROM entries").fetchone()[0])
+            if total <= limit:
+                return
+            doomed: list[bytes] = []
+            for key, size in self._db.execute("SELECT key, size FROM entries ORDER BY used, key"):
+                if total <= limit * 0.8:
+                    break
+                doomed.append(key)
+                total -= int(size)
+            self._db.executemany("DELETE FROM entries WHERE key = ?", [(k,) for k in doomed])
+        self._write(run)
+
+    def _write(self, step: Callable[[], object]) -> None:
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                step()
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:  # locked by another run for too long, disk full, read-only, ...
+            self._log(f"cache write skipped ({exc})")

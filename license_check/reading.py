@@ -7,9 +7,12 @@ never raises on bad bytes: a read either gives text or says why not.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import errno
 import os
 import stat
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -88,8 +91,39 @@ def _bomless_utf16(data: bytes) -> str | None:
     return None
 
 
+# Bytes already read by the caller of preloaded(): abspath -> (data, truncated), as read_bytes returned them.
+_PRELOADED: ContextVar[dict[str, tuple[bytes, bool]] | None] = ContextVar("reading_preloaded", default=None)
+
+
+@contextlib.contextmanager
+def preloaded(reads: dict[str, tuple[bytes, bool]]) -> Iterator[None]:
+    """While active, read_bytes answers from ``reads`` (one read per file shared by every detector)
+    whenever what was read covers the request; otherwise it reads the file as usual."""
+    token = _PRELOADED.set(reads)
+    try:
+        yield
+    finally:
+        _PRELOADED.reset(token)
+
+
+def _from_preloaded(abspath: str, limit: int) -> tuple[bytes, bool] | None:
+    reads = _PRELOADED.get()
+    found = reads.get(abspath) if reads is not None else None
+    if found is None:
+        return None
+    data, truncated = found
+    if len(data) > limit:
+        return data[:limit], True
+    if not truncated:
+        return data, False  # the whole file
+    return (data, True) if len(data) == limit else None  # a longer read is needed
+
+
 def read_bytes(abspath: str, limit: int) -> tuple[bytes | None, bool, str | None]:
     """Read at most ``limit`` bytes. Returns (data, truncated, error)."""
+    known = _from_preloaded(abspath, limit)
+    if known is not None:
+        return known[0], known[1], None
     try:
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
         fd = os.open(abspath, flags)

@@ -19,8 +19,10 @@ finding. REUSE's ``LICENSES/`` folder and ``*.license`` sidecars belong to the R
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from license_check.detectors.base import DetectorResult, ScanContext
@@ -115,10 +117,40 @@ class FileIdentification:
     version_ambiguous: bool = False
     method: str = ""  # "fast-path", "fast-path-composite" (bundles) or "scancode"
     findings: tuple[Finding, ...] = ()
+    cacheable: bool = True  # False: a ScanCode timeout, error or load failure, which another run may not repeat
+
+
+# Identifications made ahead of the detectors (license_check.cache: cached or computed in parallel), by path.
+_PREPARED: ContextVar[dict[str, FileIdentification] | None] = ContextVar("license_files_prepared", default=None)
+
+
+@contextlib.contextmanager
+def prepared(idents: dict[str, FileIdentification]) -> Iterator[None]:
+    """While active, identify_file answers from ``idents`` for the paths it holds."""
+    token = _PREPARED.set(idents)
+    try:
+        yield
+    finally:
+        _PREPARED.reset(token)
+
+
+def text_candidates(files: Sequence[FileEntry]) -> list[FileEntry]:
+    """The files detect() identifies as license texts (not notices, not REUSE's LICENSES/ folder)."""
+    return [e for e in files if not _in_reuse_folder(e.path) and _parse(e.name) is not None
+            and not is_notice_file_name(e.name) and not _in_license_collection(e.path)]
 
 
 def identify_file(entry: FileEntry, ctx: ScanContext) -> FileIdentification:
     """Identify the license text of one file: fast path, then ScanCode; failures become findings."""
+    prepared_idents = _PREPARED.get()
+    if prepared_idents is not None and entry.path in prepared_idents:
+        return prepared_idents[entry.path]
+    first = identify_fast(entry, ctx)
+    return first if isinstance(first, FileIdentification) else identify_scancode(entry, first, ctx)
+
+
+def identify_fast(entry: FileEntry, ctx: ScanContext) -> FileIdentification | str:
+    """Everything but ScanCode: the identification, or the file's text when only ScanCode can tell."""
     loc = (Location(entry.path),)
     result = read_text(entry.abspath, LICENSE_TEXT_CAP)
     if result.truncated:
@@ -150,6 +182,12 @@ def identify_file(entry: FileEntry, ctx: ScanContext) -> FileIdentification:
             f"{entry.path}: not a standard license text the fast path knows, and ScanCode matching is turned "
             "off (--no-scancode); its license is unknown. Run without --no-scancode, or review the text.", loc,
             fix=""),))
+    return text
+
+
+def identify_scancode(entry: FileEntry, text: str, ctx: ScanContext) -> FileIdentification:
+    """ScanCode's identification of a license text the fast path does not know (loads its index once)."""
+    loc = (Location(entry.path),)
     outcome = scancode_matcher.identify(entry.abspath, text, entry.path, ctx.scancode_timeout, ctx.log)
     if outcome.status == scancode_matcher.Status.IDENTIFIED and outcome.expression:
         return FileIdentification(entry, outcome.expression, outcome.confidence, outcome.version_ambiguous,
@@ -165,7 +203,8 @@ def identify_file(entry: FileEntry, ctx: ScanContext) -> FileIdentification:
             f"{entry.path}: the license text could not be identified with good confidence "
             f"({outcome.detail}); it may hold custom terms, so its license is unknown. Review the text: "
             "replace it with a standard license text, or get the terms reviewed by counsel before use.", loc, fix="")
-    return FileIdentification(entry, None, findings=(finding,))
+    repeatable = outcome.status in (scancode_matcher.Status.LOW_CONFIDENCE, scancode_matcher.Status.NO_LICENSE)
+    return FileIdentification(entry, None, findings=(finding,), cacheable=repeatable)
 
 
 # ---------------------------------------------------------------- combination
@@ -260,7 +299,7 @@ def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
     for entry in files:
         if _in_reuse_folder(entry.path) or _parse(entry.name) is None:
             continue
-        if is_notice_file_name(entry.name) or _in_license_collection(entry.path):
+        if is_notice_file_name(entry.name) or _in_license_collection(entry.path):  # text_candidates() agrees
             claim, finding = _notice(entry)
             claims.append(claim)
             findings.append(finding)
