@@ -9,7 +9,8 @@ the least favourable of its components.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from license_check import normalize as norm
 from license_check.findings import make_finding
@@ -21,29 +22,23 @@ from license_check.model import (
     Location,
     Reason,
     Use,
+    UseMode,
     worst,
 )
 from license_check.resolve import UNIDENTIFIED, Resolution
 from license_check.rules import RuleBook
+from license_check.rules_facts import LicenseFacts
+
+if TYPE_CHECKING:
+    from license_check.duties import DutyBook
 
 _COPYLEFT_RANK = {c: i for i, c in enumerate(Copyleft)}
-# Duty codes from the most to the least material for a commercial adopter.
-_MATERIALITY = (
-    "non-commercial", "research-only", "no-rights", "non-production", "no-commercial-distribution", "no-sale",
-    "revenue-threshold", "user-threshold", "geographic-exclusion", "computational-use-only", "use-restriction",
-    "acceptable-use-policy", "no-hosted-service", "no-training-other-models", "no-managed-service",
-    "network-disclosure", "disclose-source", "same-license", "share-alike", "no-derivatives", "flow-down",
-    "registration", "impact-report", "naming", "keep-notice-file", "include-notice-file", "include-license",
-    "include-notice", "attribution", "state-changes",
-)
-
-
 def by_materiality(duties: Sequence[Duty]) -> list[Duty]:
-    """Duties sorted so that the ones that matter most to a commercial adopter come first."""
-    def rank(duty: Duty) -> tuple[int, str, str]:
-        order = _MATERIALITY.index(duty.code) if duty.code in _MATERIALITY else len(_MATERIALITY)
-        return (order, duty.code, duty.text)
-    return sorted(duties, key=rank)
+    """Duties sorted so that the ones that matter most to a commercial adopter come first (rules/duties.toml
+    ``order``)."""
+    from license_check.duties import load_duties  # rules data, loaded once and cached
+
+    return load_duties().by_materiality(duties)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +58,62 @@ class Judgement:
                 _COPYLEFT_RANK[self.copyleft], self.elected)
 
 
-def _symbol(key: str, rules: RuleBook) -> Judgement:
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """The adopting organisation as the policy states it. None: not stated (nothing is triggered)."""
+
+    monthly_active_users: int | None = None
+    annual_revenue_usd: int | None = None
+    monthly_revenue_usd: int | None = None
+    eu_presence: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a license is judged for: the use mode, the organisation, and which duties bite in which mode.
+
+    Without ``duties`` a license is judged by its reviewed commercial_use alone (as for ``distribute``).
+    """
+
+    mode: UseMode = UseMode.DISTRIBUTE
+    profile: Profile = field(default_factory=Profile)
+    duties: DutyBook | None = None
+
+
+PLAIN = Context()
+_THRESHOLD_LABEL = {"monthly_active_users": "monthly active users", "annual_revenue_usd": "annual revenue (USD)",
+                    "monthly_revenue_usd": "monthly revenue (USD)"}
+
+
+def _profile(facts: LicenseFacts, use: Use, profile: Profile) -> tuple[Use, tuple[Reason, ...]]:
+    """Thresholds and regional exclusions the organisation profile triggers (rules/ structured terms)."""
+    if use in (Use.PROHIBITED, Use.UNKNOWN):
+        return use, ()
+    reasons: list[Reason] = []
+    outcome: Use = use
+    for key, amount in sorted(facts.thresholds.items()):
+        value = getattr(profile, key, None)
+        if isinstance(value, int) and value > amount:
+            outcome = Use.PROHIBITED
+            reasons.append(Reason("threshold-exceeded", facts.id, (
+                f"{facts.id}: the organisation's {_THRESHOLD_LABEL.get(key, key)} ({value:,}) exceed the license's "
+                f"threshold ({amount:,}); above it the license grants no rights without a separate license from "
+                f"the licensor. Source: {facts.sources.get('thresholds', '')}")))
+    if profile.eu_presence and "EU" in facts.excluded_regions:
+        where = facts.sources.get("regions", "")
+        if facts.region_scope:  # e.g. only multimodal models: whether this one is, the tool cannot tell
+            outcome = worst([outcome, Use.UNKNOWN])
+            reasons.append(Reason("region-excluded-scope", facts.id, (
+                f"{facts.id} grants no rights in the EU for {facts.region_scope}, and the organisation is present in "
+                f"the EU; check whether this component is one. Source: {where}")))
+        else:
+            outcome = Use.PROHIBITED
+            reasons.append(Reason("region-excluded", facts.id, (
+                f"{facts.id} grants no rights in the EU, and the organisation is present in the EU. Source: {where}")))
+    return outcome, tuple(reasons)
+
+
+def _symbol(key: str, rules: RuleBook, ctx: Context = PLAIN) -> Judgement:
     if key == UNIDENTIFIED:
         return Judgement(Use.UNKNOWN, key, False, (Reason(
             "unidentified-license", key, "A license text or id could not be identified; its terms are unknown."),),
@@ -78,16 +128,28 @@ def _symbol(key: str, rules: RuleBook) -> Judgement:
         text = f"{key} ({facts.name}) has not been reviewed: {source}."
         return Judgement(Use.UNKNOWN, key, False, (Reason("unclassified-license", key, text),), (), (),
                          facts.copyleft)
-    text = f"{key} ({facts.name}): commercial use {facts.commercial_use.value}. Source: {source}"
-    return Judgement(facts.commercial_use, key, False, (Reason(f"license-{facts.commercial_use.value}", key, text),),
-                     facts.obligations, facts.restrictions, facts.copyleft)
+    use, obligations, restrictions = facts.commercial_use, facts.obligations, facts.restrictions
+    text = f"{key} ({facts.name}): commercial use {use.value}. Source: {source}"
+    if ctx.duties is not None:
+        use, biting = ctx.duties.use_in_mode(facts.commercial_use, (*obligations, *restrictions), ctx.mode)
+        obligations = tuple(d for d in obligations if d in biting)
+        restrictions = tuple(d for d in restrictions if d in biting)
+        if use is not facts.commercial_use:
+            deciding = [d for d in biting if ctx.mode in ctx.duties.rule(d.code).prohibits_in]
+            why = ("; ".join(f"{d.text.rstrip('.')} ({d.source})" for d in deciding) if deciding else
+                   "none of its material duties applies in this use mode")
+            text = (f"{key} ({facts.name}): commercial use {facts.commercial_use.value} as reviewed, "
+                    f"{use.value} in {ctx.mode.value} use: {why}. Source: {source}")
+    reasons: tuple[Reason, ...] = (Reason(f"license-{use.value}", key, text),)
+    use, triggered = _profile(facts, use, ctx.profile)
+    return Judgement(use, key, False, (*reasons, *triggered), obligations, restrictions, facts.copyleft)
 
 
-def _with(node: object, rules: RuleBook) -> Judgement:
+def _with(node: object, rules: RuleBook, ctx: Context = PLAIN) -> Judgement:
     base_key = str(node.license_symbol.key)  # type: ignore[attr-defined]
     exc_key = str(node.exception_symbol.key)  # type: ignore[attr-defined]
     rendered = f"{base_key} WITH {exc_key}"
-    base = _symbol(base_key, rules)
+    base = _symbol(base_key, rules, ctx)
     exc = rules.exception(exc_key)
     if exc is None:
         return Judgement(Use.UNKNOWN, rendered, base.had_choice, (*base.reasons, Reason(
@@ -120,12 +182,12 @@ def _merge(parts: Sequence[Judgement], elected: str, had_choice: bool) -> Judgem
     )
 
 
-def _judge(node: object, rules: RuleBook) -> Judgement:
+def _judge(node: object, rules: RuleBook, ctx: Context = PLAIN) -> Judgement:
     kind = type(node).__name__
     if kind == "LicenseWithExceptionSymbol":
-        return _with(node, rules)
+        return _with(node, rules, ctx)
     if kind in {"AND", "OR"}:
-        parts = [_judge(arg, rules) for arg in node.args]  # type: ignore[attr-defined]
+        parts = [_judge(arg, rules, ctx) for arg in node.args]  # type: ignore[attr-defined]
         choice = any(p.had_choice for p in parts)
         if kind == "OR":
             best = min(parts, key=lambda p: p.cost)
@@ -133,10 +195,10 @@ def _judge(node: object, rules: RuleBook) -> Judgement:
                              best.copyleft)
         rendered = " AND ".join(f"({p.elected})" if " OR " in p.elected else p.elected for p in parts)
         return _merge(parts, rendered, choice)
-    return _symbol(str(node.key), rules)  # type: ignore[attr-defined]
+    return _symbol(str(node.key), rules, ctx)  # type: ignore[attr-defined]
 
 
-def judge_expression(expression: str, rules: RuleBook) -> Judgement:
+def judge_expression(expression: str, rules: RuleBook, ctx: Context = PLAIN) -> Judgement:
     """Judge a normalized expression. Never raises: an unparseable one is unknown."""
     try:
         tree = norm.parse(expression)
@@ -144,7 +206,7 @@ def judge_expression(expression: str, rules: RuleBook) -> Judgement:
         return Judgement(Use.UNKNOWN, expression, False,
                          (Reason("invalid-license-expression", expression, f"Cannot parse: {exc}"),), (), (),
                          Copyleft.NONE)
-    return _judge(tree, rules)
+    return _judge(tree, rules, ctx)
 
 
 _PROBLEM_TEXT = {
@@ -156,7 +218,10 @@ _PROBLEM_TEXT = {
 }
 
 
-def judge_component(res: Resolution, rules: RuleBook) -> tuple[JudgedComponent, list[Finding]]:
+def judge_component(res: Resolution, rules: RuleBook, ctx: Context = PLAIN,
+                    elect: str | None = None) -> tuple[JudgedComponent, list[Finding]]:
+    """Judge one component. ``elect``: an OR-free alternative of its license chosen for the whole
+    repository (compatibility.elect), judged instead of the component's own best branch."""
     comp = res.component
     findings: list[Finding] = []
     if res.license is None:
@@ -167,13 +232,17 @@ def judge_component(res: Resolution, rules: RuleBook) -> tuple[JudgedComponent, 
         restrictions: tuple[Duty, ...] = ()
         if "conflicting-declarations" in res.problems:
             # A non-commercial claim anywhere wins: the declarations disagree, but one forbids commercial use.
-            banned = [j for j in (judge_expression(d, rules) for d in res.declared) if j.use is Use.PROHIBITED]
+            banned = [j for j in (judge_expression(d, rules, ctx) for d in res.declared) if j.use is Use.PROHIBITED]
             if banned:
                 use = Use.PROHIBITED
                 reasons = (*reasons, *(r for j in banned for r in j.reasons))
                 restrictions = tuple(d for j in banned for d in j.restrictions)
     else:
-        verdict = judge_expression(res.license, rules)
+        verdict = judge_expression(res.license, rules, ctx)
+        if elect is not None and elect != verdict.elected:
+            forced = judge_expression(elect, rules, ctx)
+            verdict = Judgement(forced.use, forced.elected, True, forced.reasons, forced.obligations,
+                                forced.restrictions, forced.copyleft)
         use, reasons = verdict.use, verdict.reasons
         license_ = render_expression(res.license)
         elected = render_expression(verdict.elected) if verdict.had_choice else None
@@ -198,12 +267,22 @@ def judge_component(res: Resolution, rules: RuleBook) -> tuple[JudgedComponent, 
     return judged, findings
 
 
+_PROFILE_REASONS = frozenset({"threshold-exceeded", "region-excluded", "region-excluded-scope"})
+
+
 def _use_findings(cid: str, path: str, verdict: Judgement) -> list[Finding]:
     out: list[Finding] = []
     where = [Location(path)]
     duties = "; ".join(d.text.rstrip(".") for d in by_materiality([*verdict.restrictions, *verdict.obligations])[:3])
+    profiled = {r.license for r in verdict.reasons if r.code in _PROFILE_REASONS}
     for reason in verdict.reasons:
-        if reason.code == "license-prohibited":
+        if reason.code in _PROFILE_REASONS:
+            out.append(make_finding(
+                "organisation-terms",
+                f"Component {cid!r}: {reason.text}", where, [cid]))
+        elif reason.license in profiled:
+            continue  # the organisation profile decided this license
+        elif reason.code == "license-prohibited":
             out.append(make_finding(
                 "prohibited-license",
                 f"Component {cid!r} is under {reason.license}, which forbids commercial use ({reason.text}). "

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from license_check.model import Duty, Use, UseMode
+from license_check.model import ChecklistItem, Duty, Use, UseMode
 from license_check.ruledata import DataError, read_toml, rules_dir
 from license_check.rules import RulesError
 
@@ -39,16 +39,6 @@ class DutyRule:
     prohibits_in: frozenset[UseMode]
     checklist: str
     source: str
-
-
-@dataclass(frozen=True, slots=True)
-class ChecklistItem:
-    """One line of the release checklist: a duty code, what to do, who needs it and why."""
-
-    code: str
-    text: str
-    components: tuple[str, ...]  # component ids, sorted
-    sources: tuple[str, ...]  # the license clauses the duties come from, sorted
 
 
 def _unknown_rule(code: str) -> DutyRule:

@@ -10,12 +10,24 @@ data is a finding. No I/O beyond the rules tables.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from license_check import known
-from license_check.analyze import judge_expression, render_expression
+from license_check.analyze import Context, judge_expression, render_expression
 from license_check.findings import make_finding
-from license_check.model import ArtifactRef, Component, Evidence, Finding, Lineage, Location, Use
+from license_check.model import (
+    ArtifactRef,
+    Component,
+    Evidence,
+    Finding,
+    JudgedComponent,
+    Lineage,
+    Location,
+    Reason,
+    Use,
+    UseMode,
+    worst,
+)
 from license_check.rules import RuleBook
 
 DERIVATION = ("finetune", "adapter", "quantized", "merge")
@@ -122,3 +134,40 @@ def combined(own: str | None, inherited: Sequence[Inherited]) -> str | None:
     if not parts:
         return None
     return " AND ".join(f"({p})" if " OR " in p else p for p in parts)
+
+
+# Strict reading of training-data terms: what each term does to a model trained on the data.
+_STRICT_USE = {"non-commercial": Use.PROHIBITED, "share-alike": Use.CONDITIONAL, "no-derivatives": Use.CONDITIONAL,
+               "restricted": Use.CONDITIONAL, "unknown": Use.UNKNOWN}
+
+
+def strict_training(judged: JudgedComponent, rules: RuleBook, ctx: Context) -> JudgedComponent:
+    """Policy ``training_data = "strict"``: the terms of the training data apply to the trained model.
+
+    Non-commercial data makes the model prohibited, share-alike, no-derivatives or otherwise restricted
+    data conditional (no-derivatives: prohibited when releasing weights), and data whose license is not
+    known makes it unknown. The lenient default only reports ``training-data-terms``.
+    """
+    uses = [judged.commercial_use]
+    reasons = list(judged.reasons)
+    for edge in judged.lineage:
+        if edge.relation != TRAINED_ON:
+            continue
+        if edge.license is None:
+            uses.append(Use.UNKNOWN)
+            reasons.append(Reason("training-data", edge.ref, f"Trained on {edge.ref!r}, whose license is not known "
+                                                             "(strict reading of training-data terms)."))
+            continue
+        for term in training_terms(edge.license, rules):
+            use = _STRICT_USE.get(term, Use.UNKNOWN)
+            if term == "no-derivatives" and ctx.mode is UseMode.RELEASE_WEIGHTS:
+                use = Use.PROHIBITED
+            uses.append(use)
+            reasons.append(Reason("training-data", edge.license, (
+                f"Trained on {edge.ref!r} under {edge.license} ({term}); the strict reading of training-data terms "
+                f"carries them to the model: {use.value}.")))
+    use = worst(uses)
+    if use is judged.commercial_use and len(reasons) == len(judged.reasons):
+        return judged
+    return replace(judged, commercial_use=use,
+                   reasons=tuple(sorted(set(reasons), key=lambda r: (r.code, r.license, r.text))))

@@ -1,0 +1,239 @@
+"""Combined works (pure, no I/O): which components are combined into one work, the OR branches elected
+jointly across the repository, and the license pairs that cannot be combined.
+
+What is combined (CONTRACT.md "The question and the verdict"):
+
+* every code component of the repository: the root code and the trees vendored into it ship as one
+  work, and the files of one component are already ANDed into its license;
+* a model and the base it derives from (finetune, adapter, quantized, merge): the model's own declared
+  license must be one the base allows its derivatives to go out under (RAIL flow-down, ND);
+* the parents of a merge, and the licenses of one dataset's parts (merged databases).
+
+Weights or data beside code are aggregation, not combination, and are never paired with code.
+``A OR B`` is a choice: for the code work the branches are elected together so that no incompatible
+pair arises when another branch avoids it (Apache-2.0 in ``Apache-2.0 OR GPL-2.0-or-later`` beside
+GPL-2.0-only code would conflict, the GPL branch does not). The compatibility data is rules/
+(license_check.compat); this module only decides what to ask it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from license_check import normalize as norm
+from license_check.analyze import Context, Judgement, judge_component, judge_expression
+from license_check.compat import CompatBook, Conflict, Relation
+from license_check.findings import make_finding
+from license_check.lineage import LineageResult
+from license_check.model import Finding, JudgedComponent, Kind, Location, Severity, UseMode
+from license_check.resolve import Resolution
+from license_check.rules import RuleBook
+
+MAX_ALTERNATIVES = 16  # OR-free alternatives considered per component (the best ones)
+MAX_COMBINATIONS = 4096  # joint elections tried exhaustively; beyond, a greedy descent from the best
+DISTRIBUTING = frozenset({UseMode.DISTRIBUTE, UseMode.RELEASE_WEIGHTS})
+
+
+@dataclass(frozen=True, slots=True)
+class Incompatibility:
+    """Two licenses combined into one work that cannot be: a pair, the components that bring them, the clause."""
+
+    relation: str  # combined | derived | merged
+    licenses: tuple[str, str]
+    components: tuple[str, ...]
+    text: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A component taking part in a work: its id, where it is, and its license's OR-free alternatives."""
+
+    id: str
+    path: str
+    alternatives: tuple[Judgement, ...]  # best first; [0] is the component's own election
+
+
+def leaves(expression: str) -> tuple[str, ...]:
+    """The licenses of an OR-free expression (a ``WITH`` pair stays one leaf), sorted, unique."""
+    try:
+        tree = norm.parse(expression)
+    except Exception:  # noqa: BLE001 - unparseable: no leaves to pair (it is unknown elsewhere)
+        return ()
+    out: set[str] = set()
+
+    def walk(node: object) -> None:
+        kind = type(node).__name__
+        if kind == "LicenseWithExceptionSymbol":
+            out.add(f"{node.license_symbol.key} WITH {node.exception_symbol.key}")  # type: ignore[attr-defined]
+        elif kind in {"AND", "OR"}:
+            for arg in node.args:  # type: ignore[attr-defined]
+                walk(arg)
+        else:
+            out.add(str(node.key))  # type: ignore[attr-defined]
+
+    walk(tree)
+    return tuple(sorted(out))
+
+
+def _expand(node: object) -> list[tuple[str, ...]]:
+    kind = type(node).__name__
+    if kind == "OR":
+        found: list[tuple[str, ...]] = []
+        for arg in node.args:  # type: ignore[attr-defined]
+            found += _expand(arg)
+        return list(dict.fromkeys(found))[: MAX_ALTERNATIVES * 4]
+    if kind == "AND":
+        combos: list[tuple[str, ...]] = [()]
+        for arg in node.args:  # type: ignore[attr-defined]
+            combos = [tuple(sorted({*a, *b})) for a in combos for b in _expand(arg)][: MAX_ALTERNATIVES * 4]
+        return list(dict.fromkeys(combos))
+    if kind == "LicenseWithExceptionSymbol":
+        return [(f"{node.license_symbol.key} WITH {node.exception_symbol.key}",)]  # type: ignore[attr-defined]
+    return [(str(node.key),)]  # type: ignore[attr-defined]
+
+
+def alternatives(expression: str, rules: RuleBook, ctx: Context) -> tuple[Judgement, ...]:
+    """The OR-free alternatives of ``expression``, judged, the component's own election first."""
+    own = judge_expression(expression, rules, ctx)
+    if not own.had_choice:
+        return (own,)
+    try:
+        options = _expand(norm.parse(expression))
+    except Exception:  # noqa: BLE001
+        return (own,)
+    judged = [judge_expression(" AND ".join(parts), rules, ctx) for parts in options]
+    judged.sort(key=lambda j: j.cost)
+    mine = leaves(own.elected)
+    rest = [j for j in judged if leaves(j.elected) != mine]
+    return (own, *rest[: MAX_ALTERNATIVES - 1])
+
+
+def _conflicts(members: Sequence[Member], choice: Sequence[int], book: CompatBook) -> tuple[Conflict, ...]:
+    licenses = {leaf for m, i in zip(members, choice, strict=True) for leaf in leaves(m.alternatives[i].elected)}
+    return book.combined(sorted(licenses), Relation.COMBINED).conflicts if len(licenses) > 1 else ()
+
+
+def _score(members: Sequence[Member], choice: Sequence[int], book: CompatBook) -> tuple[int, int, int, int]:
+    picked = [m.alternatives[i] for m, i in zip(members, choice, strict=True)]
+    worst = max((j.use.badness for j in picked), default=0)
+    duties = sum(j.cost[1] for j in picked)
+    return (len(_conflicts(members, choice, book)), worst, duties, sum(choice))
+
+
+def elect(members: Sequence[Member], book: CompatBook) -> tuple[dict[str, Judgement], tuple[Incompatibility, ...]]:
+    """Elect one alternative per member so that the work has the fewest conflicts, then the best answer.
+
+    Returns the elected alternative of every member whose election differs from its own, and the
+    conflicts that remain (none when some election avoids them all).
+    """
+    sizes = [len(m.alternatives) for m in members]
+    best = [0] * len(members)
+    if any(size > 1 for size in sizes):
+        total = 1
+        for size in sizes:
+            total *= size
+        if total <= MAX_COMBINATIONS:
+            best = list(min(itertools.product(*(range(s) for s in sizes)),
+                             key=lambda c: _score(members, tuple(c), book)))
+        else:  # greedy coordinate descent from every member's own election
+            score = _score(members, best, book)
+            for _ in range(3):
+                improved = False
+                for index, size in enumerate(sizes):
+                    for option in range(size):
+                        trial = [*best[:index], option, *best[index + 1:]]
+                        trial_score = _score(members, trial, book)
+                        if trial_score < score:
+                            best, score, improved = trial, trial_score, True
+                if not improved:
+                    break
+    changed = {m.id: m.alternatives[i] for m, i in zip(members, best, strict=True) if i}
+    bringers: dict[str, list[str]] = {}
+    for m, i in zip(members, best, strict=True):
+        for leaf in leaves(m.alternatives[i].elected):
+            bringers.setdefault(leaf, []).append(m.id)
+    found = tuple(Incompatibility(c.relation.value, (c.a, c.b),
+                                  tuple(sorted({*bringers.get(c.a, []), *bringers.get(c.b, [])})), c.text, c.source)
+                  for c in _conflicts(members, best, book))
+    return changed, found
+
+
+def derivation(component: str, base: str, own: str, book: CompatBook) -> tuple[Incompatibility, ...]:
+    """A model's own declared license against the license of the base it derives from."""
+    own_leaves = leaves(own)
+    out = [Incompatibility(c.relation.value, (c.a, c.b), (component,), c.text, c.source)
+           for leaf in leaves(base) for c in book.derivation(leaf, own_leaves)]
+    return tuple(out)
+
+
+def merged(component: str, licenses: Sequence[str], book: CompatBook) -> tuple[Incompatibility, ...]:
+    """The parents of a merge, or the parts of one dataset, combined into one work."""
+    found = sorted({leaf for expression in licenses for leaf in leaves(expression)})
+    if len(found) < 2:
+        return ()
+    return tuple(Incompatibility(c.relation.value, (c.a, c.b), (component,), c.text, c.source)
+                 for c in book.combined(found, Relation.MERGED).conflicts)
+
+
+def findings(found: Sequence[Incompatibility], mode: UseMode,
+             paths: Mapping[str, str]) -> list[tuple[Incompatibility, Finding]]:
+    """``incompatible-licenses``: an error when the work is distributed, a warning in internal or saas use."""
+    out: list[tuple[Incompatibility, Finding]] = []
+    for item in sorted(set(found), key=lambda i: (i.components, i.licenses, i.relation)):
+        a, b = item.licenses
+        named = " and ".join(f"{c!r}" for c in item.components)
+        what = {"combined": "combined into one work", "derived": "a derivative and its base",
+                "merged": "merged into one work"}.get(item.relation, item.relation)
+        effect = ("so the combination may not be distributed" if mode in DISTRIBUTING else
+                  f"which does not matter for {mode.value} use, but would if the work were distributed")
+        noun = "component" if len(item.components) == 1 else "components"
+        if a == b:  # a no-derivatives license alone: the work is an adaptation
+            verb = "is" if len(item.components) == 1 else "are"
+            pair = f"{a} does not allow adaptations, and {noun} {named} {verb} {what},"
+        else:
+            pair = f"{a} and {b} cannot be {what} ({noun} {named}),"
+        message = f"{pair} {effect}: {item.text} Source: {item.source}"
+        locations = [Location(paths[c]) for c in item.components if c in paths]
+        out.append((item, make_finding("incompatible-licenses", message, locations, item.components,
+                                       severity=None if mode in DISTRIBUTING else Severity.WARNING)))
+    return out
+
+
+def analyse(judged: Sequence[JudgedComponent], resolved: Mapping[str, Resolution],
+            traces: Mapping[str, LineageResult], rules: RuleBook, ctx: Context, book: CompatBook
+            ) -> tuple[list[JudgedComponent], list[tuple[Incompatibility, Finding]], dict[str, list[Finding]]]:
+    """Every combined work of the repository: elect the code work's OR branches jointly (re-judging the
+    components whose election changes), then check derivations, merges and datasets. Returns the judged
+    components, the incompatibilities with their findings, and the judgement findings of every component
+    that was judged again (they replace the first judgement's)."""
+    out = list(judged)
+    code = [(i, c) for i, c in enumerate(out) if c.component.kind is Kind.CODE and c.component.ref is None
+            and resolved[c.component.id].license is not None]
+    members = [Member(c.component.id, c.component.path,
+                      alternatives(str(resolved[c.component.id].license), rules, ctx)) for _, c in code]
+    changed, found = elect(members, book)
+    rejudged: dict[str, list[Finding]] = {}
+    for index, comp in code:
+        cid = comp.component.id
+        if cid in changed:
+            again, notes = judge_component(resolved[cid], rules, ctx, elect=changed[cid].elected)
+            out[index] = replace(again, lineage=comp.lineage)
+            rejudged[cid] = notes
+    conflicts = list(found)
+    for comp in out:
+        cid = comp.component.id
+        traced, own = traces.get(cid), resolved[cid].declared_own
+        if traced is not None and own is not None:
+            for item in traced.inherited:
+                conflicts += derivation(cid, item.expression, own, book)
+        if traced is not None:
+            parents = [i.expression for i in traced.inherited if i.ref.relation == "merge"]
+            if len(parents) > 1:
+                conflicts += merged(cid, parents, book)
+        if comp.component.kind in (Kind.DATASET, Kind.DATA) and (comp.elected_license or comp.license):
+            conflicts += merged(cid, [str(comp.elected_license or comp.license)], book)
+    pairs = findings(conflicts, ctx.mode, {c.component.id: c.component.path for c in out})
+    return out, pairs, rejudged
