@@ -1,0 +1,95 @@
+"""--jobs: the per-file work in forked workers gives exactly the report of --jobs 1."""
+
+from __future__ import annotations
+
+import multiprocessing
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from license_check import cache
+from license_check.render import RENDERERS, Format
+from license_check.scan import ScanOptions, scan
+from license_check.textid import fastpath, scancode_matcher
+
+from .conftest import REPO_ROOT, SAMPLES
+
+sys.path.insert(0, str(REPO_ROOT / "bench"))
+from gen_repo import generate  # noqa: E402
+
+SAMPLE_NAMES = sorted(p.name for p in SAMPLES.iterdir() if p.is_dir())
+
+
+def _json(root: Path, jobs: int, log: list[str] | None = None) -> str:
+    options = ScanOptions(jobs=jobs, cache=False, log=log.append if log is not None else ScanOptions().log)
+    return RENDERERS[Format.JSON](scan(str(root), options))
+
+
+@pytest.fixture
+def always_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers even for a handful of files, so that the samples exercise the pool."""
+    monkeypatch.setattr(cache, "POOL_MIN_FILES", 1)
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_samples_give_the_same_report_for_every_jobs(always_fork: None, name: str) -> None:
+    one = _json(SAMPLES / name, 1)
+    assert _json(SAMPLES / name, 2) == one
+    assert _json(SAMPLES / name, 3) == one
+
+
+def test_a_larger_repository_gives_the_same_report(tmp_path: Path) -> None:
+    generate(tmp_path, 800, weights_gb=1.0)
+    assert _json(tmp_path, 2) == _json(tmp_path, 1)
+
+
+def test_without_fork_the_scan_runs_in_process(always_fork: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = _json(SAMPLES / "openfold-like", 1)
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    assert _json(SAMPLES / "openfold-like", 2) == expected
+
+
+def test_a_failing_pool_falls_back(always_fork: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = _json(SAMPLES / "openfold-like", 1)
+
+    def refuse(method: str) -> object:
+        raise ValueError(f"no {method} here")
+
+    monkeypatch.setattr(multiprocessing, "get_context", refuse)
+    log: list[str] = []
+    assert _json(SAMPLES / "openfold-like", 2, log) == expected
+    assert any("cannot start worker processes" in line for line in log), log
+
+
+def test_default_jobs_is_the_available_cores() -> None:
+    assert cache.available_cores() >= 1
+    assert ScanOptions().jobs == 0  # 0 = available_cores()
+
+
+def test_cli_rejects_zero_jobs(tmp_path: Path) -> None:
+    run = subprocess.run([sys.executable, "-m", "license_check", "--jobs", "0", str(tmp_path)],
+                         capture_output=True, text=True, env={"PYTHONPATH": str(REPO_ROOT), "PATH": ""})
+    assert run.returncode == 2 and "--jobs" in run.stderr
+
+
+@pytest.mark.slow  # loads ScanCode's index (≈4 s, ≈1 GB), then forks workers that share it
+def test_license_texts_for_scancode_give_the_same_report(tmp_path: Path) -> None:
+    data = fastpath.scancode_data_dir()
+    assert data is not None
+    for n, key in enumerate(["sleepycat", "eupl-1.2", "w3c", "libpng"]):
+        text = fastpath.strip_front_matter((data / "licenses" / f"{key}.LICENSE").read_text(encoding="utf-8"))
+        assert fastpath.match_license_text(text) is None, key
+        folder = tmp_path / f"vendor{n}"
+        folder.mkdir()
+        (folder / "LICENSE").write_text(text, encoding="utf-8")
+        (folder / "code.c").write_text("int main(void) { return 0; }\n", encoding="utf-8")
+    log: list[str] = []
+    loaded_before = scancode_matcher.index_loaded()  # another test in this process may have loaded it
+    two = _json(tmp_path, 2, log)
+    assert scancode_matcher.index_loaded()
+    assert loaded_before or any("loading ScanCode's license index" in line and "vendor0/LICENSE (and 3 more)" in line
+                                for line in log), log
+    assert _json(tmp_path, 1) == two
+    assert "Sleepycat" in two and "EUPL-1.2" in two
