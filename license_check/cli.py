@@ -6,6 +6,7 @@ Only the report goes to stdout; logs and errors go to stderr.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import tempfile
@@ -55,17 +56,27 @@ def _write(path: str, text: str) -> None:
 @click.option("--no-cache", is_flag=True,
               help="Neither read nor write the per-file result cache ($LICENSE_CHECK_CACHE_DIR, else "
                    "$XDG_CACHE_HOME/license-check or ~/.cache/license-check).")
+@click.option("--policy", "policy_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Policy file (TOML, docs/policy.md); replaces the built-in policy and the repository's own.")
+@click.option("--no-repo-config", is_flag=True,
+              help="Ignore [tool.license-check] in the scanned repository's pyproject.toml.")
+@click.option("--use-mode", type=click.Choice(["internal", "saas", "distribute", "release-weights"]),
+              help="Judge for this use mode instead of the policy's (default: distribute).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]),
+              help="Also fail when a finding of this severity or worse is not waived.")
 @click.option("-v", "--verbose", is_flag=True, help="Explain the scan on stderr (e.g. why ScanCode was loaded).")
 @click.version_option(__version__, "-V", "--version", prog_name="license-check")
 def cli(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_scancode: bool, jobs: int | None,
-        no_cache: bool, verbose: bool) -> None:
+        no_cache: bool, policy_file: str | None, no_repo_config: bool, use_mode: str | None, fail_on: str | None,
+        verbose: bool) -> None:
     """Tell whether the repository at PATH may be used commercially.
 
     Scans code, license files, manifests and headers, normalizes every license to SPDX and judges the
     combination. Exit status: 0 pass or warn, 1 fail, 2 usage or configuration error, 3 internal error.
     """
     # Imported here so that --help and --version stay fast.
-    from license_check.policy import PolicyError
+    from license_check.model import Severity, UseMode
+    from license_check.policy import PolicyError, load_policy
     from license_check.progress import for_stream
     from license_check.render import RENDERERS, Format
     from license_check.rules import RulesError
@@ -76,7 +87,13 @@ def cli(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_sc
             click.echo(f"license-check: {message}", err=True)
 
     try:
-        options = ScanOptions(exclude=exclude, use_scancode=not no_scancode, log=log, jobs=jobs or 0,
+        policy = load_policy(policy_file, path, not no_repo_config)
+        if use_mode:  # the command line wins over the policy's own settings
+            policy = dataclasses.replace(policy, use_mode=UseMode(use_mode))
+        if fail_on:
+            policy = dataclasses.replace(policy, fail_on=Severity(fail_on))
+        log(f"policy {policy.name!r} from {policy.source}, use mode {policy.use_mode.value}")
+        options = ScanOptions(exclude=exclude, use_scancode=not no_scancode, log=log, jobs=jobs or 0, policy=policy,
                               cache=not no_cache, progress=for_stream(sys.stderr))
         report = scan(path, options)
         text = RENDERERS[Format(fmt)](report)

@@ -268,6 +268,39 @@ class JudgedComponent:
 
 
 @dataclass(frozen=True, slots=True)
+class Remedy:
+    """One way out of a cause: choose another branch, replace or drop, obtain a license, waive, ..."""
+
+    code: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Cause:
+    """Why the answer is not ``allowed``: a component (or an incompatible pair) at the decisive level."""
+
+    kind: str  # component | incompatibility | policy
+    components: tuple[str, ...]
+    commercial_use: Use
+    license: str | None  # the component's license, or "A + B" for an incompatible pair
+    elected_license: str | None
+    clauses: tuple[Reason, ...]  # the reasons and the license clauses behind them
+    lineage: tuple[Lineage, ...]  # repo -> base model -> dataset, as far as known
+    remedies: tuple[Remedy, ...]
+    waived: bool = False  # a policy waiver covers it (it no longer decides the verdict)
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistItem:
+    """One line of the release checklist: a duty that bites in the use mode, and who brings it."""
+
+    code: str
+    text: str
+    components: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     root: str
     tool_version: str
@@ -280,3 +313,5 @@ class Report:
     findings: tuple[Finding, ...]
     coverage: dict[str, str] = field(default_factory=dict)
     scan: dict[str, object] = field(default_factory=dict)  # what was walked, ignored and excluded
+    causes: tuple[Cause, ...] = ()  # why commercial_use is not allowed (explain), the decisive level only
+    checklist: tuple[ChecklistItem, ...] = ()  # the release checklist for the policy's use mode

@@ -8,19 +8,22 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import partial
 
-from license_check import __version__, cache, lineage
+from license_check import __version__, cache, clarify, duties, enforce, explain, lineage, works
 from license_check import artifacts as artifacts_stage
 from license_check import normalize as norm
-from license_check.analyze import combine, judge_component, render_expression
+from license_check.analyze import Context, Profile, judge_component, render_expression
+from license_check.compat import load_compat
 from license_check.components import group, owner
 from license_check.detectors import DETECTORS, license_files
 from license_check.detectors.base import DetectorResult, ScanContext
 from license_check.discover import discover
+from license_check.duties import load_duties
 from license_check.findings import make_finding
-from license_check.model import Artifact, Claim, FileEntry, Finding, JudgedComponent, Location, Report, Use, worst
-from license_check.policy import Policy, default_policy
+from license_check.model import Artifact, Claim, FileEntry, Finding, JudgedComponent, Location, Report
+from license_check.policy import Policy, check_pins, default_policy
 from license_check.resolve import Resolution, resolve
 from license_check.rules import load_rules
 
@@ -38,6 +41,7 @@ class ScanOptions:
     jobs: int = 0  # worker processes for the per-file work; 0 = the available cores
     cache: bool = True  # per-file results cached in the user cache directory (license_check.cache)
     progress: Callable[[str, int, int], None] | None = None  # (stage, done, total), e.g. license_check.progress
+    today: date | None = None  # for waiver expiry (tests); None = the current date
 
 
 def _guarded(name: str, step: Callable[[], DetectorResult], ctx: ScanContext) -> DetectorResult:
@@ -93,16 +97,28 @@ def scan(root: str, options: ScanOptions | None = None) -> Report:
     with cache.scan_session(found.files, ctx, rules_version=rules.version, jobs=options.jobs,
                             use_cache=options.cache, progress=options.progress):
         claims, detector_findings, artifacts = run_detectors(found.files, ctx)
+    pins = check_pins(policy, root, options.today or date.today())  # reads the pinned files' sha256
+    claims, detector_findings, artifacts, clarified = clarify.apply(
+        policy.clarifications, pins.clarifications, claims, detector_findings, artifacts)
+    if clarified:
+        options.log(f"clarified by policy: {', '.join(clarified)}")
     components = artifacts_stage.route(group(found.files, claims, artifacts))
     roots = {c.path for c in components if c.ref is None}
     files_of: dict[str, list[str]] = {c.path: [] for c in components if c.ref is None}
     for entry in found.files:
         files_of[owner(entry.path, roots)].append(entry.path)
 
+    duty_book = load_duties()
+    org = policy.organisation
+    judging = Context(policy.use_mode, Profile(org.monthly_active_users, org.annual_revenue_usd,
+                                               org.monthly_revenue_usd, org.eu_presence), duty_book)
     judged: list[JudgedComponent] = []
-    findings: list[Finding] = [*found.findings, *detector_findings]
+    findings: list[Finding] = [*found.findings, *detector_findings, *enforce.clarification_notes(
+        policy, pins.clarifications)]
     project_license: str | None = None
     resolved: dict[str, Resolution] = {}
+    traces: dict[str, lineage.LineageResult] = {}
+    judgement_findings: dict[str, list[Finding]] = {}
     for component in components:  # parents before children, references last
         traced = lineage.trace(component, rules)
         inherited = [(i.expression, ev) for i, ev in zip(traced.inherited, traced.evidence(), strict=True)]
@@ -110,22 +126,33 @@ def scan(root: str, options: ScanOptions | None = None) -> Report:
         if component.ref is not None and not component.claims and not inherited:
             resolution = replace(resolution, findings=(), problems=("external-artifact",))
         resolution = artifacts_stage.inherit(component, resolution, resolved, roots)
-        resolved[component.id] = resolution
+        resolved[component.id], traces[component.id] = resolution, traced
         if component.path == "." and component.ref is None:  # what the repository declares for itself
             project_license = render_expression(resolution.declared_own) if resolution.declared_own else None
         findings.extend(resolution.findings)
         findings.extend(traced.findings)
         findings.extend(lineage.drift(component, resolution.declared_own, traced, rules))
         findings.extend(artifacts_stage.external_findings(component, resolution))
-        verdict, more = judge_component(resolution, rules)
-        judged.append(replace(verdict, lineage=traced.lineage))
-        findings.extend(more)
+        verdict, more = judge_component(resolution, rules, judging)
+        verdict = replace(verdict, lineage=traced.lineage)
+        if policy.training_data == "strict":
+            verdict = lineage.strict_training(verdict, rules, judging)
+        judged.append(verdict)
+        judgement_findings[component.id] = more
 
+    judged, conflicts, rejudged = works.analyse(judged, resolved, traces, rules, judging, load_compat())
+    judgement_findings.update(rejudged)
+    findings += [f for notes in judgement_findings.values() for f in notes] + [f for _, f in conflicts]
     findings = sorted({_attach(f, roots) for f in findings}, key=_sort_key)
-    use = combine(judged)
+    use = enforce.repository_use(judged, findings, policy.use_mode)
     broken = any(f.rule == "detector-error" for f in findings)
-    if broken:  # evidence is missing: whatever the components say, the answer cannot be better than unknown
-        use = worst([use, Use.UNKNOWN])
+    outcome = enforce.enforce(policy, judged, findings, rules, pins.waivers)
+    suppressed = {(f.rule, f.message) for f in outcome.findings if f.suppressed}
+    failures = enforce.policy_failures(policy, outcome)
+    causes = explain.explain(judged, [(c, (f.rule, f.message) in suppressed) for c, f in conflicts], use,
+                             outcome.waived, rules, judging, failures)
+    checklist = duties.checklist([(c.component.id, [*c.obligations, *c.restrictions]) for c in judged],
+                                 policy.use_mode, duty_book)
     return Report(
         root=root,
         tool_version=__version__,
@@ -133,9 +160,9 @@ def scan(root: str, options: ScanOptions | None = None) -> Report:
         policy=policy.echo(),
         project_license=project_license,
         commercial_use=use,
-        verdict=policy.verdict(use),
+        verdict=outcome.verdict,
         components=tuple(sorted(judged, key=lambda c: (c.component.ref is not None, c.component.path, c.component.id))),
-        findings=tuple(findings),
+        findings=outcome.findings,
         coverage={
             "code": "analysed" if found.complete and not broken else "partial",
             "license-texts": "analysed" if options.use_scancode else "partial",
@@ -150,5 +177,9 @@ def scan(root: str, options: ScanOptions | None = None) -> Report:
             "excluded": list(found.excluded),
             "gitignored": found.gitignored,
             "complete": found.complete,
+            "clarified": list(clarified),
+            "waived": list(outcome.waived),
         },
+        causes=causes,
+        checklist=checklist,
     )

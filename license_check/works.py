@@ -7,7 +7,8 @@ What is combined (CONTRACT.md "The question and the verdict"):
   work, and the files of one component are already ANDed into its license;
 * a model and the base it derives from (finetune, adapter, quantized, merge): the model's own declared
   license must be one the base allows its derivatives to go out under (RAIL flow-down, ND);
-* the parents of a merge, and the licenses of one dataset's parts (merged databases).
+* the parents of a merge, and all the licenses of one model, weights file or dataset (one artifact under
+  several licenses at once, e.g. a dataset merged from CC-BY-SA and ODbL parts).
 
 Weights or data beside code are aggregation, not combination, and are never paired with code.
 ``A OR B`` is a choice: for the code work the branches are elected together so that no incompatible
@@ -233,7 +234,7 @@ def analyse(judged: Sequence[JudgedComponent], resolved: Mapping[str, Resolution
             parents = [i.expression for i in traced.inherited if i.ref.relation == "merge"]
             if len(parents) > 1:
                 conflicts += merged(cid, parents, book)
-        if comp.component.kind in (Kind.DATASET, Kind.DATA) and (comp.elected_license or comp.license):
-            conflicts += merged(cid, [str(comp.elected_license or comp.license)], book)
+        if comp.component.kind is not Kind.CODE and own is not None:  # one artifact under all its own terms
+            conflicts += merged(cid, [judge_expression(own, rules, ctx).elected], book)
     pairs = findings(conflicts, ctx.mode, {c.component.id: c.component.path for c in out})
     return out, pairs, rejudged

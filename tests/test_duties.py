@@ -159,7 +159,7 @@ def test_checklist_deduplicates_and_orders_by_materiality() -> None:
     assert codes.index("user-threshold") < codes.index("disclose-source") < codes.index("naming") \
         < codes.index("keep-notice-file") < codes.index("include-license") < codes.index("state-changes")
     by_code = {i.code: i for i in items}
-    assert by_code["include-license"].components == ("vendor/a", "vendor/b", "weights")
+    assert by_code["include-license"].components == (".", "vendor/a", "vendor/b", "weights")
     assert by_code["state-changes"].components == (".", "data", "vendor/a", "vendor/b")
     assert by_code["keep-notice-file"].components == ("vendor/a",)
     assert by_code["disclose-source"].components == (".",)

@@ -42,7 +42,8 @@ def test_read_text_is_bounded_and_never_raises(tmp_path: Path) -> None:
 
 def test_the_built_in_policy_maps_every_answer() -> None:
     policy = default_policy()
-    assert policy.echo() == {
+    echo = policy.echo()
+    assert {k: echo[k] for k in ("name", "source", "use_mode", "verdicts")} == {
         "name": "default", "source": "built-in", "use_mode": "distribute",
         "verdicts": {"allowed": "pass", "conditional": "warn", "unknown": "fail", "prohibited": "fail"},
     }

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from license_check.findings import fingerprint
-from license_check.model import Duty, Evidence, Finding, JudgedComponent, Report
+from license_check.model import Cause, Duty, Evidence, Finding, JudgedComponent, Report
 
 SCHEMA_VERSION = 1
 
@@ -52,6 +52,20 @@ def finding_dict(f: Finding) -> dict[str, Any]:
     }
 
 
+def cause_dict(c: Cause) -> dict[str, Any]:
+    return {
+        "kind": c.kind,
+        "components": list(c.components),
+        "commercial_use": c.commercial_use.value,
+        "license": c.license,
+        "elected_license": c.elected_license,
+        "clauses": [{"code": r.code, "license": r.license, "text": r.text} for r in c.clauses],
+        "lineage": [{"relation": x.relation, "ref": x.ref, "license": x.license} for x in c.lineage],
+        "remedies": [{"code": r.code, "text": r.text} for r in c.remedies],
+        "waived": c.waived,
+    }
+
+
 def report_dict(report: Report) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
@@ -66,6 +80,9 @@ def report_dict(report: Report) -> dict[str, Any]:
         "findings": [finding_dict(f) for f in report.findings],
         "coverage": dict(report.coverage),
         "scan": dict(report.scan),
+        "explain": {"causes": [cause_dict(c) for c in report.causes]},
+        "checklist": [{"code": i.code, "text": i.text, "components": list(i.components), "sources": list(i.sources)}
+                      for i in report.checklist],
     }
 
 

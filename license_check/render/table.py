@@ -42,6 +42,37 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _why(report: Report) -> list[str]:
+    """The causes of an answer other than allowed, each with its clauses, lineage and remedies."""
+    if not report.causes:
+        return []
+    lines = ["", f"why commercial use is {report.commercial_use.value}:"]
+    for cause in report.causes:
+        who = " + ".join(cause.components) or "policy"
+        what = cause.elected_license or cause.license
+        head = f"  - {who}" + (f" ({what})" if what else "") + f": {cause.commercial_use.value}"
+        lines.append(head + (" [waived]" if cause.waived else ""))
+        lines.extend(f"      because: {_clip(clause.text, 300)}" for clause in cause.clauses[:3])
+        if cause.lineage:
+            path = " -> ".join(["repository", who, *(f"{e.relation} {e.ref} ({e.license or 'license unknown'})"
+                                                      for e in cause.lineage)])
+            lines.append(f"      lineage: {_clip(path, 300)}")
+        if cause.elected_license and cause.license and cause.elected_license != cause.license:
+            lines.append(f"      elected: {cause.elected_license} of {cause.license}")
+        lines.extend(f"      fix ({remedy.code}): {_clip(remedy.text, 300)}" for remedy in cause.remedies)
+    return lines
+
+
+def _checklist(report: Report) -> list[str]:
+    if not report.checklist:
+        return []
+    lines = ["", f"release checklist ({report.policy.get('use_mode')}):"]
+    for item in report.checklist:
+        who = ", ".join(item.components[:4]) + (f" (+{len(item.components) - 4})" if len(item.components) > 4 else "")
+        lines.append(f"  [ ] {_clip(item.text, 200)} (for: {who})")
+    return lines
+
+
 def render_table(report: Report) -> str:
     rows = [[_component_cell(c), c.component.kind.value, _license_cell(c), c.commercial_use.value, _key_obligation(c)]
             for c in report.components]
@@ -59,6 +90,7 @@ def render_table(report: Report) -> str:
             frows.append([f.severity.value, f.rule, where, _clip(f.message, _MAX_MESSAGE)])
         out += ["", tabulate(frows, headers=["severity", "rule", "location", "message"], tablefmt="simple",
                              maxcolwidths=[None, None, 40, 90])]
+    out += _why(report) + _checklist(report)
     counts = {s: sum(1 for f in active if f.severity is s) for s in Severity}
     summary = ", ".join(f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n) or "no findings"
     project = report.project_license or "none declared"
