@@ -4,7 +4,7 @@ scan_session() runs before the detectors. Every file that a file-local detector 
 result for a list of files is the concatenation of its results for each file) or the license-file
 detector will read is read once, up to the largest cap those detectors use, and hashed. The hash of
 those bytes, the file's path and size, the tool (version and a digest of its code) and the rules
-(RuleBook.version) key the file's results in the cache (ResultStore). Files the cache
+(RuleBook.version) key the file's results in the cache (cache_store.ResultStore). Files the cache
 does not know are analysed by the detectors themselves, on the bytes already read, in ``jobs``
 forked worker processes when there are enough of them; license texts the fast path does not know go
 to ScanCode, whose index the parent loads once before forking, so the workers share it.
@@ -17,24 +17,25 @@ here falls back to running the detectors as usual; the cache never changes a res
 from __future__ import annotations
 
 import contextlib
-import copyreg
-import dataclasses
 import hashlib
-import io
 import multiprocessing
 import os
-import pickle
-import sqlite3
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
-from license_check import __version__, model
-from license_check.detectors import base, license_files, readme_prose, references, spdx_headers
+from license_check import __version__
+from license_check.cache_store import CACHE_DIR_ENV as CACHE_DIR_ENV
+from license_check.cache_store import DEFAULT_MAX_MB as DEFAULT_MAX_MB
+from license_check.cache_store import MAX_MB_ENV as MAX_MB_ENV
+from license_check.cache_store import SCHEMA as SCHEMA
+from license_check.cache_store import ResultStore, decode, encode
+from license_check.cache_store import cache_dir as cache_dir
+from license_check.cache_store import max_bytes as max_bytes
+from license_check.detectors import license_files, readme_prose, references, spdx_headers
 from license_check.detectors.base import Detector, DetectorResult, ScanContext
 from license_check.model import Artifact, FileEntry
 from license_check.reading import HEADER_CAP, LICENSE_TEXT_CAP, README_CAP, preloaded, read_bytes
@@ -42,7 +43,6 @@ from license_check.textid import scancode_matcher
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total); stage "" = finished
 
-SCHEMA = "1"  # bump when what is cached changes shape
 POOL_MIN_FILES = 200  # fewer files to analyse than this: forking workers costs more than it saves
 SCANCODE_POOL_MIN = 2  # license texts for ScanCode (seconds each): two are enough for workers
 
@@ -179,6 +179,7 @@ def _read_plans(files: Sequence[FileEntry], ctx: ScanContext, report: Progress) 
 
 def _prepare(files: Sequence[FileEntry], ctx: ScanContext, rules_version: str, jobs: int,
              store: ResultStore | None, report: Progress) -> _Session:
+    start = time.perf_counter()
     session = _Session({name: {} for name in FILE_LOCAL})
     plans = _read_plans(files, ctx, report)
     prefix = "\0".join((SCHEMA, code_digest(), rules_version)).encode()
@@ -205,7 +206,8 @@ def _prepare(files: Sequence[FileEntry], ctx: ScanContext, rules_version: str, j
             else:
                 license_misses.append(plan)
     if store:
-        ctx.log(f"cache: {len(found)} results reused, {len(local_misses) + len(license_misses)} files to analyse")
+        ctx.log(f"cache: {len(found)} results reused, {len(local_misses) + len(license_misses)} files to analyse "
+                f"({len(plans)} files read and looked up in {time.perf_counter() - start:.2f} s)")
     _identify_licenses(license_misses, ctx, jobs, session, new if store else None, keys, report)
     computed = _map(_work_local, local_misses, jobs, POOL_MIN_FILES, ctx,
                     lambda n: report("analysing files", n, len(local_misses)) if n % 100 == 0 else None)
@@ -217,6 +219,8 @@ def _prepare(files: Sequence[FileEntry], ctx: ScanContext, rules_version: str, j
             new[key] = encode(results)
     if store and new:
         store.put_many(new)
+    ctx.log(f"per-file analysis: {len(plans)} files, {len(local_misses)} analysed by the detectors with "
+            f"jobs={jobs}, {len(license_misses)} license texts identified, {time.perf_counter() - start:.2f} s")
     return session
 
 
@@ -317,165 +321,3 @@ def _merge_references(parts: list[DetectorResult]) -> DetectorResult | None:
         return None
     return DetectorResult(artifacts=tuple(artifacts[k] for k in sorted(artifacts, key=str)),
                           findings=tuple(f for p in parts for f in p.findings))
-
-
-# ---------------------------------------------------------------- the store
-
-CACHE_DIR_ENV = "LICENSE_CHECK_CACHE_DIR"  # overrides the location (the tests point it at a temp folder)
-MAX_MB_ENV = "LICENSE_CHECK_CACHE_MAX_MB"
-DEFAULT_MAX_MB = 256.0
-_DB_NAME = f"results-v{SCHEMA}.sqlite"
-_TOUCH_AFTER = 3600  # seconds: a hit older than this is marked used again (for least-recently-used eviction)
-
-
-def cache_dir() -> Path:
-    """$LICENSE_CHECK_CACHE_DIR, else $XDG_CACHE_HOME/license-check, else ~/.cache/license-check."""
-    explicit = os.environ.get(CACHE_DIR_ENV)
-    if explicit:
-        return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"  # XDG: a relative value is ignored
-    return base / "license-check"
-
-
-def max_bytes() -> int:
-    try:
-        megabytes = float(os.environ.get(MAX_MB_ENV, DEFAULT_MAX_MB))
-    except ValueError:
-        megabytes = DEFAULT_MAX_MB
-    return int(max(megabytes, 0.0) * 2**20)
-
-
-class _Unpickler(pickle.Unpickler):
-    """Only license-check's own classes and plain builtins: a cache entry is data, never code."""
-
-    _BUILTINS = frozenset({"tuple", "list", "dict", "set", "frozenset", "str", "bytes", "int", "float", "bool"})
-
-    def find_class(self, module: str, name: str) -> Any:
-        if module.startswith("license_check.") or (module == "builtins" and name in self._BUILTINS):
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache entry")
-
-
-def _by_constructor(cls: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
-    names = [f.name for f in dataclasses.fields(cls)]
-    return lambda obj: (cls, tuple(getattr(obj, n) for n in names))
-
-
-# Dataclasses are pickled as Class(*fields): loading calls the constructor, twice as fast as pickle's
-# default for slotted dataclasses (which sets each field through a Python-level __setstate__).
-_REDUCERS: dict[type, Any] = {
-    cls: _by_constructor(cls) for module in (model, base, license_files) for cls in vars(module).values()
-    if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == module.__name__
-}
-
-
-def encode(value: object) -> bytes:
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=5)
-    pickler.dispatch_table = {**copyreg.dispatch_table, **_REDUCERS}
-    pickler.dump(value)
-    payload = buffer.getvalue()
-    return hashlib.blake2b(payload, digest_size=16).digest() + payload
-
-
-def decode(blob: bytes) -> Any:
-    """The value, or None for a damaged entry (bad checksum, foreign class, truncated pickle, ...)."""
-    if len(blob) < 16 or hashlib.blake2b(blob[16:], digest_size=16).digest() != blob[:16]:
-        return None
-    try:
-        return _Unpickler(io.BytesIO(blob[16:])).load()
-    except Exception:  # noqa: BLE001 - whatever is wrong with an entry, it is only a miss
-        return None
-
-
-class ResultStore:
-    """Cached results in one SQLite database: transactions make every write atomic and concurrent runs
-    safe (a locked database only skips writing); damage costs a miss, never a crash."""
-
-    def __init__(self, connection: sqlite3.Connection, log: Callable[[str], None]) -> None:
-        self._db = connection
-        self._log = log
-
-    @classmethod
-    def open(cls, log: Callable[[str], None]) -> ResultStore | None:
-        path = cache_dir() / _DB_NAME
-        for attempt in (1, 2):
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-                db = sqlite3.connect(str(path), timeout=2.0, isolation_level=None)
-                try:
-                    db.execute("PRAGMA journal_mode=WAL")
-                    db.execute("PRAGMA synchronous=NORMAL")
-                    db.execute("CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, value BLOB NOT NULL, "
-                               "size INTEGER NOT NULL, used INTEGER NOT NULL) WITHOUT ROWID")
-                except BaseException:
-                    db.close()
-                    raise
-                return cls(db, log)
-            except sqlite3.DatabaseError as exc:
-                if attempt == 1 and "not a database" in str(exc):  # a damaged file: start a new one
-                    with contextlib.suppress(OSError):
-                        path.unlink()
-                    continue
-                log(f"cache unavailable ({exc}); scanning without it")
-            except OSError as exc:
-                log(f"cache unavailable ({exc.strerror or exc}); scanning without it")
-        return None
-
-    def close(self) -> None:
-        with contextlib.suppress(sqlite3.Error):
-            self._db.close()
-
-    def get_many(self, keys: list[bytes]) -> dict[bytes, bytes]:
-        found: dict[bytes, bytes] = {}
-        stale: list[bytes] = []
-        now = int(time.time())
-        try:
-            for start in range(0, len(keys), 500):
-                chunk = keys[start:start + 500]
-                marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(f"SELECT key, value, used FROM entries WHERE key IN ({marks})", chunk)
-                for key, value, used in rows:
-                    found[bytes(key)] = bytes(value)
-                    if now - int(used) > _TOUCH_AFTER:
-                        stale.append(bytes(key))
-            if stale:
-                self._write(lambda: self._db.executemany("UPDATE entries SET used = ? WHERE key = ?",
-                                                         [(now, k) for k in stale]))
-        except sqlite3.Error as exc:
-            self._log(f"cache read failed ({exc}); analysing those files again")
-        return found
-
-    def put_many(self, items: dict[bytes, bytes]) -> None:
-        now = int(time.time())
-        rows = [(k, v, len(k) + len(v), now) for k, v in items.items()]
-        self._write(lambda: self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", rows))
-        self.evict(max_bytes())
-
-    def evict(self, limit: int) -> None:
-        """Least recently used entries go until the entries take at most 80 % of ``limit``."""
-        def run() -> None:
-            total = int(self._db.execute("SELECT COALESCE(SUM(size), 0) FROM entries").fetchone()[0])
-            if total <= limit:
-                return
-            doomed: list[bytes] = []
-            for key, size in self._db.execute("SELECT key, size FROM entries ORDER BY used, key"):
-                if total <= limit * 0.8:
-                    break
-                doomed.append(key)
-                total -= int(size)
-            self._db.executemany("DELETE FROM entries WHERE key = ?", [(k,) for k in doomed])
-        self._write(run)
-
-    def _write(self, step: Callable[[], object]) -> None:
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                step()
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-        except sqlite3.Error as exc:  # locked by another run for too long, disk full, read-only, ...
-            self._log(f"cache write skipped ({exc})")
