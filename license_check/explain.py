@@ -71,6 +71,11 @@ def _decisive(comp: JudgedComponent, level: Use) -> tuple[Reason, ...]:
     keep = [r for r in comp.reasons if r.code in {f"license-{level.value}", "threshold-exceeded", "region-excluded",
                                                    "region-excluded-scope", "training-data"}
             or level is Use.UNKNOWN]
+    ref = comp.component.ref
+    if ref is not None and comp.component.origin:  # where the repository pulls the artifact in
+        places = [f"{e.path}:{e.line}" if e.line else e.path for e in comp.component.origin]
+        more = f" (+{len(places) - 3} more)" if len(places) > 3 else ""
+        keep.append(Reason("referenced-in", ref, f"Referenced in {', '.join(places[:3])}{more}."))
     return tuple(keep or comp.reasons)
 
 

@@ -93,6 +93,9 @@ def render_table(report: Report) -> str:
     out += _why(report) + _checklist(report)
     counts = {s: sum(1 for f in active if f.severity is s) for s in Severity}
     summary = ", ".join(f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n) or "no findings"
+    suppressed = len(report.findings) - len(active)
+    if suppressed:
+        summary += f", {suppressed} waived"
     project = report.project_license or "none declared"
     out += ["", f"verdict: {report.verdict.value.upper()} — commercial use {report.commercial_use.value} "
                 f"(policy {report.policy.get('name')}, mode {report.policy.get('use_mode')}; "
