@@ -95,6 +95,8 @@ def explain(judged: Sequence[JudgedComponent], conflicts: Sequence[tuple[Incompa
                                 waived=cid in waived))
     if use is Use.PROHIBITED and ctx.mode in DISTRIBUTING:
         for item, suppressed in conflicts:
+            if item.relation == "unknown":  # compatibility-unknown: reported, never a cause
+                continue
             a, b = item.licenses
             causes.append(Cause(
                 "incompatibility", item.components, Use.PROHIBITED, f"{a} + {b}", None,

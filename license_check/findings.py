@@ -60,6 +60,12 @@ RULES: dict[str, Rule] = {
              "use it is a warning, since nothing is distributed.",
              "Elect another OR branch, replace or drop one of the components, or obtain the other license from "
              "the rights holder."),
+        Rule("compatibility-unknown", _W,
+             "Two licenses are combined into one work and no reviewed data says whether they may be.",
+             "The combination may or may not be lawful to distribute (e.g. LGPL code copied into, rather than "
+             "linked from, Apache-2.0 code); the answer is not changed, but a reviewer should check it.",
+             "Check how the components are combined; add the pair with its clause to rules/compatibility.toml, "
+             "or waive the finding with the reason."),
         Rule("conflicting-declarations", _E, "Authoritative license declarations of one component disagree.",
              "When a LICENSE file and a manifest state different licenses, it is unclear which terms apply.",
              "Make the declarations agree, or clarify the license of the path in policy."),

@@ -156,10 +156,16 @@ def elect(members: Sequence[Member], book: CompatBook) -> tuple[dict[str, Judgem
     for m, i in zip(members, best, strict=True):
         for leaf in leaves(m.alternatives[i].elected):
             bringers.setdefault(leaf, []).append(m.id)
-    found = tuple(Incompatibility(c.relation.value, (c.a, c.b),
-                                  tuple(sorted({*bringers.get(c.a, []), *bringers.get(c.b, [])})), c.text, c.source)
-                  for c in _conflicts(members, best, book))
-    return changed, found
+    found = [Incompatibility(c.relation.value, (c.a, c.b),
+                             tuple(sorted({*bringers.get(c.a, []), *bringers.get(c.b, [])})), c.text, c.source)
+             for c in _conflicts(members, best, book)]
+    if len(bringers) > 1:  # pairs no reviewed data settles (both licenses known): reported, not judged
+        result = book.combined(sorted(bringers), Relation.COMBINED)
+        found += [Incompatibility("unknown", (a, b), tuple(sorted({*bringers[a], *bringers[b]})),
+                                  "No reviewed compatibility data (rules/compatibility.toml, OSADL) says whether "
+                                  "these can be combined, and neither is permissive.", "")
+                  for a, b in result.unknown if book.known(a) and book.known(b) and a in bringers and b in bringers]
+    return changed, tuple(found)
 
 
 def derivation(component: str, base: str, own: str, book: CompatBook) -> tuple[Incompatibility, ...]:
@@ -185,6 +191,13 @@ def findings(found: Sequence[Incompatibility], mode: UseMode,
     out: list[tuple[Incompatibility, Finding]] = []
     for item in sorted(set(found), key=lambda i: (i.components, i.licenses, i.relation)):
         a, b = item.licenses
+        if item.relation == "unknown":
+            named = " and ".join(f"{c!r}" for c in item.components)
+            out.append((item, make_finding(
+                "compatibility-unknown", f"{a} and {b} are combined into one work (components {named}), but "
+                f"{item.text[0].lower()}{item.text[1:]}", [Location(paths[c]) for c in item.components if c in paths],
+                item.components)))
+            continue
         named = " and ".join(f"{c!r}" for c in item.components)
         what = {"combined": "combined into one work", "derived": "a derivative and its base",
                 "merged": "merged into one work"}.get(item.relation, item.relation)

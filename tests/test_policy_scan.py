@@ -321,3 +321,13 @@ def test_a_rule_limited_waiver_that_covers_every_finding_waives_the_component(tm
                                'reason = "internal corpus, licensed to us"\n')
     code, data, _ = run(str(tmp_path / "repo"), "--policy", policy)
     assert code == 0 and data["scan"]["waived"] == refs[:1] and data["commercial_use"] == "unknown"
+
+
+def test_a_pair_no_data_settles_is_reported_not_judged(tmp_path: Path) -> None:
+    repo = write(tmp_path, {"pyproject.toml": '[project]\nname = "a"\nversion = "1"\nlicense = "Apache-2.0"\n',
+                            "vendor/lgpl/package.json": '{"name": "l", "license": "LGPL-2.1-only"}',
+                            "vendor/lgpl/x.js": "1;\n"})
+    code, data, _ = run(str(repo))
+    [finding] = rules_of(data, "compatibility-unknown")
+    assert finding["severity"] == "warning" and finding["components"] == [".", "vendor/lgpl"]
+    assert not rules_of(data, "incompatible-licenses") and data["commercial_use"] == "conditional" and code == 0
