@@ -331,3 +331,16 @@ def test_a_pair_no_data_settles_is_reported_not_judged(tmp_path: Path) -> None:
     [finding] = rules_of(data, "compatibility-unknown")
     assert finding["severity"] == "warning" and finding["components"] == [".", "vendor/lgpl"]
     assert not rules_of(data, "incompatible-licenses") and data["commercial_use"] == "conditional" and code == 0
+
+
+def test_release_weights_forbids_adapting_a_no_derivatives_model(tmp_path: Path) -> None:
+    write(tmp_path, {"LICENSE": MIT})
+    _card(tmp_path, "model", "license: cc-by-nd-4.0\n")
+    uses = {mode: run(str(tmp_path), "--use-mode", mode)[1]["commercial_use"]
+            for mode in ("internal", "distribute", "release-weights")}
+    assert uses == {"internal": "allowed", "distribute": "conditional", "release-weights": "prohibited"}
+
+
+def test_missing_policy_file_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, [str(SAMPLES / "mit-package"), "--policy", str(tmp_path / "nope.toml")])
+    assert result.exit_code == 2 and "nope.toml" in result.stderr and result.stdout == ""
