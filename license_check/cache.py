@@ -2,12 +2,13 @@
 
 scan_session() runs before the detectors. Every file that a file-local detector (FILE_LOCAL: its
 result for a list of files is the concatenation of its results for each file) or the license-file
-detector will read is read once, up to the largest cap those detectors use, and hashed. The hash of
-those bytes, the file's path and size, the tool (version and a digest of its code) and the rules
-(RuleBook.version) key the file's results in the cache (cache_store.ResultStore). Files the cache
-does not know are analysed by the detectors themselves, on the bytes already read, in ``jobs``
-forked worker processes when there are enough of them; license texts the fast path does not know go
-to ScanCode, whose index the parent loads once before forking, so the workers share it.
+detector will read is read up to the largest cap those detectors use, and hashed. That hash, the
+file's path and size, the tool (version and a digest of its code) and the rules (RuleBook.version)
+key the file's results in the cache (cache_store.ResultStore). Files the cache does not know are
+analysed by the detectors, in ``jobs`` forked worker processes when there are enough of them, on one
+read per file that all of them share (a file whose bytes changed since it was hashed is analysed but
+not cached). License texts the fast path does not know go to ScanCode, whose index the parent loads
+once before forking, so the workers share it.
 
 run_detector() then answers each detector from those per-file results, merged in file order: the
 output is byte-identical with or without the cache and for every ``jobs``. Anything that goes wrong
@@ -20,6 +21,7 @@ import contextlib
 import hashlib
 import multiprocessing
 import os
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -96,29 +98,48 @@ def code_digest() -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
+    """A file the session handles: which detectors read it, and what its bytes were when it was read."""
+
     entry: FileEntry
     detectors: tuple[str, ...]  # FILE_LOCAL detectors that read it
     license_text: bool  # license_files identifies it
-    data: bytes
+    cap: int  # the most bytes any of them reads
     truncated: bool
+    digest: bytes  # of the first ``cap`` bytes: with path and size, what the result depends on
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=20).digest()
 
 
 def _key(prefix: bytes, kind: str, plan: _Plan) -> bytes:
     digest = hashlib.blake2b(prefix, digest_size=20)
     for part in (kind, plan.entry.path, str(plan.entry.size), str(plan.truncated)):
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
-    digest.update(hashlib.blake2b(plan.data, digest_size=20).digest())
+    digest.update(plan.digest)
     return digest.digest()
+
+
+@contextlib.contextmanager
+def _reread(plan: _Plan) -> Iterator[bool]:
+    """Read the file again for the detectors (only the digest was kept) and share that one read with all of
+    them; yields whether it still holds the bytes the key was made from (if not, the result is not cached)."""
+    data, truncated, _error = read_bytes(plan.entry.abspath, plan.cap)
+    if data is None:  # gone or unreadable since: the detectors find out themselves and report it
+        yield False
+        return
+    with preloaded({plan.entry.abspath: (data, truncated)}):
+        yield truncated == plan.truncated and _digest(data) == plan.digest
 
 
 # Set in the parent right before forking workers (they inherit it): what _work_* needs that cannot be pickled.
 _FORK_STATE: dict[str, Any] = {}
 
 
-def _work_local(plan: _Plan) -> dict[str, DetectorResult]:
+def _work_local(plan: _Plan) -> tuple[dict[str, DetectorResult], bool]:
     ctx: ScanContext = _FORK_STATE["ctx"]
-    with preloaded({plan.entry.abspath: (plan.data, plan.truncated)}):
-        return {name: _DETECT[name]([plan.entry], ctx) for name in plan.detectors}
+    with _reread(plan) as same:
+        return {name: _DETECT[name]([plan.entry], ctx) for name in plan.detectors}, same
 
 
 def _work_scancode(item: tuple[FileEntry, str]) -> license_files.FileIdentification:
@@ -136,6 +157,9 @@ def _map(work: Callable[[Any], Any], items: list[Any], jobs: int, minimum: int, 
     _FORK_STATE.update(ctx=ctx, work=work)
     out: list[Any] = []
     use_pool = jobs > 1 and len(items) >= minimum and "fork" in multiprocessing.get_all_start_methods()
+    if use_pool and threading.active_count() > 1:  # forking a threaded process can deadlock the child
+        ctx.log("other threads are running: analysing in this process, without worker processes")
+        use_pool = False
     if use_pool:
         try:
             # fork, explicitly (Python 3.14 defaults to forkserver): workers share the parent's memory,
@@ -173,7 +197,7 @@ def _read_plans(files: Sequence[FileEntry], ctx: ScanContext, report: Progress) 
         cap = max([FILE_LOCAL[name][1] for name in names] + ([LICENSE_TEXT_CAP] if is_license else []))
         data, truncated, _error = read_bytes(entry.abspath, cap)
         if data is not None:  # else the detectors read it themselves and report why they cannot
-            plans.append(_Plan(entry, names, is_license, data, truncated))
+            plans.append(_Plan(entry, names, is_license, cap, truncated, _digest(data)))
     return plans
 
 
@@ -211,11 +235,11 @@ def _prepare(files: Sequence[FileEntry], ctx: ScanContext, rules_version: str, j
     _identify_licenses(license_misses, ctx, jobs, session, new if store else None, keys, report)
     computed = _map(_work_local, local_misses, jobs, POOL_MIN_FILES, ctx,
                     lambda n: report("analysing files", n, len(local_misses)) if n % 100 == 0 else None)
-    for plan, results in zip(local_misses, computed, strict=True):
+    for plan, (results, same) in zip(local_misses, computed, strict=True):
         for name, result in results.items():
             session.per_file[name][plan.entry.path] = result
         key = keys[id(plan)][0]
-        if store and key is not None:
+        if store and key is not None and same:
             new[key] = encode(results)
     if store and new:
         store.put_many(new)
@@ -229,15 +253,18 @@ def _identify_licenses(misses: list[_Plan], ctx: ScanContext, jobs: int, session
                        report: Progress) -> None:
     """The fast path here, then ScanCode (index loaded here once, then shared by forked workers)."""
     for_scancode: list[tuple[_Plan, str]] = []
+    changed: set[str] = set()
     for plan in misses:
-        with preloaded({plan.entry.abspath: (plan.data, plan.truncated)}):
+        with _reread(plan) as same:
             first = license_files.identify_fast(plan.entry, ctx)
+        if not same:
+            changed.add(plan.entry.path)
         if isinstance(first, str):
             for_scancode.append((plan, first))
         else:
             session.idents[plan.entry.path] = first
             key = keys[id(plan)][1]
-            if new is not None and key is not None and first.cacheable:
+            if new is not None and key is not None and first.cacheable and same:
                 new[key] = encode(first)
     if not for_scancode:
         return
@@ -249,7 +276,7 @@ def _identify_licenses(misses: list[_Plan], ctx: ScanContext, jobs: int, session
     for (plan, _), ident in zip(for_scancode, idents, strict=True):
         session.idents[plan.entry.path] = replace(ident, entry=plan.entry)
         key = keys[id(plan)][1]
-        if new is not None and key is not None and ident.cacheable:
+        if new is not None and key is not None and ident.cacheable and plan.entry.path not in changed:
             new[key] = encode(ident)
 
 

@@ -176,3 +176,26 @@ def test_concurrent_runs_agree_and_never_crash(cache_home: Path, synthetic: Path
         assert out.decode() == expected
         assert b"Traceback" not in err and b"internal error" not in err
     assert _json(synthetic) == expected
+
+
+def test_a_file_that_changes_during_the_scan_is_not_cached(cache_home: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "a.py").write_text("# SPDX-License-Identifier: MIT\nprint(1)\n")
+    reads: dict[str, int] = {}
+    real = cache.read_bytes
+
+    def changing(abspath: str, limit: int) -> tuple[bytes | None, bool, str | None]:
+        reads[abspath] = reads.get(abspath, 0) + 1
+        data, truncated, error = real(abspath, limit)
+        if abspath.endswith("a.py") and reads[abspath] > 1 and data is not None:  # edited after hashing
+            data = data.replace(b"MIT", b"BSD-2-Clause")
+        return data, truncated, error
+
+    monkeypatch.setattr(cache, "read_bytes", changing)
+    assert "BSD-2-Clause" in _json(root)  # analysed as it is now ...
+    monkeypatch.setattr(cache, "read_bytes", real)
+    log: list[str] = []
+    assert '"MIT"' in _json(root, log)  # ... but not cached under the key of what was hashed
+    assert any("0 results reused" in line for line in log), log
