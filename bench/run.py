@@ -29,6 +29,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -45,12 +46,11 @@ _OPERATORS = {"AND", "OR", "WITH"}
 
 def timed(cmd: list[str], env: dict[str, str], stdout: Path | None = None) -> dict[str, Any]:
     """Run ``cmd``: wall seconds, peak RSS (MB, largest process of the tree), exit code, stderr."""
-    stats = HERE / ".time.out"
-    with open(stdout or os.devnull, "wb") as out:
+    with tempfile.TemporaryDirectory() as tmp, open(stdout or os.devnull, "wb") as out:
+        stats = Path(tmp) / "time.out"
         run = subprocess.run([TIME, "-f", "%e %M", "-o", str(stats), *cmd], stdout=out, stderr=subprocess.PIPE,
                              env=env, check=False)
-    wall, rss = stats.read_text().split()[-2:]
-    stats.unlink()
+        wall, rss = stats.read_text().split()[-2:]
     return {"wall_s": float(wall), "peak_rss_mb": round(int(rss) / 1024, 1), "exit": run.returncode,
             "stderr": run.stderr.decode(errors="replace")}
 
