@@ -154,12 +154,8 @@ def enforce(policy: Policy, judged: Sequence[JudgedComponent], findings: Sequenc
     every = [replace(f, severity=policy.severity_of(f.rule, f.severity)) for f in [*marked, *notes]]
     every.sort(key=lambda f: (f.severity.rank, f.rule, f.locations[0].path if f.locations else "", f.message))
     active = [f for f in every if not f.suppressed]
-    uses = [c.commercial_use for c in judged if c.component.id not in waived]
-    if policy.use_mode in DISTRIBUTING and any(f.rule == "incompatible-licenses" for f in active):
-        uses.append(Use.PROHIBITED)
-    if any(f.rule in _UNKNOWN_RULES for f in active):
-        uses.append(Use.UNKNOWN)
-    use = worst(uses) if judged else Use.UNKNOWN
+    use = repository_use([c for c in judged if c.component.id not in waived], active, policy.use_mode,
+                         empty=Use.UNKNOWN if not judged else Use.ALLOWED)
     verdict = policy.verdict(use)
     if any(f.rule in LIST_RULES for f in active):
         verdict = Verdict.FAIL
@@ -168,15 +164,18 @@ def enforce(policy: Policy, judged: Sequence[JudgedComponent], findings: Sequenc
     return Outcome(verdict, tuple(every), tuple(sorted(waived)), use)
 
 
-def repository_use(judged: Sequence[JudgedComponent], findings: Sequence[Finding], mode: UseMode) -> Use:
-    """The unwaived ``commercial_use`` of the repository: the least favourable component, prohibited when
-    incompatible licenses are combined into what is distributed, unknown when a detector failed."""
+def repository_use(judged: Sequence[JudgedComponent], findings: Sequence[Finding], mode: UseMode,
+                   empty: Use = Use.UNKNOWN) -> Use:
+    """The repository's answer from ``judged`` and ``findings``: the least favourable component, prohibited
+    when incompatible licenses are combined into what is distributed, unknown when a detector failed.
+    With every component and finding it is ``commercial_use``; with what the policy waived left out, the
+    answer the verdict is taken from. ``empty``: the answer when there is no component."""
     uses = [c.commercial_use for c in judged]
     if mode in DISTRIBUTING and any(f.rule == "incompatible-licenses" for f in findings):
         uses.append(Use.PROHIBITED)
     if any(f.rule in _UNKNOWN_RULES for f in findings):
         uses.append(Use.UNKNOWN)
-    return worst(uses) if judged else Use.UNKNOWN
+    return worst(uses) if uses else empty
 
 
 
