@@ -100,7 +100,7 @@ def explain(judged: Sequence[JudgedComponent], conflicts: Sequence[tuple[Incompa
             a, b = item.licenses
             causes.append(Cause(
                 "incompatibility", item.components, Use.PROHIBITED, f"{a} + {b}", None,
-                (Reason("incompatible-licenses", f"{a} + {b}", f"{item.text} Source: {item.source}"),), (),
+                (Reason("incompatible-licenses", f"{a} + {b}", f"{item.text.rstrip('.')}. Source: {item.source}"),), (),
                 (Remedy("choose-branch", "Elect another OR branch where one of the components offers one."),
                  Remedy("replace-or-drop", "Replace or drop one of the components."),
                  Remedy("commercial-license", "Obtain one of the works under a license compatible with the other."),

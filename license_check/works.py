@@ -113,15 +113,44 @@ def alternatives(expression: str, rules: RuleBook, ctx: Context) -> tuple[Judgem
 
 
 def _conflicts(members: Sequence[Member], choice: Sequence[int], book: CompatBook) -> tuple[Conflict, ...]:
-    licenses = {leaf for m, i in zip(members, choice, strict=True) for leaf in leaves(m.alternatives[i].elected)}
-    return book.combined(sorted(licenses), Relation.COMBINED).conflicts if len(licenses) > 1 else ()
+    """The pairs of licenses that cannot be combined even on their own (Apache-2.0 with GPL-2.0-only, but
+    not Apache-2.0 with GPL-2.0-or-later, which can go out as GPL-3.0); when every pair can, the conflicts of
+    the whole set (three licenses no single outbound license accepts)."""
+    licenses = sorted({leaf for m, i in zip(members, choice, strict=True) for leaf in leaves(m.alternatives[i].elected)})
+    if len(licenses) < 2:
+        return ()
+    pairs = tuple(c for x, a in enumerate(licenses) for b in licenses[x + 1:] for c in _pair(book, a, b))
+    return pairs or book.combined(licenses, Relation.COMBINED).conflicts
+
+
+def _pair(book: CompatBook, a: str, b: str) -> tuple[Conflict, ...]:
+    key = (id(book), a, b)
+    if key not in _PAIRS:
+        _PAIRS[key] = book.combined([a, b], Relation.COMBINED).conflicts
+    return _PAIRS[key]
+
+
+_PAIRS: dict[tuple[int, str, str], tuple[Conflict, ...]] = {}  # the book is loaded once per process
+
+
+def _bringers(members: Sequence[Member], choice: Sequence[int]) -> dict[str, set[str]]:
+    """license -> the members whose elected alternative has it."""
+    out: dict[str, set[str]] = {}
+    for m, i in zip(members, choice, strict=True):
+        for leaf in leaves(m.alternatives[i].elected):
+            out.setdefault(leaf, set()).add(m.id)
+    return out
 
 
 def _score(members: Sequence[Member], choice: Sequence[int], book: CompatBook) -> tuple[int, int, int, int]:
+    """Fewest pairs of components in conflict, then the best answer, then the fewest duties."""
     picked = [m.alternatives[i] for m, i in zip(members, choice, strict=True)]
+    bringers = _bringers(members, choice)
+    clashes = {(x, y) for c in _conflicts(members, choice, book)
+               for x in bringers.get(c.a, ()) for y in bringers.get(c.b, ()) if x != y}
     worst = max((j.use.badness for j in picked), default=0)
     duties = sum(j.cost[1] for j in picked)
-    return (len(_conflicts(members, choice, book)), worst, duties, sum(choice))
+    return (len(clashes), worst, duties, sum(choice))
 
 
 def elect(members: Sequence[Member], book: CompatBook) -> tuple[dict[str, Judgement], tuple[Incompatibility, ...]]:
@@ -152,10 +181,7 @@ def elect(members: Sequence[Member], book: CompatBook) -> tuple[dict[str, Judgem
                 if not improved:
                     break
     changed = {m.id: m.alternatives[i] for m, i in zip(members, best, strict=True) if i}
-    bringers: dict[str, list[str]] = {}
-    for m, i in zip(members, best, strict=True):
-        for leaf in leaves(m.alternatives[i].elected):
-            bringers.setdefault(leaf, []).append(m.id)
+    bringers = _bringers(members, best)
     found = [Incompatibility(c.relation.value, (c.a, c.b),
                              tuple(sorted({*bringers.get(c.a, []), *bringers.get(c.b, [])})), c.text, c.source)
              for c in _conflicts(members, best, book)]
@@ -191,14 +217,14 @@ def findings(found: Sequence[Incompatibility], mode: UseMode,
     out: list[tuple[Incompatibility, Finding]] = []
     for item in sorted(set(found), key=lambda i: (i.components, i.licenses, i.relation)):
         a, b = item.licenses
+        quoted = [f"{c!r}" for c in item.components]
+        named = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
         if item.relation == "unknown":
-            named = " and ".join(f"{c!r}" for c in item.components)
             out.append((item, make_finding(
                 "compatibility-unknown", f"{a} and {b} are combined into one work (components {named}), but "
                 f"{item.text[0].lower()}{item.text[1:]}", [Location(paths[c]) for c in item.components if c in paths],
                 item.components)))
             continue
-        named = " and ".join(f"{c!r}" for c in item.components)
         what = {"combined": "combined into one work", "derived": "a derivative and its base",
                 "merged": "merged into one work"}.get(item.relation, item.relation)
         effect = ("so the combination may not be distributed" if mode in DISTRIBUTING else
@@ -209,7 +235,7 @@ def findings(found: Sequence[Incompatibility], mode: UseMode,
             pair = f"{a} does not allow adaptations, and {noun} {named} {verb} {what},"
         else:
             pair = f"{a} and {b} cannot be {what} ({noun} {named}),"
-        message = f"{pair} {effect}: {item.text} Source: {item.source}"
+        message = f"{pair} {effect}: {item.text.rstrip('.')}. Source: {item.source}"
         locations = [Location(paths[c]) for c in item.components if c in paths]
         out.append((item, make_finding("incompatible-licenses", message, locations, item.components,
                                        severity=None if mode in DISTRIBUTING else Severity.WARNING)))

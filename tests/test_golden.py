@@ -45,6 +45,9 @@ EXPECTED = {
     "rail-model": ("conditional", "warn", "LicenseRef-scancode-stable-diffusion-2022-08-22"),
     "cc-by-sa-dataset": ("conditional", "warn", "CC-BY-SA-4.0"),
     "embedded-metadata": ("conditional", "warn", "MIT"),
+    # Compatibility (issue 4): GPL-2.0-only code vendoring Apache-2.0 code is incompatible when distributed;
+    # the dual-licensed vendored library is elected jointly (its GPL branch, not Apache-2.0).
+    "gpl2-vendors-apache": ("prohibited", "fail", "GPL-2.0-only"),
 }
 
 
