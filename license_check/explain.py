@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from license_check.analyze import Context, by_materiality
-from license_check.model import Cause, Finding, JudgedComponent, Lineage, Reason, Remedy, Use, UseMode
+from license_check.model import Cause, Finding, JudgedComponent, Reason, Remedy, Use, UseMode
 from license_check.rules import RuleBook
 from license_check.works import DISTRIBUTING, Incompatibility, alternatives
 
@@ -29,10 +29,6 @@ _UNKNOWN_FIXES = {
                           "(with its source), or waive the reference if it is not part of what you adopt."),
     "region-excluded-scope": ("check-scope", "Check whether this model falls under the excluded scope."),
 }
-
-
-def _lineage_path(comp: JudgedComponent) -> tuple[Lineage, ...]:
-    return tuple(comp.lineage)
 
 
 def _remedies(comp: JudgedComponent, rules: RuleBook, ctx: Context) -> tuple[Remedy, ...]:
@@ -91,7 +87,7 @@ def explain(judged: Sequence[JudgedComponent], conflicts: Sequence[tuple[Incompa
                 continue
             cid = comp.component.id
             causes.append(Cause("component", (cid,), comp.commercial_use, comp.license, comp.elected_license,
-                                _decisive(comp, use), _lineage_path(comp), _remedies(comp, rules, ctx),
+                                _decisive(comp, use), comp.lineage, _remedies(comp, rules, ctx),
                                 waived=cid in waived))
     if use is Use.PROHIBITED and ctx.mode in DISTRIBUTING:
         for item, suppressed in conflicts:

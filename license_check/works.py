@@ -116,7 +116,8 @@ def _conflicts(members: Sequence[Member], choice: Sequence[int], book: CompatBoo
     """The pairs of licenses that cannot be combined even on their own (Apache-2.0 with GPL-2.0-only, but
     not Apache-2.0 with GPL-2.0-or-later, which can go out as GPL-3.0); when every pair can, the conflicts of
     the whole set (three licenses no single outbound license accepts)."""
-    licenses = sorted({leaf for m, i in zip(members, choice, strict=True) for leaf in leaves(m.alternatives[i].elected)})
+    licenses = sorted({leaf for m, i in zip(members, choice, strict=True)
+                       for leaf in leaves(m.alternatives[i].elected)})
     if len(licenses) < 2:
         return ()
     pairs = tuple(c for x, a in enumerate(licenses) for b in licenses[x + 1:] for c in _pair(book, a, b))

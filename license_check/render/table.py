@@ -8,6 +8,7 @@ from license_check.analyze import by_materiality
 from license_check.model import JudgedComponent, Report, Severity, Use
 
 _MAX_MESSAGE = 600
+_MAX_CAUSES = 12  # the table lists the first causes; the JSON has them all
 
 
 def _license_cell(c: JudgedComponent) -> str:
@@ -47,7 +48,7 @@ def _why(report: Report) -> list[str]:
     if not report.causes:
         return []
     lines = ["", f"why commercial use is {report.commercial_use.value}:"]
-    for cause in report.causes:
+    for cause in report.causes[:_MAX_CAUSES]:
         who = " + ".join(cause.components) or "policy"
         what = cause.elected_license or cause.license
         head = f"  - {who}" + (f" ({what})" if what else "") + f": {cause.commercial_use.value}"
@@ -60,6 +61,8 @@ def _why(report: Report) -> list[str]:
         if cause.elected_license and cause.license and cause.elected_license != cause.license:
             lines.append(f"      elected: {cause.elected_license} of {cause.license}")
         lines.extend(f"      fix ({remedy.code}): {_clip(remedy.text, 300)}" for remedy in cause.remedies)
+    if len(report.causes) > _MAX_CAUSES:
+        lines.append(f"  (+{len(report.causes) - _MAX_CAUSES} more causes: see --format json, explain.causes)")
     return lines
 
 
