@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import copyreg
 import dataclasses
+import enum
 import hashlib
 import io
 import os
@@ -51,14 +52,24 @@ def max_bytes() -> int:
     return int(max(megabytes, 0.0) * 2**20)
 
 
-class _Unpickler(pickle.Unpickler):
-    """Only license-check's own classes and plain builtins: a cache entry is data, never code."""
+_BUILTINS = frozenset({"tuple", "list", "dict", "set", "frozenset", "str", "bytes", "int", "float", "bool"})
+_ALLOWED: dict[tuple[str, str], Any] = {}
 
-    _BUILTINS = frozenset({"tuple", "list", "dict", "set", "frozenset", "str", "bytes", "int", "float", "bool"})
+
+class _Unpickler(pickle.Unpickler):
+    """Only license-check's own dataclasses and enums, and plain builtins: a cache entry is data, never code
+    (no function of license-check either: loading an entry can only build values)."""
 
     def find_class(self, module: str, name: str) -> Any:
-        if module.startswith("license_check.") or (module == "builtins" and name in self._BUILTINS):
-            return super().find_class(module, name)
+        found = _ALLOWED.get((module, name))
+        if found is not None:
+            return found
+        if module.startswith("license_check.") or (module == "builtins" and name in _BUILTINS):
+            found = super().find_class(module, name)
+            if module == "builtins" or (isinstance(found, type) and (
+                    dataclasses.is_dataclass(found) or issubclass(found, enum.Enum))):
+                _ALLOWED[(module, name)] = found
+                return found
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache entry")
 
 

@@ -199,3 +199,21 @@ def test_a_file_that_changes_during_the_scan_is_not_cached(cache_home: Path, tmp
     log: list[str] = []
     assert '"MIT"' in _json(root, log)  # ... but not cached under the key of what was hashed
     assert any("0 results reused" in line for line in log), log
+
+
+def test_decode_builds_values_only() -> None:
+    """Even license-check's own functions are refused: an entry can only build dataclasses, enums, builtins."""
+    import hashlib
+
+    from license_check import cli
+
+    class _Call:
+        def __reduce__(self) -> tuple[object, tuple[str, str]]:
+            return (cli._write, ("/nonexistent/x", "y"))
+
+    payload = pickle.dumps(_Call())
+    assert cache.decode(hashlib.blake2b(payload, digest_size=16).digest() + payload) is None
+    from license_check.model import Location
+
+    value = (Location("a", 3), {"k": frozenset({1})})
+    assert cache.decode(cache.encode(value)) == value
