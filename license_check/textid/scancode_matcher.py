@@ -92,6 +92,12 @@ def load_seconds() -> float:
     return _STATE.load_seconds
 
 
+def cleanup() -> None:
+    """What the atexit handlers would do, for a process that ends with os._exit (skipping the index's teardown)."""
+    if _STATE.temp_dir:
+        shutil.rmtree(_STATE.temp_dir, ignore_errors=True)
+
+
 def _private_temp() -> None:
     """scancode_config makes a temp folder on import: give it a private one, removed at exit."""
     if os.environ.get("SCANCODE_TEMP"):
