@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -93,3 +95,21 @@ def test_license_texts_for_scancode_give_the_same_report(tmp_path: Path) -> None
                                 for line in log), log
     assert _json(tmp_path, 1) == two
     assert "Sleepycat" in two and "EUPL-1.2" in two
+
+
+@pytest.mark.slow  # loads ScanCode's index in a CLI process
+def test_cli_exits_at_once_after_scancode_with_its_code_and_report(tmp_path: Path) -> None:
+    data = fastpath.scancode_data_dir()
+    assert data is not None
+    text = fastpath.strip_front_matter((data / "licenses" / "sleepycat.LICENSE").read_text(encoding="utf-8"))
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / "LICENSE").write_text(text, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "SCANCODE_TEMP"}  # its own private temp folder
+    env.update(PYTHONPATH=str(REPO_ROOT), TMPDIR=str(tmp_path))
+    run = subprocess.run([sys.executable, "-m", "license_check", "--no-cache", "-v", "--format", "json",
+                          str(tmp_path / "repo")], capture_output=True, text=True, env=env, timeout=300)
+    assert "loading ScanCode's license index" in run.stderr
+    assert run.returncode in (0, 1), run.stderr[-2000:]
+    report = json.loads(run.stdout)  # the whole report was written before the early exit
+    assert report["project_license"] == "Sleepycat"
+    assert not list(tmp_path.glob("license-check-scancode-*"))  # ScanCode's temp folder was still removed
