@@ -94,7 +94,7 @@ def cli(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_sc
             policy = dataclasses.replace(policy, fail_on=Severity(fail_on))
         log(f"policy {policy.name!r} from {policy.source}, use mode {policy.use_mode.value}")
         options = ScanOptions(exclude=exclude, use_scancode=not no_scancode, log=log, jobs=jobs or 0, policy=policy,
-                              cache=not no_cache, progress=for_stream(sys.stderr))
+                              cache=not no_cache, progress=None if verbose else for_stream(sys.stderr))
         report = scan(path, options)
         text = RENDERERS[Format(fmt)](report)
     except (PolicyError, RulesError) as exc:
