@@ -72,7 +72,7 @@ def test_default_jobs_is_the_available_cores() -> None:
 
 def test_cli_rejects_zero_jobs(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-m", "license_check", "--jobs", "0", str(tmp_path)],
-                         capture_output=True, text=True, env={"PYTHONPATH": str(REPO_ROOT), "PATH": ""})
+                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
     assert run.returncode == 2 and "--jobs" in run.stderr
 
 
