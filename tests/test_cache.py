@@ -217,3 +217,24 @@ def test_decode_builds_values_only() -> None:
 
     value = (Location("a", 3), {"k": frozenset({1})})
     assert cache.decode(cache.encode(value)) == value
+
+
+@pytest.mark.slow  # the cold run loads ScanCode's index in a CLI process
+def test_a_warm_run_reuses_scancode_answers_without_loading_it(cache_home: Path, tmp_path: Path) -> None:
+    from license_check.textid import fastpath
+
+    data = fastpath.scancode_data_dir()
+    assert data is not None
+    root = tmp_path / "repo"
+    (root / "vendor").mkdir(parents=True)
+    (root / "LICENSE").write_text(fastpath.strip_front_matter(
+        (data / "licenses" / "mit.LICENSE").read_text(encoding="utf-8")), encoding="utf-8")
+    (root / "vendor" / "LICENSE").write_text(fastpath.strip_front_matter(
+        (data / "licenses" / "sleepycat.LICENSE").read_text(encoding="utf-8")), encoding="utf-8")
+    env = {**os.environ, cache.CACHE_DIR_ENV: str(cache_home), "PYTHONPATH": str(REPO_ROOT)}
+    cmd = [sys.executable, "-m", "license_check", "-v", "--format", "json", str(root)]
+    cold = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    warm = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    assert "loading ScanCode's license index" in cold.stderr and "vendor/LICENSE" in cold.stderr
+    assert "ScanCode" not in warm.stderr, warm.stderr
+    assert warm.stdout == cold.stdout and '"Sleepycat"' in warm.stdout
