@@ -307,10 +307,24 @@ def licensedb_version() -> str:
     return normalizer().db_version
 
 
+_MEMO_MAX_RAW = 512  # short strings repeat (one SPDX id in thousands of headers): their results are memoized
+
+
 def normalize(raw: str, form: RawForm) -> Normalized:
     """Normalize ``raw`` read as ``form``. Never raises: problems are in the result."""
     if not isinstance(cast(object, raw), str):  # defensive: callers are typed, data is not
         return Normalized(str(raw), None, (), f"not a string: {type(raw).__name__}", (), "none")
+    if len(raw) <= _MEMO_MAX_RAW:
+        return _memo_normalize(raw, RawForm(form))
+    return _normalize(raw, form)
+
+
+@lru_cache(maxsize=8192)
+def _memo_normalize(raw: str, form: RawForm) -> Normalized:
+    return _normalize(raw, form)
+
+
+def _normalize(raw: str, form: RawForm) -> Normalized:
     try:
         return normalizer().normalize(raw, RawForm(form))
     except DataError as exc:
@@ -320,7 +334,20 @@ def normalize(raw: str, form: RawForm) -> Normalized:
 
 
 def parse(expression: str) -> object:
-    """The license_expression tree of an already-normalized expression. Raises ValueError."""
+    """The license_expression tree of an already-normalized expression. Raises ValueError.
+
+    Trees are memoized by expression: callers read them and never change them."""
+    if len(expression) <= _MEMO_MAX_RAW:
+        return _memo_parse(expression)
+    return _parse(expression)
+
+
+@lru_cache(maxsize=8192)
+def _memo_parse(expression: str) -> object:
+    return _parse(expression)
+
+
+def _parse(expression: str) -> object:
     try:
         tree = normalizer().parse_tree(expression)
     except le.ExpressionError as exc:
