@@ -33,7 +33,13 @@ class ReadResult:
 
 def display_path(raw: bytes | str) -> str:
     """A path safe to print and to put in JSON: non-UTF-8 bytes and control characters as %XX."""
+    if isinstance(raw, str) and raw.isascii() and raw.isprintable():  # the common case: nothing to escape
+        return raw
     data = os.fsencode(raw) if isinstance(raw, str) else raw
+    if data.isascii():
+        text = data.decode("ascii")
+        if text.isprintable():
+            return text
     out: list[str] = []
     text = data.decode("utf-8", errors="surrogateescape")
     for ch in text:

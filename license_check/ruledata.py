@@ -9,8 +9,11 @@ problems with file and key; whether the license ids are known is checked by norm
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
+import tempfile
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -66,14 +69,60 @@ class LicenseDB:
                 f" (SPDX license list {self.spdx_list_version})")
 
 
-def read_toml(path: Path) -> dict[str, Any]:
+_PARSE_CACHE = {"enabled": True}
+
+
+def use_parse_cache(enabled: bool) -> None:
+    """``--no-cache``: neither read nor write the parsed-rules cache (see ``read_toml``)."""
+    _PARSE_CACHE["enabled"] = enabled
+
+
+def _parsed_path(digest: str) -> Path | None:
+    from license_check.cache_store import cache_dir  # the user cache directory (XDG)
+
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        return cache_dir() / "rules-parsed" / f"{digest}.json"
+    except Exception:  # noqa: BLE001 - no usable cache directory: parse every time
+        return None
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a rules TOML file. Parsing the rules is a tenth of a warm scan, so the parsed form is kept
+    as JSON in the user cache, keyed by the sha256 of the file's bytes (a changed file is parsed again;
+    a damaged or unreadable cache file is ignored)."""
+    try:
+        data = path.read_bytes()
     except OSError as exc:
         raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    except tomllib.TOMLDecodeError as exc:
+    cached = _parsed_path(hashlib.sha256(data).hexdigest()) if _PARSE_CACHE["enabled"] else None
+    if cached is not None:
+        try:
+            loaded = json.loads(cached.read_text(encoding="utf-8"))
+            if isinstance(loaded, dict):
+                return loaded
+        except (OSError, ValueError):
+            pass
+    try:
+        parsed = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise DataError(f"{path}: invalid TOML: {exc}") from exc
+    if cached is not None:
+        _store(cached, parsed)
+    return parsed
+
+
+def _store(target: Path, parsed: dict[str, Any]) -> None:
+    try:
+        text = json.dumps(parsed, ensure_ascii=False)
+        if json.loads(text) != parsed:  # only what JSON keeps exactly (no dates)
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)  # atomic: a concurrent reader sees the old file or the new one
+    except (OSError, TypeError, ValueError):
+        pass
 
 
 @lru_cache(maxsize=8)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
 
-from license_check import __version__, cache, clarify, duties, enforce, explain, lineage, works
+from license_check import __version__, cache, clarify, duties, enforce, explain, lineage, ruledata, works
 from license_check import artifacts as artifacts_stage
 from license_check import normalize as norm
 from license_check.analyze import Context, Profile, judge_component, render_expression
@@ -88,6 +88,7 @@ def _sort_key(finding: Finding) -> tuple[int, str, str, str]:
 def scan(root: str, options: ScanOptions | None = None) -> Report:
     """Scan the repository at ``root`` (an existing directory) and judge it."""
     options = options or ScanOptions()
+    ruledata.use_parse_cache(options.cache)
     rules = load_rules()
     policy = options.policy or default_policy()
     ctx = ScanContext(log=options.log, use_scancode=options.use_scancode)
