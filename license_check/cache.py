@@ -21,6 +21,7 @@ import contextlib
 import hashlib
 import multiprocessing
 import os
+import stat
 import threading
 import time
 import traceback
@@ -185,20 +186,49 @@ def _map(work: Callable[[Any], Any], items: list[Any], jobs: int, minimum: int, 
     return out
 
 
-def _read_plans(files: Sequence[FileEntry], ctx: ScanContext, report: Progress) -> list[_Plan]:
+def _stat_key(prefix: bytes, entry: FileEntry, cap: int) -> bytes | None:
+    """What says a file is unchanged without reading it (as git's index does): device, inode, size, and the
+    modification and change times in ns (the kernel sets ctime on every write; nobody can set it back)."""
+    try:
+        st = os.stat(entry.abspath, follow_symlinks=False)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    text = f"stat\0{entry.path}\0{entry.abspath}\0{st.st_dev}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0" \
+        f"{st.st_ctime_ns}\0{cap}"
+    return hashlib.blake2b(prefix + b"\0" + text.encode("utf-8", "surrogateescape"), digest_size=20).digest()
+
+
+def _read_plans(files: Sequence[FileEntry], ctx: ScanContext, report: Progress, store: ResultStore | None = None,
+                prefix: bytes = b"") -> list[_Plan]:
+    """Read and hash every file a file-local detector or license_files reads. A file whose stat is what it was
+    when it was last hashed keeps that digest (looked up in ``store``) and is not read now."""
     licenses = {e.path for e in license_files.text_candidates(files)}
-    plans: list[_Plan] = []
-    for n, entry in enumerate(files, 1):
-        if n % 500 == 0:
-            report("reading files", n, len(files))
+    wanted: list[tuple[FileEntry, tuple[str, ...], bool, int, bytes | None]] = []
+    for entry in files:
         names = tuple(name for name, (wants, _) in FILE_LOCAL.items() if wants(entry))
         is_license = entry.path in licenses
-        if not names and not is_license:
+        if names or is_license:
+            cap = max([FILE_LOCAL[name][1] for name in names] + ([LICENSE_TEXT_CAP] if is_license else []))
+            wanted.append((entry, names, is_license, cap, _stat_key(prefix, entry, cap) if store else None))
+    known = store.get_many([w[4] for w in wanted if w[4] is not None]) if store else {}
+    plans: list[_Plan] = []
+    hashed: dict[bytes, bytes] = {}
+    for n, (entry, names, is_license, cap, key) in enumerate(wanted, 1):
+        if n % 500 == 0:
+            report("reading files", n, len(wanted))
+        memo = known.get(key) if key is not None else None
+        if memo is not None and len(memo) == 33 and memo[0] in (0, 1):
+            plans.append(_Plan(entry, names, is_license, cap, memo[0] == 1, memo[1:]))
             continue
-        cap = max([FILE_LOCAL[name][1] for name in names] + ([LICENSE_TEXT_CAP] if is_license else []))
         data, truncated, _error = read_bytes(entry.abspath, cap)
         if data is not None:  # else the detectors read it themselves and report why they cannot
             plans.append(_Plan(entry, names, is_license, cap, truncated, _digest(data)))
+            if key is not None:
+                hashed[key] = bytes([int(truncated)]) + plans[-1].digest
+    if store and hashed:
+        store.put_many(hashed)
     return plans
 
 
@@ -206,8 +236,8 @@ def _prepare(files: Sequence[FileEntry], ctx: ScanContext, rules_version: str, j
              store: ResultStore | None, report: Progress) -> _Session:
     start = time.perf_counter()
     session = _Session({name: {} for name in FILE_LOCAL})
-    plans = _read_plans(files, ctx, report)
     prefix = "\0".join((SCHEMA, code_digest(), rules_version)).encode()
+    plans = _read_plans(files, ctx, report, store, prefix)
     keys = {id(p): (_key(prefix, "+".join(p.detectors), p) if p.detectors else None,
                     _key(prefix, f"license-text scancode={ctx.use_scancode}", p) if p.license_text else None)
             for p in plans}

@@ -238,3 +238,29 @@ def test_a_warm_run_reuses_scancode_answers_without_loading_it(cache_home: Path,
     assert "loading ScanCode's license index" in cold.stderr and "vendor/LICENSE" in cold.stderr
     assert "ScanCode" not in warm.stderr, warm.stderr
     assert warm.stdout == cold.stdout and '"Sleepycat"' in warm.stdout
+
+
+def test_an_unchanged_file_is_not_read_again_but_a_rewritten_one_is(cache_home: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The digest of a file whose stat (device, inode, size, mtime, ctime) is unchanged is reused; a file
+    rewritten with the same size and its old mtime still changes ctime, so it is read and hashed again."""
+    root = tmp_path / "repo"
+    (root / "src").mkdir(parents=True)
+    source = root / "src" / "a.py"
+    source.write_text("# SPDX-License-Identifier: MIT\nprint(1)\n")
+    assert '"MIT"' in _json(root)
+    reads: list[str] = []
+    real = cache.read_bytes
+
+    def counting(path: str, cap: int) -> tuple[bytes | None, bool, str | None]:
+        reads.append(path)
+        return real(path, cap)
+
+    monkeypatch.setattr(cache, "read_bytes", counting)
+    assert '"MIT"' in _json(root) and not reads  # warm: nothing read for the session
+    before = source.stat()
+    source.write_text("# SPDX-License-Identifier: ISC\nprint(1)\n")  # the same size as before
+    os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the old mtime: only ctime tells
+    assert source.stat().st_size == before.st_size and source.stat().st_mtime_ns == before.st_mtime_ns
+    warm = _json(root)
+    assert reads and '"ISC"' in warm and warm == _json(root, cache=False)
