@@ -9,8 +9,8 @@ the least favourable of its components.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
 from license_check import normalize as norm
 from license_check.findings import make_finding
@@ -58,14 +58,15 @@ class Judgement:
                 _COPYLEFT_RANK[self.copyleft], self.elected)
 
 
-@dataclass(frozen=True, slots=True)
-class Profile:
-    """The adopting organisation as the policy states it. None: not stated (nothing is triggered)."""
+class Profile(Protocol):
+    """The adopting organisation as the policy states it (policy.Organisation). None: not stated."""
 
-    monthly_active_users: int | None = None
-    annual_revenue_usd: int | None = None
-    monthly_revenue_usd: int | None = None
-    eu_presence: bool | None = None
+    @property
+    def eu_presence(self) -> bool | None: ...
+
+    def amount(self, key: str) -> int | None:
+        """The organisation's figure for a threshold key (rules_facts.THRESHOLD_KEYS)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +77,7 @@ class Context:
     """
 
     mode: UseMode = UseMode.DISTRIBUTE
-    profile: Profile = field(default_factory=Profile)
+    profile: Profile | None = None  # None: no organisation stated
     duties: DutyBook | None = None
 
 
@@ -85,14 +86,14 @@ _THRESHOLD_LABEL = {"monthly_active_users": "monthly active users", "annual_reve
                     "monthly_revenue_usd": "monthly revenue (USD)"}
 
 
-def _profile(facts: LicenseFacts, use: Use, profile: Profile) -> tuple[Use, tuple[Reason, ...]]:
+def _profile(facts: LicenseFacts, use: Use, profile: Profile | None) -> tuple[Use, tuple[Reason, ...]]:
     """Thresholds and regional exclusions the organisation profile triggers (rules/ structured terms)."""
-    if use in (Use.PROHIBITED, Use.UNKNOWN):
+    if use in (Use.PROHIBITED, Use.UNKNOWN) or profile is None:
         return use, ()
     reasons: list[Reason] = []
     outcome: Use = use
     for key, amount in sorted(facts.thresholds.items()):
-        value = getattr(profile, key, None)
+        value = profile.amount(key)
         if isinstance(value, int) and value > amount:
             outcome = Use.PROHIBITED
             reasons.append(Reason("threshold-exceeded", facts.id, (

@@ -14,7 +14,7 @@ from functools import partial
 from license_check import __version__, cache, clarify, duties, enforce, explain, lineage, ruledata, works
 from license_check import artifacts as artifacts_stage
 from license_check import normalize as norm
-from license_check.analyze import Context, Profile, judge_component, render_expression
+from license_check.analyze import Context, judge_component, render_expression
 from license_check.compat import load_compat
 from license_check.components import group, owner
 from license_check.detectors import DETECTORS, license_files
@@ -110,9 +110,7 @@ def scan(root: str, options: ScanOptions | None = None) -> Report:
         files_of[owner(entry.path, roots)].append(entry.path)
 
     duty_book = load_duties()
-    org = policy.organisation
-    judging = Context(policy.use_mode, Profile(org.monthly_active_users, org.annual_revenue_usd,
-                                               org.monthly_revenue_usd, org.eu_presence), duty_book)
+    judging = Context(policy.use_mode, policy.organisation, duty_book)
     judged: list[JudgedComponent] = []
     findings: list[Finding] = [*found.findings, *detector_findings, *enforce.clarification_notes(
         policy, pins.clarifications)]

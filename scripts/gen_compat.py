@@ -29,6 +29,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts/_generated.py, also when loaded by path
+from _generated import write_or_check  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "rules" / "generated" / "osadl-matrix.json"
 VALUES = {"Yes": "yes", "No": "no", "Unknown": "unknown", "Check dependency": "check"}
@@ -124,16 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     text = render(build(*(read_wheel(args.wheel) if args.wheel else read_installed())))
-    if args.check:
-        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
-        if current != text:
-            print(f"{args.output} is stale: run scripts/gen_compat.py", file=sys.stderr)
-            return 1
-        return 0
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text, encoding="utf-8")
-    print(f"wrote {args.output} ({len(text)} bytes)", file=sys.stderr)
-    return 0
+    return write_or_check(text, args.output, args.check, "gen_compat.py")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,9 @@ from typing import Any
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts/_generated.py, also when loaded by path
+from _generated import write_or_check  # noqa: E402
+
 OUTPUT = Path(__file__).resolve().parent.parent / "rules" / "generated" / "scancode-licensedb.json"
 FIELDS = (
     "key",
@@ -99,16 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
     text = render(build())
-    if args.check:
-        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
-        if current != text:
-            print(f"{args.output} is stale: run scripts/gen_licensedb.py", file=sys.stderr)
-            return 1
-        return 0
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text, encoding="utf-8")
-    print(f"wrote {args.output} ({len(text)} bytes)", file=sys.stderr)
-    return 0
+    return write_or_check(text, args.output, args.check, "gen_licensedb.py")
 
 
 if __name__ == "__main__":
