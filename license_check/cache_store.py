@@ -20,28 +20,18 @@ import pickle
 import sqlite3
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from license_check import model
+from license_check.cachedir import CACHE_DIR_ENV as CACHE_DIR_ENV
+from license_check.cachedir import cache_dir as cache_dir
 from license_check.detectors import base, license_files
 
 SCHEMA = "1"  # bump when what is cached changes shape
-CACHE_DIR_ENV = "LICENSE_CHECK_CACHE_DIR"  # overrides the location (the tests point it at a temp folder)
 MAX_MB_ENV = "LICENSE_CHECK_CACHE_MAX_MB"
 DEFAULT_MAX_MB = 256.0
 _DB_NAME = f"results-v{SCHEMA}.sqlite"
 _TOUCH_AFTER = 3600  # seconds: a hit older than this is marked used again (for least-recently-used eviction)
-
-
-def cache_dir() -> Path:
-    """$LICENSE_CHECK_CACHE_DIR, else $XDG_CACHE_HOME/license-check, else ~/.cache/license-check."""
-    explicit = os.environ.get(CACHE_DIR_ENV)
-    if explicit:
-        return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"  # XDG: a relative value is ignored
-    return base / "license-check"
 
 
 def max_bytes() -> int:

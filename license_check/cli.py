@@ -11,10 +11,16 @@ import os
 import sys
 import tempfile
 import traceback
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 
 from license_check import __version__
+
+if TYPE_CHECKING:
+    from license_check.policy import Policy
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
@@ -77,10 +83,7 @@ def cli(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_sc
     # Imported here so that --help and --version stay fast.
     from license_check.model import Severity, UseMode
     from license_check.policy import PolicyError, load_policy
-    from license_check.progress import for_stream
-    from license_check.render import RENDERERS, Format
-    from license_check.rules import RulesError
-    from license_check.scan import ScanOptions, scan
+    from license_check.rules_facts import RulesError
 
     def log(message: str) -> None:
         if verbose:
@@ -93,10 +96,7 @@ def cli(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_sc
         if fail_on:
             policy = dataclasses.replace(policy, fail_on=Severity(fail_on))
         log(f"policy {policy.name!r} from {policy.source}, use mode {policy.use_mode.value}")
-        options = ScanOptions(exclude=exclude, use_scancode=not no_scancode, log=log, jobs=jobs or 0, policy=policy,
-                              cache=not no_cache, progress=None if verbose else for_stream(sys.stderr))
-        report = scan(path, options)
-        text = RENDERERS[Format(fmt)](report)
+        text, code = _report(path, fmt, exclude, no_scancode, jobs, no_cache, policy, verbose, log)
     except (PolicyError, RulesError) as exc:
         click.echo(f"license-check: configuration error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
@@ -111,7 +111,40 @@ def cli(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_sc
             sys.exit(EXIT_USAGE)
     else:
         click.echo(text, nl=False)
-    sys.exit(EXIT_FAIL if report.verdict.value == "fail" else EXIT_OK)
+    sys.exit(code)
+
+
+def _report(path: str, fmt: str, exclude: tuple[str, ...], no_scancode: bool, jobs: int | None, no_cache: bool,
+            policy: Policy, verbose: bool, log: Callable[[str], None]) -> tuple[str, int]:
+    """The report text and exit code: stored (report_cache) when nothing it depends on changed, else scanned.
+    The pipeline is imported only when a scan runs."""
+    from license_check import report_cache
+    from license_check.discover import discover
+
+    found = discover(path, exclude=exclude)
+    key = None
+    if not no_cache:
+        settings = {"format": fmt, "exclude": list(exclude), "use_scancode": not no_scancode,
+                    "policy": policy.echo()}
+        pinned = [p for w in policy.waivers if w.sha256 for p in (w.file or w.path,) if p]
+        pinned += [c.path for c in policy.clarifications]
+        key = report_cache.key(path, found, settings, pinned, date.today())
+        stored = report_cache.load(key)
+        if stored is not None:
+            log(f"report reused from the cache: no file, setting, policy, rule or code changed ({key[:12]})")
+            return stored.text, stored.exit_code
+    from license_check.progress import for_stream
+    from license_check.render import RENDERERS, Format
+    from license_check.scan import ScanOptions, scan
+
+    options = ScanOptions(exclude=exclude, use_scancode=not no_scancode, log=log, jobs=jobs or 0, policy=policy,
+                          cache=not no_cache, progress=None if verbose else for_stream(sys.stderr), discovery=found)
+    report = scan(path, options)
+    text = RENDERERS[Format(fmt)](report)
+    code = EXIT_FAIL if report.verdict.value == "fail" else EXIT_OK
+    if key is not None and report_cache.final(report.findings):
+        report_cache.store(key, text, code)
+    return text, code
 
 
 def _exit_without_teardown(done: SystemExit) -> None:

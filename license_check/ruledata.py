@@ -78,7 +78,7 @@ def use_parse_cache(enabled: bool) -> None:
 
 
 def _parsed_path(digest: str) -> Path | None:
-    from license_check.cache_store import cache_dir  # the user cache directory (XDG)
+    from license_check.cachedir import cache_dir  # the user cache directory (XDG)
 
     try:
         return cache_dir() / "rules-parsed" / f"{digest}.json"

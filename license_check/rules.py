@@ -17,18 +17,17 @@ from typing import Any
 from license_check.model import Copyleft, Use
 from license_check.normalize import Normalizer
 from license_check.ruledata import DataError, DBEntry, load_licensedb, rules_dir
-from license_check.rules_facts import FACT_KEYS, THRESHOLD_KEYS, TRAINING_DATA, ExceptionFacts, LicenseFacts
+from license_check.rules_facts import (
+    FACT_KEYS,
+    THRESHOLD_KEYS,
+    TRAINING_DATA,
+    ExceptionFacts,
+    LicenseFacts,
+    RulesError,
+)
 from license_check.rules_load import Loader
 
 __all__ = ["THRESHOLD_KEYS", "TRAINING_DATA", "ExceptionFacts", "LicenseFacts", "RuleBook", "RulesError", "load_rules"]
-
-
-class RulesError(Exception):
-    """The rules data is invalid. ``problems`` lists every problem: file, key path, what is wrong."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("invalid license rules:\n" + "\n".join(f"  - {p}" for p in problems))
 
 
 # Seeding: ScanCode category -> (commercial_use, copyleft, notice). Anything else: unknown.

@@ -19,7 +19,7 @@ from license_check.compat import load_compat
 from license_check.components import group, owner
 from license_check.detectors import DETECTORS, license_files
 from license_check.detectors.base import DetectorResult, ScanContext
-from license_check.discover import discover
+from license_check.discover import Discovery, discover
 from license_check.duties import load_duties
 from license_check.findings import make_finding
 from license_check.model import Artifact, Claim, FileEntry, Finding, JudgedComponent, Location, Report
@@ -42,6 +42,7 @@ class ScanOptions:
     cache: bool = True  # per-file results cached in the user cache directory (license_check.cache)
     progress: Callable[[str, int, int], None] | None = None  # (stage, done, total), e.g. license_check.progress
     today: date | None = None  # for waiver expiry (tests); None = the current date
+    discovery: Discovery | None = None  # the walk of ``root`` when the caller already made it (the CLI does)
 
 
 def _guarded(name: str, step: Callable[[], DetectorResult], ctx: ScanContext) -> DetectorResult:
@@ -93,7 +94,7 @@ def scan(root: str, options: ScanOptions | None = None) -> Report:
     policy = options.policy or default_policy()
     ctx = ScanContext(log=options.log, use_scancode=options.use_scancode)
 
-    found = discover(root, exclude=options.exclude)
+    found = options.discovery or discover(root, exclude=options.exclude)
     options.log(f"discovered {len(found.files)} files; ignored trees: {', '.join(found.ignored_dirs) or 'none'}")
     with cache.scan_session(found.files, ctx, rules_version=rules.version, jobs=options.jobs,
                             use_cache=options.cache, progress=options.progress):

@@ -53,6 +53,11 @@ _EXACT_MATCHERS = frozenset({"1-hash", "1-spdx-id", "2-aho"})
 Inspector = Callable[[Any], tuple[list[str], list[str]]]
 
 
+# How the outcomes that may differ on the next run begin (timeouts, failures): never cached, and a report
+# that carries one is not final (report_cache).
+NOT_FINAL_DETAILS = ("ScanCode did not finish", "ScanCode failed", "unexpected ScanCode result")
+
+
 class Status:
     IDENTIFIED = "identified"
     LOW_CONFIDENCE = "low-confidence"
