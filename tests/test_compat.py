@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 
 from license_check.compat import Compat, CompatBook, Relation, load_compat
-from license_check.ruledata import load_licensedb, rules_dir
+from license_check.ruledata import rules_dir
 from license_check.rules import RulesError
+
+from .license_quotes import missing_quotes, scancode_keys, text_of
 
 ROOT = Path(__file__).resolve().parent.parent
 RAIL = "LicenseRef-scancode-stable-diffusion-2022-08-22"
@@ -175,26 +177,14 @@ def test_gen_compat_check_passes() -> None:
     assert done.returncode == 0, done.stderr
 
 
-_QUOTE = re.compile(r"(?:^|(?<=[\s(:]))'([^']{12,}?)'(?=$|[\s),.;:])")
 _KEY = re.compile(r"\b([A-Za-z0-9][\w.+-]*-[\w.+-]+|LicenseRef-[\w.+-]+)\b")
-
-
-def _words(text: str) -> str:
-    text = text.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
-    return re.sub(r"\W+", " ", text).lower().strip()
 
 
 def test_curated_sources_are_present_and_quotes_are_in_the_texts() -> None:
     """Every rule has a source and a reason; 'quoted' words are in ScanCode's text of a license the
     rule names (its ids, its groups, or an id written in the source)."""
     data = tomllib.loads((rules_dir() / "compatibility.toml").read_text(encoding="utf-8"))
-    spec = importlib.util.find_spec("licensedcode")
-    assert spec is not None and spec.submodule_search_locations
-    texts_dir = Path(next(iter(spec.submodule_search_locations))) / "data" / "licenses"
-    keys: dict[str, list[str]] = {}
-    for entry in load_licensedb(rules_dir()).entries:
-        keys.setdefault(entry.spdx.lower(), []).append(entry.key)
-        keys.setdefault(entry.key.lower(), []).append(entry.key)
+    keys = scancode_keys(lower=True, with_keys=True)
     groups = data["groups"]
     entries = data["rules"] + data["adaptations"] + data["upgrades"]
     missing, checked = [], 0
@@ -208,12 +198,8 @@ def test_curated_sources_are_present_and_quotes_are_in_the_texts() -> None:
                 named += groups.get(item[1:], []) if item.startswith("@") else [item]
         named += _KEY.findall(entry["source"])
         files = sorted({k for n in named for k in keys.get(n.lower(), [])})
-        text = " ".join(_words((texts_dir / f"{k}.LICENSE").read_text(encoding="utf-8")) for k in files)
-        for quote in _QUOTE.findall(entry["source"]):
-            for piece in (_words(p) for p in quote.split("...")):
-                checked += 1
-                if len(piece) > 8 and piece not in text:
-                    missing.append(f"{entry['source'][:60]}: {piece!r}")
+        count, lost = missing_quotes(entry["source"], text_of(files), entry["source"][:60])
+        checked, missing = checked + count, missing + lost
     assert checked > 20
     assert not missing, "\n".join(missing)
 

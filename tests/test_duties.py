@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import tomllib
 from pathlib import Path
@@ -11,8 +10,10 @@ import pytest
 
 from license_check.duties import DUTIES_FILE, ChecklistItem, DutyBook, checklist, load_duties
 from license_check.model import Duty, Use, UseMode
-from license_check.ruledata import load_licensedb, rules_dir
+from license_check.ruledata import rules_dir
 from license_check.rules import RulesError, load_rules
+
+from .license_quotes import missing_quotes, scancode_keys, text_of
 
 INTERNAL, SAAS, DISTRIBUTE, RELEASE = UseMode.INTERNAL, UseMode.SAAS, UseMode.DISTRIBUTE, UseMode.RELEASE_WEIGHTS
 PACKAGE = Path(__file__).resolve().parent.parent / "license_check"
@@ -188,35 +189,18 @@ def test_duties_file_is_consistent() -> None:
     assert load_duties() is book  # cached
 
 
-_QUOTE = re.compile(r"(?:^|(?<=[\s(:]))'([^']{12,}?)'(?=$|[\s),.;:])")
-
-
-def _words(text: str) -> str:
-    text = text.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
-    return re.sub(r"\W+", " ", text).lower().strip()
-
-
 def test_quoted_clauses_appear_in_the_license_texts() -> None:
     """Every 'quoted' fragment of a source is in ScanCode's text of a license the source names."""
-    spec = importlib.util.find_spec("licensedcode")
-    assert spec is not None and spec.submodule_search_locations
-    texts_dir = Path(next(iter(spec.submodule_search_locations))) / "data" / "licenses"
-    keys: dict[str, list[str]] = {}
-    for entry in load_licensedb(rules_dir()).entries:
-        keys.setdefault(entry.spdx, []).append(entry.key)
+    keys = scancode_keys()
     ids = sorted(keys, key=len, reverse=True)
     data = tomllib.loads((rules_dir() / DUTIES_FILE).read_text(encoding="utf-8"))["duties"]
     missing, checked = [], 0
     for code, body in data.items():
         source = body["source"]
         named = {i for i in ids if re.search(rf"(?<![\w.-]){re.escape(i)}(?![\w.-]|\.\d)", source)}
-        text = " ".join(_words((texts_dir / f"{k}.LICENSE").read_text(encoding="utf-8"))
-                        for i in sorted(named) for k in keys[i])
-        for quote in _QUOTE.findall(source):
-            for piece in (_words(p) for p in quote.split("...")):
-                checked += 1
-                if len(piece) > 8 and piece not in text:
-                    missing.append(f"{code}: {piece!r} (named: {sorted(named)})")
+        text = text_of([k for i in sorted(named) for k in keys[i]])
+        count, lost = missing_quotes(source, text, f"{code} (named: {sorted(named)})")
+        checked, missing = checked + count, missing + lost
     assert checked > 40
     assert not missing, "\n".join(missing)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import re
 import shutil
 import time
 import tomllib
@@ -14,6 +12,8 @@ import pytest
 from license_check.model import Copyleft, Use
 from license_check.ruledata import load_licensedb, rules_dir
 from license_check.rules import RulesError, load_rules
+
+from .license_quotes import missing_quotes, scancode_keys, text_of
 
 REQUIRED = (
     "MIT", "MIT-0", "BSD-2-Clause", "BSD-3-Clause", "BSD-3-Clause-Clear", "0BSD", "ISC",
@@ -252,22 +252,9 @@ def test_rules_dir_is_found_in_a_source_checkout() -> None:
     assert (found / "aliases.toml").is_file() and (found / "licenses").is_dir()
 
 
-_QUOTE = re.compile(r"(?:^|(?<=[\s(:]))'([^']{12,}?)'(?=$|[\s),.;:])")
-
-
-def _words(text: str) -> str:
-    text = text.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
-    return re.sub(r"\W+", " ", text).lower().strip()
-
-
 def test_quoted_clauses_appear_in_the_license_texts() -> None:
     """Every 'quoted' fragment of a curated source is in ScanCode's text of that license."""
-    spec = importlib.util.find_spec("licensedcode")  # located, not imported
-    assert spec is not None and spec.submodule_search_locations
-    texts_dir = Path(next(iter(spec.submodule_search_locations))) / "data" / "licenses"
-    keys: dict[str, list[str]] = {}
-    for entry in load_licensedb(rules_dir()).entries:
-        keys.setdefault(entry.spdx, []).append(entry.key)
+    keys = scancode_keys()
     data: list[tuple[str, list[str]]] = []
     for file in sorted((rules_dir() / "licenses").glob("*.toml")):
         for ident, body in tomllib.loads(file.read_text(encoding="utf-8"))["licenses"].items():
@@ -281,12 +268,10 @@ def test_quoted_clauses_appear_in_the_license_texts() -> None:
     for ident, sources in data:
         if ident not in keys:
             continue
-        text = " ".join(_words((texts_dir / f"{k}.LICENSE").read_text(encoding="utf-8")) for k in keys[ident])
-        for quote in (q for s in sources for q in _QUOTE.findall(s)):
-            for piece in (_words(p) for p in quote.split("...")):
-                checked += 1
-                if len(piece) > 8 and piece not in text:
-                    missing.append(f"{ident}: {piece!r}")
+        text = text_of(keys[ident])
+        for source in sources:
+            count, lost = missing_quotes(source, text, ident)
+            checked, missing = checked + count, missing + lost
     assert checked > 100
     assert not missing, "\n".join(missing)
 
