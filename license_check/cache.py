@@ -3,12 +3,12 @@
 scan_session() runs before the detectors. Every file that a file-local detector (FILE_LOCAL: its
 result for a list of files is the concatenation of its results for each file) or the license-file
 detector will read is read up to the largest cap those detectors use, and hashed. That hash, the
-file's path and size, the tool (version and a digest of its code) and the rules (RuleBook.version)
-key the file's results in the cache (cache_store.ResultStore). Files the cache does not know are
-analysed by the detectors, in ``jobs`` forked worker processes when there are enough of them, on one
-read per file that all of them share (a file whose bytes changed since it was hashed is analysed but
-not cached). License texts the fast path does not know go to ScanCode, whose index the parent loads
-once before forking, so the workers share it.
+file's path and size, the tool (version, a digest of its code, the versions of the libraries that shape
+results) and the rules (RuleBook.version) key the file's results in the cache (cache_store.ResultStore).
+Files the cache does not know are analysed by the detectors, in ``jobs`` forked worker processes when
+there are enough of them, on one read per file that all of them share (a file whose bytes changed since
+it was hashed is analysed but not cached). License texts the fast path does not know go to ScanCode,
+whose index the parent loads once before forking, so the workers share it.
 
 run_detector() then answers each detector from those per-file results, merged in file order: the
 output is byte-identical with or without the cache and for every ``jobs``. Anything that goes wrong
@@ -38,6 +38,7 @@ from license_check.cache_store import SCHEMA as SCHEMA
 from license_check.cache_store import ResultStore, decode, encode
 from license_check.cache_store import cache_dir as cache_dir
 from license_check.cache_store import max_bytes as max_bytes
+from license_check.cachedir import dependency_versions
 from license_check.detectors import license_files, readme_prose, references, spdx_headers
 from license_check.detectors.base import Detector, DetectorResult, ScanContext
 from license_check.model import Artifact, FileEntry
@@ -85,7 +86,7 @@ _CODE_DIGEST: list[str] = []
 def code_digest() -> str:
     """The tool's version and a digest of its code: a cached result never outlives the code that made it."""
     if not _CODE_DIGEST:
-        digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+        digest = hashlib.blake2b(f"{__version__}\0{dependency_versions()}".encode(), digest_size=16)
         package = os.path.dirname(os.path.abspath(__file__))
         for folder, dirs, names in sorted(os.walk(package)):
             dirs.sort()

@@ -3,8 +3,8 @@
 The per-file cache (cache.py) spares the detectors; a warm run still imports and runs the whole pipeline.
 This layer sits in front of it, in the CLI. Its key covers every input of a report:
 
-* the tool's code and rules (a digest of every file of the package and of rules/), and today's date
-  (waivers expire);
+* the tool's code and rules (a digest of every file of the package and of rules/), the versions of Python
+  and of the libraries that shape results, and today's date (waivers expire);
 * the settings that shape the report: the PATH as given, the format, --exclude, --no-scancode, and the
   effective policy (every key, as echoed in the report);
 * the tree: what discovery found (every file's path, size, device, inode, mtime and ctime in ns, as git's
@@ -29,7 +29,7 @@ from datetime import date
 from pathlib import Path
 
 from license_check import __version__
-from license_check.cachedir import cache_dir
+from license_check.cachedir import cache_dir, dependency_versions
 from license_check.discover import Discovery
 from license_check.model import Finding
 from license_check.ruledata import rules_dir
@@ -64,7 +64,7 @@ def tool_digest() -> str:
     if "tool" not in _DIGESTS:
         package = Path(__file__).resolve().parent
         rules = rules_dir()
-        parts = [__version__, _tree_digest(package, (".py", ".json", ".toml"))]
+        parts = [__version__, dependency_versions(), _tree_digest(package, (".py", ".json", ".toml"))]
         if not rules.resolve().is_relative_to(package):  # a checkout: rules/ beside the package
             parts.append(_tree_digest(rules, (".toml", ".json")))
         _DIGESTS["tool"] = "\0".join(parts)

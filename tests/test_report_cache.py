@@ -117,3 +117,11 @@ def test_at_most_max_entries_are_kept(home: Path, repo: Path, monkeypatch: pytes
     for mode in ("internal", "saas", "distribute"):
         run(str(repo), "--use-mode", mode)
     assert len(list(home.glob("*.json"))) == 2
+
+
+def test_library_versions_are_part_of_both_cache_keys() -> None:
+    from license_check.cachedir import dependency_versions
+
+    versions = dependency_versions()
+    assert "license-expression=" in versions and "scancode-toolkit=" in versions
+    assert versions in report_cache.tool_digest()
