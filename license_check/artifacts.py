@@ -77,15 +77,17 @@ def _known_claims(comp: Component) -> list[Claim]:
 
 
 def external_findings(comp: Component, res: Resolution) -> list[Finding]:
-    """``external-artifact`` for a referenced artifact: info when its license is known, else a warning."""
+    """``external-artifact`` (info) for a referenced artifact. The scan turns it into a warning where the
+    artifact's stated or known terms are more restrictive than the repository's own answer; with no terms
+    the artifact belongs to the adoption answer only, so it never fails the repository's check."""
     if comp.ref is None or comp.ref.startswith(comp.path + "#"):
         return []
     known_license = res.license is not None
     text = (f"The repository references {comp.kind.value} {comp.ref!r} (in {comp.path}) that it does not contain; "
             + (f"its license is {res.license} (from {', '.join(sorted({e.source for e in res.evidence}))})."
-               if known_license else "its license is unknown, so adopting the repository pulls in unknown terms."))
-    return [make_finding("external-artifact", text, [Location(comp.path)], [comp.id],
-                         Severity.INFO if known_license else None)]
+               if known_license else "no terms are stated for it, so adopting the repository pulls in unknown "
+               "terms (the adoption answer); the repository's own answer does not depend on it."))
+    return [make_finding("external-artifact", text, [Location(comp.path)], [comp.id], Severity.INFO)]
 
 
 def inherit(comp: Component, res: Resolution, resolved: dict[str, Resolution], roots: set[str]) -> Resolution:

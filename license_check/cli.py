@@ -70,11 +70,14 @@ def _write(path: str, text: str) -> None:
               help="Judge for this use mode instead of the policy's (default: distribute).")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]),
               help="Also fail when a finding of this severity or worse is not waived.")
+@click.option("--scope", type=click.Choice(["repository", "adoption"]),
+              help="Which answer decides the verdict and exit code: the repository as shipped (default), or "
+                   "adoption, which also counts the referenced artifacts a user must fetch (unknown terms: unknown).")
 @click.option("-v", "--verbose", is_flag=True, help="Explain the scan on stderr (e.g. why ScanCode was loaded).")
 @click.version_option(__version__, "-V", "--version", prog_name="license-check")
 def cli(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_scancode: bool, jobs: int | None,
         no_cache: bool, policy_file: str | None, no_repo_config: bool, use_mode: str | None, fail_on: str | None,
-        verbose: bool) -> None:
+        scope: str | None, verbose: bool) -> None:
     """Tell whether the repository at PATH may be used commercially.
 
     Scans code, license files, manifests and headers, normalizes every license to SPDX and judges the
@@ -95,6 +98,8 @@ def cli(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_sc
             policy = dataclasses.replace(policy, use_mode=UseMode(use_mode))
         if fail_on:
             policy = dataclasses.replace(policy, fail_on=Severity(fail_on))
+        if scope:
+            policy = dataclasses.replace(policy, scope=scope)
         log(f"policy {policy.name!r} from {policy.source}, use mode {policy.use_mode.value}")
         text, code = _report(path, fmt, exclude, no_scancode, jobs, no_cache, policy, verbose, log)
     except (PolicyError, RulesError) as exc:

@@ -17,7 +17,7 @@ Waivers never change ``commercial_use``: that stays the tool's unwaived judgemen
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, replace
 
 from license_check.findings import make_finding
@@ -147,15 +147,17 @@ def clarification_notes(policy: Policy, status: Mapping[int, str]) -> list[Findi
 
 
 def enforce(policy: Policy, judged: Sequence[JudgedComponent], findings: Sequence[Finding], rules: RuleBook,
-            waiver_status: Mapping[int, str]) -> Outcome:
-    """Apply ``policy`` (see the module docstring). ``findings`` are sorted; the result keeps them sorted."""
+            waiver_status: Mapping[int, str], deciding: Set[str] | None = None) -> Outcome:
+    """Apply ``policy`` (see the module docstring). ``findings`` are sorted; the result keeps them sorted.
+    ``deciding``: the ids of the components the verdict judges (the policy's scope); None: all of them."""
     produced = _lists(policy, judged, rules)
     marked, waived, notes = _waive(policy, waiver_status, judged, [*findings, *produced])
     every = [replace(f, severity=policy.severity_of(f.rule, f.severity)) for f in [*marked, *notes]]
     every.sort(key=lambda f: (f.severity.rank, f.rule, f.locations[0].path if f.locations else "", f.message))
     active = [f for f in every if not f.suppressed]
-    use = repository_use([c for c in judged if c.component.id not in waived], active, policy.use_mode,
-                         empty=Use.UNKNOWN if not judged else Use.ALLOWED)
+    counted = [c for c in judged if deciding is None or c.component.id in deciding]
+    use = repository_use([c for c in counted if c.component.id not in waived], active, policy.use_mode,
+                         empty=Use.UNKNOWN if not counted else Use.ALLOWED)
     verdict = policy.verdict(use)
     if any(f.rule in LIST_RULES for f in active):
         verdict = Verdict.FAIL

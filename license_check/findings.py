@@ -118,8 +118,9 @@ RULES: dict[str, Rule] = {
              "A model names training data under non-commercial, share-alike or no-derivatives terms.",
              "Whether such terms reach a trained model is unsettled law; a conservative reading applies them.",
              "Check the dataset's terms for model training, or use data under permissive terms."),
-        Rule("external-artifact", _W, "The repository downloads or loads a model or dataset it does not contain.",
-             "Adopting the repository pulls in that artifact and its terms.",
+        Rule("external-artifact", _I, "The repository downloads or loads a model or dataset it does not contain.",
+             "Adopting the repository pulls in that artifact and its terms: they are judged in the adoption "
+             "answer (--scope adoption), and in the repository answer only where the tree states them.",
              "Check the artifact's license; state it in the README or clarify it in policy."),
         Rule("denied-license", _E, "A component is under a license the policy denies.",
              "The organisation has decided not to adopt work under this license (or category).",

@@ -300,6 +300,25 @@ class ChecklistItem:
     sources: tuple[str, ...]
 
 
+class Scope(StrEnum):
+    """Which answer decides the verdict and the exit code."""
+
+    REPOSITORY = "repository"  # what the tree ships, plus referenced artifacts whose terms are stated or known
+    ADOPTION = "adoption"  # also everything a user must fetch to use it: unknown terms count as unknown
+
+
+@dataclass(frozen=True, slots=True)
+class Adoption:
+    """What adopting the repository pulls in: the referenced artifacts a user must also fetch.
+
+    ``commercial_use`` is the answer over the repository's components and every referenced artifact,
+    where an artifact with no stated or known terms counts as unknown."""
+
+    commercial_use: Use
+    components: tuple[JudgedComponent, ...]  # the referenced artifacts (``component.ref`` set)
+    causes: tuple[Cause, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Report:
     root: str
@@ -315,3 +334,4 @@ class Report:
     scan: dict[str, object] = field(default_factory=dict)  # what was walked, ignored and excluded
     causes: tuple[Cause, ...] = ()  # why commercial_use is not allowed (explain), the decisive level only
     checklist: tuple[ChecklistItem, ...] = ()  # the release checklist for the policy's use mode
+    adoption: Adoption | None = None  # the as-adopted answer (None: not computed)

@@ -48,6 +48,8 @@ CATEGORIES: dict[str, str] = {
 }
 CATEGORY_PREFIX = "category:"
 TRAINING_DATA_READINGS = ("strict", "lenient")
+# Which answer decides the verdict (model.Scope): the repository as shipped, or what adopting it pulls in.
+SCOPES = ("repository", "adoption")
 
 
 def categories(facts: LicenseFacts | None) -> frozenset[str]:
@@ -177,6 +179,7 @@ class Policy:
     path: str | None = None  # the file it was read from (None: built in)
     fail_on: Severity | None = None  # fail when a finding at or above this severity is not suppressed
     training_data: str = "lenient"  # TRAINING_DATA_READINGS
+    scope: str = "repository"  # SCOPES: which answer the verdict and the exit code judge
     organisation: Organisation = field(default_factory=Organisation)
     allow: tuple[str, ...] = ()  # canonical license ids, "X WITH Y" pairs, or "category:<name>"
     deny: tuple[str, ...] = ()
@@ -218,6 +221,7 @@ class Policy:
             "use_mode": self.use_mode.value,
             "fail_on": self.fail_on.value if self.fail_on else None,
             "training_data": self.training_data,
+            "scope": self.scope,
             "verdicts": {use.value: self.verdicts[use].value for use in Use},
             "organisation": self.organisation.echo(),
             "licenses": {"allow": list(self.allow), "deny": list(self.deny)},

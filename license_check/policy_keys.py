@@ -16,7 +16,7 @@ from typing import Any
 
 from license_check import normalize as norm
 from license_check.model import RawForm, Severity, Use, UseMode, Verdict
-from license_check.policy import CATEGORIES, DEFAULT_VERDICTS, TRAINING_DATA_READINGS
+from license_check.policy import CATEGORIES, DEFAULT_VERDICTS, SCOPES, TRAINING_DATA_READINGS
 from license_check.rules_facts import THRESHOLD_KEYS
 from license_check.toml_lines import KeyLines, Path
 
@@ -43,6 +43,7 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("use_mode", "string", '"distribute"', ENUM(m.value for m in UseMode)),
     KeySpec("fail_on", "string", "not set", ENUM(s.value for s in Severity)),
     KeySpec("training_data", "string", '"lenient"', ENUM(TRAINING_DATA_READINGS)),
+    KeySpec("scope", "string", '"repository"', ENUM(SCOPES)),
     KeySpec("verdicts", "table", "{}", "a table with keys " + ENUM(u.value for u in Use)),
     *(KeySpec(f"verdicts.{u.value}", "string", f'"{DEFAULT_VERDICTS[u].value}"', ENUM(v.value for v in Verdict))
       for u in Use),

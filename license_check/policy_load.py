@@ -22,6 +22,7 @@ from license_check.policy import (
     CATEGORIES,
     CATEGORY_PREFIX,
     DEFAULT_VERDICTS,
+    SCOPES,
     TRAINING_DATA_READINGS,
     Clarification,
     Organisation,
@@ -46,6 +47,7 @@ def _build(reader: KeyReader, data: Any, name: str, source: str, path: str | Non
     use_mode = reader.choice(("use_mode",), top.get("use_mode", "distribute"), [m.value for m in UseMode])
     fail_on = reader.choice(("fail_on",), top["fail_on"], [s.value for s in Severity]) if "fail_on" in top else None
     training = reader.choice(("training_data",), top.get("training_data", "lenient"), list(TRAINING_DATA_READINGS))
+    scope = reader.choice(("scope",), top.get("scope", "repository"), list(SCOPES))
 
     verdicts = dict(DEFAULT_VERDICTS)
     for key, value in (reader.table(("verdicts",), top.get("verdicts", {})) or {}).items():
@@ -96,10 +98,10 @@ def _build(reader: KeyReader, data: Any, name: str, source: str, path: str | Non
 
     if reader.problems:
         raise PolicyError(reader.messages())
-    assert use_mode is not None and training is not None  # a problem was recorded otherwise
+    assert use_mode is not None and training is not None and scope is not None  # a problem was recorded otherwise
     return Policy(
         name=name, source=source, use_mode=UseMode(use_mode), verdicts=verdicts, path=path,
-        fail_on=Severity(fail_on) if fail_on else None, training_data=training,
+        fail_on=Severity(fail_on) if fail_on else None, training_data=training, scope=scope,
         organisation=Organisation(**org), allow=tuple(lists["allow"]), deny=tuple(lists["deny"]),
         severity=severity, waivers=waivers, clarifications=clarifications,
         lines={dotted(p[len(reader.prefix):]): line for p, line in sorted(reader.locate.lines.items(), key=str)

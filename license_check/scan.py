@@ -22,7 +22,20 @@ from license_check.detectors.base import DetectorResult, ScanContext
 from license_check.discover import Discovery, discover
 from license_check.duties import load_duties
 from license_check.findings import make_finding
-from license_check.model import Artifact, Claim, FileEntry, Finding, JudgedComponent, Location, Report
+from license_check.model import (
+    Adoption,
+    Artifact,
+    Claim,
+    FileEntry,
+    Finding,
+    JudgedComponent,
+    Kind,
+    Location,
+    Report,
+    Scope,
+    Severity,
+    Use,
+)
 from license_check.policy import Policy, check_pins, default_policy
 from license_check.resolve import Resolution, resolve
 from license_check.rules import load_rules
@@ -144,14 +157,23 @@ def scan(root: str, options: ScanOptions | None = None) -> Report:
     judgement_findings.update(rejudged)
     findings += [f for notes in judgement_findings.values() for f in notes] + [f for _, f in conflicts]
     findings = sorted({_attach(f, roots) for f in findings}, key=_sort_key)
-    use = enforce.repository_use(judged, findings, policy.use_mode)
+    shipped = [c for c in judged if in_repository(c)]  # the repository answer's components
+    use = enforce.repository_use(shipped, findings, policy.use_mode)
+    adoption_use = enforce.repository_use(judged, findings, policy.use_mode)
+    findings = _flag_stricter_references(findings, judged, use)
     broken = any(f.rule == "detector-error" for f in findings)
-    outcome = enforce.enforce(policy, judged, findings, rules, pins.waivers)
+    deciding = judged if policy.scope == Scope.ADOPTION else shipped
+    outcome = enforce.enforce(policy, judged, findings, rules, pins.waivers,
+                              deciding={c.component.id for c in deciding})
     suppressed = {(f.rule, f.message) for f in outcome.findings if f.suppressed}
     failures = enforce.policy_failures(policy, outcome)
-    causes = explain.explain(judged, [(c, (f.rule, f.message) in suppressed) for c, f in conflicts], use,
-                             outcome.waived, rules, judging, failures)
-    checklist = duties.checklist([(c.component.id, [*c.obligations, *c.restrictions]) for c in judged],
+    marked = [(c, (f.rule, f.message) in suppressed) for c, f in conflicts]
+    causes = explain.explain(shipped, marked, use, outcome.waived, rules, judging, failures)
+    adoption = Adoption(adoption_use, tuple(sorted((c for c in judged if c.component.ref is not None),
+                                                   key=lambda c: (c.component.path, c.component.id))),
+                        explain.explain(judged, marked, adoption_use, outcome.waived, rules, judging, failures)
+                        if adoption_use is not use else causes)
+    checklist = duties.checklist([(c.component.id, [*c.obligations, *c.restrictions]) for c in shipped],
                                  policy.use_mode, duty_book)
     return Report(
         root=root,
@@ -161,7 +183,8 @@ def scan(root: str, options: ScanOptions | None = None) -> Report:
         project_license=project_license,
         commercial_use=use,
         verdict=outcome.verdict,
-        components=tuple(sorted(judged, key=lambda c: (c.component.ref is not None, c.component.path, c.component.id))),
+        components=tuple(sorted(shipped, key=lambda c: (c.component.ref is not None, c.component.path,
+                                                         c.component.id))),
         findings=outcome.findings,
         coverage={
             "code": "analysed" if found.complete and not broken else "partial",
@@ -182,4 +205,40 @@ def scan(root: str, options: ScanOptions | None = None) -> Report:
         },
         causes=causes,
         checklist=checklist,
+        adoption=adoption,
     )
+
+
+def in_repository(comp: JudgedComponent) -> bool:
+    """Whether ``comp`` counts in the repository answer: everything the tree ships, and the referenced
+    models and weights whose terms the tree itself states (README or card prose, license files).
+    Referenced datasets are inputs a user fetches and uses under their own terms; terms known only from
+    rules/ (a hub id's license) bind whoever fetches the artifact; a reference with no terms is nobody's
+    grant. All of them belong to the adoption answer, where unknown terms count as unknown, so that a
+    download the tree merely points to never moves the repository's own answer (a stricter one is a
+    warning)."""
+    if comp.component.ref is None:
+        return True
+    stated = any(e.source not in _NOT_STATED for e in comp.evidence)
+    return stated and comp.component.kind in _RUN_ARTIFACTS and comp.commercial_use is not Use.UNKNOWN
+
+
+_RUN_ARTIFACTS = frozenset({Kind.MODEL, Kind.WEIGHTS})
+# Evidence that does not state terms in the tree: the reference itself, and the rules' table of known
+# hub ids (those terms bind whoever fetches the artifact: the adoption answer, with a warning).
+_NOT_STATED = frozenset({"reference", "known-models"})
+
+
+def _flag_stricter_references(findings: list[Finding], judged: Sequence[JudgedComponent], use: Use) -> list[Finding]:
+    """``external-artifact`` becomes a warning where a reference's stated or known terms are more
+    restrictive than the repository's own answer (a user who fetches it is bound by them)."""
+    stricter = {c.component.id: c for c in judged if c.component.ref is not None
+                and c.commercial_use is not Use.UNKNOWN and c.commercial_use.badness > use.badness}
+    out = []
+    for f in findings:
+        hit = [stricter[c] for c in f.components if c in stricter] if f.rule == "external-artifact" else []
+        if hit:
+            f = replace(f, severity=Severity.WARNING, message=f"{f.message} Its terms ({hit[0].commercial_use.value}) "
+                        "are more restrictive than the repository's own answer: they bind whoever fetches it.")
+        out.append(f)
+    return out

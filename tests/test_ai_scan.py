@@ -21,7 +21,9 @@ def _scan(root: Path) -> Report:
 
 
 def _comp(report: Report, cid: str):  # type: ignore[no-untyped-def]
-    return next(c for c in report.components if c.component.id == cid)
+    """A component of the repository answer, else a referenced artifact of the adoption answer."""
+    adopted = report.adoption.components if report.adoption else ()
+    return next(c for c in (*report.components, *adopted) if c.component.id == cid)
 
 
 def _rules(report: Report) -> set[str]:
@@ -137,7 +139,11 @@ def test_referenced_models_use_the_known_table_or_are_unknown(write_files: Write
                                                                         "mistralai/Mistral-7B-v0.1")
     unknown = _comp(report, "ref:someone/unlisted")
     assert unknown.commercial_use is Use.UNKNOWN and unknown.component.path == "run.py"
-    assert {f.severity.value for f in report.findings if f.rule == "external-artifact"} == {"info", "warning"}
+    # Neither states terms in the tree: both are the adoption answer's, and neither moves the repository's.
+    assert {f.severity.value for f in report.findings if f.rule == "external-artifact"} == {"info"}
+    assert report.commercial_use is Use.ALLOWED and report.adoption is not None
+    assert report.adoption.commercial_use is Use.UNKNOWN
+    assert {c.component.id for c in report.components} == {"."}
 
 
 def test_hub_license_ids_exactly(write_files: WriteFiles, tmp_path: Path) -> None:

@@ -314,13 +314,13 @@ def test_readme_policy_example_loads_and_scans(tmp_path: Path) -> None:
 
 def test_a_rule_limited_waiver_that_covers_every_finding_waives_the_component(tmp_path: Path) -> None:
     write(tmp_path / "repo", {"LICENSE": MIT, "train.py": 'load_dataset("acme-internal/secret-corpus")\n'})
-    code, data, _ = run(str(tmp_path / "repo"))
-    refs = [c["id"] for c in data["components"] if c["ref"]]
-    assert code == 1 and refs, data["components"]
-    policy = _policy(tmp_path, f'[[waivers]]\ncomponent = "{refs[0]}"\nrules = ["external-artifact"]\n'
-                               'reason = "internal corpus, licensed to us"\n')
+    code, data, _ = run(str(tmp_path / "repo"), "--scope", "adoption")
+    refs = [c["id"] for c in data["adoption"]["components"] if c["ref"]]
+    assert code == 1 and refs, data["adoption"]
+    policy = _policy(tmp_path, f'scope = "adoption"\n[[waivers]]\ncomponent = "{refs[0]}"\n'
+                               'rules = ["external-artifact"]\nreason = "internal corpus, licensed to us"\n')
     code, data, _ = run(str(tmp_path / "repo"), "--policy", policy)
-    assert code == 0 and data["scan"]["waived"] == refs[:1] and data["commercial_use"] == "unknown"
+    assert code == 0 and data["scan"]["waived"] == refs[:1] and data["adoption"]["commercial_use"] == "unknown"
 
 
 def test_a_pair_no_data_settles_is_reported_not_judged(tmp_path: Path) -> None:

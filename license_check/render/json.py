@@ -81,6 +81,11 @@ def report_dict(report: Report) -> dict[str, Any]:
         "coverage": dict(report.coverage),
         "scan": dict(report.scan),
         "explain": {"causes": [cause_dict(c) for c in report.causes]},
+        **({"adoption": {
+            "commercial_use": report.adoption.commercial_use.value,
+            "components": [component_dict(c) for c in report.adoption.components],
+            "causes": [cause_dict(c) for c in report.adoption.causes],
+        }} if report.adoption is not None else {}),
         "checklist": [{"code": i.code, "text": i.text, "components": list(i.components), "sources": list(i.sources)}
                       for i in report.checklist],
     }

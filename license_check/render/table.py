@@ -76,15 +76,43 @@ def _checklist(report: Report) -> list[str]:
     return lines
 
 
+def _unstated(report: Report) -> list[JudgedComponent]:
+    """The referenced artifacts with no stated or known terms: in the adoption answer only."""
+    shipped = {c.component.id for c in report.components}
+    return [] if report.adoption is None else [c for c in report.adoption.components if c.component.id not in shipped]
+
+
+def _adoption_lines(report: Report, unstated: list[JudgedComponent]) -> list[str]:
+    """One grouped line for the references without terms (quiet by default), and the adoption answer."""
+    if report.adoption is None or not report.adoption.components:
+        return []
+    lines = [""]
+    if unstated:
+        kinds: dict[str, int] = {}
+        for c in unstated:
+            kinds[c.component.kind.value] = kinds.get(c.component.kind.value, 0) + 1
+        where = sorted({c.component.path for c in unstated})
+        lines.append(f"referenced artifacts without stated terms: {len(unstated)} "
+                     f"({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}) in "
+                     f"{', '.join(_clip(w, 60) for w in where[:3])}{f' (+{len(where) - 3} more)' if len(where) > 3 else ''}"
+                     "; listed under adoption in --format json")
+    lines.append(f"adoption (what a user must also fetch): commercial use {report.adoption.commercial_use.value}, "
+                 f"{len(report.adoption.components)} referenced artifact(s)")
+    return lines
+
+
 def render_table(report: Report) -> str:
     rows = [[_component_cell(c), c.component.kind.value, _license_cell(c), c.commercial_use.value, _key_obligation(c)]
             for c in report.components]
     out = [tabulate(rows, headers=["component", "kind", "license", "commercial use", "key obligation"],
                     tablefmt="simple")]
+    unstated = _unstated(report)
+    quiet = {c.component.id for c in unstated}
     active = [f for f in report.findings if not f.suppressed]
-    if active:
+    listed = [f for f in active if not (f.rule == "external-artifact" and set(f.components) <= quiet)]
+    if listed:
         frows = []
-        for f in active:
+        for f in listed:
             where = f.locations[0].path if f.locations else "."
             if f.locations and f.locations[0].line:
                 where += f":{f.locations[0].line}"
@@ -93,7 +121,7 @@ def render_table(report: Report) -> str:
             frows.append([f.severity.value, f.rule, where, _clip(f.message, _MAX_MESSAGE)])
         out += ["", tabulate(frows, headers=["severity", "rule", "location", "message"], tablefmt="simple",
                              maxcolwidths=[None, None, 40, 90])]
-    out += _why(report) + _checklist(report)
+    out += _adoption_lines(report, unstated) + _why(report) + _checklist(report)
     counts = {s: sum(1 for f in active if f.severity is s) for s in Severity}
     summary = ", ".join(f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n) or "no findings"
     suppressed = len(report.findings) - len(active)
