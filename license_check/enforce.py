@@ -27,8 +27,9 @@ from license_check.rules import RuleBook
 from license_check.works import DISTRIBUTING, leaves
 
 LIST_RULES = frozenset({"denied-license", "license-not-allowed"})
-# The findings that by themselves make the answer unknown (evidence is missing), whatever the components say.
-_UNKNOWN_RULES = frozenset({"detector-error"})
+# The findings that by themselves make the answer unknown (evidence is missing), whatever the components say:
+# what could not be read, parsed or reached may hold any terms (fail safe), and a broken detector's too.
+UNKNOWN_RULES = frozenset({"detector-error", "unreadable-file", "scan-limit-reached", "malformed-metadata"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +176,7 @@ def repository_use(judged: Sequence[JudgedComponent], findings: Sequence[Finding
     uses = [c.commercial_use for c in judged]
     if mode in DISTRIBUTING and any(f.rule == "incompatible-licenses" for f in findings):
         uses.append(Use.PROHIBITED)
-    if any(f.rule in _UNKNOWN_RULES for f in findings):
+    if any(f.rule in UNKNOWN_RULES for f in findings):
         uses.append(Use.UNKNOWN)
     return worst(uses) if uses else empty
 

@@ -77,9 +77,10 @@ def _decisive(comp: JudgedComponent, level: Use) -> tuple[Reason, ...]:
 
 def explain(judged: Sequence[JudgedComponent], conflicts: Sequence[tuple[Incompatibility, bool]], use: Use,
             waived: Sequence[str], rules: RuleBook, ctx: Context,
-            policy_failures: Sequence[Finding] = ()) -> tuple[Cause, ...]:
+            policy_failures: Sequence[Finding] = (), unread: Sequence[Finding] = ()) -> tuple[Cause, ...]:
     """The causes of ``use`` (the repository's unwaived commercial_use); empty when it is allowed and the
-    policy adds no failure of its own."""
+    policy adds no failure of its own. ``unread``: the findings of input that could not be read or parsed,
+    which alone make the answer unknown (enforce.UNKNOWN_RULES)."""
     causes: list[Cause] = []
     if use is not Use.ALLOWED:
         for comp in judged:
@@ -103,6 +104,12 @@ def explain(judged: Sequence[JudgedComponent], conflicts: Sequence[tuple[Incompa
                  Remedy("waive", "If the components are not in fact combined, waive the finding in the policy "
                                  "(rules = [\"incompatible-licenses\"]) with the reason.")),
                 waived=suppressed))
+    if use is Use.UNKNOWN:
+        causes.extend(Cause("unread", f.components, Use.UNKNOWN, None, None, (Reason(f.rule, "", f.message),), (),
+                            (Remedy("make-readable", "Make the file readable and well-formed (or exclude it if it "
+                                                     "is not content) and scan again: what could not be read may "
+                                                     "hold any terms."),))
+                      for f in unread)
     causes.extend(Cause("policy", f.components, use, None, None, (Reason(f.rule, "", f.message),), (),
                         (Remedy("follow-policy", "Replace the component, or change the policy's lists."),))
                   for f in policy_failures)

@@ -279,7 +279,7 @@ class Remedy:
 class Cause:
     """Why the answer is not ``allowed``: a component (or an incompatible pair) at the decisive level."""
 
-    kind: str  # component | incompatibility | policy
+    kind: str  # component | incompatibility | policy | unread (input that could not be read or parsed)
     components: tuple[str, ...]
     commercial_use: Use
     license: str | None  # the component's license, or "A + B" for an incompatible pair

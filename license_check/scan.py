@@ -168,10 +168,12 @@ def scan(root: str, options: ScanOptions | None = None) -> Report:
     suppressed = {(f.rule, f.message) for f in outcome.findings if f.suppressed}
     failures = enforce.policy_failures(policy, outcome)
     marked = [(c, (f.rule, f.message) in suppressed) for c, f in conflicts]
-    causes = explain.explain(shipped, marked, use, outcome.waived, rules, judging, failures)
+    unread = [f for f in outcome.findings if f.rule in enforce.UNKNOWN_RULES]
+    causes = explain.explain(shipped, marked, use, outcome.waived, rules, judging, failures, unread)
     adoption = Adoption(adoption_use, tuple(sorted((c for c in judged if c.component.ref is not None),
                                                    key=lambda c: (c.component.path, c.component.id))),
-                        explain.explain(judged, marked, adoption_use, outcome.waived, rules, judging, failures)
+                        explain.explain(judged, marked, adoption_use, outcome.waived, rules, judging, failures,
+                                        unread)
                         if adoption_use is not use else causes)
     checklist = duties.checklist([(c.component.id, [*c.obligations, *c.restrictions]) for c in shipped],
                                  policy.use_mode, duty_book)
