@@ -79,3 +79,10 @@ def test_the_table_groups_references_without_terms_in_one_line(tmp_path: Path) -
     assert "referenced artifacts without stated terms: 6 (5 dataset, 1 model) in prepare.py" in text  # ... one line
     assert "adoption (what a user must also fetch): commercial use unknown, 6 referenced artifact(s)" in text
     assert "verdict: PASS" in text
+
+
+def test_the_table_shows_the_adoption_answer_when_it_decides(tmp_path: Path) -> None:
+    repo = write(tmp_path / "r", {"LICENSE": MIT, "prepare.py": 'load_dataset("someone/corpus")\n'})
+    text = table(str(repo), "--scope", "adoption")
+    assert "verdict: FAIL — adoption unknown (repository alone: allowed)" in text
+    assert "why adoption is unknown:\n  - ref:datasets/someone/corpus: unknown" in text

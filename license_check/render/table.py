@@ -45,10 +45,13 @@ def _clip(text: str, width: int) -> str:
 
 def _why(report: Report) -> list[str]:
     """The causes of an answer other than allowed, each with its clauses, lineage and remedies."""
-    if not report.causes:
+    causes, use, what = report.causes, report.commercial_use, "commercial use"
+    if report.adoption is not None and report.policy.get("scope") == "adoption":
+        causes, use, what = report.adoption.causes, report.adoption.commercial_use, "adoption"
+    if not causes:
         return []
-    lines = ["", f"why commercial use is {report.commercial_use.value}:"]
-    for cause in report.causes[:_MAX_CAUSES]:
+    lines = ["", f"why {what} is {use.value}:"]
+    for cause in causes[:_MAX_CAUSES]:
         who = " + ".join(cause.components) or "policy"
         what = cause.elected_license or cause.license
         head = f"  - {who}" + (f" ({what})" if what else "") + f": {cause.commercial_use.value}"
@@ -61,8 +64,8 @@ def _why(report: Report) -> list[str]:
         if cause.elected_license and cause.license and cause.elected_license != cause.license:
             lines.append(f"      elected: {cause.elected_license} of {cause.license}")
         lines.extend(f"      fix ({remedy.code}): {_clip(remedy.text, 300)}" for remedy in cause.remedies)
-    if len(report.causes) > _MAX_CAUSES:
-        lines.append(f"  (+{len(report.causes) - _MAX_CAUSES} more causes: see --format json, explain.causes)")
+    if len(causes) > _MAX_CAUSES:
+        lines.append(f"  (+{len(causes) - _MAX_CAUSES} more causes: see --format json, explain.causes)")
     return lines
 
 
@@ -79,7 +82,8 @@ def _checklist(report: Report) -> list[str]:
 def _unstated(report: Report) -> list[JudgedComponent]:
     """The referenced artifacts with no stated or known terms: in the adoption answer only."""
     shipped = {c.component.id for c in report.components}
-    return [] if report.adoption is None else [c for c in report.adoption.components if c.component.id not in shipped]
+    return [] if report.adoption is None else [c for c in report.adoption.components
+                                               if c.component.id not in shipped and c.commercial_use is Use.UNKNOWN]
 
 
 def _adoption_lines(report: Report, unstated: list[JudgedComponent]) -> list[str]:
@@ -128,7 +132,10 @@ def render_table(report: Report) -> str:
     if suppressed:
         summary += f", {suppressed} waived"
     project = report.project_license or "none declared"
-    out += ["", f"verdict: {report.verdict.value.upper()} — commercial use {report.commercial_use.value} "
+    answer = f"commercial use {report.commercial_use.value}"
+    if report.adoption is not None and report.policy.get("scope") == "adoption":
+        answer = f"adoption {report.adoption.commercial_use.value} (repository alone: {report.commercial_use.value})"
+    out += ["", f"verdict: {report.verdict.value.upper()} — {answer} "
                 f"(policy {report.policy.get('name')}, mode {report.policy.get('use_mode')}; "
                 f"project license: {project}; {len(report.components)} component(s); {summary})"]
     return "\n".join(out) + "\n"
