@@ -45,12 +45,12 @@ def _clip(text: str, width: int) -> str:
 
 def _why(report: Report) -> list[str]:
     """The causes of an answer other than allowed, each with its clauses, lineage and remedies."""
-    causes, use, what = report.causes, report.commercial_use, "commercial use"
+    causes, use, answer = report.causes, report.commercial_use, "commercial use"
     if report.adoption is not None and report.policy.get("scope") == "adoption":
-        causes, use, what = report.adoption.causes, report.adoption.commercial_use, "adoption"
+        causes, use, answer = report.adoption.causes, report.adoption.commercial_use, "adoption"
     if not causes:
         return []
-    lines = ["", f"why {what} is {use.value}:"]
+    lines = ["", f"why {answer} is {use.value}:"]
     for cause in causes[:_MAX_CAUSES]:
         who = " + ".join(cause.components) or "policy"
         what = cause.elected_license or cause.license
@@ -96,10 +96,10 @@ def _adoption_lines(report: Report, unstated: list[JudgedComponent]) -> list[str
         for c in unstated:
             kinds[c.component.kind.value] = kinds.get(c.component.kind.value, 0) + 1
         where = sorted({c.component.path for c in unstated})
+        more = f" (+{len(where) - 3} more)" if len(where) > 3 else ""
         lines.append(f"referenced artifacts without stated terms: {len(unstated)} "
                      f"({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}) in "
-                     f"{', '.join(_clip(w, 60) for w in where[:3])}{f' (+{len(where) - 3} more)' if len(where) > 3 else ''}"
-                     "; listed under adoption in --format json")
+                     f"{', '.join(_clip(w, 60) for w in where[:3])}{more}; listed under adoption in --format json")
     lines.append(f"adoption (what a user must also fetch): commercial use {report.adoption.commercial_use.value}, "
                  f"{len(report.adoption.components)} referenced artifact(s)")
     return lines
