@@ -36,6 +36,12 @@ RULES: dict[str, Rule] = {
         Rule("unknown-license-id", _E, "A license name or id could not be resolved to a known license.",
              "The tool cannot tell what an unknown id permits, so the component is unknown.",
              "Use a valid SPDX license expression (https://spdx.org/licenses/) or a LicenseRef- id the rules know."),
+        Rule("restrictive-license-text", _E,
+             "A license file is no standard text, and its own clauses restrict commercial use.",
+             "A custom text that reserves commercial use (\"for noncommercial research purposes\", \"may not be "
+             "sold\") binds whoever uses the work, whatever the rest of it says.",
+             "Replace or drop the component, or obtain a commercial license from the rights holder; if the "
+             "reading is wrong, clarify the file in the policy."),
         Rule("invalid-license-expression", _E, "A license expression could not be parsed.",
              "An unparseable expression states no terms the tool can rely on.",
              "Fix the syntax: SPDX ids joined with AND, OR, WITH and parentheses."),

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,6 +24,7 @@ LICENSEDB_FILE = Path("generated") / "scancode-licensedb.json"
 ALIASES_FILE = Path("aliases.toml")
 HUB_IDS_FILE = Path("hub-ids.toml")  # Hugging Face Hub license ids (normalize.py, RawForm.HUB)
 URLS_FILE = Path("urls.toml")  # license URLs (normalize.py, RawForm.URL)
+FILE_NAMES_FILE = Path("file-names.toml")  # license-bearing file names, their scope, model card names
 MODELS_FILE = Path("models.toml")  # well-known models, datasets, weight URLs (known.py)
 
 
@@ -70,6 +69,7 @@ class LicenseDB:
 
 
 _PARSE_CACHE = {"enabled": True}
+_PARSED_CAP = 64 << 20  # bytes of one parsed-rules cache entry
 
 
 def use_parse_cache(enabled: bool) -> None:
@@ -89,18 +89,22 @@ def _parsed_path(digest: str) -> Path | None:
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse a rules TOML file. Parsing the rules is a tenth of a warm scan, so the parsed form is kept
     as JSON in the user cache, keyed by the sha256 of the file's bytes (a changed file is parsed again;
-    a damaged or unreadable cache file is ignored)."""
+    a damaged, unreadable or unsealed cache file is ignored: entries carry a MAC, cachedir.seal)."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     cached = _parsed_path(hashlib.sha256(data).hexdigest()) if _PARSE_CACHE["enabled"] else None
     if cached is not None:
+        from license_check.cachedir import read_regular, unseal  # sealed entries only (see cachedir)
+
+        blob = read_regular(cached, _PARSED_CAP)  # never a FIFO, device or link
+        payload = None if blob is None else unseal(cached.name.encode(), blob)
         try:
-            loaded = json.loads(cached.read_text(encoding="utf-8"))
+            loaded = None if payload is None else json.loads(payload.decode("utf-8"))
             if isinstance(loaded, dict):
                 return loaded
-        except (OSError, ValueError):
+        except ValueError:
             pass
     try:
         parsed = tomllib.loads(data.decode("utf-8"))
@@ -116,11 +120,11 @@ def _store(target: Path, parsed: dict[str, Any]) -> None:
         text = json.dumps(parsed, ensure_ascii=False)
         if json.loads(text) != parsed:  # only what JSON keeps exactly (no dates)
             return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)  # atomic: a concurrent reader sees the old file or the new one
+        from license_check.cachedir import seal, write_private
+
+        sealed = seal(target.name.encode(), text.encode("utf-8"))  # a MAC over the entry and its name
+        if sealed is not None and len(sealed) <= _PARSED_CAP:
+            write_private(target, sealed)  # atomic: a concurrent reader sees the old file or the new one
     except (OSError, TypeError, ValueError):
         pass
 
@@ -156,6 +160,47 @@ def load_licensedb(directory: Path) -> LicenseDB:
 @lru_cache(maxsize=8)
 def load_aliases(directory: Path) -> dict[str, Any]:
     return read_toml(directory / ALIASES_FILE)
+
+
+@dataclass(frozen=True, slots=True)
+class FileNames:
+    """rules/file-names.toml: which file names bear licenses or model cards, and what a name scopes."""
+
+    license_words: frozenset[str]
+    not_license_words: frozenset[str]
+    scopes: dict[str, frozenset[str]]  # kind ("weights", "model", "data") -> words
+    license_folders: frozenset[str]
+    doc_folders: frozenset[str]
+    card_names: frozenset[str]
+    card_suffixes: tuple[str, ...]
+    card_folders: frozenset[str]
+
+
+def _words(path: Path, table: Any, key: str) -> frozenset[str]:
+    value = table.get(key) if isinstance(table, dict) else None
+    if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
+        raise DataError(f"{path}: {key}: a list of non-empty strings is required")
+    return frozenset(w.lower() for w in value)
+
+
+@lru_cache(maxsize=8)
+def load_file_names(directory: Path) -> FileNames:
+    path = directory / FILE_NAMES_FILE
+    data = read_toml(path)
+    for table in ("license_words", "not_license_words", "scopes", "folders", "model_cards"):
+        if not isinstance(data.get(table), dict) or not isinstance(data[table].get("source"), str):
+            raise DataError(f"{path}: [{table}] with a 'source' is required")
+    scopes = {k: _words(path, data["scopes"], k) for k in ("weights", "model", "data")}
+    return FileNames(
+        license_words=_words(path, data["license_words"], "words"),
+        not_license_words=_words(path, data["not_license_words"], "words"),
+        scopes=scopes,
+        license_folders=_words(path, data["folders"], "model_licenses"),
+        doc_folders=_words(path, data["folders"], "docs"),
+        card_names=_words(path, data["model_cards"], "names"),
+        card_suffixes=tuple(sorted(_words(path, data["model_cards"], "suffixes"))),
+        card_folders=_words(path, data["model_cards"], "folders"),
+    )
 
 
 @lru_cache(maxsize=8)

@@ -88,7 +88,8 @@ def _version(directory: Path) -> str:
     digest = hashlib.sha256()
     files = [directory / "aliases.toml", directory / "exceptions.toml", directory / "hub-ids.toml",
              directory / "urls.toml", directory / "models.toml", directory / "compatibility.toml",
-             directory / "duties.toml", directory / "generated" / "scancode-licensedb.json",
+             directory / "duties.toml", directory / "file-names.toml", directory / "use-terms.toml",
+             directory / "generated" / "scancode-licensedb.json",
              directory / "generated" / "osadl-matrix.json", *sorted((directory / "licenses").glob("*.toml"))]
     for f in files:
         if f.is_file():

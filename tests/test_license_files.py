@@ -43,7 +43,10 @@ def rules(result: DetectorResult) -> list[str]:
     "name",
     ["LICENSE", "license", "LICENSE.md", "LICENSE.txt", "LICENSE.rst", "LICENCE", "Licence.txt", "COPYING",
      "COPYING.LESSER", "COPYING.LIB", "UNLICENSE", "COPYRIGHT", "copyright.txt", "LICENSE-MIT", "LICENSE-APACHE",
-     "LICENSE.apache-2.0.txt", "MIT-LICENSE", "mit_license.txt", "LICENSES.txt", "LICENSE.pdf"],
+     "LICENSE.apache-2.0.txt", "MIT-LICENSE", "mit_license.txt", "LICENSES.txt", "LICENSE.pdf",
+     # the word anywhere in the name (issue 11 A.1)
+     "my-LICENSE", "MODEL_LICENSE.md", "DATA_LICENSE", "WEIGHT_DIFF_LICENSE", "snes9x-license.txt", "LICENSE_weights",
+     "LICENSE-MODEL", "Foo RESEARCH LICENSE AGREEMENT", "EULA.txt", "eula"],
 )
 def test_license_file_names(name: str) -> None:
     assert lf.is_license_file_name(name)
@@ -63,7 +66,8 @@ def test_notice_file_names(name: str) -> None:
 @pytest.mark.parametrize(
     "name",
     ["license_check.py", "licenses.json", "LICENSE.md.license", "logo.png.license", "license.png", "README.md",
-     "licensed.txt", "licenseref-foo.txt", "notice_template.py", "noticeboard.md", "COPYINGS.go", "my-LICENSE"],
+     "licensed.txt", "licenseref-foo.txt", "notice_template.py", "noticeboard.md", "COPYINGS.go",
+     "LICENSE_HEADER.txt", "license-header-template", "check_license", "license.svg"],
 )
 def test_other_names(name: str) -> None:
     assert not lf.is_license_file_name(name)
@@ -100,10 +104,14 @@ def test_plain_license_beside_a_choice_is_anded(write_files: WriteFiles) -> None
     assert claim.version_ambiguous
 
 
-def test_code_and_data_license_files_all_apply(write_files: WriteFiles) -> None:
-    # LICENSE-CODE / LICENSE-DATA name parts of the folder, not licenses: both apply.
-    claim = grants(lf.detect(write_files({"LICENSE-CODE": MIT, "LICENSE-DATA": CC_BY_NC}), NO_SCANCODE))["."]
-    assert claim.raw == "MIT AND CC-BY-NC-4.0"
+def test_a_data_license_file_is_a_component_of_its_own(write_files: WriteFiles) -> None:
+    # LICENSE-CODE names a part of the folder (its code): the folder's grant. LICENSE-DATA names data:
+    # a data component of its own (rules/file-names.toml [scopes]), binding for the folder's data.
+    result = lf.detect(write_files({"LICENSE-CODE": MIT, "LICENSE-DATA": CC_BY_NC}), NO_SCANCODE)
+    claims = grants(result)
+    assert (claims["."].raw, claims["LICENSE-DATA"].raw) == ("MIT", "CC-BY-NC-4.0")
+    assert [(a.path, a.kind.value, a.is_dir, a.has_license) for a in result.artifacts] == [
+        ("LICENSE-DATA", "data", False, True)]
 
 
 def test_mismatched_suffix_is_not_a_choice(write_files: WriteFiles) -> None:
@@ -297,6 +305,11 @@ def test_bundled_license_file(write_files: WriteFiles) -> None:
 ])
 def test_bundle_with_terms_in_its_prose_is_unknown(write_files: WriteFiles, note: str) -> None:
     ident = identify(write_files, neox_like(note))
+    if "non-commercial" in note:  # a clause that says so plainly makes the text non-commercial (use-terms.toml)
+        assert ident.expression == "LicenseRef-license-check-noncommercial"
+        assert [f.rule for f in ident.findings] == ["restrictive-license-text"]
+        assert "non-commercial research use only" in ident.findings[0].message
+        return
     assert ident.expression is None
     assert [f.rule for f in ident.findings] == ["unknown-license-text"]
 

@@ -20,6 +20,7 @@ finding. REUSE's ``LICENSES/`` folder and ``*.license`` sidecars belong to the R
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
@@ -27,9 +28,21 @@ from dataclasses import dataclass
 
 from license_check.detectors.base import DetectorResult, ScanContext
 from license_check.findings import make_finding
-from license_check.model import Claim, ClaimRole, ClaimScope, Evidence, FileEntry, Finding, Location, RawForm
+from license_check.model import (
+    Artifact,
+    Claim,
+    ClaimRole,
+    ClaimScope,
+    Evidence,
+    FileEntry,
+    Finding,
+    Kind,
+    Location,
+    RawForm,
+)
 from license_check.reading import LICENSE_TEXT_CAP, read_text
-from license_check.textid import bundles, fastpath, scancode_matcher
+from license_check.ruledata import FileNames, load_file_names, rules_dir
+from license_check.textid import bundles, fastpath, operative, scancode_matcher
 
 NAME = "license-files"
 SOURCE = "license-file"
@@ -52,15 +65,68 @@ _NOT_TEXT = frozenset(str.split(
 _TEXT_EXTS = frozenset(str.split("txt md markdown rst text html htm adoc asciidoc org pdf rtf"))
 
 
-def _parse(name: str) -> re.Match[str] | None:
+@dataclass(frozen=True, slots=True)
+class _Name:
+    base: str  # the legal word the name is built on: "license", "copying", "notice", ...
+    rest: str  # what else the name holds: "mit", "weights.md", "txt", "" (lower-case)
+
+
+_WORD_SPLIT = re.compile(r"[-_. ]+")
+
+
+@functools.lru_cache(maxsize=1)
+def _names() -> FileNames:
+    return load_file_names(rules_dir())
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(name: str) -> _Name | None:
+    """What a file name says about the file: a license-bearing name (rules/file-names.toml: the word
+    LICENSE, LICENCE, COPYING or EULA anywhere: ``MODEL_LICENSE.md``, ``snes9x-license.txt``,
+    ``Foo RESEARCH LICENSE AGREEMENT``), or None. Code and data extensions are never license texts."""
     lowered = name.lower()
+    words = [w for w in _WORD_SPLIT.split(lowered) if w]
+    rules = _names()
+    if any(w in rules.not_license_words for w in words) or len(lowered) > 120:
+        return None
     found = _LEGAL_NAME.match(lowered)
-    if found is None:
+    if found is not None:
+        parsed = _Name(found.group("base"), found.group("rest") or "")
+    else:
+        hit = next((w for w in words if w in rules.license_words), None)
+        if hit is None:
+            return None
+        parsed = _Name(hit, ".".join(w for w in words if w != hit))
+    if parsed.rest.rsplit(".", 1)[-1] in _NOT_TEXT or lowered.rsplit(".", 1)[-1] in _NOT_TEXT - {"license"}:
         return None
-    rest = found.group("rest") or ""
-    if rest.rsplit(".", 1)[-1] in _NOT_TEXT:
+    return parsed
+
+
+def scope_kind(path: str) -> Kind | None:
+    """The artifact kind a license file's name or folder scopes it to (``DATA_LICENSE`` -> data,
+    ``LICENSE_weights`` -> weights, ``LICENSE-MODEL`` and files under ``model_licenses/`` -> model), or
+    None for the folder's own license. Such a file is a component of its own."""
+    name = path.rsplit("/", 1)[-1].lower()
+    parsed = _parse(path.rsplit("/", 1)[-1])
+    if parsed is None:
         return None
-    return found
+    rules = _names()
+    words = set(_WORD_SPLIT.split(name))
+    for kind in (Kind.WEIGHTS, Kind.MODEL, Kind.DATA):
+        if words & rules.scopes[kind.value]:
+            return kind
+    parts = path.lower().split("/")
+    if len(parts) >= 2 and parts[-2] in rules.license_folders:
+        return Kind.MODEL
+    return None
+
+
+def binds(path: str) -> str:
+    """The folder a license file binds: its own, or the parent of a documentation folder."""
+    parts = path.split("/")[:-1]
+    if parts and parts[-1].lower() in _names().doc_folders:
+        parts = parts[:-1]
+    return "/".join(parts) or "."
 
 
 def is_notice_file_name(name: str) -> bool:
@@ -68,7 +134,7 @@ def is_notice_file_name(name: str) -> bool:
     found = _parse(name)
     if found is None:
         return False
-    return bool(_NOTICE_BASE.match(found.group("base")) or _THIRD_PARTY_REST.search(found.group("rest") or ""))
+    return bool(_NOTICE_BASE.match(found.base) or _THIRD_PARTY_REST.search(found.rest))
 
 
 def is_license_file_name(name: str) -> bool:
@@ -97,10 +163,9 @@ def _in_license_collection(path: str) -> bool:
 def _suffix_id(name: str) -> str | None:
     """The license named by a ``LICENSE-<ID>`` suffix ("mit", "apache20"), or None."""
     found = _parse(name)
-    if found is None or not found.group("base").startswith("licen"):
+    if found is None or not found.base.startswith("licen"):
         return None
-    rest = found.group("rest") or ""
-    parts = rest.split(".")
+    parts = found.rest.split(".")
     if parts and parts[-1] in _TEXT_EXTS:
         parts = parts[:-1]
     ident = re.sub(r"[^a-z0-9]", "", "".join(parts))
@@ -134,10 +199,32 @@ def prepared(idents: dict[str, FileIdentification]) -> Iterator[None]:
         _PREPARED.reset(token)
 
 
+def _license_listings(files: Sequence[FileEntry]) -> set[str]:
+    """Plural-named license files (``LICENSES.md``) in a folder that also has its own license file: a
+    list of the licenses of the works bundled there (openai/retro's LICENSES.md: the root's MIT, then
+    "Libraries used" with each library's license), a notice, not the folder's grant. Alone in its
+    folder, such a file is read as the folder's license."""
+    plural, singular = [], set()
+    for e in files:
+        parsed = _parse(e.name)
+        if parsed is None or _in_reuse_folder(e.path) or is_notice_file_name(e.name) or scope_kind(e.path):
+            continue
+        if parsed.base in ("licenses", "licences"):
+            plural.append(e)
+        else:
+            singular.add(binds(e.path))
+    return {e.path for e in plural if binds(e.path) in singular}
+
+
+def _is_notice(entry: FileEntry, listings: set[str]) -> bool:
+    return is_notice_file_name(entry.name) or _in_license_collection(entry.path) or entry.path in listings
+
+
 def text_candidates(files: Sequence[FileEntry]) -> list[FileEntry]:
     """The files detect() identifies as license texts (not notices, not REUSE's LICENSES/ folder)."""
+    listings = _license_listings(files)
     return [e for e in files if not _in_reuse_folder(e.path) and _parse(e.name) is not None
-            and not is_notice_file_name(e.name) and not _in_license_collection(e.path)]
+            and not _is_notice(e, listings)]
 
 
 def identify_file(entry: FileEntry, ctx: ScanContext) -> FileIdentification:
@@ -176,6 +263,15 @@ def identify_fast(entry: FileEntry, ctx: ScanContext) -> FileIdentification | st
                 f"{', '.join(m.expression for m in bundle.parts)}; {bundle.prose_words} words of connective prose)")
         return FileIdentification(entry, bundle.expression, bundle.score, bundle.version_ambiguous,
                                   "fast-path-composite")
+    terms = operative.read_terms(text)
+    restriction = operative.restricts_commercial_use(terms)
+    if restriction is not None:  # a custom text that says what it forbids needs no matcher
+        ctx.log(f"{entry.path}: {restriction.category} clause on line {restriction.line}; read as a custom license")
+        return FileIdentification(entry, operative.NONCOMMERCIAL, 0.9, method="use-terms", findings=(make_finding(
+            "restrictive-license-text",
+            f"{entry.path}: not a standard license text; its terms restrict commercial use "
+            f"({restriction.category}, line {restriction.line}): \"{_clip(restriction.quote)}\"",
+            (Location(entry.path, restriction.line),)),))
     if not ctx.use_scancode:
         return FileIdentification(entry, None, findings=(make_finding(
             "unknown-license-text",
@@ -183,6 +279,16 @@ def identify_fast(entry: FileEntry, ctx: ScanContext) -> FileIdentification | st
             "off (--no-scancode); its license is unknown. Run without --no-scancode, or review the text.", loc,
             fix=""),))
     return text
+
+
+def _clip(quote: str, width: int = 300) -> str:
+    return quote if len(quote) <= width else quote[: width - 1] + "…"
+
+
+def _quoted_terms(text: str) -> str:
+    """The restricting clauses of an unidentified text, quoted for its finding ("" when none)."""
+    terms = operative.read_terms(text)
+    return "".join(f" It says ({t.category}, line {t.line}): \"{_clip(t.quote, 200)}\"." for t in terms)
 
 
 def identify_scancode(entry: FileEntry, text: str, ctx: ScanContext) -> FileIdentification:
@@ -201,8 +307,9 @@ def identify_scancode(entry: FileEntry, text: str, ctx: ScanContext) -> FileIden
         finding = make_finding(
             "unknown-license-text",
             f"{entry.path}: the license text could not be identified with good confidence "
-            f"({outcome.detail}); it may hold custom terms, so its license is unknown. Review the text: "
-            "replace it with a standard license text, or get the terms reviewed by counsel before use.", loc, fix="")
+            f"({outcome.detail}); it may hold custom terms, so its license is unknown.{_quoted_terms(text)} Review "
+            "the text: replace it with a standard license text, or get the terms reviewed by counsel before use.",
+            loc, fix="")
     repeatable = outcome.status in (scancode_matcher.Status.LOW_CONFIDENCE, scancode_matcher.Status.NO_LICENSE)
     return FileIdentification(entry, None, findings=(finding,), cacheable=repeatable)
 
@@ -256,7 +363,7 @@ def combine(idents: list[FileIdentification]) -> tuple[str | None, bool]:
 def _primary_order(ident: FileIdentification) -> tuple[int, str]:
     """Plain LICENSE / COPYING first: it is the primary location of the folder's claim."""
     found = _parse(ident.entry.name)
-    rest = (found.group("rest") or "") if found else ""
+    rest = found.rest if found else ""
     plain = rest == "" or rest in _TEXT_EXTS
     return (0 if plain else 1, ident.entry.path)
 
@@ -276,6 +383,9 @@ def _notice(entry: FileEntry) -> tuple[Claim, Finding]:
     name = entry.name.lower()
     if name.startswith("patents"):
         what = "a PATENTS file: it may carry patent terms of its own (review it) and must be passed on"
+    elif (parsed := _parse(entry.name)) is not None and parsed.base in ("licenses", "licences"):
+        what = ("a list of the licenses of bundled works beside the folder's own license file: a notice, not "
+                "a grant; each bundled work is judged by its own license file")
     elif _in_license_collection(entry.path):
         what = ("a copy of another work's license kept in a license collection folder: it grants nothing for "
                 "this folder, and must be passed on with the work it belongs to")
@@ -296,10 +406,12 @@ def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
     license_paths: list[str] = []
     notice_paths: list[str] = []
     by_folder: dict[str, list[FileIdentification]] = {}
+    artifacts: list[Artifact] = []
+    listings = _license_listings(files)
     for entry in files:
         if _in_reuse_folder(entry.path) or _parse(entry.name) is None:
             continue
-        if is_notice_file_name(entry.name) or _in_license_collection(entry.path):  # text_candidates() agrees
+        if _is_notice(entry, listings):  # text_candidates() agrees
             claim, finding = _notice(entry)
             claims.append(claim)
             findings.append(finding)
@@ -313,14 +425,20 @@ def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
                 "detector-error", f"{entry.path}: identifying this license file failed ({type(exc).__name__}: "
                 f"{exc}); its license is unknown.", (Location(entry.path),)),))
         findings.extend(ident.findings)
-        by_folder.setdefault(entry.parent, []).append(ident)
+        kind = scope_kind(entry.path)
+        if kind is not None:  # DATA_LICENSE, LICENSE_weights, MODEL_LICENSE.md: a component of its own
+            by_folder[entry.path] = [ident]
+            artifacts.append(Artifact(entry.path, kind, Evidence(entry.path, SOURCE, ident.expression),
+                                      is_dir=False, has_license=True))
+        else:
+            by_folder.setdefault(binds(entry.path), []).append(ident)
     claims.extend(_folder_claim(folder, by_folder[folder]) for folder in sorted(by_folder))
     extra: dict[str, object] = {
         "license_files": sorted(license_paths),
         "notice_files": sorted(notice_paths),
         "legal_files": sorted(license_paths + notice_paths),
     }
-    return DetectorResult(claims=tuple(claims), findings=tuple(findings), extra=extra)
+    return DetectorResult(claims=tuple(claims), findings=tuple(findings), extra=extra, artifacts=tuple(artifacts))
 
 
 def identify_pointed(files: Sequence[FileEntry], owners: dict[str, str], ctx: ScanContext) -> DetectorResult:
