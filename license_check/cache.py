@@ -26,6 +26,8 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -38,7 +40,7 @@ from license_check.cache_store import SCHEMA as SCHEMA
 from license_check.cache_store import ResultStore, decode, encode
 from license_check.cache_store import cache_dir as cache_dir
 from license_check.cache_store import max_bytes as max_bytes
-from license_check.cachedir import dependency_versions
+from license_check.cachedir import always_hashed, dependency_versions
 from license_check.detectors import license_files, readme_prose, references, spdx_headers
 from license_check.detectors.base import Detector, DetectorResult, ScanContext
 from license_check.model import Artifact, FileEntry
@@ -156,7 +158,9 @@ def _in_worker(item: Any) -> bytes:
 
 def _map(work: Callable[[Any], Any], items: list[Any], jobs: int, minimum: int, ctx: ScanContext,
          tick: Callable[[int], None]) -> list[Any]:
-    """work(item) for every item, in order: in ``jobs`` forked processes when worth it, else here."""
+    """work(item) for every item, in order: in ``jobs`` forked processes when worth it, else here. A worker
+    that dies (the OOM killer, a signal) breaks the pool at once instead of hanging it: the items without a
+    result are then done here, once."""
     _FORK_STATE.update(ctx=ctx, work=work)
     out: list[Any] = []
     use_pool = jobs > 1 and len(items) >= minimum and "fork" in multiprocessing.get_all_start_methods()
@@ -167,23 +171,26 @@ def _map(work: Callable[[Any], Any], items: list[Any], jobs: int, minimum: int, 
         try:
             # fork, explicitly (Python 3.14 defaults to forkserver): workers share the parent's memory,
             # ScanCode's index included, instead of loading it again (+5 s and +1 GB each).
-            pool = multiprocessing.get_context("fork").Pool(min(jobs, len(items)))
+            pool = ProcessPoolExecutor(min(jobs, len(items)), mp_context=multiprocessing.get_context("fork"))
         except (OSError, AssertionError, ValueError) as exc:  # e.g. a daemonic process may not have children
             ctx.log(f"cannot start worker processes ({exc}); analysing in this process")
             use_pool = False
-    if not use_pool:
-        for item in items:
-            out.append(work(item))
-            tick(len(out))
-        return out
-    chunk = max(1, min(64, len(items) // (jobs * 8)))
-    with pool:
-        for blob in pool.imap(_in_worker, items, chunksize=chunk):
-            result = decode(blob)
-            if result is None:
-                raise RuntimeError("a worker's result did not survive the trip back")
-            out.append(result)
-            tick(len(out))
+    if use_pool:
+        chunk = max(1, min(64, len(items) // (jobs * 8)))
+        try:
+            for blob in pool.map(_in_worker, items, chunksize=chunk):
+                result = decode(blob)
+                if result is None:
+                    raise RuntimeError("a worker's result did not survive the trip back")
+                out.append(result)
+                tick(len(out))
+        except BrokenProcessPool as exc:
+            ctx.log(f"a worker process died ({exc}); analysing the {len(items) - len(out)} remaining files here")
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    for item in items[len(out):]:
+        out.append(work(item))
+        tick(len(out))
     return out
 
 
@@ -203,8 +210,9 @@ def _stat_key(prefix: bytes, entry: FileEntry, cap: int) -> bytes | None:
 
 def _read_plans(files: Sequence[FileEntry], ctx: ScanContext, report: Progress, store: ResultStore | None = None,
                 prefix: bytes = b"") -> list[_Plan]:
-    """Read and hash every file a file-local detector or license_files reads. A file whose stat is what it was
-    when it was last hashed keeps that digest (looked up in ``store``) and is not read now."""
+    """Read and hash every file a file-local detector or license_files reads. A source or large file whose stat
+    is what it was when it was last hashed keeps that digest (looked up in ``store``) and is not read now;
+    license-bearing files (cachedir.always_hashed) are always read and hashed again."""
     licenses = {e.path for e in license_files.text_candidates(files)}
     wanted: list[tuple[FileEntry, tuple[str, ...], bool, int, bytes | None]] = []
     for entry in files:
@@ -212,7 +220,8 @@ def _read_plans(files: Sequence[FileEntry], ctx: ScanContext, report: Progress, 
         is_license = entry.path in licenses
         if names or is_license:
             cap = max([FILE_LOCAL[name][1] for name in names] + ([LICENSE_TEXT_CAP] if is_license else []))
-            wanted.append((entry, names, is_license, cap, _stat_key(prefix, entry, cap) if store else None))
+            by_stat = store is not None and not is_license and not always_hashed(entry.path, entry.size)
+            wanted.append((entry, names, is_license, cap, _stat_key(prefix, entry, cap) if by_stat else None))
     known = store.get_many([w[4] for w in wanted if w[4] is not None]) if store else {}
     plans: list[_Plan] = []
     hashed: dict[bytes, bytes] = {}

@@ -1,10 +1,11 @@
 """The on-disk side of license_check.cache: where the cache lives, how entries are encoded, the store.
 
 One SQLite database (``results-v<SCHEMA>.sqlite``) in $LICENSE_CHECK_CACHE_DIR, else
-$XDG_CACHE_HOME/license-check, else ~/.cache/license-check. Entries are checksummed pickles of
-license-check's own dataclasses, loaded by an unpickler that refuses every other class; a damaged
-entry is a miss. The total size is bounded ($LICENSE_CHECK_CACHE_MAX_MB, default 256): the least
-recently used entries go first.
+$XDG_CACHE_HOME/license-check, else ~/.cache/license-check. Entries are pickles of license-check's own
+dataclasses, sealed with a MAC over the row's key (cachedir.seal: a per-user secret kept outside the cache
+folder), checked before anything is unpickled, and loaded by an unpickler that refuses every other class; a
+damaged, edited or copied entry is a miss. The database and its journals must be regular files (0600).
+The total size is bounded ($LICENSE_CHECK_CACHE_MAX_MB, default 256): the least recently used entries go first.
 """
 
 from __future__ import annotations
@@ -18,13 +19,16 @@ import io
 import os
 import pickle
 import sqlite3
+import stat
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from license_check import model
 from license_check.cachedir import CACHE_DIR_ENV as CACHE_DIR_ENV
 from license_check.cachedir import cache_dir as cache_dir
+from license_check.cachedir import private_dir, seal, secret, unseal
 from license_check.detectors import base, license_files
 
 SCHEMA = "1"  # bump when what is cached changes shape
@@ -77,6 +81,7 @@ _REDUCERS: dict[type, Any] = {
 
 
 def encode(value: object) -> bytes:
+    """A checksummed pickle (also what a worker sends back; the store seals it with a MAC on top)."""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=5)
     pickler.dispatch_table = {**copyreg.dispatch_table, **_REDUCERS}
@@ -95,6 +100,33 @@ def decode(blob: bytes) -> Any:
         return None
 
 
+def _regular_files(path: Path) -> bool:
+    """The database and its journals are regular files or absent (a FIFO, device or symlink planted in their
+    place is removed); the database is created 0600 (SQLite gives its journals the database's mode)."""
+    for suffix in ("-wal", "-shm", "-journal", ""):
+        name = f"{path}{suffix}"
+        try:
+            if not stat.S_ISREG(os.lstat(name).st_mode):
+                os.unlink(name)
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return False
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o600)
+    except OSError:
+        return False
+    try:
+        st = os.fstat(fd)
+        if stat.S_IMODE(st.st_mode) & 0o077:
+            os.fchmod(fd, 0o600)
+        return stat.S_ISREG(st.st_mode)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
 class ResultStore:
     """Cached results in one SQLite database: transactions make every write atomic and concurrent runs
     safe (a locked database only skips writing); damage costs a miss, never a crash."""
@@ -106,9 +138,14 @@ class ResultStore:
     @classmethod
     def open(cls, log: Callable[[str], None]) -> ResultStore | None:
         path = cache_dir() / _DB_NAME
+        if secret() is None:
+            log("cache unavailable (no private key to authenticate entries); scanning without it")
+            return None
         for attempt in (1, 2):
+            if not private_dir(path.parent) or not _regular_files(path):
+                log(f"cache unavailable ({path.parent} is not a private folder of regular files); scanning without it")
+                return None
             try:
-                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
                 db = sqlite3.connect(str(path), timeout=2.0, isolation_level=None)
                 try:
                     db.execute("PRAGMA journal_mode=WAL")
@@ -143,7 +180,10 @@ class ResultStore:
                 marks = ",".join("?" * len(chunk))
                 rows = self._db.execute(f"SELECT key, value, used FROM entries WHERE key IN ({marks})", chunk)
                 for key, value, used in rows:
-                    found[bytes(key)] = bytes(value)
+                    payload = unseal(bytes(key), bytes(value))
+                    if payload is None:  # edited, copied from another key, or sealed with another secret
+                        continue
+                    found[bytes(key)] = payload
                     if now - int(used) > _TOUCH_AFTER:
                         stale.append(bytes(key))
             if stale:
@@ -155,7 +195,8 @@ class ResultStore:
 
     def put_many(self, items: dict[bytes, bytes]) -> None:
         now = int(time.time())
-        rows = [(k, v, len(k) + len(v), now) for k, v in items.items()]
+        sealed = {k: seal(k, v) for k, v in items.items()}
+        rows = [(k, v, len(k) + len(v), now) for k, v in sealed.items() if v is not None]
         self._write(lambda: self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", rows))
         self.evict(max_bytes())
 

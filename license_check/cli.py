@@ -6,8 +6,12 @@ Only the report goes to stdout; logs and errors go to stderr.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import errno
+import io
 import os
+import stat
 import sys
 import tempfile
 import traceback
@@ -34,12 +38,29 @@ def _bug(exc: BaseException, verbose: bool) -> None:
 
 
 def _write(path: str, text: str) -> None:
-    """Write the report atomically: a reader never sees half a report."""
+    """Write the report (UTF-8) to ``path``. A regular file (or a new one) is replaced atomically: a reader
+    never sees half a report. A FIFO or a device is written to, never replaced (-o /dev/null stays a device;
+    a FIFO without a reader is an error, not a hang). A symlink, a socket or a folder is refused (OutputError)."""
+    data = text.encode("utf-8")
+    try:
+        st: os.stat_result | None = os.lstat(path)
+    except FileNotFoundError:
+        st = None
+    if st is not None and stat.S_ISLNK(st.st_mode):
+        raise OutputError(f"{path} is a symbolic link (give the file it points to)")
+    if st is not None and (stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)):
+        _write_special(path, data)
+        return
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        raise OutputError(f"{path} is not a regular file")
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".license-check-", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~umask)  # mkstemp makes 0600
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -47,11 +68,58 @@ def _write(path: str, text: str) -> None:
         raise
 
 
+def _write_special(path: str, data: bytes) -> None:
+    """Write to a FIFO or a device in place: opened without blocking (ENXIO: a FIFO nobody reads)."""
+    flags = os.O_WRONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_NOCTTY | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise OutputError(f"{path} is a FIFO with no reader") from exc
+        raise
+    try:
+        if not (stat.S_ISFIFO(os.fstat(fd).st_mode) or stat.S_ISCHR(os.fstat(fd).st_mode)
+                or stat.S_ISBLK(os.fstat(fd).st_mode)):
+            raise OutputError(f"{path} changed while it was opened")
+        os.set_blocking(fd, True)  # a reader is there: wait for it like any pipe writer
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
+class OutputError(Exception):
+    """-o names something the report must not be written to (message says why)."""
+
+
+def _folder_path(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """PATH must be a folder (a symlink to one is fine): a FIFO, a device or a socket is a usage error."""
+    try:
+        is_dir = stat.S_ISDIR(os.stat(value).st_mode)
+    except OSError as exc:
+        raise click.BadParameter(f"{value!r}: {exc.strerror}") from exc
+    if not is_dir:
+        raise click.BadParameter(f"{value!r} is not a folder")
+    return value
+
+
+def _utf8_streams() -> None:
+    """The report is UTF-8 whatever the locale (LC_ALL=C, Latin-1, EUC-JP): stdout and stderr are re-set to
+    UTF-8 (stderr with backslashreplace, so that a log line can never fail)."""
+    for stream, errors in ((sys.stdout, "strict"), (sys.stderr, "backslashreplace")):
+        if isinstance(stream, io.TextIOWrapper) and stream.encoding.replace("_", "-").lower() not in ("utf-8", "utf8"):
+            with contextlib.suppress(ValueError, OSError):
+                stream.reconfigure(encoding="utf-8", errors=errors)
+
+
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("path", type=click.Path(exists=True, file_okay=False, dir_okay=True))
+@click.argument("path", type=click.Path(exists=True, file_okay=False, dir_okay=True), callback=_folder_path)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="Report format. json follows the stable contract (schema in license_check/schema/).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE, not stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the report to FILE, not stdout (a regular file, replaced atomically; a FIFO or device is "
+                   "written to; a symbolic link is refused).")
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Leave out paths matching GLOB (gitignore syntax, relative to PATH). Repeatable.")
 @click.option("--no-scancode", is_flag=True,
@@ -60,8 +128,9 @@ def _write(path: str, text: str) -> None:
               help="Worker processes for per-file matching (default: the available cores). Output is the same "
                    "for every N.")
 @click.option("--no-cache", is_flag=True,
-              help="Neither read nor write the per-file result cache ($LICENSE_CHECK_CACHE_DIR, else "
-                   "$XDG_CACHE_HOME/license-check or ~/.cache/license-check).")
+              help="Neither read nor write the caches ($LICENSE_CHECK_CACHE_DIR, else "
+                   "$XDG_CACHE_HOME/license-check or ~/.cache/license-check). Under CI=true they are off unless "
+                   "LICENSE_CHECK_CACHE=1.")
 @click.option("--policy", "policy_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="Policy file (TOML, docs/policy.md); replaces the built-in policy and the repository's own.")
 @click.option("--no-repo-config", is_flag=True,
@@ -84,6 +153,7 @@ def cli(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_sc
     combination. Exit status: 0 pass or warn, 1 fail, 2 usage or configuration error, 3 internal error.
     """
     # Imported here so that --help and --version stay fast.
+    from license_check.cachedir import caches_enabled
     from license_check.model import Severity, UseMode
     from license_check.policy import PolicyError, load_policy
     from license_check.rules_facts import RulesError
@@ -91,6 +161,11 @@ def cli(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_sc
     def log(message: str) -> None:
         if verbose:
             click.echo(f"license-check: {message}", err=True)
+
+    enabled, why_not = caches_enabled()
+    if not no_cache and not enabled:
+        log(f"caches off: {why_not}")
+        no_cache = True
 
     try:
         policy = load_policy(policy_file, path, not no_repo_config)
@@ -111,8 +186,11 @@ def cli(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_sc
     if output:
         try:
             _write(output, text)
+        except OutputError as exc:
+            click.echo(f"license-check: cannot write the report: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
         except OSError as exc:
-            click.echo(f"license-check: cannot write {output}: {exc.strerror}", err=True)
+            click.echo(f"license-check: cannot write {output}: {exc.strerror or exc}", err=True)
             sys.exit(EXIT_USAGE)
     else:
         click.echo(text, nl=False)
@@ -165,6 +243,7 @@ def _exit_without_teardown(done: SystemExit) -> None:
 
 def main() -> None:
     """Console-script entry point."""
+    _utf8_streams()
     try:
         cli.main(prog_name="license-check")
     except SystemExit as done:

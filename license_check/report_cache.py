@@ -8,11 +8,16 @@ This layer sits in front of it, in the CLI. Its key covers every input of a repo
 * the settings that shape the report: the PATH as given, the format, --exclude, --no-scancode, and the
   effective policy (every key, as echoed in the report);
 * the tree: what discovery found (every file's path, size, device, inode, mtime and ctime in ns, as git's
-  index; the trees left out; discovery's own findings), and the stat of each file a policy pin names.
+  index; the trees left out; discovery's own findings), the SHA-256 of every license-bearing file
+  (cachedir.always_hashed: a write through a shared mmap changes no stat field), and the stat of each file a
+  policy pin names.
 
 A report is stored only when every answer in it is final: a scan with ScanCode unavailable or timing out,
-or with a failed detector, is never stored. Entries are small JSON files written atomically; a damaged one
-is a miss; at most MAX_ENTRIES are kept (the oldest go). Only this module reads them, and only the CLI uses it.
+or with a failed detector, is never stored. Entries are small JSON files written atomically (0600, in a 0700
+folder), each holding the key it was stored under and sealed with a MAC (cachedir.seal, a per-user secret
+kept outside the cache folder); one that is not a regular file of at most MAX_ENTRY_BYTES, whose MAC or key
+does not match, or that is damaged, is a miss; at most MAX_ENTRIES are kept (the oldest go). Only this
+module reads them, and only the CLI uses it.
 """
 
 from __future__ import annotations
@@ -22,19 +27,28 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from license_check import __version__
-from license_check.cachedir import cache_dir, dependency_versions
+from license_check.cachedir import (
+    ALWAYS_HASH_MAX,
+    always_hashed,
+    cache_dir,
+    dependency_versions,
+    read_regular,
+    seal,
+    unseal,
+    write_private,
+)
 from license_check.discover import Discovery
 from license_check.model import Finding
 from license_check.ruledata import rules_dir
 
 MAX_ENTRIES = 64
+MAX_ENTRY_BYTES = 64 << 20
 FOLDER = "reports-v1"
 # Findings that say an answer is not final (it could differ on the next run with the same inputs).
 _TRANSIENT_RULES = frozenset({"scancode-unavailable", "detector-error"})
@@ -80,6 +94,14 @@ def _stat_line(path: str) -> str:
     return f"{kind} {st.st_dev} {st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}"
 
 
+def _content(path: str, abspath: str, size: int) -> str:
+    """The SHA-256 of a license-bearing file, or "" for a file whose stat is enough (source code, large files)."""
+    if not always_hashed(path, size):
+        return ""
+    data = read_regular(abspath, ALWAYS_HASH_MAX)
+    return " unread" if data is None else " " + hashlib.sha256(data).hexdigest()
+
+
 def _finding_line(f: Finding) -> str:
     return json.dumps([f.rule, f.message, [(loc.path, loc.line) for loc in f.locations]], ensure_ascii=False)
 
@@ -96,7 +118,8 @@ def key(root: str, found: Discovery, settings: dict[str, object], pinned: Iterab
     add(root)
     add(json.dumps(settings, sort_keys=True, ensure_ascii=False, default=str))
     for entry in found.files:
-        add(f"{entry.path}\0{entry.abspath}\0{entry.size}\0{_stat_line(entry.abspath)}")
+        content = _content(entry.path, entry.abspath, entry.size)
+        add(f"{entry.path}\0{entry.abspath}\0{entry.size}\0{_stat_line(entry.abspath)}{content}")
     add(json.dumps([list(found.ignored_dirs), list(found.excluded), found.gitignored, found.complete]))
     for finding in found.findings:
         add(_finding_line(finding))
@@ -116,15 +139,20 @@ def load(digest: str) -> Stored | None:
     folder = _folder()
     if folder is None:
         return None
+    target = folder / f"{digest}.json"
+    blob = read_regular(target, MAX_ENTRY_BYTES)  # a FIFO, device or symlink there is a miss, never a hang
+    payload = None if blob is None else unseal(digest.encode(), blob)
+    if payload is None:
+        return None
     try:
-        data = json.loads((folder / f"{digest}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(payload.decode("utf-8"))
+    except ValueError:
         return None
     if (not isinstance(data, dict) or data.get("key") != digest or not isinstance(data.get("text"), str)
             or data.get("exit_code") not in (0, 1)):
         return None
-    with contextlib.suppress(OSError):
-        os.utime(folder / f"{digest}.json")  # recently used: kept longest
+    with contextlib.suppress(OSError, NotImplementedError):
+        os.utime(target, follow_symlinks=False)  # recently used: kept longest
     return Stored(data["text"], data["exit_code"])
 
 
@@ -136,17 +164,16 @@ def final(findings: Sequence[Finding]) -> bool:
 
 
 def store(digest: str, text: str, exit_code: int) -> None:
-    """Keep a report (atomically; a failure to write is no error), and at most MAX_ENTRIES of them."""
+    """Keep a report (sealed, atomically; a failure to write is no error), and at most MAX_ENTRIES of them."""
     folder = _folder()
     if folder is None:
         return
+    payload = json.dumps({"key": digest, "exit_code": exit_code, "text": text}, ensure_ascii=False).encode("utf-8")
+    sealed = seal(digest.encode(), payload)
+    if sealed is None or len(sealed) > MAX_ENTRY_BYTES or not write_private(folder / f"{digest}.json", sealed):
+        return
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({"key": digest, "exit_code": exit_code, "text": text}, handle, ensure_ascii=False)
-        os.replace(tmp, folder / f"{digest}.json")
-        entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
+        entries = sorted(folder.glob("*.json"), key=lambda p: p.lstat().st_mtime_ns)
         for old in entries[:-MAX_ENTRIES]:
             old.unlink(missing_ok=True)
     except OSError:

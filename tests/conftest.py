@@ -15,6 +15,9 @@ os.environ.setdefault("SCANCODE_TEMP", _SCANCODE_TEMP)
 # Never the real user cache: every scan in the tests (API and CLI subprocesses) caches under this folder.
 _CACHE_DIR = tempfile.mkdtemp(prefix="license-check-tests-cache-")
 os.environ["LICENSE_CHECK_CACHE_DIR"] = _CACHE_DIR
+# ... and never the real secret that seals cache entries (kept outside the cache folder); caches on even under CI.
+os.environ["LICENSE_CHECK_CACHE_KEY"] = os.path.join(tempfile.mkdtemp(prefix="license-check-tests-key-"), "cache.key")
+os.environ["LICENSE_CHECK_CACHE"] = "1"
 
 from license_check.model import FileEntry  # noqa: E402
 

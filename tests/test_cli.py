@@ -110,3 +110,106 @@ def test_verbose_logs_go_to_stderr() -> None:
     code, out, err = invoke(str(SAMPLES / "mit-package"), "--format", "json", "-v", "--no-cache")
     assert code == 0 and "discovered" in err
     json.loads(out)
+
+
+def _hostile_card(root: Path) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "README.md").write_text('---\nlicense: cc-by-nc-4.0\nbase_model: "org/m\\e]0;PWNED\\a"\n---\n# m\n',
+                                    encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("encoding", [None, "latin-1", "euc-jp", "ascii"])
+def test_output_is_utf8_whatever_the_locale(tmp_path: Path, encoding: str | None) -> None:
+    """LC_ALL=C (ASCII), a Latin-1 or an EUC-JP stdout: curly quotes and ¶ in the rules text used to exit 3."""
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import REPO_ROOT
+
+    root = _hostile_card(tmp_path / "repo")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONIOENCODING", "LANG", "LC_CTYPE")}
+    env.update(LC_ALL="C", PYTHONUTF8="0", PYTHONCOERCECLOCALE="0", PYTHONPATH=str(REPO_ROOT))
+    if encoding:
+        env["PYTHONIOENCODING"] = encoding
+    for fmt in ("table", "json"):
+        run = subprocess.run([sys.executable, "-m", "license_check", "--no-cache", "--format", fmt, str(root)],
+                             capture_output=True, env=env, timeout=60)
+        assert run.returncode == 1, run.stderr.decode("utf-8", "replace")
+        text = run.stdout.decode("utf-8")  # strict: UTF-8, not the locale's encoding
+        assert "verdict" in text and "\x1b" not in text
+        if fmt == "json":
+            assert json.loads(text)["commercial_use"] == "prohibited"
+        else:
+            assert "—" in text and "§" in text
+
+
+def test_path_must_be_a_folder(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for path in (str(fifo), "/dev/null"):
+        code, out, err = invoke(path)
+        assert code == 2 and out == "" and "not a folder" in err, err
+    (tmp_path / "d").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "d")  # a link to a folder is a folder
+    assert invoke(str(tmp_path / "link"), "--no-cache")[0] in (0, 1)
+
+
+def test_output_to_a_device_writes_to_it_and_never_replaces_it() -> None:
+    import os
+    import stat
+
+    code, out, err = invoke(str(SAMPLES / "mit-package"), "-o", "/dev/null")
+    assert code == 0 and out == "" and err == ""
+    assert stat.S_ISCHR(os.lstat("/dev/null").st_mode)
+
+
+def test_output_to_a_fifo(tmp_path: Path) -> None:
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    code, out, err = invoke(str(SAMPLES / "mit-package"), "-o", str(fifo))  # nobody reads: no hang, exit 2
+    assert code == 2 and "FIFO with no reader" in err and stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    got: list[bytes] = []
+    reader_fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        def drain() -> None:
+            os.set_blocking(reader_fd, True)
+            with os.fdopen(os.dup(reader_fd), "rb") as handle:
+                got.append(handle.read())
+        code, _, err = invoke(str(SAMPLES / "mit-package"), "--format", "json", "-o", str(fifo))
+        # the report (small) fits in the pipe buffer; the writer has closed: read it all
+        thread = threading.Thread(target=drain)
+        thread.start()
+        thread.join(5)
+    finally:
+        os.close(reader_fd)
+    assert code == 0, err
+    assert json.loads(got[0])["verdict"] == "pass" and stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_output_to_a_symlink_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("keep me")
+    link = tmp_path / "report.txt"
+    link.symlink_to(target)
+    code, out, err = invoke(str(SAMPLES / "mit-package"), "-o", str(link))
+    assert code == 2 and "symbolic link" in err
+    assert link.is_symlink() and target.read_text() == "keep me"
+
+
+def test_output_keeps_the_mode_of_the_file_it_replaces(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    target = tmp_path / "report.txt"
+    target.write_text("old")
+    os.chmod(target, 0o640)
+    assert invoke(str(SAMPLES / "mit-package"), "-o", str(target))[0] == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640 and "verdict: PASS" in target.read_text()

@@ -113,3 +113,30 @@ def test_cli_exits_at_once_after_scancode_with_its_code_and_report(tmp_path: Pat
     report = json.loads(run.stdout)  # the whole report was written before the early exit
     assert report["project_license"] == "Sleepycat"
     assert not list(tmp_path.glob("license-check-scancode-*"))  # ScanCode's temp folder was still removed
+
+
+def test_a_killed_worker_does_not_hang_the_scan(always_fork: None, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The OOM killer ends a worker mid-task: the scan still finishes, with the report of --jobs 1."""
+    import time
+
+    from license_check.detectors import spdx_headers
+
+    for n in range(40):
+        (tmp_path / f"m{n:02}.py").write_text(f"# SPDX-License-Identifier: {'MIT' if n % 2 else 'Apache-2.0'}\n")
+    (tmp_path / "LICENSE").write_text((SAMPLES / "mit-package" / "LICENSE").read_text())
+    expected = _json(tmp_path, 1)
+    parent = os.getpid()
+    real = cache._DETECT[spdx_headers.NAME]
+
+    def killed_in_workers(files: list[object], ctx: object) -> object:
+        if os.getpid() != parent and any(getattr(f, "path", "") == "m07.py" for f in files):
+            os._exit(137)  # what SIGKILL from the OOM killer looks like to the pool: a worker gone mid-task
+        return real(files, ctx)  # type: ignore[arg-type]
+
+    monkeypatch.setitem(cache._DETECT, spdx_headers.NAME, killed_in_workers)
+    log: list[str] = []
+    start = time.monotonic()
+    assert _json(tmp_path, 2, log) == expected
+    assert time.monotonic() - start < 5
+    assert any("a worker process died" in line for line in log), log

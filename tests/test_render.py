@@ -91,3 +91,44 @@ def test_json_keeps_non_ascii_and_escaped_paths_valid() -> None:
     doc = json.loads(text)
     assert [loc["path"] for loc in doc["findings"][0]["locations"]] == ["caf%E9.txt", "new%0Aline"]
     text.encode("utf-8")
+
+
+HOSTILE = "org/m\x1b]0;PWNED\x07\u202e\x9b31m\nverdict: PASS"
+
+
+def test_control_characters_from_the_repository_never_reach_the_table_raw(tmp_path: Path) -> None:
+    """A model card's base_model (YAML: "org/m\\e]0;PWNED\\a") carried escape sequences to the terminal."""
+    from license_check.scan import ScanOptions, scan
+
+    (tmp_path / "README.md").write_text('---\nlicense: mit\nbase_model: "org/m\\e]0;PWNED\\a\\u202e"\n---\n# m\n',
+                                        encoding="utf-8")
+    result = scan(str(tmp_path), ScanOptions(cache=False))
+    table = render_table(result)
+    assert "\x1b" not in table and "\x07" not in table and "\u202e" not in table
+    assert "org/m\\x1b]0;PWNED\\x07" in table
+    doc = render_json(result)
+    assert "\x1b" not in doc and json.loads(doc)  # JSON escapes it (\u001b) and stays JSON
+
+
+def test_every_repository_string_in_the_table_is_escaped() -> None:
+    import dataclasses
+
+    base = report()
+    c = base.components[0]
+    evil = dataclasses.replace(c, component=dataclasses.replace(c.component, path=HOSTILE, ref=HOSTILE),
+                               license=HOSTILE, elected_license=HOSTILE + "2")
+    finding = make_finding("malformed-metadata", HOSTILE, [Location(HOSTILE, 3)])
+    hostile = dataclasses.replace(base, components=(evil,), findings=(finding,), project_license=HOSTILE)
+    table = render_table(hostile)
+    assert not any(ch in table for ch in "\x1b\x07\u202e\x9b\t\r")
+    assert not any(line.startswith("verdict: PASS") for line in table.splitlines())  # no forged line
+    assert table.splitlines()[-1].startswith("verdict: ")
+
+
+def test_printable_escapes_controls_and_invisible_format_characters() -> None:
+    from license_check.render.printable import printable, printable_report
+
+    escaped = "a\\x00b\\x1b[2Jc\\x7f\\x85\\u200b\\u2066\\ufeffé—…"
+    assert printable("a\x00b\x1b[2Jc\x7f\x85\u200b\u2066\ufeffé—…") == escaped
+    assert printable("a\nb\tc\\") == "a\\x0ab\\x09c\\"
+    assert printable_report("line 1\nline\x1b 2\n") == "line 1\nline\\x1b 2\n"

@@ -6,6 +6,7 @@ from tabulate import tabulate
 
 from license_check.analyze import by_materiality
 from license_check.model import JudgedComponent, Report, Severity, Use
+from license_check.render.printable import printable, printable_report
 
 _MAX_MESSAGE = 600
 _MAX_CAUSES = 12  # the table lists the first causes; the JSON has them all
@@ -15,31 +16,33 @@ def _license_cell(c: JudgedComponent) -> str:
     if c.license is None:
         return "(none)" if not c.declared_licenses else "(unresolved)"
     if c.elected_license and c.elected_license != c.license:
-        return f"{c.license}\n  elected: {c.elected_license}"
-    return c.license
+        return f"{printable(c.license)}\n  elected: {printable(c.elected_license)}"
+    return printable(c.license)
 
 
 def _component_cell(c: JudgedComponent) -> str:
     if c.component.ref is None:
-        cell = c.component.path
+        cell = printable(c.component.path)
     else:
-        cell = f"{_clip(c.component.ref, 60)}\n  (referenced in {c.component.path})"
+        cell = f"{_clip(c.component.ref, 60)}\n  (referenced in {printable(c.component.path)})"
     for edge in c.lineage:
         if edge.relation != "trained-on":
-            cell += f"\n  {edge.relation} of {_clip(edge.ref, 40)}"
+            cell += f"\n  {printable(edge.relation)} of {_clip(edge.ref, 40)}"
     return cell
 
 
 def _key_obligation(c: JudgedComponent) -> str:
     duties = by_materiality([*c.restrictions, *c.obligations])  # the table shows the most material one
     if not duties:
-        return "-" if c.commercial_use is not Use.UNKNOWN else (c.reasons[0].text if c.reasons else "-")
+        return "-" if c.commercial_use is not Use.UNKNOWN else (printable(c.reasons[0].text) if c.reasons else "-")
     first = duties[0].text
     more = f" (+{len(duties) - 1} more)" if len(duties) > 1 else ""
     return _clip(first, 70) + more
 
 
 def _clip(text: str, width: int) -> str:
+    """``text`` made printable (repository strings: see render/printable.py), then cut to ``width``."""
+    text = printable(text)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -52,8 +55,8 @@ def _why(report: Report) -> list[str]:
         return []
     lines = ["", f"why {answer} is {use.value}:"]
     for cause in causes[:_MAX_CAUSES]:
-        who = " + ".join(cause.components) or "policy"
-        what = cause.elected_license or cause.license
+        who = printable(" + ".join(cause.components) or "policy")
+        what = printable(cause.elected_license or cause.license or "")
         head = f"  - {who}" + (f" ({what})" if what else "") + f": {cause.commercial_use.value}"
         lines.append(head + (" [waived]" if cause.waived else ""))
         lines.extend(f"      because: {_clip(clause.text, 300)}" for clause in cause.clauses[:3])
@@ -62,7 +65,7 @@ def _why(report: Report) -> list[str]:
                                                       for e in cause.lineage)])
             lines.append(f"      lineage: {_clip(path, 300)}")
         if cause.elected_license and cause.license and cause.elected_license != cause.license:
-            lines.append(f"      elected: {cause.elected_license} of {cause.license}")
+            lines.append(f"      elected: {printable(cause.elected_license)} of {printable(cause.license)}")
         lines.extend(f"      fix ({remedy.code}): {_clip(remedy.text, 300)}" for remedy in cause.remedies)
     if len(causes) > _MAX_CAUSES:
         lines.append(f"  (+{len(causes) - _MAX_CAUSES} more causes: see --format json, explain.causes)")
@@ -74,7 +77,8 @@ def _checklist(report: Report) -> list[str]:
         return []
     lines = ["", f"release checklist ({report.policy.get('use_mode')}):"]
     for item in report.checklist:
-        who = ", ".join(item.components[:4]) + (f" (+{len(item.components) - 4})" if len(item.components) > 4 else "")
+        more = f" (+{len(item.components) - 4})" if len(item.components) > 4 else ""
+        who = printable(", ".join(item.components[:4])) + more
         lines.append(f"  [ ] {_clip(item.text, 200)} (for: {who})")
     return lines
 
@@ -117,12 +121,12 @@ def render_table(report: Report) -> str:
     if listed:
         frows = []
         for f in listed:
-            where = f.locations[0].path if f.locations else "."
+            where = printable(f.locations[0].path) if f.locations else "."
             if f.locations and f.locations[0].line:
                 where += f":{f.locations[0].line}"
             if len(f.locations) > 1:
                 where += f" (+{len(f.locations) - 1})"
-            frows.append([f.severity.value, f.rule, where, _clip(f.message, _MAX_MESSAGE)])
+            frows.append([f.severity.value, printable(f.rule), where, _clip(f.message, _MAX_MESSAGE)])
         out += ["", tabulate(frows, headers=["severity", "rule", "location", "message"], tablefmt="simple",
                              maxcolwidths=[None, None, 40, 90])]
     out += _adoption_lines(report, unstated) + _why(report) + _checklist(report)
@@ -131,11 +135,11 @@ def render_table(report: Report) -> str:
     suppressed = len(report.findings) - len(active)
     if suppressed:
         summary += f", {suppressed} waived"
-    project = report.project_license or "none declared"
+    project = printable(report.project_license or "none declared")
     answer = f"commercial use {report.commercial_use.value}"
     if report.adoption is not None and report.policy.get("scope") == "adoption":
         answer = f"adoption {report.adoption.commercial_use.value} (repository alone: {report.commercial_use.value})"
     out += ["", f"verdict: {report.verdict.value.upper()} — {answer} "
-                f"(policy {report.policy.get('name')}, mode {report.policy.get('use_mode')}; "
+                f"(policy {printable(str(report.policy.get('name')))}, mode {report.policy.get('use_mode')}; "
                 f"project license: {project}; {len(report.components)} component(s); {summary})"]
-    return "\n".join(out) + "\n"
+    return printable_report("\n".join(out) + "\n")  # the last pass: nothing raw reaches a terminal
