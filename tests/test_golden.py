@@ -48,6 +48,9 @@ EXPECTED = {
     # Compatibility (issue 4): GPL-2.0-only code vendoring Apache-2.0 code is incompatible when distributed;
     # the dual-licensed vendored library is elected jointly (its GPL branch, not Apache-2.0).
     "gpl2-vendors-apache": ("prohibited", "fail", "GPL-2.0-only"),
+    # Issue 11 B: MIT code that downloads an unlicensed checkpoint and loads a corpus and Llama 2: the
+    # repository answer passes; the adoption answer (JSON "adoption") is unknown.
+    "downloads-models": ("allowed", "pass", "MIT"),
 }
 
 
