@@ -210,6 +210,10 @@ def test_scancode_keeps_a_multi_license_expression(scancode: list[str], write_fi
 )
 def test_scancode_unsure_means_unknown(scancode: list[str], write_files: WriteFiles, text: str) -> None:
     result = lf.detect(write_files({"LICENSE": text}), ScanContext())
+    if "not be used for commercial purposes" in text:  # a rider that says so is read for it (use-terms.toml)
+        assert result.claims[0].raw == "LicenseRef-license-check-noncommercial"
+        assert [f.rule for f in result.findings] == ["restrictive-license-text"]
+        return
     assert result.claims[0].raw is None
     assert [f.rule for f in result.findings] == ["unknown-license-text"]
 
