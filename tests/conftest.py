@@ -58,3 +58,15 @@ def _sample_binaries() -> None:
     from .build_samples import build
 
     build()
+
+
+@pytest.fixture(scope="session")
+def exported_samples(tmp_path_factory: pytest.TempPathFactory, _sample_binaries: None) -> Path:
+    """A copy of samples/ outside any git checkout, as a user receives a sample repository: inside this
+    checkout, git decides what is content, and the generated weight files are untracked and ignored
+    (.gitignore), so they would not be scanned. Returns the folder that holds ``samples/``."""
+    import shutil
+
+    base = tmp_path_factory.mktemp("export")
+    shutil.copytree(SAMPLES, base / "samples", symlinks=True)
+    return base

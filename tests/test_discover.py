@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -27,25 +28,65 @@ def test_lists_regular_files_sorted_and_relative(tmp_path: Path) -> None:
     assert paths(tmp_path) == ["a/LICENSE", "a/z/c.txt", "b.py"]
 
 
-def test_skips_ignored_trees_and_virtualenvs(tmp_path: Path) -> None:
+def _venv(root: Path, name: str) -> None:
+    _tree(root, {f"{name}/pyvenv.cfg": "home = /usr", f"{name}/bin/python": "",
+                 f"{name}/lib/python3.11/site-packages/pkg/LICENSE": "MIT"})
+
+
+def test_skips_trees_that_are_not_content_by_their_layout(tmp_path: Path) -> None:
     _tree(tmp_path, {
-        ".git/config": "", "node_modules/x/LICENSE": "", "__pycache__/a.pyc": "", "pkg.egg-info/PKG-INFO": "",
-        "myenv/pyvenv.cfg": "home = /usr", "myenv/lib/LICENSE": "", "src/app.py": "", "build/lib/x.py": "",
+        ".git/config": "", "node_modules/x/package.json": "{}", "node_modules/x/LICENSE": "",
+        "__pycache__/a.pyc": "", "pkg.egg-info/PKG-INFO": "", "src/app.py": "",
     })
+    _venv(tmp_path, "myenv")
     found = discover(str(tmp_path))
     assert [f.path for f in found.files] == ["src/app.py"]
-    assert {".git", "node_modules", "__pycache__", "pkg.egg-info", "myenv", "build"} <= set(found.ignored_dirs)
+    assert {".git", "node_modules", "__pycache__", "pkg.egg-info", "myenv"} <= set(found.ignored_dirs)
+    assert dict(found.ignored_reasons)["myenv"] == "virtual environment"
 
 
-def test_honours_gitignore_at_every_level(tmp_path: Path) -> None:
+def test_a_name_alone_does_not_hide_content(tmp_path: Path) -> None:
+    # issue 13: an empty pyvenv.cfg dropped into a model folder, a node_modules without packages, a
+    # cache holding a license, build/ and dist/ output: all content.
     _tree(tmp_path, {
-        ".gitignore": "*.log\n/out/\n", "a.log": "", "out/x.py": "", "keep.py": "",
-        "sub/.gitignore": "secret.txt\n", "sub/secret.txt": "", "sub/ok.txt": "", "other/secret.txt": "",
+        "models/nc/pyvenv.cfg": "", "models/nc/LICENSE": "nc", "node_modules/LICENSE": "x",
+        "__pycache__/LICENSE": "x", "build/lib/x.py": "", "dist/model.safetensors": "",
     })
+    assert paths(tmp_path) == ["__pycache__/LICENSE", "build/lib/x.py", "dist/model.safetensors",
+                               "models/nc/LICENSE", "models/nc/pyvenv.cfg", "node_modules/LICENSE"]
+
+
+def test_gitignore_hides_nothing_outside_a_checkout(tmp_path: Path) -> None:
+    # An exported tree holds what it ships: .gitignore lines are not a reason to skip what is there.
+    _tree(tmp_path, {".gitignore": "*.pth\n", "weights.pth": "w", "keep.py": ""})
     found = discover(str(tmp_path))
-    assert [f.path for f in found.files] == [".gitignore", "keep.py", "other/secret.txt", "sub/.gitignore",
-                                             "sub/ok.txt"]
-    assert found.gitignored == 3
+    assert [f.path for f in found.files] == [".gitignore", "keep.py", "weights.pth"]
+    assert (found.source, found.gitignored) == ("filesystem", 0)
+
+
+def _git(root: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=root, env=env,
+                   check=True, capture_output=True)
+
+
+def test_in_a_checkout_tracked_files_are_content_even_when_ignored(tmp_path: Path) -> None:
+    # Issue 11 A.9: committed *.pth weights matched by a *.pth line are scanned; untracked ignored
+    # files are not; untracked files git does not ignore are.
+    _tree(tmp_path, {
+        ".gitignore": "*.pth\n/out/\n", "weights.pth": "w", "keep.py": "", "sub/.gitignore": "secret.txt\n",
+        "sub/ok.txt": "",
+    })
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "add", "-f", "weights.pth")
+    _git(tmp_path, "commit", "-q", "-m", "x")
+    _tree(tmp_path, {"local.pth": "w", "out/x.py": "", "sub/secret.txt": "", "new.py": ""})
+    found = discover(str(tmp_path))
+    assert [f.path for f in found.files] == [".gitignore", "keep.py", "new.py", "sub/.gitignore", "sub/ok.txt",
+                                             "weights.pth"]
+    assert found.source == "git" and found.gitignored == 3
+    assert set(found.gitignored_paths) == {"local.pth", "out", "sub/secret.txt"}
 
 
 def test_exclude_globs(tmp_path: Path) -> None:

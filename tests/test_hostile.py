@@ -290,29 +290,26 @@ def test_python_dash_m_inside_the_repository_imports_nothing_from_it(tmp_path: P
 
 # ------------------------------------------------------------- fixed in discover.py and reading.py
 
-def test_a_gitignore_cut_by_its_read_cap_does_not_hide_the_tree(tmp_path: Path) -> None:
-    """The 256 KiB cap used to cut "*.pyc" to "*", which ignored every file (the LICENSE included)."""
-    from license_check.discover import GITIGNORE_CAP, discover
+def test_a_hostile_gitignore_in_an_export_hides_nothing(tmp_path: Path) -> None:
+    """Outside a git checkout .gitignore is not consulted: a "*" line, or 20,000 patterns, hide nothing."""
+    from license_check.discover import discover
 
-    pad = "# padding\n" * (GITIGNORE_CAP // 10)
-    pad = pad[: GITIGNORE_CAP - 1]
-    (tmp_path / ".gitignore").write_text(pad + "*.pyc\n", encoding="utf-8")
+    (tmp_path / ".gitignore").write_text("*\n" + "".join(f"ignored{i}.txt\n" for i in range(20_000)), encoding="utf-8")
     (tmp_path / "LICENSE").write_text(MIT, encoding="utf-8")
-    assert "LICENSE" in [f.path for f in discover(str(tmp_path)).files]
+    (tmp_path / "ignored5.txt").write_text("x\n", encoding="utf-8")
+    assert [f.path for f in discover(str(tmp_path)).files] == [".gitignore", "LICENSE", "ignored5.txt"]
 
 
-def test_gitignore_patterns_past_the_cap_are_not_applied(tmp_path: Path) -> None:
-    """20,000 patterns over every path cost minutes; the first 1,000 in force apply, the rest do not
-    (more files are scanned, never fewer)."""
-    from license_check.discover import MAX_GITIGNORE_PATTERNS, discover
+def test_exclude_patterns_past_the_cap_are_not_applied(tmp_path: Path) -> None:
+    """Patterns past MAX_PATTERNS leave out nothing (more files are scanned, never fewer), and a
+    backtracking pattern costs no more than a plain one (the matcher simulates, it never backtracks)."""
+    from license_check.discover import discover
+    from license_check.discover.patterns import MAX_PATTERNS, PathSpec
 
-    (tmp_path / ".gitignore").write_text("".join(f"ignored{i}.txt\n" for i in range(20_000)), encoding="utf-8")
-    (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / ".gitignore").write_text("early.txt\n", encoding="utf-8")
-    names = ["ignored5.txt", f"ignored{MAX_GITIGNORE_PATTERNS + 5}.txt", "sub/early.txt", "sub/ignored7.txt"]
-    for name in names:
+    patterns = tuple(f"ignored{i}.txt" for i in range(MAX_PATTERNS + 10))
+    for name in ("ignored5.txt", f"ignored{MAX_PATTERNS + 5}.txt"):
         (tmp_path / name).write_text("x\n", encoding="utf-8")
-    found = [f.path for f in discover(str(tmp_path)).files]
-    assert "ignored5.txt" not in found and "sub/ignored7.txt" not in found  # the root's first patterns apply
-    assert f"ignored{MAX_GITIGNORE_PATTERNS + 5}.txt" in found  # past the cap
-    assert "sub/early.txt" in found  # the chain is full: sub/.gitignore adds nothing
+    found = [f.path for f in discover(str(tmp_path), exclude=patterns).files]
+    assert found == [f"ignored{MAX_PATTERNS + 5}.txt"]
+    spec = PathSpec(["*a*a*a*a*a*a*a*a*a*a*a*a*b"])
+    assert not spec.match("a" * 5000, False) and spec.match("a" * 50 + "b", False)
