@@ -20,8 +20,8 @@ from license_check.resolve import Resolution
 _ABOUT = {Kind.WEIGHTS: (Kind.WEIGHTS, Kind.MODEL), Kind.DATA: (Kind.DATA, Kind.DATASET)}
 _ARTIFACTS = frozenset({Kind.WEIGHTS, Kind.MODEL, Kind.DATA, Kind.DATASET})
 # Evidence of the enclosing component that an inheriting artifact cites.
-_DECLARING = frozenset({"license-file", "pyproject", "setup-cfg", "setup-py", "package-json", "cargo", "model-card",
-                        "dataset-card"})
+_DECLARING = frozenset({"license-file", "pyproject", "setup-cfg", "setup-py", "package-json", "cargo", "maven-pom",
+                        "model-card", "dataset-card"})
 
 
 def _under(path: str, folder: str) -> bool:

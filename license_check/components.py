@@ -19,7 +19,7 @@ VENDOR_DIRS = frozenset({
 })
 # Evidence sources strong enough to make a folder a component of its own.
 COMPONENT_SOURCES = frozenset({"license-file", "pyproject", "setup-cfg", "setup-py", "package-json", "cargo",
-                               "citation-cff"})
+                               "maven-pom", "citation-cff"})
 # Sources whose claims come from an artifact's own metadata (cards, dataset manifests, weight headers).
 METADATA_SOURCES = frozenset({
     "model-card", "dataset-card", "datapackage", "croissant", "dataset-info", "citation-cff",

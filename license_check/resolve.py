@@ -30,7 +30,7 @@ from license_check.model import (
 )
 
 UNIDENTIFIED = "LicenseRef-license-check-unknown"  # a license text or id that could not be identified
-MANIFEST_SOURCES = frozenset({"pyproject", "setup-cfg", "setup-py", "package-json", "cargo"})
+MANIFEST_SOURCES = frozenset({"pyproject", "setup-cfg", "setup-py", "package-json", "cargo", "maven-pom"})
 FILE_SOURCES = frozenset({"spdx-header", "license-header", "reuse"})
 CODE_SUFFIXES = frozenset({
     ".py", ".pyx", ".js", ".mjs", ".ts", ".tsx", ".jsx", ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".cu",

@@ -1,6 +1,7 @@
 """Package manifests, parsed statically (nothing from the scanned repository is run or imported).
 
-One module per format: python_meta (pyproject.toml, setup.cfg), setup_py, package_json, cargo.
+One module per format: python_meta (pyproject.toml, setup.cfg), setup_py, package_json, cargo,
+maven_pom (pom.xml).
 Every claim is DIRECTORY scope on the manifest's folder, with the key path in Evidence.key.
 Confidence: SPDX expression field 0.95, free-text name 0.8, trove classifier 0.7.
 
@@ -22,6 +23,7 @@ from collections.abc import Callable, Sequence
 from license_check.detectors.base import DetectorResult, ScanContext
 from license_check.detectors.manifests._collect import Collector
 from license_check.detectors.manifests.cargo import parse_cargo
+from license_check.detectors.manifests.maven_pom import parse_pom
 from license_check.detectors.manifests.package_json import parse_package_json
 from license_check.detectors.manifests.python_meta import parse_pyproject, parse_setup_cfg
 from license_check.detectors.manifests.setup_py import parse_setup_py
@@ -34,6 +36,7 @@ _PARSERS: dict[str, tuple[str, Callable[[Collector], None]]] = {
     "setup.cfg": ("setup-cfg", parse_setup_cfg),
     "setup.py": ("setup-py", parse_setup_py),
     "package.json": ("package-json", parse_package_json),
+    "pom.xml": ("maven-pom", parse_pom),
 }
 
 
