@@ -6,7 +6,8 @@ and raises one RulesError listing every problem. Afterwards everything is pure a
 
 Direction: ``pair(inbound, outbound)`` says whether a part under ``inbound`` can go out inside a
 whole under ``outbound``. Precedence: identical -> yes; curated pair; curated wildcard ("*", the
-worst value when both sides have one); OSADL; an inbound license that is permissive by the rules
+worst value when both sides have one); a later version an "or later" inbound allows (``[[upgrades]]``,
+transitively) -> yes; OSADL; an inbound license that is permissive by the rules
 (copyleft none, commercial use allowed) -> yes; else unknown. ``<license> WITH <exception>`` not in
 the data falls back to the base license, and a "no" that comes from the base license or from an
 exception that lifts copyleft on linking becomes "unknown" (never a conflict the exception removes).
@@ -14,8 +15,9 @@ exception that lifts copyleft on linking becomes "unknown" (never a conflict the
 
 from __future__ import annotations
 
+import fnmatch
 import json
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -75,6 +77,7 @@ _RANK = {Copyleft.NETWORK: 0, Copyleft.STRONG: 1, Copyleft.WEAK_LIBRARY: 2, Copy
 _RULE_KEYS = frozenset({"inbound", "outbound", "value", "relations", "why", "source"})
 _ADAPT_KEYS = frozenset({"licenses", "relations", "why", "source"})
 _UPGRADE_KEYS = frozenset({"license", "to", "source"})
+_TEST_KEYS = frozenset({"folders", "files", "why", "source"})
 
 
 class CompatBook:
@@ -82,13 +85,24 @@ class CompatBook:
 
     def __init__(self, rules: RuleBook, osadl: Mapping[str, Mapping[str, str]], osadl_label: str,
                  cells: Mapping[tuple[Relation, str, str], _Cell],
-                 adaptations: Mapping[tuple[Relation, str], _Cell], upgrades: Mapping[str, tuple[str, ...]]) -> None:
-        self._rules = rules
-        self._osadl = osadl
-        self._label = osadl_label
+                 adaptations: Mapping[tuple[Relation, str], _Cell], upgrades: Mapping[str, tuple[tuple[str, ...], str]],
+                 test_code: tuple[frozenset[str], tuple[str, ...]] = (frozenset(), ())) -> None:
+        self._rules, self._osadl, self._label = rules, osadl, osadl_label
         self._cells = cells  # (relation, inbound|"*", outbound|"*") -> cell
         self._adaptations = adaptations  # (relation, license) -> cell: adaptations may not be shared
-        self._upgrades = upgrades
+        self._later = {k: dict.fromkeys(to, s) for k, (to, s) in upgrades.items()}  # "or later" -> later: source
+        for _ in upgrades:  # transitively: what the later version's own "or later" grant allows
+            for key, found in self._later.items():
+                found |= {t: f"{found[m]}; then {s}" for m in list(found) for t, s in self._later.get(m, {}).items()
+                          if t not in found and t != key}
+        self._test_folders, self._test_files = test_code
+
+    def is_test_code(self, path: str, is_dir: bool = False) -> bool:
+        """True if ``path`` (a file, or a folder when ``is_dir``) is test-only code: a folder of it is a test
+        folder, or its name matches a test file glob (rules/compatibility.toml ``[test_code]``)."""
+        parts = path.lower().split("/")
+        name = "" if is_dir else parts.pop()
+        return not self._test_folders.isdisjoint(parts) or any(fnmatch.fnmatchcase(name, g) for g in self._test_files)
 
     # --- classification ------------------------------------------------------------------------
     def _base(self, key: str) -> tuple[str, str | None]:
@@ -102,17 +116,13 @@ class CompatBook:
 
     def _copyleft(self, key: str) -> Copyleft:
         base, exc = self._base(key)
-        facts = self._rules.facts(base)
-        scope = facts.copyleft if facts else Copyleft.NONE
-        exc_facts = self._rules.exception(exc) if exc else None
-        return exc_facts.copyleft if exc_facts and exc_facts.copyleft else scope
+        facts, exc_facts = self._rules.facts(base), self._rules.exception(exc) if exc else None
+        return exc_facts.copyleft if exc_facts and exc_facts.copyleft else facts.copyleft if facts else Copyleft.NONE
 
     def _permissive(self, key: str) -> bool:
         base, exc = self._base(key)
-        facts = self._rules.facts(base)
-        if facts is None or facts.copyleft is not Copyleft.NONE or facts.commercial_use is not Use.ALLOWED:
-            return False
-        return exc is None
+        facts = None if exc else self._rules.facts(base)
+        return facts is not None and facts.copyleft is Copyleft.NONE and facts.commercial_use is Use.ALLOWED
 
     def _linking_exception(self, exc: str | None) -> bool:
         facts = self._rules.exception(exc) if exc else None
@@ -127,6 +137,8 @@ class CompatBook:
                 if c is not None]
         if wild:
             return min(wild, key=lambda c: (_WORST.index(c.value), c.source))
+        if outbound in self._later.get(inbound, {}):
+            return _Cell(Compat.YES, f"{inbound} allows {outbound}: {self._later[inbound][outbound]}", curated=True)
         value = self._osadl.get(outbound, {}).get(inbound)
         if value is not None:
             return _Cell(Compat(value), f"{self._label}, {outbound} leading / {inbound} subordinate: "
@@ -160,15 +172,10 @@ class CompatBook:
         return cell.value, cell.source
 
     # --- sets ----------------------------------------------------------------------------------
-    def _candidates(self, licenses: Iterable[str]) -> list[str]:
-        found: set[str] = set()
-        todo = list(licenses)
-        while todo:
-            key = todo.pop()
-            if key not in found:
-                found.add(key)
-                todo.extend(self._upgrades.get(key, ()))
-        return sorted(found, key=lambda k: (_RANK[self._copyleft(k)], k))
+    def _candidates(self, licenses: Collection[str]) -> list[str]:
+        """Most copyleft first; the members by id, then the later versions they allow in the data's order."""
+        order = list(dict.fromkeys([*sorted(licenses), *(t for k in sorted(licenses) for t in self._later.get(k, {}))]))
+        return sorted(order, key=lambda k: (_RANK[self._copyleft(k)], order.index(k)))
 
     def _conflict(self, a: str, b: str, relation: Relation) -> Conflict | None:
         ab, ba = self._pair(a, b, relation), self._pair(b, a, relation)  # a into b, b into a
@@ -186,15 +193,10 @@ class CompatBook:
         return Conflict(x, y, relation, text, cell.source)
 
     def _adaptation_conflicts(self, keys: list[str], relation: Relation) -> list[Conflict]:
-        out: list[Conflict] = []
-        for key in keys:
-            cell = self._adaptations.get((relation, self._base(key)[0]))
-            if cell is None:
-                continue
-            for other in [k for k in keys if k != key] or [key]:
-                x, y = sorted((key, other))
-                out.append(Conflict(x, y, relation, f"{key} ({relation.value} with {other}): {cell.why}", cell.source))
-        return out
+        cells = {key: c for key in keys if (c := self._adaptations.get((relation, self._base(key)[0]))) is not None}
+        return [Conflict(min(key, other), max(key, other), relation, f"{key} ({relation.value} with {other}): "
+                         f"{cell.why}", cell.source)
+                for key, cell in cells.items() for other in [k for k in keys if k != key] or [key]]
 
     def combined(self, licenses: Collection[str], relation: Relation = Relation.COMBINED) -> CompatResult:
         """Whether the leaf licenses of one work can go out together under one of them (or a later
@@ -237,12 +239,9 @@ class CompatBook:
         cells = {leaf: self._pair(base, leaf, relation) for leaf in leaves if self.known(leaf)}
         if any(c.value is Compat.YES for c in cells.values()) or len(cells) < len(leaves):
             return ()
-        out = []
-        for leaf, c in cells.items():
-            if c.value is Compat.NO:
-                why = c.why or "the data says no"
-                x, y = sorted((base, leaf))
-                out.append(Conflict(x, y, relation, f"a derivative of {base} declared under {leaf}: {why}", c.source))
+        out = [Conflict(min(base, leaf), max(base, leaf), relation,
+                        f"a derivative of {base} declared under {leaf}: {c.why or 'the data says no'}", c.source)
+               for leaf, c in cells.items() if c.value is Compat.NO]
         return tuple(sorted(out, key=lambda c: (c.a, c.b)))
 
 
@@ -334,7 +333,7 @@ def _read(directory: Path) -> CompatBook:
         data = read_toml(directory / COMPAT_FILE)
     except DataError as exc:
         raise RulesError([*loader.problems, str(exc)]) from exc
-    for extra in sorted(set(data) - {"groups", "rules", "adaptations", "upgrades"}):
+    for extra in sorted(set(data) - {"groups", "rules", "adaptations", "upgrades", "test_code"}):
         loader.problem(extra, "unknown section")
     groups = {str(name): tuple(loader.ids(f"groups.{name}", members, {}, False))
               for name, members in dict(data.get("groups", {})).items()}
@@ -369,21 +368,28 @@ def _read(directory: Path) -> CompatBook:
             for rel in loader.relations(f"{path}.relations", body.get("relations")):
                 for ident in loader.ids(f"{path}.licenses", body.get("licenses"), groups, False):
                     adaptations[(rel, ident)] = cell
-    upgrades: dict[str, tuple[str, ...]] = {}
+    upgrades: dict[str, tuple[tuple[str, ...], str]] = {}
     for n, body in enumerate(data.get("upgrades", [])):
         path = f"upgrades[{n}]"
         if loader.keys(path, body, _UPGRADE_KEYS):
-            loader.text(f"{path}.source", body.get("source"))
+            source = loader.text(f"{path}.source", body.get("source"))
             for ident in loader.ids(f"{path}.license", body.get("license"), {}, False):
-                upgrades[ident] = tuple(loader.ids(f"{path}.to", body.get("to"), {}, False))
+                upgrades[ident] = (tuple(loader.ids(f"{path}.to", body.get("to"), {}, False)), source)
+    tests = data.get("test_code", {})
+    names = {k: tests.get(k, []) if isinstance(tests, dict) else [] for k in ("folders", "files")}
+    if "test_code" in data and loader.keys("test_code", tests, _TEST_KEYS):
+        for key in ("why", "source"):
+            loader.text(f"test_code.{key}", tests.get(key))
+        for key in [k for k, v in names.items() if not isinstance(v, list)
+                    or not all(isinstance(n, str) and n.strip() and "/" not in n for n in v)]:
+            loader.problem(f"test_code.{key}", "must be a list of non-empty names without '/'")
     if loader.problems:
         raise RulesError(loader.problems)
-    return CompatBook(rules, osadl, label, cells, adaptations, upgrades)
+    return CompatBook(rules, osadl, label, cells, adaptations, upgrades,
+                      (frozenset(n.lower() for n in names["folders"]), tuple(n.lower() for n in names["files"])))
 
 
-@lru_cache(maxsize=8)
-def _load(directory: Path) -> CompatBook:
-    return _read(directory)
+_load = lru_cache(maxsize=8)(_read)
 
 
 def load_compat(directory: Path | None = None) -> CompatBook:

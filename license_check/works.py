@@ -10,7 +10,11 @@ What is combined (CONTRACT.md "The question and the verdict"):
 * the parents of a merge, and all the licenses of one model, weights file or dataset (one artifact under
   several licenses at once, e.g. a dataset merged from CC-BY-SA and ODbL parts).
 
-Weights or data beside code are aggregation, not combination, and are never paired with code.
+Weights or data beside code are aggregation, not combination, and are never paired with code. So is
+test-only code (rules/compatibility.toml ``[test_code]``: tests/, test_*.py, ...): it runs the program, it is
+not linked into what ships. A test folder that is a component is left out of the code work, and the terms of
+a component's license that only its test files bring are not paired (the component is still judged under
+all of them).
 ``A OR B`` is a choice: for the code work the branches are elected together so that no incompatible
 pair arises when another branch avoids it (Apache-2.0 in ``Apache-2.0 OR GPL-2.0-or-later`` beside
 GPL-2.0-only code would conflict, the GPL branch does not). The compatibility data is rules/
@@ -28,8 +32,18 @@ from license_check.analyze import Context, Judgement, judge_component, judge_exp
 from license_check.compat import CompatBook, Conflict, Relation
 from license_check.findings import make_finding
 from license_check.lineage import LineageResult
-from license_check.model import Finding, JudgedComponent, Kind, Location, Severity, UseMode
-from license_check.resolve import Resolution
+from license_check.model import (
+    Claim,
+    ClaimRole,
+    ClaimScope,
+    Finding,
+    JudgedComponent,
+    Kind,
+    Location,
+    Severity,
+    UseMode,
+)
+from license_check.resolve import UNIDENTIFIED, Resolution
 from license_check.rules import RuleBook
 
 MAX_ALTERNATIVES = 16  # OR-free alternatives considered per component (the best ones)
@@ -110,6 +124,37 @@ def alternatives(expression: str, rules: RuleBook, ctx: Context) -> tuple[Judgem
     mine = leaves(own.elected)
     rest = [j for j in judged if leaves(j.elected) != mine]
     return (own, *rest[: MAX_ALTERNATIVES - 1])
+
+
+def _named(claims: Sequence[Claim]) -> set[str]:
+    """Every license the claims may name (a family name: each of its candidates; unreadable: unidentified)."""
+    out: set[str] = set()
+    for claim in claims:
+        found = norm.normalize(claim.raw, claim.form) if claim.raw is not None else None
+        out |= (set(leaves(found.expression)) if found is not None and found.expression else
+                set(found.candidates) if found is not None and found.candidates else {UNIDENTIFIED})
+    return out
+
+
+def shipped(res: Resolution, trace: LineageResult | None, book: CompatBook) -> tuple[str | None, tuple[str, ...]]:
+    """A code component's license split into what its distributed code brings and the AND terms that only
+    its test-only files bring (aggregated beside the work, not combined into it). A term that any other
+    claim of the component (or an inherited license) also names stays in the work: fail safe."""
+    grants = [c for c in res.component.claims if c.role is ClaimRole.GRANT]
+    tests = [c for c in grants if c.scope is ClaimScope.FILE and book.is_test_code(c.target)]
+    if res.license is None or not tests:
+        return res.license, ()
+    in_tests = _named(tests)
+    kept = _named([c for c in grants if c not in tests]) | {
+        leaf for item in (trace.inherited if trace else ()) for leaf in leaves(item.expression)}
+    try:
+        tree = norm.parse(res.license)
+    except Exception:  # noqa: BLE001 - unparseable: the whole license stays in the work
+        return res.license, ()
+    terms = [str(t) for t in (tree.args if type(tree).__name__ == "AND" else (tree,))]  # type: ignore[attr-defined]
+    dropped = [t for t in terms if set(leaves(t)) <= in_tests and set(leaves(t)).isdisjoint(kept)]
+    rest = [f"({t})" if " OR " in t else t for t in terms if t not in dropped]
+    return " AND ".join(rest) or None, tuple(f"({t})" if " OR " in t else t for t in dropped)
 
 
 def _conflicts(members: Sequence[Member], choice: Sequence[int], book: CompatBook) -> tuple[Conflict, ...]:
@@ -251,16 +296,19 @@ def analyse(judged: Sequence[JudgedComponent], resolved: Mapping[str, Resolution
     components, the incompatibilities with their findings, and the judgement findings of every component
     that was judged again (they replace the first judgement's)."""
     out = list(judged)
-    code = [(i, c) for i, c in enumerate(out) if c.component.kind is Kind.CODE and c.component.ref is None
-            and resolved[c.component.id].license is not None]
+    split = {c.component.id: shipped(resolved[c.component.id], traces.get(c.component.id), book) for c in out
+             if c.component.kind is Kind.CODE and c.component.ref is None
+             and not book.is_test_code(c.component.path, is_dir=True)}  # a test folder: aggregated
+    code = [(i, c) for i, c in enumerate(out) if split.get(c.component.id, (None,))[0] is not None]
     members = [Member(c.component.id, c.component.path,
-                      alternatives(str(resolved[c.component.id].license), rules, ctx)) for _, c in code]
+                      alternatives(str(split[c.component.id][0]), rules, ctx)) for _, c in code]
     changed, found = elect(members, book)
     rejudged: dict[str, list[Finding]] = {}
     for index, comp in code:
         cid = comp.component.id
-        if cid in changed:
-            again, notes = judge_component(resolved[cid], rules, ctx, elect=changed[cid].elected)
+        if cid in changed:  # judged under the work's election and, still, the terms of its test files
+            elected = " AND ".join([changed[cid].elected, *split[cid][1]])
+            again, notes = judge_component(resolved[cid], rules, ctx, elect=elected)
             out[index] = replace(again, lineage=comp.lineage)
             rejudged[cid] = notes
     conflicts = list(found)
