@@ -338,12 +338,17 @@ def test_bundle_keeps_gpl_version_ambiguity(write_files: WriteFiles) -> None:
     "-----\n\n" + CUSTOM + "\n-----",
     "-----\n\nAcme Source License\n\n" + "Acme lets you run this software on one computer at a time. " * 12
     + "\n\n-----",
-    "---- NON-COMMERCIAL LICENSE FOR WEIGHTS ----",
     "-----\n\n" + MIT.replace("sublicense, and/or sell", "sublicense") + "\n\n-----",  # an edited text
 ])
 def test_unknown_text_between_known_ones(write_files: WriteFiles, middle: str) -> None:
     ident = identify(write_files, MIT + "\n\n" + middle + "\n\n" + BSD3)
     assert ident.expression is None and [f.rule for f in ident.findings] == ["unknown-license-text"]
+
+
+def test_a_non_commercial_heading_between_known_texts_is_read_as_non_commercial(write_files: WriteFiles) -> None:
+    ident = identify(write_files, MIT + "\n\n---- NON-COMMERCIAL LICENSE FOR WEIGHTS ----\n\n" + BSD3)
+    assert ident.expression == "LicenseRef-license-check-noncommercial"
+    assert [f.rule for f in ident.findings] == ["restrictive-license-text"]
 
 
 def test_one_license_and_a_note_is_not_a_bundle(write_files: WriteFiles) -> None:
@@ -379,7 +384,13 @@ def test_every_reference_bundles_with_mit() -> None:
     ("Internal Research", False),
     ("Weights are released separately.", False),
     ("Nur fur nicht-kommerzielle Nutzung.", False),
-    ("Copyright (c) 2020 J\u00fcrgen M\u00fcller", False),
+    ("Copyright (c) 2020 J\u00fcrgen M\u00fcller", True),  # a holder's name, accents and all
+    ("Copyright (c) 2020 J\u00fcrgen M\u00fcller. Nutzung verboten.", False),
+    ("Use by Acme Corp is disallowed.", False),
+    ("This software costs USD 500 per seat.", False),
+    ("Redistribution needs written consent of Acme.", False),
+    ("Die kommerzielle Verwendung ist untersagt.", False),
+    ("Copyright 2020 Acme, not for resale", False),
 ])
 def test_connective_prose(note: str, ok: bool) -> None:
     assert bundles.prose_ok(note) is ok

@@ -102,11 +102,16 @@ def test_judge_rejects_low_scores_doubts_unknowns_and_nothing() -> None:
 def test_judge_requires_the_file_to_be_explained() -> None:
     # Matches cover only lines 3-12: 30 lines of license words stay unexplained.
     out = judge([det("MIT", "mit", 3, 12)], TEXT)
-    assert out.status == sa.Status.LOW_CONFIDENCE and "unmatched" in out.detail
-    # A short restrictive sentence outside the match is never accepted.
+    assert out.status == sa.Status.LOW_CONFIDENCE and "also says" in out.detail
+    # A short restrictive sentence outside the match is never accepted, in any wording (the gate accepts
+    # recognised boilerplate only).
     rider = TEXT + "You may not use it commercially.\n"
     out = judge([det("MIT", "mit")], rider)
     assert out.status == sa.Status.LOW_CONFIDENCE and "commercially" in out.detail
+    for rider in ("Use by Acme Corp is disallowed.", "This software costs USD 500 per seat.",
+                  "Redistribution needs written consent of Acme.", "Die Nutzung ist nur privat erlaubt."):
+        out = judge([det("MIT", "mit")], TEXT + rider + "\n")
+        assert out.status == sa.Status.LOW_CONFIDENCE and rider[:20] in out.detail, rider
 
 
 def test_judge_looks_inside_approximate_matches() -> None:
@@ -249,9 +254,17 @@ def test_scancode_agrees_with_every_fast_path_answer(scancode: list[str], tmp_pa
         start = time.perf_counter()
         out = sa.identify(_write(tmp_path, "LICENSE", text), text, label, 30.0, lambda m: None)
         slowest = max(slowest, time.perf_counter() - start)
-        if out.status != sa.Status.IDENTIFIED or out.expression != fast.expression:
+        if fast.reference.startswith("project:"):
+            # A variant ScanCode has no text for (rules/texts/): ScanCode must not take it for a plain
+            # standard license either (it is not one: gpt-2's Modified MIT adds sentences to MIT).
+            if out.status == sa.Status.IDENTIFIED and out.expression in {"MIT", "Apache-2.0", "BSD-3-Clause"}:
+                disagreements.append((label, fast.expression, out.status, out.expression, out.detail))
+            continue
+        # ScanCode writes a license and its exception as AND; the fast path keeps the exception WITH it.
+        said = (out.expression or "").replace(" AND Classpath-exception-2.0", " WITH Classpath-exception-2.0")
+        if out.status != sa.Status.IDENTIFIED or said != fast.expression:
             disagreements.append((label, fast.expression, out.status, out.expression, out.detail))
         elif out.version_ambiguous != fast.version_ambiguous:
             disagreements.append((label, "version_ambiguous", fast.version_ambiguous, out.version_ambiguous))
-    assert disagreements == []
+    assert disagreements == [], "\n".join(map(str, disagreements))
     assert slowest < 5.0

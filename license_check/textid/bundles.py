@@ -12,8 +12,10 @@ license, so the fast path (fastpath) rejects it. ``match_bundle`` reads it as a 
 * a license block is one piece, or up to ``MAX_JOIN`` consecutive pieces (a license whose own text
   has separator lines, like CC-BY-4.0's ``====``), identified by the fast path with all its strict
   limits, after peeling off (or not) short prose paragraphs at its start and end;
-* every other piece must be connective prose (``prose_ok``): at most ``MAX_PROSE_WORDS`` words,
-  no operative word, no name of a license other than the identified ones.
+* every other piece must be connective prose (``prose_ok``): at most ``MAX_PROSE_WORDS`` words, every
+  sentence recognised boilerplate by the gate (gate.py: copyright lines, titles, URLs, the connectives of
+  rules/boilerplate.toml), no name of a license other than the identified ones. A connective that grants
+  a license to part of the work ("waived via CC0") adds that license to the expression.
 
 Anything else (an unknown or edited text, a restrictive sentence, a long note) makes the whole file
 fall through: to ScanCode, then unknown. At least two license blocks must be identified: one text
@@ -30,40 +32,13 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from license_check.textid import fastpath
+from license_check.textid import fastpath, gate
 
 MAX_PROSE_WORDS = 80  # per prose block (normalized words: copyright lines do not count)
 MAX_TOTAL_PROSE_WORDS = 200  # all prose blocks of the file together
 MAX_JOIN = 4  # consecutive pieces one license text may span
 MAX_PEEL = 2  # prose paragraphs that may be peeled off each end of a license block
 COMPOSITE_FACTOR = 0.95  # confidence = lowest block score x this: a composite is a little less sure
-
-# Prose around bundled texts may only connect them ("This repository also contains code from X.
-# Below are the licenses of those files."). Beyond fastpath's operative words (not, only, may,
-# except, commercial, research, evaluation, ...), prose may not limit, point elsewhere, or speak of
-# AI artefacts whose terms differ: such a note must be read by a person (or ScanCode), not skipped.
-PROSE_OPERATIVE_WORDS = fastpath.OPERATIVE_WORDS | frozenset(str.split(
-    """limited limit limits limiting limitation purpose purposes exclusively allow allows allowed disallowed
-    grant grants granted separate separately different differently instead but see refer refers
-    terms term covered governed subject weights weight model models checkpoint checkpoints dataset
-    datasets data trained training output outputs patent patents trademark trademarks
-    nicht nur kein keine pas seulement uniquement solo solamente unicamente"""
-))
-# A few stems of other languages' restrictions ("nicht-kommerziell", "uso no comercial"): prose in another
-# language is otherwise invisible to these word lists. Letters outside ASCII (CJK, accented text) make a
-# paragraph no prose at all: the normalized words would drop them.
-PROSE_OPERATIVE_PREFIXES = (*fastpath.OPERATIVE_PREFIXES, "kommerz", "comerc", "forschung", "recherche",
-                            "investigac", "ricerca")
-# "Google Research", "Facebook AI Research": an organization, not a research-use restriction. Kept
-# only when "Research" is capitalized, follows a capitalized name that is no function word or
-# qualifier ("For Research", "Internal Research" stay operative), and is not followed by a use word.
-_ORG_RESEARCH = re.compile(r"\b([A-Z][A-Za-z0-9&.'-]*)[ \t]+(?:Research|RESEARCH)\b(?:[ \t]*[-(]?[ \t]*([A-Za-z]+))?")
-_NOT_ORG = frozenset(str.split(
-    """for of to in on at by as the a an and or with only your our their its this that these those such other
-    any all non noncommercial non-commercial commercial academic scientific internal personal private public
-    educational basic applied medical clinical independent own limited permitted further pure"""
-))
-_USE_WORDS = frozenset(str.split("use uses usage using purpose purposes only license licence licensed"))
 
 _SEPARATOR = re.compile(r"(?:(?://|#|/?\*+)[ \t]+)?([-=*_#~])\1{2,}(?:[ \t]*(.*?)[ \t]*\1{3,})?")
 _MAX_SEPARATOR_LEN = 200  # longer lines are not tested (and the pattern stays linear)
@@ -203,21 +178,14 @@ def _paragraph(raw: str) -> _Paragraph:
 
 
 @functools.lru_cache(maxsize=1024)
-def _prose_verdict(raw: str) -> tuple[bool, frozenset[str]]:
-    """Whether a paragraph may be connective prose, and the license names it mentions."""
-
-    def neutral(found: re.Match[str]) -> str:
-        org, after = found.group(1), (found.group(2) or "").lower()
-        if org.lower() in _NOT_ORG or after in _USE_WORDS:
-            return found.group(0)
-        return found.group(0).replace("Research", "Group").replace("RESEARCH", "GROUP")
-
-    if _has_foreign_letters(raw):
-        return False, frozenset()
-    words = fastpath.normalize_tokens(_ORG_RESEARCH.sub(neutral, raw))
-    if PROSE_OPERATIVE_WORDS.intersection(words) or any(w.startswith(PROSE_OPERATIVE_PREFIXES) for w in words):
-        return False, frozenset()
-    return True, frozenset(fastpath.LICENSE_NAME_WORDS.intersection(words))
+def _prose_verdict(raw: str) -> tuple[bool, frozenset[str], tuple[str, ...]]:
+    """Whether a paragraph is connective prose (the gate: every sentence recognised boilerplate), the
+    license names it mentions, and the licenses its connectives grant ("waived via CC0")."""
+    verdict = gate.harmless(raw)
+    if not verdict.ok:
+        return False, frozenset(), ()
+    words = fastpath.normalize_tokens(raw)
+    return True, frozenset(fastpath.LICENSE_NAME_WORDS.intersection(words)), verdict.grants
 
 
 def prose_ok(raw: str) -> bool:
@@ -240,16 +208,18 @@ class _State:
     licenses: list[fastpath.TextMatch]
     prose_words: int = 0
     names: frozenset[str] = frozenset()
+    grants: tuple[str, ...] = ()
 
     def add_prose(self, paragraphs: list[_Paragraph]) -> bool:
         words = sum(len(p.tokens) for p in paragraphs)
         if words > MAX_PROSE_WORDS or self.prose_words + words > MAX_TOTAL_PROSE_WORDS:
             return False
         for paragraph in paragraphs:
-            ok, names = _prose_verdict(paragraph.raw)
+            ok, names, grants = _prose_verdict(paragraph.raw)
             if not ok:
                 return False
             self.names |= names
+            self.grants += grants
         self.prose_words += words
         return True
 
@@ -310,7 +280,7 @@ def match_bundle(text: str) -> BundleMatch | None:
             tokenized[index] = [_paragraph(p) for p in raw_pieces[index]]
         return tokenized[index]
 
-    if available(2) < 2:
+    if not fastpath.copyright_lines_harmless(text) or available(2) < 2:
         return None
     state = _State([])
     i = 0
@@ -333,12 +303,15 @@ def match_bundle(text: str) -> BundleMatch | None:
                 break
         else:
             return None
-    if len(state.licenses) < 2:
+    if len(state.licenses) + len(state.grants) < 2:
         return None
     # Prose may name the licenses it introduces ("---- Apache License 2.0 ----"), never another one.
-    if state.names and not state.names <= frozenset().union(*(_reference_words()[m.reference] for m in state.licenses)):
+    named = frozenset(re.findall(r"[a-z0-9]+", " ".join(state.grants).lower())).union(
+        *(_reference_words()[m.reference] for m in state.licenses))
+    if state.names and not state.names <= named:
         return None
-    expression = " AND ".join(dict.fromkeys(m.expression for m in state.licenses))
+    granted = [*(m.expression for m in state.licenses), *state.grants]
+    expression = " AND ".join(dict.fromkeys(granted))
     score = round(min(m.score for m in state.licenses) * COMPOSITE_FACTOR, 4)
     return BundleMatch(expression, score, any(m.version_ambiguous for m in state.licenses),
                        tuple(state.licenses), state.prose_words)

@@ -23,6 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from license_check.textid import gate
 from license_check.textid.specs import REFERENCE_SPECS as REFERENCE_SPECS
 from license_check.textid.specs import RefSpec as RefSpec
 
@@ -93,10 +94,10 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": 
 # Line-start patterns are anchored on "\n" (the text gets one in front): much faster than "^" + MULTILINE.
 _BULLET = re.compile(r"\n[ \t#>*+•|=_`~/-]+")  # also comment prefixes: "# ", "// ", " * "
 _COPYRIGHT_LINE = re.compile(
-    r"\n(?:(?:portions[ \t]+)?(?:copyright[ \t]*(?:\(c\)|©|\d{4}|\[yyyy\]|<year>|\{yyyy\}|yyyy|\[year\])"
+    r"\n(?:(?:portions[ \t]+)?(?:copyright[ \t]*(?:\(c\)|©|\[?\d{4}\]?|\[yyyy\]|<year>|\{yyyy\}|yyyy|\[year\])"
     r"|©|\(c\)[ \t]*\d{4})[^\n]*|all[ \t]+rights[ \t]+reserved[^a-z0-9\n]*(?=\n))"
 )
-_NUMBERING = re.compile(r"\n(?:\(?(?:\d{1,3}|[a-z]|[ivxlc]{1,5})[.)]|\d+(?:\.\d+)+\.?)[ \t]+")
+_NUMBERING = re.compile(r"\n(?:\(?(?:\d{1,3}|[a-z]|[ivxlc]{1,5})[.)]|\d+(?:\.\d+)+\.?)(?:\*\*|__)?[ \t]+")  # "**0.** "
 _INLINE_MARKER = re.compile(r"\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)")
 _MD_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
 # bytes -> words: every byte that is not [a-z0-9] becomes a space.
@@ -106,6 +107,20 @@ _SPELLING = {
     "authorised": "authorized", "unauthorised": "unauthorized", "favour": "favor",
 }
 
+
+# A URL or e-mail address is one word: which page a text links to ("http://fsf.org/" or "https://fsf.org/",
+# ".../philosophy/why-not-lgpl.html" or ".../licenses/why-not-lgpl.html") is not a term of the license,
+# and the gate (gate.py) counts a URL as boilerplate.
+_URL = re.compile(r"<?(?:https?://|ftp://|www\.)[^\s<>\"')\]]+>?|<?[\w.+-]+@[\w-]+(?:\.[\w-]+)+>?")
+# The Free Software Foundation's postal addresses over the years: GNU texts printed before 1995 say
+# "675 Mass Ave, Cambridge, MA 02139", until 2005 "59 Temple Place, Suite 330, Boston, MA 02111-1307",
+# since then "51 Franklin Street, Fifth Floor, Boston, MA 02110-1301" (the FSF's own copies of GPL-2.0
+# carried each in turn). Which one a copy prints does not change its terms.
+_FSF_ADDRESS = re.compile(
+    r"(?:675[ \t]+mass(?:achusetts)?[ \t]+ave(?:nue)?\.?,?[ \t]+cambridge,?[ \t]+ma[ \t]+02139"
+    r"|59[ \t]+temple[ \t]+place,?[ \t]+(?:-[ \t]+)?suite[ \t]+330,?[ \t]+boston,?[ \t]+ma[ \t]+02111-1307"
+    r"|51[ \t]+franklin[ \t]+st(?:reet|\.)?,?[ \t]+fifth[ \t]+floor,?[ \t]+boston,?[ \t]+ma[ \t]+02110-1301)"
+    r",?(?:[ \t]+usa\b)?")
 
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 # Text in another script says something the reference does not: it becomes this token, which starts
@@ -133,6 +148,10 @@ def normalize_tokens(text: str) -> list[str]:
         text = _MD_LINK.sub(r"\1", text)
     text = _BULLET.sub("\n", text)
     text = _COPYRIGHT_LINE.sub("\n", text)
+    if "://" in text or "www." in text or "@" in text:
+        text = _URL.sub(" url ", text)
+    if "ma" in text:
+        text = _FSF_ADDRESS.sub(" fsfaddress ", text)
     if not text.isascii():
         text = _fold_foreign(text)
     text = _NUMBERING.sub("\n", text)
@@ -185,13 +204,15 @@ class _Ref:
     tokens: tuple[str, ...]
     shingles: list[int]
     shingle_set: frozenset[int]
-    not_extra: frozenset[str]  # words the file may not add: operative words, other licenses' names
+    not_extra: frozenset[str]  # words the file may not add: other licenses' names
+    position: dict[int, int]  # shingle -> its first index in ``tokens``
 
 
 @dataclass(frozen=True, slots=True)
 class _RefSet:
     refs: tuple[_Ref, ...]
     by_text: dict[str, _Ref]
+    copyright_lines: frozenset[str]  # the references' own copyright lines ("Copyright [yyyy] [name of ...")
 
 
 def _shingles(tokens: tuple[str, ...] | list[str]) -> list[int]:
@@ -202,13 +223,17 @@ def _shingles(tokens: tuple[str, ...] | list[str]) -> list[int]:
 
 def reference_texts() -> list[tuple[RefSpec, str]]:
     """Each reference spec with its raw text (front matter kept); specs whose file is missing are left out."""
+    from license_check.ruledata import rules_dir
+
     data = scancode_data_dir()
     if data is None:
         return []
+    texts = rules_dir() / "texts"
     out = []
     for spec in REFERENCE_SPECS:
         try:
-            parts = [(data / part).read_text(encoding="utf-8") for part in spec.source.split("+")]
+            parts = [(texts / part.removeprefix("project:") if part.startswith("project:") else data / part)
+                     .read_text(encoding="utf-8") for part in spec.source.split("+")]
         except OSError:
             continue
         out.append((spec, parts[0] if len(parts) == 1 else "\n\n".join(strip_front_matter(p) for p in parts)))
@@ -219,16 +244,22 @@ def reference_texts() -> list[tuple[RefSpec, str]]:
 def _references() -> _RefSet:
     refs: list[_Ref] = []
     by_text: dict[str, _Ref] = {}
+    lines: set[str] = set()
     for spec, raw in reference_texts():
+        lines |= _copyright_lines(strip_front_matter(raw))
         tokens = tuple(normalize_tokens(strip_front_matter(raw)))
         if len(tokens) < SHINGLE:
             continue
         shingles = _shingles(tokens)
         own = set(tokens) | set(re.findall(r"[a-z0-9]+", spec.spdx.lower()))
-        ref = _Ref(spec, tokens, shingles, frozenset(shingles), OPERATIVE_WORDS | (LICENSE_NAME_WORDS - own))
+        position: dict[int, int] = {}
+        for index, shingle in enumerate(shingles):
+            position.setdefault(shingle, index)
+        reworded = {w for a, b in gate.boilerplate().substitutions if set(b) <= own for w in a}  # "lesser"
+        ref = _Ref(spec, tokens, shingles, frozenset(shingles), LICENSE_NAME_WORDS - own - reworded, position)
         refs.append(ref)
         by_text.setdefault(" ".join(tokens), ref)
-    return _RefSet(tuple(refs), by_text)
+    return _RefSet(tuple(refs), by_text, frozenset(lines))
 
 
 def warm_up() -> int:
@@ -306,20 +337,44 @@ _MAX_EXTRA = MAX_LEAD_EXTRA + MAX_TRAIL_EXTRA + MAX_INNER_EXTRA  # bounds on the
 _MAX_MISSING = MAX_LEAD_MISSING + MAX_TRAIL_MISSING + MAX_INNER_MISSING
 
 
-def _compare(tokens: list[str], shingles: list[int], ref: _Ref) -> float | None:
-    """The similarity of the file to ``ref`` when it passes every limit, else None."""
+def _additions_harmless(
+    runs: list[tuple[int, int]], tokens: list[str], shingles: list[int], ref: _Ref,
+    missing: list[tuple[int, int]], names: frozenset[str],
+) -> bool:
+    """The gate (gate.py) on the words the file adds: each run a title, URL or project name, or, inside
+    the text, a name put at the very place of a placeholder the file lacks ("Google Inc." for "the
+    copyright holder"). Any other addition ("Use by Acme Corp is disallowed") is not the plain license."""
+    starts = dict(missing)
+    for start, end in runs:
+        words = tokens[start:end]
+        if gate.words_harmless(words, names) or gate.copyright_template_run(words) or (
+                start == 0 and gate.title_run(words, names)):
+            continue
+        if start >= SHINGLE and end < len(tokens):
+            before = ref.position.get(shingles[start - SHINGLE])
+            hole = None if before is None else before + SHINGLE
+            lacks = ref.tokens[hole:starts[hole]] if hole is not None and hole in starts else ()
+            if gate.placeholder_run(lacks) or gate.substitution(words, lacks):
+                continue
+        return False
+    return True
+
+
+def _compare(tokens: list[str], shingles: list[int], ref: _Ref, names: frozenset[str]) -> float | None:
+    """The similarity of the file to ``ref`` when it passes every limit and the gate, else None."""
     ref_set = ref.shingle_set
     file_misses = [i for i, sh in enumerate(shingles) if sh not in ref_set]
     if len(file_misses) > _MAX_MISSES:
         return None
     runs = _uncovered_runs(file_misses, len(tokens))
-    ok, extra = _runs_ok(runs, tokens, _EXTRA_LIMITS, ref.not_extra, OPERATIVE_PREFIXES)
-    if not ok:
+    ok, extra = _runs_ok(runs, tokens, _EXTRA_LIMITS, ref.not_extra)
+    if not ok or runs is None:
         return None
     shingle_set = set(shingles)
     ref_misses = [j for j, sh in enumerate(ref.shingles) if sh not in shingle_set]
-    ok, missing = _runs_ok(_uncovered_runs(ref_misses, len(ref.tokens)), ref.tokens, _MISSING_LIMITS, GRANT_WORDS)
-    if not ok:
+    missing_runs = _uncovered_runs(ref_misses, len(ref.tokens))
+    ok, missing = _runs_ok(missing_runs, ref.tokens, _MISSING_LIMITS, GRANT_WORDS)
+    if not ok or missing_runs is None or not _additions_harmless(runs, tokens, shingles, ref, missing_runs, names):
         return None
     n, m = len(tokens), len(ref.tokens)
     score = (n - extra + m - missing) / (n + m)
@@ -331,12 +386,38 @@ def length_fits(n: int) -> bool:
     return any(len(r.tokens) - _MAX_MISSING <= n <= len(r.tokens) + _MAX_EXTRA for r in _references().refs)
 
 
-def match_license_text(text: str) -> TextMatch | None:
-    """Identify ``text`` as one of the reference licenses, or None (left to ScanCode)."""
-    return match_license_tokens(normalize_tokens(text))
+_COPYRIGHT_MARKUP = " \t#>*+•|=_`~/-"
 
 
-def match_license_tokens(tokens: list[str]) -> TextMatch | None:
+def copyright_lines_harmless(text: str) -> bool:
+    """Whether every copyright line (which normalization drops) names a holder and says nothing more:
+    "Copyright 2020 Acme, not for resale" keeps a text from being the plain license."""
+    if "copyright" not in text.lower() and "©" not in text and "(c)" not in text.lower():
+        return True
+    known = _references().copyright_lines
+    for line in text.splitlines():
+        bare = line.strip(_COPYRIGHT_MARKUP)
+        if (_COPYRIGHT_LINE.match("\n" + bare.lower()) and not gate.copyright_line_ok(bare)
+                and " ".join(bare.lower().split()) not in known):
+            return False
+    return True
+
+
+def _copyright_lines(text: str) -> set[str]:
+    """The copyright lines of a reference text, lowercased and collapsed (a file may keep them as they are)."""
+    lines = (line.strip(_COPYRIGHT_MARKUP) for line in text.splitlines())
+    return {" ".join(b.lower().split()) for b in lines if _COPYRIGHT_LINE.match("\n" + b.lower())}
+
+
+def match_license_text(text: str, names: frozenset[str] = frozenset()) -> TextMatch | None:
+    """Identify ``text`` as one of the reference licenses, or None (left to ScanCode). ``names``: words
+    of the project's own name, which a title may use (gate.name_words)."""
+    if not copyright_lines_harmless(text):
+        return None
+    return match_license_tokens(normalize_tokens(text), names)
+
+
+def match_license_tokens(tokens: list[str], names: frozenset[str] = frozenset()) -> TextMatch | None:
     """``match_license_text`` on words already normalized (normalization is line-local: the words of
     consecutive blocks of lines, normalized one by one and concatenated, are those of the whole)."""
     if len(tokens) < SHINGLE:
@@ -353,7 +434,7 @@ def match_license_tokens(tokens: list[str]) -> TextMatch | None:
     shingles = _shingles(tokens)
     best: tuple[float, _Ref] | None = None
     for ref in candidates:
-        score = _compare(tokens, shingles, ref)
+        score = _compare(tokens, shingles, ref, names)
         if score is not None and (best is None or score > best[0]):
             best = (score, ref)
     if best is None:

@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from license_check.textid import gate
 from license_check.textid.fastpath import GRANT_WORDS, OPERATIVE_PREFIXES, OPERATIVE_WORDS, normalize_tokens
 
 MIN_MATCH_SCORE = 90.0  # per match, 0-100
@@ -187,24 +188,34 @@ def judge(detections: list[Any], text: str, inspect: Inspector) -> ScanOutcome:
     low = min(float(m.score()) for m in matches)
     if low < MIN_MATCH_SCORE:
         return ScanOutcome(Status.LOW_CONFIDENCE, detail=f"{seen}, but a match scores only {low:.0f}/100")
-    unexplained, total = _unexplained_words(text, [(int(m.start_line), int(m.end_line)) for m in matches])
+    rest = _unexplained_text(text, [(int(m.start_line), int(m.end_line)) for m in matches])
+    unexplained, total = normalize_tokens(rest), len(normalize_tokens(text))
+    outside = gate.harmless(rest)
+    if not outside.ok:  # the one gate (gate.py): only recognised boilerplate may stand beside the match
+        return ScanOutcome(Status.LOW_CONFIDENCE,
+                           detail=f"{seen}, but the file also says: \"{outside.offending[:200]}\"")
+    inside_words: list[str] = []
     holes: list[str] = []
     hole_limit = MAX_HOLE_WORDS
     for m in matches:
         if str(getattr(m, "matcher", "")) in _EXACT_MATCHERS and float(m.coverage()) >= 100:
             continue  # an exact, complete match has no gaps
         inside, missing = inspect(m)
-        unexplained += inside
+        inside_words += inside
         holes += missing
         hole_limit = max(hole_limit, int(HOLE_SHARE * int(getattr(m.rule, "length", 0) or 0)))
     grant = sorted(set(holes) & GRANT_WORDS)
     if grant or len(holes) > hole_limit:
         what = f"it lacks license words ({' '.join(grant or holes[:8])})"
         return ScanOutcome(Status.LOW_CONFIDENCE, detail=f"{seen}, but {what}")
-    operative = sorted({w for w in unexplained if w in OPERATIVE_WORDS or w.startswith(OPERATIVE_PREFIXES)})
+    # Words inside an approximate match that its rule lacks: a holder's name in a placeholder's place, or
+    # an inserted clause. ScanCode does not say where its rule's placeholders are, so inside a match the
+    # operative words still decide (a short name passes, "not for commercial use" does not).
+    operative = sorted({w for w in inside_words if w in OPERATIVE_WORDS or w.startswith(OPERATIVE_PREFIXES)})
     if operative:
         return ScanOutcome(Status.LOW_CONFIDENCE,
-                           detail=f"{seen}, but unmatched text around it has operative words: {' '.join(operative)}")
+                           detail=f"{seen}, but unmatched text inside it has operative words: {' '.join(operative)}")
+    unexplained += inside_words
     share = len(unexplained) / total if total else 0.0
     if len(unexplained) > MAX_UNEXPLAINED_WORDS or share > MAX_UNEXPLAINED_SHARE:
         return ScanOutcome(Status.LOW_CONFIDENCE,
@@ -229,15 +240,14 @@ def _inspect(match: Any) -> tuple[list[str], list[str]]:
     return unmatched, missing
 
 
-def _unexplained_words(text: str, spans: list[tuple[int, int]]) -> tuple[list[str], int]:
-    """Normalized words on lines outside every match (copyright lines and markup do not count)."""
+def _unexplained_text(text: str, spans: list[tuple[int, int]]) -> str:
+    """The lines outside every match (a blank line where matched lines were, so sentences do not join)."""
     lines = text.splitlines()
     covered = [False] * (len(lines) + 2)
     for start, end in spans:
         for n in range(max(start, 1), min(end, len(lines)) + 1):
             covered[n] = True
-    rest = "\n".join(line for n, line in enumerate(lines, 1) if not covered[n])
-    return normalize_tokens(rest), len(normalize_tokens(text))
+    return "\n".join("" if covered[n] else line for n, line in enumerate(lines, 1))
 
 
 def _rule_keys(match: Any) -> list[str]:

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 @dataclass(frozen=True, slots=True)
 class RefSpec:
     spdx: str  # SPDX expression the text stands for
-    source: str  # path inside licensedcode/data; "a+b" is the text of a followed by the text of b
+    source: str  # path inside licensedcode/data ("project:x" is rules/texts/x); "a+b" is a's text then b's
     version_ambiguous: bool = False  # GPL family: a bare text says neither -only nor -or-later
 
 
 _L, _R = "licenses/", "rules/"
+_P = "project:"  # a text of the project's own rules/texts/, for variants ScanCode does not know
 _GPL = True
+_CLASSPATH = "GPL-2.0-only WITH Classpath-exception-2.0"
 REFERENCE_SPECS: tuple[RefSpec, ...] = (
     RefSpec("MIT", _L + "mit.LICENSE"),
     RefSpec("MIT", _R + "mit_346.RULE"),  # "The MIT License (MIT)" title + copyright template
@@ -51,6 +53,10 @@ REFERENCE_SPECS: tuple[RefSpec, ...] = (
     RefSpec("CDDL-1.0", _L + "cddl-1.0.LICENSE"),
     RefSpec("GPL-2.0-only", _L + "gpl-2.0.LICENSE", _GPL),
     RefSpec("GPL-2.0-only", _R + "gpl-2.0_32.RULE", _GPL),  # without "How to Apply"
+    # GPL-2.0 followed by the Classpath exception in one file (GNU Classpath's and OpenJDK's layout): the
+    # exception stays attached (WITH), never dropped into a plain GPL.
+    RefSpec(_CLASSPATH, _L + "gpl-2.0.LICENSE+" + _L + "classpath-exception-2.0.LICENSE", _GPL),
+    RefSpec(_CLASSPATH, _R + "gpl-2.0_32.RULE+" + _L + "classpath-exception-2.0.LICENSE", _GPL),
     RefSpec("GPL-3.0-only", _L + "gpl-3.0.LICENSE", _GPL),
     RefSpec("GPL-3.0-only", _R + "gpl-3.0_80.RULE", _GPL),  # without "How to Apply"
     RefSpec("LGPL-2.0-only", _L + "lgpl-2.0.LICENSE", _GPL),
@@ -74,6 +80,8 @@ REFERENCE_SPECS: tuple[RefSpec, ...] = (
         "bigscience-open-rail-m2", "stable-diffusion-2022-08-22", "bigcode-open-rail-m-v1", "gemma-tou-2024-04-01",
         "gemma-tou-2025-03-24", "deepseek-la-1.0", "tongyi-qianwen-2023", "qwen-2024", "stability-ai-community-2024",
         "stability-ai-nc-2023-12-06", "nvidia-open-model-2025-04-28", "falcon-2-11b-1.0")),
+    # Variants ScanCode has no text for, kept in rules/texts/ with their source (rules/README.md).
+    RefSpec("LicenseRef-license-check-modified-mit-openai", _P + "modified-mit-openai.txt"),
     RefSpec("ODbL-1.0", _L + "odbl-1.0.LICENSE"),
     RefSpec("ODC-By-1.0", _L + "odc-by-1.0.LICENSE"),
     RefSpec("PDDL-1.0", _L + "pddl-1.0.LICENSE"),
