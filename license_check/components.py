@@ -64,6 +64,7 @@ def owner(path: str, roots: set[str] | frozenset[str], is_dir: bool = False) -> 
     return "."
 
 
+_CARD_SOURCES = frozenset({"model-card", "dataset-card", "readme-prose"})
 _KIND_RANK = {Kind.MODEL: 0, Kind.DATASET: 1, Kind.WEIGHTS: 2, Kind.DATA: 3}
 REF_PREFIX = "ref:"
 
@@ -86,6 +87,9 @@ def _artifact_roots(artifacts: Sequence[Artifact], code_roots: set[str]) -> dict
     models = {p for p, k in kinds.items() if k is Kind.MODEL}
     loose: dict[str, list[str]] = defaultdict(list)
     for art in sorted((a for a in artifacts if a.ref is None and not a.is_dir), key=lambda a: a.path):
+        if art.evidence.source in _CARD_SOURCES and art.has_license:
+            kinds[art.path] = art.kind  # a card by another name (MODEL_CARD.md) is a component of its own
+            continue
         enclosing = owner(art.path, set(kinds) | code_roots)
         if enclosing in models:
             continue

@@ -19,6 +19,8 @@ GPL3 = REFS["licenses/gpl-3.0.LICENSE"]
 CLASSPATH = tm.strip_front_matter(
     (tm.scancode_data_dir() or Path(".")).joinpath("licenses", "classpath-exception-2.0.LICENSE").read_text())
 
+OLD_FSF = "675 Mass Ave, Cambridge, MA 02139, USA"
+
 EVASIONS = [
     "Use by Acme Corp is disallowed.",
     "This software costs USD 500 per seat.",
@@ -80,9 +82,8 @@ def test_a_bundle_with_research_organisations_and_unless_noted() -> None:
 
 @pytest.mark.parametrize(("text", "expected"), [
     # GPLv2 as printed before 1995 (the FSF's old postal address) and its 1999+ wording ("Lesser").
-    (GPL2.replace("51 Franklin Street, Fifth Floor, Boston, MA  02110-1301 USA", "675 Mass Ave, Cambridge, MA 02139, USA")
-     .replace("51 Franklin Street, Fifth Floor, Boston, MA 02110-1301 USA", "675 Mass Ave, Cambridge, MA 02139, USA"),
-     "GPL-2.0-only"),
+    (GPL2.replace("51 Franklin Street, Fifth Floor, Boston, MA  02110-1301 USA", OLD_FSF)
+     .replace("51 Franklin Street, Fifth Floor, Boston, MA 02110-1301 USA", OLD_FSF), "GPL-2.0-only"),
     (GPL2.replace("51 Franklin Street, Fifth Floor, Boston, MA  02110-1301 USA",
                   "59 Temple Place, Suite 330, Boston, MA 02111-1307 USA"), "GPL-2.0-only"),
     # GPLv3 with http:// URLs and the old why-not-lgpl address.

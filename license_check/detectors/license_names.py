@@ -43,6 +43,11 @@ def _names() -> FileNames:
     return load_file_names(rules_dir())
 
 
+def file_names() -> FileNames:
+    """rules/file-names.toml, loaded once."""
+    return _names()
+
+
 @functools.lru_cache(maxsize=4096)
 def _parse(name: str) -> _Name | None:
     """What a file name says about the file: a license-bearing name (rules/file-names.toml: the word

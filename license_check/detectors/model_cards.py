@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
+from license_check.detectors import license_names, readme_prose
 from license_check.detectors._util import is_legal_file, join, read_or_report
 from license_check.detectors.base import DetectorResult, ScanContext
 from license_check.findings import make_finding
@@ -46,13 +48,28 @@ _CARD_HINT = re.compile(r"^\s*(?:license|license_name|license_link|base_model|da
 
 
 def is_card_file(name: str) -> bool:
+    """A README card: the Hub's convention, which describes the folder it stands in."""
     return name.lower() in {"readme.md", "readme.markdown"}
 
 
+def is_named_card(path: str) -> bool:
+    """A model card by another conventional name (rules/file-names.toml [model_cards]): ``MODEL_CARD.md``,
+    ``modelcard.md``, ``Stable_Diffusion_v1_Model_Card.md``, any ``.md`` in ``model_cards/``. Such a card
+    describes a model the repository releases (often downloaded): it is a component of its own."""
+    names = license_names.file_names()
+    folder, _, name = path.rpartition("/")
+    lower = name.lower()
+    if is_card_file(name) or not lower.endswith((".md", ".markdown")):
+        return False
+    return (lower in names.card_names or lower.endswith(names.card_suffixes)
+            or folder.rsplit("/", 1)[-1].lower() in names.card_folders)
+
+
 class _Card:
-    def __init__(self, entry: FileEntry, folder_files: set[str]) -> None:
+    def __init__(self, entry: FileEntry, folder_files: set[str], own: bool = False) -> None:
         self.entry = entry
-        self.folder = entry.parent
+        self.folder = entry.path if own else entry.parent  # a named card is its own component
+        self.beside = entry.parent
         self.folder_files = folder_files
         self.claims: list[Claim] = []
         self.findings: list[Finding] = []
@@ -78,15 +95,15 @@ class _Card:
         elif fields.license_link and has_scheme(fields.license_link):
             self.claim(fields.license_link, RawForm.URL, "license_link")
         elif fields.license_link:
-            target = join(self.folder, fields.license_link.removeprefix("./"))
+            target = join(self.beside, fields.license_link.removeprefix("./"))
             if target is not None and target in self.folder_files:
                 self.owners[target] = self.folder  # identified by the license-file detector
             else:
                 self.claim(None, RawForm.NAME, "license_link")
                 self.problem(f"license_link {fields.license_link!r} names no file in the repository; "
                              "the custom license cannot be read.", "license_link")
-        elif not any(is_legal_file(p) for p in self.folder_files if p.rsplit("/", 1)[0] == self.folder
-                     or (self.folder == "." and "/" not in p)):
+        elif not any(is_legal_file(p) for p in self.folder_files if p.rsplit("/", 1)[0] == self.beside
+                     or (self.beside == "." and "/" not in p)):
             self.claim(None, RawForm.NAME, "license")
             self.findings.append(make_finding(
                 "unknown-license-id",
@@ -103,7 +120,8 @@ class _Card:
                 return None
             self.problem(f"the card's YAML front matter cannot be parsed ({loaded.problem}); its license is unknown.")
             self.claim(None, RawForm.NAME, "license")
-            return Artifact(self.folder, Kind.MODEL, self.evidence("license", None), has_license=True)
+            return Artifact(self.folder, Kind.MODEL, self.evidence("license", None), has_license=True,
+                            is_dir=self.folder == self.beside)
         self.lines = dict(loaded.lines)
         fields = frontmatter.card_fields(loaded.data, loaded.lines)
         if not fields.has_card_keys:
@@ -124,7 +142,17 @@ class _Card:
         lineage = self.lineage(fields)
         has_license = any(c.raw is not None or c.evidence[0].key == "license" for c in self.claims)
         return Artifact(self.folder, kind, self.evidence("license", None), lineage=lineage,
-                        has_license=has_license or bool(self.claims))
+                        has_license=has_license or bool(self.claims), is_dir=self.folder == self.beside)
+
+    def prose(self, text: str) -> Artifact | None:
+        """A named card without front matter: its license statements, read as README prose is."""
+        claims, found = readme_prose.scan_text(self.entry, text, target=self.folder)
+        self.findings += found
+        if not claims:
+            return None
+        self.claims += [replace(c, applies_to=None) for c in claims]
+        self.source = "model-card"
+        return Artifact(self.folder, Kind.MODEL, claims[0].evidence[0], is_dir=False, has_license=True)
 
     def lineage(self, fields: frontmatter.CardFields) -> tuple[ArtifactRef, ...]:
         bases = list(fields.base_model or ())
@@ -140,19 +168,44 @@ def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
     artifacts: list[Artifact] = []
     owners: dict[str, str] = {}
     all_paths = {e.path for e in files}
+    declared: dict[str, list[tuple[str, str]]] = {}  # folder -> (card, license as written)
     for entry in files:
-        if not is_card_file(entry.name):
+        own = is_named_card(entry.path)
+        if not own and not is_card_file(entry.name):
             continue
         read = read_or_report(entry.path, entry.abspath, README_CAP, "model card", report_binary=False)
         findings += read.findings
         if read.text is None:
             continue
-        card = _Card(entry, all_paths)
+        card = _Card(entry, all_paths, own)
         artifact = card.run(read.text)
+        if own and artifact is None:  # no front matter: the card's prose ("**License** Non-commercial ...")
+            artifact = card.prose(read.text)
         findings += card.findings
         if artifact is not None:
             artifacts.append(artifact)
             claims += card.claims
             owners.update(card.owners)
+            declared.setdefault(entry.parent, []).extend(
+                (entry.path, c.raw) for c in card.claims if c.raw is not None)
+    findings += _disagreements(declared)
     return DetectorResult(tuple(claims), tuple(findings), artifacts=tuple(artifacts),
                           extra={"license_file_owners": owners})
+
+
+def _disagreements(declared: dict[str, list[tuple[str, str]]]) -> list[Finding]:
+    """Cards in one folder that state different licenses: each keeps its own component (so the most
+    restrictive one decides the verdict), and the disagreement is a finding of its own."""
+    out: list[Finding] = []
+    for folder in sorted(declared):
+        by_card: dict[str, set[str]] = {}
+        for card, raw in declared[folder]:
+            by_card.setdefault(card, set()).add(raw.strip().lower())
+        if len(by_card) < 2 or len({frozenset(v) for v in by_card.values()}) < 2:
+            continue
+        said = "; ".join(f"{card} says {', '.join(sorted(v))}" for card, v in sorted(by_card.items()))
+        out.append(make_finding(
+            "conflicting-declarations",
+            f"The model cards in {folder!r} disagree ({said}). Each is judged on its own and the most "
+            "restrictive one decides; make the cards agree.", [Location(card) for card in sorted(by_card)]))
+    return out

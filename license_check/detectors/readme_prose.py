@@ -34,6 +34,7 @@ from license_check.detectors.base import DetectorResult, ScanContext
 from license_check.detectors.spdx_headers import find_gpl_notices
 from license_check.model import Claim, ClaimScope, Evidence, FileEntry, Finding, Kind, RawForm
 from license_check.reading import README_CAP
+from license_check.textid import operative
 
 NAME = "readme-prose"
 SOURCE = "readme-prose"
@@ -230,11 +231,6 @@ _DATA_RE = re.compile(r"\b(?:data\s*sets?|data\s*bases?|training\s+data|(?:the|o
                       r"|corpus|corpora|annotations)\b", re.IGNORECASE)
 _CODE_RE = re.compile(r"\b(?:code|source|software|codebase|repository|library|package|project|implementation)\b",
                       re.IGNORECASE)
-# Terms without a license name: "for non-commercial use only", "for research purposes only".
-_NONCOMMERCIAL_RE = re.compile(
-    r"\b(?:(?:for\s+)?non-?commercial\s+(?:research\s+)?(?:use|purposes?)(?:\s+only)?"
-    r"|(?:for\s+)?(?:academic|research)\s+(?:use|purposes?)\s+only|only\s+for\s+(?:non-?commercial|academic|research)"
-    r"\s+(?:use|purposes?)|not\s+(?:be\s+used\s+)?for\s+commercial\s+(?:use|purposes?))\b", re.IGNORECASE)
 NONCOMMERCIAL = "LicenseRef-license-check-noncommercial"
 
 
@@ -254,8 +250,9 @@ def subjects(sentence: str, heading: str | None) -> list[Kind | None]:
 
 
 class _Scan:
-    def __init__(self, entry: FileEntry, lines: list[str]) -> None:
+    def __init__(self, entry: FileEntry, lines: list[str], target: str | None = None) -> None:
         self.entry = entry
+        self.target = entry.parent if target is None else target
         self.lines = lines
         self.claims: list[Claim] = []
         self.seen: set[tuple[str, int]] = set()
@@ -278,7 +275,7 @@ class _Scan:
         self.seen.add((raw, line))
         evidence = Evidence(self.entry.path, SOURCE, raw, line=line, key=key, confidence=confidence)
         for kind in self.about(line) if about is None else about:
-            self.claims.append(Claim(self.entry.parent, ClaimScope.DIRECTORY, raw, form, (evidence,), applies_to=kind))
+            self.claims.append(Claim(self.target, ClaimScope.DIRECTORY, raw, form, (evidence,), applies_to=kind))
 
     def about(self, line: int) -> list[Kind | None]:
         """The subjects of the sentence on ``line`` (with the line before it) under its section heading."""
@@ -289,7 +286,9 @@ class _Scan:
 
     def restrictions(self) -> None:
         """Sentences that limit use without naming a license ("for research purposes only")."""
-        for match in _NONCOMMERCIAL_RE.finditer(self.text):
+        # The same operative clauses as custom license texts (rules/use-terms.toml, textid/operative.py).
+        matches = (m for pattern in operative.patterns(operative.PROHIBITING) for m in pattern.finditer(self.text))
+        for match in sorted(matches, key=lambda m: m.start()):
             start = match.start()
             if self.third_party(start):
                 continue
@@ -376,9 +375,16 @@ def scan_readme(entry: FileEntry) -> tuple[list[Claim], tuple[Finding, ...]]:
     read = read_or_report(entry.path, entry.abspath, README_CAP, "README", report_binary=False)
     if read.text is None:
         return [], read.findings
-    scan = _Scan(entry, prose_lines(read.text))
+    claims, _ = scan_text(entry, read.text)
+    return claims, read.findings
+
+
+def scan_text(entry: FileEntry, text: str, target: str | None = None) -> tuple[list[Claim], tuple[Finding, ...]]:
+    """The license statements of ``text`` (the prose of ``entry``), as claims on ``target`` (default: the
+    file's folder; a model card by another name is its own component)."""
+    scan = _Scan(entry, prose_lines(text), target)
     scan.run()
-    return scan.claims, read.findings
+    return scan.claims, ()
 
 
 def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
