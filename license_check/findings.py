@@ -36,6 +36,10 @@ RULES: dict[str, Rule] = {
         Rule("unknown-license-id", _E, "A license name or id could not be resolved to a known license.",
              "The tool cannot tell what an unknown id permits, so the component is unknown.",
              "Use a valid SPDX license expression (https://spdx.org/licenses/) or a LicenseRef- id the rules know."),
+        Rule("vague-declaration", _W, "A declaration says only that a license exists, next to a specific one.",
+             "A classifier such as 'License :: Other/Proprietary License' or an unknown LicenseRef- label says "
+             "nothing about the terms; the specific license text or notice beside it decides.",
+             "Declare the same license everywhere (the SPDX id in manifests, classifiers and headers)."),
         Rule("restrictive-license-text", _E,
              "A license file is no standard text, and its own clauses restrict commercial use.",
              "A custom text that reserves commercial use (\"for noncommercial research purposes\", \"may not be "

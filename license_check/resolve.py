@@ -111,8 +111,34 @@ def _normalize(claim: Claim, findings: list[Finding], component: str) -> _Item:
             "unknown-license-id",
             f"{claim.path}: license {ids!r} is not a known SPDX or LicenseRef id, so its terms are unknown.",
             where, [component], severity))
-        return _Item(claim, result.expression or UNIDENTIFIED, (), identified=False)
+        # The contract wants an SPDX id or a LicenseRef- in every license string: a name nobody knows
+        # ("nimbus-model-license-1.0") stays in the evidence, the expression says "unknown".
+        readable = result.expression and all(i.startswith("LicenseRef-") for i in result.unknown_ids)
+        return _Item(claim, result.expression if readable else UNIDENTIFIED, (), identified=False)
     return _Item(claim, result.expression, ())
+
+
+def _is_vague(item: _Item) -> bool:
+    """A declaration that says a license exists without naming it ("License :: Other/Proprietary
+    License", "Other", "Custom"): read, but weaker than any specific claim."""
+    return item.claim.raw is not None and item.expression == UNIDENTIFIED and item.claim.form is not RawForm.SPDX
+
+
+def _drop_vague_file_claims(per_file: list[_Item], cid: str, findings: list[Finding]) -> list[_Item]:
+    """An unknown LicenseRef- on a file that also carries a recognised notice (``LicenseRef-Apache2`` then
+    the Apache-2.0 notice) is the author's label for that notice: the notice decides, the label is a finding."""
+    known = {i.claim.target for i in per_file if i.identified and i.expression}
+    kept = []
+    for item in per_file:
+        if not item.identified and item.claim.target in known:
+            findings.append(make_finding(
+                "vague-declaration",
+                f"{item.claim.path}: {item.claim.raw!r} names no known license, but the file's license notice is "
+                "recognised; the notice decides. Use the SPDX id in the header.",
+                [Location(item.claim.path, item.claim.evidence[0].line)], [cid]))
+            continue
+        kept.append(item)
+    return kept
 
 
 def _and(expressions: Sequence[str], keep_first: bool = False) -> str:
@@ -205,7 +231,8 @@ def resolve(component: Component, file_paths: Sequence[str],
         # The license files are the base model's terms, passed on as its license requires (a Llama
         # fine-tune ships Llama's agreement): the component's own declaration is in its metadata.
         carried, licenses = licenses, []
-    per_file = [i for i in items if i.claim.scope is ClaimScope.FILE and i.claim.source in FILE_SOURCES]
+    per_file = _drop_vague_file_claims(
+        [i for i in items if i.claim.scope is ClaimScope.FILE and i.claim.source in FILE_SOURCES], cid, findings)
     problems: list[str] = []
     base: str | None = None
 
@@ -246,6 +273,10 @@ def resolve(component: Component, file_paths: Sequence[str],
             [Location(i.claim.path, i.claim.evidence[0].line) for i in readme], [cid]))
     elif metadata:
         rivals = []
+        if inherited_expr is not None:
+            # "license: other" (or an unreadable card license) on a fine-tune: its own terms are unknown,
+            # and never the base model's more permissive ones alone.
+            base = UNIDENTIFIED
         problems.append("unknown-license-id")
         findings.append(make_finding(
             "unknown-license-id",
@@ -270,6 +301,14 @@ def resolve(component: Component, file_paths: Sequence[str],
     if base is not None:
         whole = _and([base, inherited_expr], keep_first=True) if inherited_expr else base
         conflicts = [i for i in rivals if not _consistent(i, whole)]
+        if licenses:  # a specific license text beats a vague declaration, which becomes a finding
+            vague = [i for i in conflicts if _is_vague(i)]
+            conflicts = [i for i in conflicts if i not in vague]
+            findings.extend(make_finding(
+                "vague-declaration",
+                f"{i.claim.path}: {i.claim.raw!r} says only that a license exists; the license files say {base!r}, "
+                "which decides. Declare the same license there.",
+                [Location(i.claim.path, i.claim.evidence[0].line)], [cid]) for i in vague)
         if conflicts:
             problems.append("conflicting-declarations")
             stated = "; ".join(f"{i.claim.path} says {i.expression or i.claim.raw!r}" for i in conflicts)

@@ -69,3 +69,11 @@ def test_an_ambiguous_card_license_stays_unknown(tmp_path: Path) -> None:
 def test_a_card_without_license_statements_is_no_component(tmp_path: Path) -> None:
     root = _repo(tmp_path, {"LICENSE": MIT, "model_card.md": "# GPT-2\n\nIntended for research.\n"})
     assert [c.component.path for c in scan(str(root)).components] == ["."]
+
+
+def test_a_card_that_links_its_license_to_the_license_file(tmp_path: Path) -> None:
+    # CompVis Stable Diffusion: "- **License:** [Proprietary](LICENSE)": the LICENSE file decides.
+    root = _repo(tmp_path, {"LICENSE": MIT, "Stable_Diffusion_v1_Model_Card.md": (
+        "# Model Card\n\n## Model Details\n- **License:** [Proprietary](LICENSE)\n")})
+    report = scan(str(root))
+    assert [c.component.path for c in report.components] == ["."] and report.commercial_use.value == "allowed"

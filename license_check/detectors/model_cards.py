@@ -44,6 +44,7 @@ from license_check.ruledata import has_scheme
 
 NAME = "model-cards"
 CARD_CONFIDENCE = 0.9
+_MD_LINK = re.compile(r"\]\(([^)\s]+)\)")
 _CARD_HINT = re.compile(r"^\s*(?:license|license_name|license_link|base_model|datasets)\s*:", re.MULTILINE)
 
 
@@ -148,11 +149,24 @@ class _Card:
         """A named card without front matter: its license statements, read as README prose is."""
         claims, found = readme_prose.scan_text(self.entry, text, target=self.folder)
         self.findings += found
+        lines = text.splitlines()
+        # "**License:** [Proprietary](LICENSE)": the card points to a license file of the repository, which
+        # the license-file detector reads; the link's label is no license of its own.
+        claims = [c for c in claims if not self.points_to_license_file(lines, c.evidence[0].line)]
         if not claims:
             return None
         self.claims += [replace(c, applies_to=None) for c in claims]
         self.source = "model-card"
         return Artifact(self.folder, Kind.MODEL, claims[0].evidence[0], is_dir=False, has_license=True)
+
+    def points_to_license_file(self, lines: list[str], line: int | None) -> bool:
+        if line is None or not 0 < line <= len(lines):
+            return False
+        for target in _MD_LINK.findall(lines[line - 1]):
+            path = join(self.beside, target.strip().removeprefix("./").split("#", 1)[0])
+            if path is not None and path in self.folder_files and is_legal_file(path):
+                return True
+        return False
 
     def lineage(self, fields: frontmatter.CardFields) -> tuple[ArtifactRef, ...]:
         bases = list(fields.base_model or ())
