@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -76,3 +78,45 @@ def test_header_detector_emits_named_notices_as_name_claims(write_files: WriteFi
     assert [(c.target, c.raw, c.form, c.source) for c in claims] == [
         ("src/fibo.py", "Creative Commons Attribution-NonCommercial 4.0 International Public License (CC-BY-NC-4.0)",
          RawForm.NAME, "license-header")]
+
+
+NVIDIA_HEADER = """# Copyright (c) 2021, NVIDIA Corporation. All rights reserved.
+# NVIDIA Source Code License for StyleGAN2 with Adaptive Discriminator
+# Augmentation (ADA)
+# =======================================================================
+
+# 1. Definitions
+
+# "Licensor" means any person or entity that distributes its Work.
+#
+# 3.3 Use Limitation. The Work and any derivative works thereof only
+#     may be used or intended for use non-commercially. Notwithstanding
+#     the foregoing, NVIDIA and its affiliates may use the Work and any
+#     derivative works commercially. As used herein, "non-commercially"
+#     means for research or evaluation purposes only.
+
+import torch
+"""
+
+
+def test_a_non_commercial_notice_in_a_leading_comment_is_a_claim_on_the_file() -> None:
+    from license_check.detectors.header_notices import find_restrictive_terms
+
+    found = find_restrictive_terms(NVIDIA_HEADER.splitlines())
+    assert found is not None and found.category == "noncommercial" and found.line == 11
+    # Only the leading comment counts: the same words in code or later comments are not a notice.
+    assert find_restrictive_terms(("import torch\n" + NVIDIA_HEADER).splitlines()) is None
+
+
+def test_a_vendored_file_under_a_non_commercial_notice_makes_its_component_prohibited(tmp_path: Path) -> None:
+    from license_check.scan import scan
+
+    from .test_gate import APACHE
+
+    (tmp_path / "LICENSE").write_text(APACHE)
+    (tmp_path / "ops").mkdir()
+    (tmp_path / "ops" / "upfirdn2d.py").write_text(NVIDIA_HEADER)
+    (tmp_path / "ops" / "other.py").write_text("# a plain file\nprint(1)\n")
+    report = scan(str(tmp_path))
+    assert report.commercial_use.value == "prohibited"
+    assert "LicenseRef-license-check-noncommercial" in (report.components[0].license or "")

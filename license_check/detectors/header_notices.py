@@ -102,3 +102,48 @@ def find_named_notices(lines: Sequence[str]) -> list[NamedNotice]:
         number = max((n for offset, n in starts if offset <= at), default=1)
         add(number, _found(match))
     return sorted(out, key=lambda n: (n.line, n.name))
+
+
+MAX_HEADER_LINES = 400  # a license notice in full (the NVIDIA Source Code License is ~90 comment lines)
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderTerms:
+    line: int  # 1-based line of the clause
+    category: str
+    quote: str
+
+
+def leading_comment(lines: Sequence[str]) -> tuple[str, list[int]]:
+    """The file's leading comment block (comment and blank lines before the first line of code), as text,
+    with the 1-based line number of each of its lines."""
+    texts: list[str] = []
+    numbers: list[int] = []
+    for number, line in enumerate(lines[:MAX_HEADER_LINES], start=1):
+        if not line.strip():
+            texts.append("")
+            numbers.append(number)
+            continue
+        text = _comment_text(line)
+        if text is None:
+            if number == 1 and line.startswith("#!"):
+                continue
+            break
+        texts.append(text)
+        numbers.append(number)
+    return "\n".join(texts), numbers
+
+
+def find_restrictive_terms(lines: Sequence[str]) -> HeaderTerms | None:
+    """A clause of the leading comment that restricts commercial use (rules/use-terms.toml): a vendored file
+    under the NVIDIA Source Code License says it "may be used or intended for use non-commercially"."""
+    from license_check.textid import operative
+
+    text, numbers = leading_comment(lines)
+    if not text.strip():
+        return None
+    term = operative.restricts_commercial_use(operative.read_terms(text))
+    if term is None:
+        return None
+    line = numbers[min(max(term.line - 1, 0), len(numbers) - 1)]
+    return HeaderTerms(line, term.category, term.quote)

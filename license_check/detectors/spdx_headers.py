@@ -31,9 +31,10 @@ from dataclasses import dataclass
 
 from license_check.detectors._util import COMMENT_LEADER, LEADER_STRIP_RE, is_legal_file, read_or_report, strip_closers
 from license_check.detectors.base import DetectorResult, ScanContext
-from license_check.detectors.header_notices import find_named_notices
+from license_check.detectors.header_notices import find_named_notices, find_restrictive_terms
 from license_check.model import Claim, ClaimScope, Evidence, FileEntry, Finding, RawForm
 from license_check.reading import HEADER_CAP
+from license_check.textid import operative
 
 NAME = "spdx-headers"
 SOURCE = "spdx-header"
@@ -185,6 +186,10 @@ def scan_file(entry: FileEntry) -> tuple[list[Claim], tuple[Finding, ...]]:
         claims += [_file_claim(entry, n.spdx_id, NOTICE_SOURCE, n.line, 0.9) for n in find_gpl_notices(lines)]
         claims += [_file_claim(entry, n.name, NOTICE_SOURCE, n.line, 0.8, form=RawForm.NAME)
                    for n in find_named_notices(lines)]
+        restrictive = find_restrictive_terms(lines)
+        if restrictive is not None:  # a notice that reserves commercial use, whatever it is called
+            claims.append(_file_claim(entry, operative.NONCOMMERCIAL, NOTICE_SOURCE, restrictive.line, 0.8,
+                                      key="use-terms"))
     return claims, read.findings
 
 
