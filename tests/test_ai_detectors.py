@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from license_check.detectors import datasets, model_cards, readme_prose, references, weights
 from license_check.detectors.base import ScanContext
-from license_check.model import Kind, RawForm
+from license_check.model import FileEntry, Kind, RawForm
 
 from . import builders
 from .conftest import WriteFiles
@@ -142,10 +142,32 @@ def test_references_in_code_scripts_and_readmes() -> None:
     script = 'wget https://storage.googleapis.com/alphafold/alphafold_params_2022-12-06.tar\n' \
              'curl -O https://example.org/data/uniref90.fasta.gz\nwget "${URL}/params.tar"\n'
     assert references.find_references(script, True) == [
-        ("https://storage.googleapis.com/alphafold/alphafold_params_2022-12-06.tar", Kind.WEIGHTS, 1),
+        ("https://storage.googleapis.com/alphafold/alphafold_params_2022-12-06.tar", Kind.MODEL, 1),
         ("https://example.org/data/uniref90.fasta.gz", Kind.DATASET, 2)]
     readme = "See https://huggingface.co/docs/x and https://huggingface.co/datasets/allenai/c4/tree/main\n"
     assert references.find_references(readme, False) == [("datasets/allenai/c4", Kind.DATASET, 1)]
+
+
+def test_what_is_not_a_reference() -> None:
+    # Issue 11 B.2: builtin loaders, the repository's own methods, comments, citations, a host named
+    # "download", runtime libraries; and the kind follows the artifact.
+    code = ('d = load_dataset("json", data_files="x.json")\nt = task.load_dataset("train")\n'
+            '# m = AutoModel.from_pretrained("org/commented")\nok = datasets.load_dataset("org/real")\n')
+    assert references.find_references(code, False) == [("datasets/org/real", Kind.DATASET, 4)]
+    script = ("# wget https://example.org/old/model_ckpt.tar\n"
+              "wget https://developer.download.nvidia.com/compute/redist/libcudart.tar.gz\n"
+              "wget https://example.org/checkpoints/v1.zip\nwget https://example.org/weights/model.pt\n")
+    assert references.find_references(script, True) == [
+        ("https://example.org/checkpoints/v1.zip", Kind.MODEL, 3),
+        ("https://example.org/weights/model.pt", Kind.WEIGHTS, 4)]
+    catalogue = '{\n  "vgg16_caffe": "https://download.openmmlab.com/pretrain/third_party/vgg16_caffe-292e1171.pth"\n}\n'
+    assert references.find_references(catalogue, False) == []
+    readme = "```bibtex\n@misc{x,\n  url = {https://example.org/data/corpus.tar.gz}\n}\n```\n"
+    assert references.find_references(readme, False, True) == []
+    # CI configuration and vendored trees (a model zoo's catalogue) are not read for references.
+    for path in (".github/workflows/links.yml", "annotator/mmcv/model_zoo/open_mmlab.json", "third_party/x/dl.sh"):
+        assert not references._eligible(FileEntry(path, "/nowhere/" + path, 1)), path
+    assert references._eligible(FileEntry("scripts/download.sh", "/nowhere/dl.sh", 1))
 
 
 def test_prose_about_weights_targets_weights(write_files: WriteFiles) -> None:

@@ -36,8 +36,21 @@ MAX_REFERENCES = 500  # distinct references kept per repository (the rest are co
 _SUFFIXES = frozenset({".py", ".sh", ".bash", ".zsh", ".yaml", ".yml", ".cfg", ".ini", ".toml", ".md", ".rst",
                        ".txt", ".ipynb", ".json"})
 _NAMES = frozenset({"dockerfile", "makefile"})
-_SKIP_DIRS = frozenset({"tests", "test", "testing", "docs", "doc", "site-packages"})
-_SKIP_FILES = frozenset({"package.json", "package-lock.json", "tsconfig.json", "requirements.txt"})
+_SKIP_DIRS = frozenset({"tests", "test", "testing", "docs", "doc", "site-packages",
+                        ".github", ".circleci", ".gitlab", ".buildkite"})  # CI: tools, not what an adopter runs
+# Trees of vendored code: their catalogues (a model zoo's list of URLs) are not what the repository uses.
+_VENDORED_DIRS = frozenset({"third_party", "third-party", "thirdparty", "vendor", "vendored", "external", "extern",
+                            "deps", "3rdparty", "model_zoo", "model-zoo"})
+_SKIP_FILES = frozenset({"package.json", "package-lock.json", "tsconfig.json", "requirements.txt", ".gitlab-ci.yml",
+                         ".travis.yml", "azure-pipelines.yml", "appveyor.yml", ".pre-commit-config.yaml",
+                         "citation.cff"})
+# load_dataset's packaged builders read the user's own files: "json", "csv" ... name no dataset
+# (https://huggingface.co/docs/datasets/loading#local-and-remote-files).
+_BUILTIN_BUILDERS = frozenset({"json", "csv", "text", "parquet", "arrow", "pandas", "generator", "imagefolder",
+                               "audiofolder", "videofolder", "webdataset", "sql", "xml", "spark", "cache", "folder"})
+# Objects whose load_dataset / download methods are the Hub's: any other ``x.load_dataset("train")`` is the
+# repository's own method (fairseq's ``task.load_dataset(split)``).
+_HUB_OBJECTS = frozenset({"datasets", "huggingface_hub", "hub", "hf", "nlp", "transformers", "diffusers"})
 
 _HUB_ID = r"[A-Za-z0-9][\w.-]{0,95}(?:/[A-Za-z0-9][\w.-]{0,95})?"
 _CALLS = ("from_pretrained", "pipeline", "hf_hub_download", "snapshot_download", "load_dataset", "from_single_file")
@@ -61,7 +74,8 @@ _ARCHIVE_RE = re.compile(
 # Tools and installers downloaded by setup scripts are not artifacts.
 _INSTALLER_RE = re.compile(
     r"awscli|aws-cli|miniconda|anaconda|miniforge|mambaforge|micromamba|cuda|cudnn|nccl|cmake|ninja|node-v|"
-    r"go\d[\d.]*\.linux|bazel|protoc|openmpi|mpich|libtorch|get-pip|\.(?:deb|rpm|whl|exe|dmg|msi|pkg|appimage)$",
+    r"go\d[\d.]*\.linux|bazel|protoc|openmpi|mpich|libtorch|get-pip|openmp|libomp|intel-openmp|redist|cudart|tensorrt|"
+    r"onnxruntime|mkl|\btbb|\.(?:deb|rpm|whl|exe|dmg|msi|pkg|appimage)$",
     re.IGNORECASE)
 # README sections that list other people's work, not what the repository uses.
 _OTHERS_RE = re.compile(r"adopt|used\s+by|who\s+uses|users|publication|papers?\b|citation|\bcit(?:e|ing)\b|acknowledg|"
@@ -85,7 +99,7 @@ def _is_card(text: str) -> bool:
 
 def _eligible(entry: FileEntry) -> bool:
     parts = entry.path.lower().split("/")
-    if any(p in _SKIP_DIRS for p in parts[:-1]) or parts[-1] in _SKIP_FILES:
+    if any(p in _SKIP_DIRS or p in _VENDORED_DIRS for p in parts[:-1]) or parts[-1] in _SKIP_FILES:
         return False
     name = parts[-1]
     suffix = name[name.rfind("."):] if "." in name else ""
@@ -145,6 +159,35 @@ def _skipped_sections(lines: Sequence[str]) -> list[tuple[int, int]]:
     return ranges
 
 
+_CITATION_LINE_RE = re.compile(r"\s*(?:url|howpublished|note|eprint|doi)\s*=\s*[{\"]", re.IGNORECASE)
+_COMMENT_LEADERS = ("#", "//", "--", ";", "%", "rem ", "::")
+_ARCHIVE_ONLY_RE = re.compile(r"\.(?:tar(?:\.gz|\.bz2|\.xz|\.zst)?|tgz|zip|7z)$", re.IGNORECASE)
+
+
+def _commented(text: str, offset: int, is_readme: bool) -> bool:
+    """Whether ``offset`` is on a comment line of code, a script or a config (README headings are no comments)."""
+    if is_readme:
+        return False
+    begin = text.rfind("\n", 0, offset) + 1
+    return text[begin:offset].lstrip().lower().startswith(_COMMENT_LEADERS)
+
+
+def _own_method(text: str, start: int) -> bool:
+    """``x.load_dataset(...)`` where ``x`` is not one of the Hub's modules."""
+    if start == 0 or text[start - 1] != ".":
+        return False
+    head = re.search(r"([A-Za-z_][\w]*)\s*$", text[max(0, start - 80): start - 1])
+    return head is None or head.group(1).lower() not in _HUB_OBJECTS
+
+
+def _url_kind(url: str, name: str) -> Kind:
+    """What a downloaded file is: a checkpoint archive is a model, a weights file is weights, else data."""
+    path = url.split("?", 1)[0].lower()
+    if not _WEIGHTS_WORD_RE.search(path.split("://", 1)[-1].split("/", 1)[-1]):
+        return Kind.DATASET
+    return Kind.MODEL if _ARCHIVE_ONLY_RE.search(name) else Kind.WEIGHTS
+
+
 def find_references(text: str, is_script: bool, is_readme: bool = False) -> list[tuple[str, Kind, int]]:
     """(ref, kind, line) for every reference in ``text`` (in order, duplicates kept).
 
@@ -166,12 +209,16 @@ def find_references(text: str, is_script: bool, is_readme: bool = False) -> list
     for call, start in _calls(text):
         # pipeline("sentiment-analysis") names a task; its model comes as model=...
         match = (_PIPELINE_TAIL_RE if call == "pipeline" else _LOADER_TAIL_RE).match(text, start + len(call))
-        if match is None:
+        if match is None or _commented(text, start, is_readme):
             continue
         ident = match.group("id")
         if "/" not in ident and ("." in ident or ident.startswith(("-", "_"))):
             continue  # a local file name, not a Hub id
+        if call != "from_pretrained" and _own_method(text, start):
+            continue  # task.load_dataset("train"): the repository's own method
         dataset = call == "load_dataset"
+        if dataset and ident.lower() in _BUILTIN_BUILDERS:
+            continue  # load_dataset("json", data_files=...): the user's own files
         ref = _hub_ref(ident, dataset)
         if ref:
             found.append((start, line_of(start), ref, Kind.DATASET if dataset else Kind.MODEL))
@@ -192,9 +239,12 @@ def find_references(text: str, is_script: bool, is_readme: bool = False) -> list
         number = line_of(match.start())
         begin = text.rfind("\n", 0, match.start()) + 1
         end = text.find("\n", match.start())
-        if not is_script and not _DOWNLOAD_LINE_RE.search(text[begin: end if end != -1 else len(text)][:4000]):
-            continue
-        found.append((match.start(), number, url, Kind.WEIGHTS if _WEIGHTS_WORD_RE.search(name) else Kind.DATASET))
+        line = text[begin: end if end != -1 else len(text)][:4000]
+        if _commented(text, match.start(), is_readme) or _CITATION_LINE_RE.match(line):
+            continue  # "# wget ...", a BibTeX "url = {...}"
+        if not is_script and not _DOWNLOAD_LINE_RE.search(_URL_RE.sub(" ", line)):
+            continue  # the download word must be the line's, not the host's ("download.openmmlab.com")
+        found.append((match.start(), number, url, _url_kind(url, name)))
     found.sort(key=lambda f: f[0])
     return [(ref, kind, number) for _, number, ref, kind in found
             if not any(a <= number < b for a, b in skipped)]
