@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -178,3 +179,14 @@ def test_never_raises_on_arbitrary_text(text: str) -> None:
 def test_never_raises_on_license_like_noise(parts: list[str]) -> None:
     scan = readme_prose._Scan(FileEntry("README.md", "/nonexistent", 0), readme_prose.prose_lines("".join(parts)))
     scan.run()
+
+
+def test_prose_applies_to_what_its_sentence_names_and_the_name_ends_at_the_name(tmp_path: Path) -> None:
+    # Issue 11 B.3: the Apache sentence says nothing of weights; "and may only be ..." is not part of the name.
+    (tmp_path / "README.md").write_text(
+        "# X\n\n## License\n\nThis repository is licensed under the Apache-2.0 License. The use of Nimbus model "
+        "weights is subject to the Model License.\n\nThe weights are released under CC BY-NC 4.0 and may only be "
+        "used for research.\n")
+    claims, _ = readme_prose.scan_readme(FileEntry("README.md", str(tmp_path / "README.md"), 1))
+    assert sorted((c.raw or "", str(c.applies_to)) for c in claims) == [
+        ("Apache-2.0 License", "None"), ("CC BY-NC 4.0", "weights")]

@@ -66,8 +66,10 @@ _TERMINATOR = (
     r"|\s-\s|\s—|\n\s*\n|\n\s*[-*+]\s|$)"
     r"|\s+(?:see|unless|except|as\s+(?:described|found|stated|detailed|published|set)|found|included|contained"
     r"|located|which|that|for\s+(?:details|more)|in\s+(?:the\s+)?(?:file|LICEN[SC]E|COPYING)|with\s+the"
-    r"|at\s+your\s+(?:option|choice)|by\s+the|to\s+(?:all|any|the|this))\b)"
+    r"|at\s+your\s+(?:option|choice)|by\s+the|to\s+(?:all|any|the|this)"
+    r"|,?\s*and\s+(?:may|must|shall|can(?:not)?|is|are|will|should|only|not|you|it|its|the\s+use))\b)"
 )
+_SENTENCE_BREAK_RE = re.compile(r"[.!?](?:\s|$)|\n\s*\n")
 _GRANT_RE = re.compile(
     r"(?P<dual>dual[- ])?(?:licen[sc]ed|released|distributed|published|made\s+available|available|provided"
     r"|offered|covered|governed)(?:\s+for\s+[a-z -]{1,40}?,)?\s+(?:to\s+you\s+)?(?:under|by)\s+(?:the\s+)?"
@@ -268,21 +270,32 @@ class _Scan:
         return bisect_right(self.starts, offset)
 
     def add(self, raw: str, line: int, confidence: float, form: RawForm = RawForm.NAME, key: str | None = None,
-            about: list[Kind | None] | None = None) -> None:
+            about: list[Kind | None] | None = None, offset: int | None = None) -> None:
         raw = " ".join(raw.split())
         if (raw, line) in self.seen:
             return
         self.seen.add((raw, line))
         evidence = Evidence(self.entry.path, SOURCE, raw, line=line, key=key, confidence=confidence)
-        for kind in self.about(line) if about is None else about:
+        for kind in self.about(line, offset) if about is None else about:
             self.claims.append(Claim(self.target, ClaimScope.DIRECTORY, raw, form, (evidence,), applies_to=kind))
 
-    def about(self, line: int) -> list[Kind | None]:
-        """The subjects of the sentence on ``line`` (with the line before it) under its section heading."""
-        cleaned = self.text.split("\n")
-        sentence = " ".join(cleaned[max(0, line - 2): line])
+    def about(self, line: int, offset: int | None = None) -> list[Kind | None]:
+        """The subjects of the sentence at ``offset`` (else the sentence on ``line`` with the line before
+        it) under its section heading: "This repository is licensed under Apache-2.0. The use of the model
+        weights is subject to ..." says nothing of weights in its first sentence."""
+        if offset is not None:
+            sentence = self.sentence_at(offset)
+        else:
+            cleaned = self.text.split("\n")
+            sentence = " ".join(cleaned[max(0, line - 2): line])
         heading = next((t for i in range(line - 1, -1, -1) if (t := _heading(self.lines, i)) is not None), None)
         return subjects(sentence, heading)
+
+    def sentence_at(self, offset: int) -> str:
+        starts = [m.end() for m in _SENTENCE_BREAK_RE.finditer(self.text, max(0, offset - 400), offset)]
+        begin = starts[-1] if starts else max(0, offset - 400)
+        end = _SENTENCE_BREAK_RE.search(self.text, offset)
+        return self.text[begin: end.start() if end else min(len(self.text), offset + 400)]
 
     def restrictions(self) -> None:
         """Sentences that limit use without naming a license ("for research purposes only")."""
@@ -292,7 +305,7 @@ class _Scan:
             start = match.start()
             if self.third_party(start):
                 continue
-            self.add(NONCOMMERCIAL, self.line_at(start), WEAK, RawForm.SPDX, key="use-terms")
+            self.add(NONCOMMERCIAL, self.line_at(start), WEAK, RawForm.SPDX, key="use-terms", offset=start)
 
     def third_party(self, start: int) -> bool:
         """The sentence before ``start`` speaks of someone else's code."""
@@ -326,7 +339,7 @@ class _Scan:
             self.grant(name, match.start("name"), line, dual=bool(match.group("dual")))
         for match in _ADJECTIVE_RE.finditer(self.text):
             if looks_like_license(match.group("name")) and not self.third_party(match.start()):
-                self.add(match.group("name"), self.line_at(match.start()), SENTENCE)
+                self.add(match.group("name"), self.line_at(match.start()), SENTENCE, offset=match.start())
         for line, message, label in _badges(self.lines):
             about: list[Kind | None] = [Kind.WEIGHTS] if re.match(r"(?i)model|weight", label) else (
                 [Kind.DATA] if re.match(r"(?i)data|content", label) else [None])
@@ -347,7 +360,7 @@ class _Scan:
         if re.search(r"GPL|General\s+Public", name) and _OR_LATER_RE.search(sentence) \
                 and not re.search(r"later|\+", name):
             name += " or later"
-        self.add(name, line, SENTENCE)
+        self.add(name, line, SENTENCE, offset=start)
 
     def weak_lines(self) -> None:
         """``License: X`` lines, and a License section whose first paragraph is just a name."""
