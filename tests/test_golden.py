@@ -51,6 +51,19 @@ EXPECTED = {
     # Issue 11 B: MIT code that downloads an unlicensed checkpoint and loads a corpus and Llama 2: the
     # repository answer passes; the adoption answer (JSON "adoption") is unknown.
     "downloads-models": ("allowed", "pass", "MIT"),
+    # Issue 11 A: license files and model cards by other names (DATA_LICENSE, MODEL_CARD.md "Non-commercial
+    # bespoke license", model_cards/*.md); bundled texts with connective prose and the real variants
+    # (Megatron-like bundle, RequireJS MIT + CC0, GPLv2 with the old FSF address); specific beats vague
+    # (an Other/Proprietary classifier, a LicenseRef-Apache2 label) and GPL test code is not combined;
+    # custom texts read for their clauses (an academic licence, an NC source-header notice, a rider that
+    # keeps MIT from being MIT); GPL-2.0 WITH the Classpath exception (LICENSE, pom.xml, headers);
+    # an ambiguous card license on a fine-tune is not the base's license.
+    "named-licenses": ("prohibited", "fail", "Apache-2.0"),
+    "bundled-licenses": ("prohibited", "fail", "BSD-3-Clause AND Apache-2.0"),  # + vendored GPL-2.0-only lib
+    "vague-and-specific": ("conditional", "warn", "MIT"),
+    "restrictive-texts": ("prohibited", "fail", "MIT"),
+    "gpl-classpath": ("conditional", "warn", "GPL-2.0-or-later WITH Classpath-exception-2.0"),
+    "finetune-other-license": ("unknown", "fail", "LicenseRef-license-check-unknown"),
 }
 
 

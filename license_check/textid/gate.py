@@ -53,6 +53,8 @@ _SPDX = re.compile(r"spdx-(?:license-identifier|filecopyrighttext|filecontributo
 _MARKUP = " \t#*>_|`~=+-/\\<>[](){}\"'.,;:!?"
 _LINE_MARKUP = " \t#*>_|`~=+-/\\"  # brackets stay: "Copyright (c) [year], [fullname]"
 _WORD = re.compile(r"[a-z0-9]+")
+_ENDS_ABBREVIATION = re.compile(
+    r"\b(?:inc|ltd|co|corp|llc|e\.g|i\.e|etc|vs|dr|mr|mrs|ms|st|no|al|jr|sr|u\.s|approx)\.$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=\S)|\n\s*\n")
 _VERSIONED = re.compile(r"([a-z]+?)v?\d+")
 _DIGITS = re.compile(r"\d+(?:\.\d+)*[a-z]?|v\d+(?:\.\d+)*|[ivx]{1,4}")
@@ -175,7 +177,13 @@ def placeholder_run(words: Sequence[str]) -> bool:
 def sentences(text: str) -> list[str]:
     """The sentences of ``text``, one per line for short lines that end without punctuation (titles)."""
     out: list[str] = []
+    blocks: list[str] = []
     for block in _SENTENCE_END.split(text.replace("\r\n", "\n").replace("\r", "\n")):
+        if blocks and _ENDS_ABBREVIATION.search(blocks[-1]):
+            blocks[-1] += " " + block  # "Hugging Face Inc. and Google Research": one sentence
+        else:
+            blocks.append(block)
+    for block in blocks:
         lines = [line.strip() for line in block.split("\n") if line.strip(_MARKUP)]
         buffer: list[str] = []
         for line in lines:  # a line of its own that is a copyright, author or SPDX line stays one

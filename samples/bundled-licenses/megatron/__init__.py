@@ -1,0 +1,2 @@
+# Copyright (c) 2020, Example Corp. All rights reserved.
+"""Example package."""

@@ -1,0 +1,2 @@
+/* oldlib: GNU GPL version 2 (see COPYING) */
+int oldlib(void) { return 0; }

@@ -1,0 +1,1 @@
+/* RequireJS (placeholder for the vendored library) */
