@@ -112,3 +112,12 @@ def test_gpt2_modified_mit_is_its_own_license_ref() -> None:
     assert found is not None and found.expression == "LicenseRef-license-check-modified-mit-openai"
     # Its added sentences are not boilerplate: beside the plain MIT text they are not MIT.
     assert tm.match_license_text(MIT + "\n\nWe only ask that you use GPT-2 responsibly.\n") is None
+
+
+def test_one_license_with_a_pointer_to_another_file() -> None:
+    text = (BSD3.replace("the ORGANIZATION", "the copyright holder") + "\n\nPlease also refer to the file "
+            "CONTRIBUTING.md, which clarifies licensing of\nexternal contributions to this project including "
+            "patches, pull requests, etc.\n")
+    found = bundles.match_bundle(text)
+    assert found is not None and found.expression == "BSD-3-Clause"
+    assert bundles.match_bundle(BSD3 + "\n\nUse by Acme Corp is disallowed.\n") is None

@@ -18,8 +18,9 @@ license, so the fast path (fastpath) rejects it. ``match_bundle`` reads it as a 
   a license to part of the work ("waived via CC0") adds that license to the expression.
 
 Anything else (an unknown or edited text, a restrictive sentence, a long note) makes the whole file
-fall through: to ScanCode, then unknown. At least two license blocks must be identified: one text
-with a prose note around it is the whole-text fast path's business, with its tighter limits.
+fall through: to ScanCode, then unknown. One license text alone is a bundle only with gated prose around
+it (BSD-3-Clause, then "Please also refer to the file CONTRIBUTING.md, which clarifies licensing of
+external contributions"); without prose it is the whole-text fast path's business.
 """
 
 from __future__ import annotations
@@ -280,7 +281,7 @@ def match_bundle(text: str) -> BundleMatch | None:
             tokenized[index] = [_paragraph(p) for p in raw_pieces[index]]
         return tokenized[index]
 
-    if not fastpath.copyright_lines_harmless(text) or available(2) < 2:
+    if not fastpath.copyright_lines_harmless(text) or available(1) < 1:
         return None
     state = _State([])
     i = 0
@@ -303,8 +304,8 @@ def match_bundle(text: str) -> BundleMatch | None:
                 break
         else:
             return None
-    if len(state.licenses) + len(state.grants) < 2:
-        return None
+    if len(state.licenses) + len(state.grants) < 2 and not (state.licenses and state.prose_words):
+        return None  # one text alone is the whole-text fast path's; with gated prose around it, ours
     # Prose may name the licenses it introduces ("---- Apache License 2.0 ----"), never another one.
     named = frozenset(re.findall(r"[a-z0-9]+", " ".join(state.grants).lower())).union(
         *(_reference_words()[m.reference] for m in state.licenses))

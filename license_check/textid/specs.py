@@ -35,6 +35,7 @@ REFERENCE_SPECS: tuple[RefSpec, ...] = (
     RefSpec("Apache-2.0", _R + "apache-2.0_398.RULE+" + _R + "apache-2.0_7.RULE"),
     RefSpec("Apache-1.1", _L + "apache-1.1.LICENSE"),
     RefSpec("Zlib", _L + "zlib.LICENSE"),
+    RefSpec("Libpng", _L + "libpng.LICENSE"),  # libpng's own LICENSE up to 1.6.35 (vendored by emulators, games)
     RefSpec("BSL-1.0", _L + "boost-1.0.LICENSE"),
     RefSpec("Unlicense", _L + "unlicense.LICENSE"),
     RefSpec("CC0-1.0", _L + "cc0-1.0.LICENSE"),
