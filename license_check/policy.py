@@ -11,7 +11,7 @@ scan.py's job: this module only answers questions (``verdict``, ``decide``, ``Wa
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -50,6 +50,8 @@ CATEGORY_PREFIX = "category:"
 TRAINING_DATA_READINGS = ("strict", "lenient")
 # Which answer decides the verdict (model.Scope): the repository as shipped, or what adopting it pulls in.
 SCOPES = ("repository", "adoption")
+# Whether a --policy file merges the scanned repository's own [tool.license-check] waivers and clarifications.
+REPOSITORY_CONFIG = ("refuse", "apply")
 
 
 def categories(facts: LicenseFacts | None) -> frozenset[str]:
@@ -187,6 +189,19 @@ class Policy:
     waivers: tuple[Waiver, ...] = ()
     clarifications: tuple[Clarification, ...] = ()
     lines: dict[str, int] = field(default_factory=dict)  # key path as in messages ("licenses.allow[1]") -> line
+    # REPOSITORY_CONFIG: whether a --policy file also takes the scanned repository's own waivers and
+    # clarifications ([tool.license-check]); they apply to the repository answer only, never to adoption.
+    repository_config: str = "refuse"
+    # Which waivers and clarifications come from the scanned repository itself (their indexes): the
+    # report labels them, and the adoption answer is judged without them.
+    own_waivers: frozenset[int] = frozenset()
+    own_clarifications: frozenset[int] = frozenset()
+
+    def without_own_config(self) -> Policy:
+        """This policy without the scanned repository's own waivers and clarifications."""
+        return replace(self, waivers=tuple(w for w in self.waivers if w.index not in self.own_waivers),
+                       clarifications=tuple(c for c in self.clarifications if c.index not in self.own_clarifications),
+                       own_waivers=frozenset(), own_clarifications=frozenset())
 
     def verdict(self, use: Use) -> Verdict:
         return self.verdicts[use]
@@ -228,6 +243,7 @@ class Policy:
             "severity": {code: self.severity[code].value for code in sorted(self.severity)},
             "waivers": [w.echo() for w in self.waivers],
             "clarifications": [c.echo() for c in self.clarifications],
+            "repository_config": self.repository_config,
         }
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from license_check import normalize as norm
 from license_check.model import RawForm, Severity, Use, UseMode, Verdict
-from license_check.policy import CATEGORIES, DEFAULT_VERDICTS, SCOPES, TRAINING_DATA_READINGS
+from license_check.policy import CATEGORIES, DEFAULT_VERDICTS, REPOSITORY_CONFIG, SCOPES, TRAINING_DATA_READINGS
 from license_check.rules_facts import THRESHOLD_KEYS
 from license_check.toml_lines import KeyLines, Path
 
@@ -44,6 +44,7 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("fail_on", "string", "not set", ENUM(s.value for s in Severity)),
     KeySpec("training_data", "string", '"lenient"', ENUM(TRAINING_DATA_READINGS)),
     KeySpec("scope", "string", '"repository"', ENUM(SCOPES)),
+    KeySpec("repository_config", "string", '"refuse"', ENUM(REPOSITORY_CONFIG)),
     KeySpec("verdicts", "table", "{}", "a table with keys " + ENUM(u.value for u in Use)),
     *(KeySpec(f"verdicts.{u.value}", "string", f'"{DEFAULT_VERDICTS[u].value}"', ENUM(v.value for v in Verdict))
       for u in Use),

@@ -13,15 +13,18 @@ import os
 import re
 import stat
 import tomllib
+from dataclasses import replace
 from typing import Any
 
 from license_check import normalize as norm
+from license_check import tomlsafe
 from license_check.findings import RULES
 from license_check.model import RawForm, Severity, Use, UseMode, Verdict
 from license_check.policy import (
     CATEGORIES,
     CATEGORY_PREFIX,
     DEFAULT_VERDICTS,
+    REPOSITORY_CONFIG,
     SCOPES,
     TRAINING_DATA_READINGS,
     Clarification,
@@ -48,6 +51,8 @@ def _build(reader: KeyReader, data: Any, name: str, source: str, path: str | Non
     fail_on = reader.choice(("fail_on",), top["fail_on"], [s.value for s in Severity]) if "fail_on" in top else None
     training = reader.choice(("training_data",), top.get("training_data", "lenient"), list(TRAINING_DATA_READINGS))
     scope = reader.choice(("scope",), top.get("scope", "repository"), list(SCOPES))
+    repository_config = reader.choice(("repository_config",), top.get("repository_config", "refuse"),
+                                      list(REPOSITORY_CONFIG))
 
     verdicts = dict(DEFAULT_VERDICTS)
     for key, value in (reader.table(("verdicts",), top.get("verdicts", {})) or {}).items():
@@ -99,11 +104,12 @@ def _build(reader: KeyReader, data: Any, name: str, source: str, path: str | Non
     if reader.problems:
         raise PolicyError(reader.messages())
     assert use_mode is not None and training is not None and scope is not None  # a problem was recorded otherwise
+    assert repository_config is not None
     return Policy(
         name=name, source=source, use_mode=UseMode(use_mode), verdicts=verdicts, path=path,
         fail_on=Severity(fail_on) if fail_on else None, training_data=training, scope=scope,
         organisation=Organisation(**org), allow=tuple(lists["allow"]), deny=tuple(lists["deny"]),
-        severity=severity, waivers=waivers, clarifications=clarifications,
+        severity=severity, waivers=waivers, clarifications=clarifications, repository_config=repository_config,
         lines={dotted(p[len(reader.prefix):]): line for p, line in sorted(reader.locate.lines.items(), key=str)
                if tuple(p[:len(reader.prefix)]) == reader.prefix and len(p) > len(reader.prefix)},
     )
@@ -204,7 +210,7 @@ def _clarification(reader: KeyReader, index: int, item: Any) -> Clarification | 
 
 def _parse(file: str, text: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(text)
+        return tomlsafe.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = re.search(r"\(at line (\d+), column \d+\)", message)
@@ -215,7 +221,8 @@ def _parse(file: str, text: str) -> dict[str, Any]:
 
 def from_text(text: str, file: str, name: str, source: str, path: str | None) -> Policy:
     """A policy file's text (the keys at top level)."""
-    return _build(KeyReader(file, text, ()), _parse(file, text), name, source, path)
+    doc = _parse(file, text)  # first: a document tomllib refuses is never scanned for line numbers
+    return _build(KeyReader(file, text, ()), doc, name, source, path)
 
 
 def builtin_policy() -> Policy:
@@ -272,7 +279,7 @@ def repo_policy(repo_root: str) -> Policy | None:
     if text is None:
         return None
     try:
-        doc = tomllib.loads(text)
+        doc = tomlsafe.loads(text)
     except tomllib.TOMLDecodeError:
         if ours:
             _parse(file, text)  # raises with the line
@@ -281,12 +288,27 @@ def repo_policy(repo_root: str) -> Policy | None:
     if not isinstance(tool, dict) or "license-check" not in tool:
         return None
     reader = KeyReader(file, text, PYPROJECT_TABLE)
-    return _build(reader, tool["license-check"], "pyproject", "pyproject", file)
+    found = _build(reader, tool["license-check"], "pyproject", "pyproject", file)
+    return replace(found, own_waivers=frozenset(w.index for w in found.waivers),
+                   own_clarifications=frozenset(c.index for c in found.clarifications))
+
+
+def _merge_own(policy: Policy, own: Policy) -> Policy:
+    """``policy`` (a --policy file with repository_config = "apply") plus the repository's own waivers and
+    clarifications, renumbered after the policy's own, and marked as the repository's."""
+    waivers = tuple(replace(w, index=len(policy.waivers) + w.index) for w in own.waivers)
+    clarifications = tuple(replace(c, index=len(policy.clarifications) + c.index) for c in own.clarifications
+                           if c.path not in {p.path for p in policy.clarifications})  # the policy's own win
+    return replace(policy, waivers=policy.waivers + waivers, clarifications=policy.clarifications + clarifications,
+                   own_waivers=frozenset(w.index for w in waivers),
+                   own_clarifications=frozenset(c.index for c in clarifications))
 
 
 def load(policy_file_path: str | None, repo_root: str, use_repo_config: bool) -> Policy:
     if policy_file_path is not None:
-        return policy_file(policy_file_path)
+        chosen = policy_file(policy_file_path)
+        own = repo_policy(repo_root) if use_repo_config and chosen.repository_config == "apply" else None
+        return chosen if own is None else _merge_own(chosen, own)
     if use_repo_config:
         found = repo_policy(repo_root)
         if found is not None:

@@ -175,6 +175,11 @@ def scan(root: str, options: ScanOptions | None = None) -> Report:
                         explain.explain(judged, marked, adoption_use, outcome.waived, rules, judging, failures,
                                         unread)
                         if adoption_use is not use else causes)
+    if policy.own_clarifications:
+        # The repository's own clarifications speak for its owner's pre-release check only: what an adopter
+        # pulls in is judged on the evidence as found (issue 13: no self-waivers for adoption).
+        as_found = scan(root, replace(options, policy=policy.without_own_config(), discovery=found))
+        adoption = as_found.adoption or adoption
     checklist = duties.checklist([(c.component.id, [*c.obligations, *c.restrictions]) for c in shipped],
                                  policy.use_mode, duty_book)
     return Report(
@@ -204,6 +209,10 @@ def scan(root: str, options: ScanOptions | None = None) -> Report:
             "complete": found.complete,
             "clarified": list(clarified),
             "waived": list(outcome.waived),
+            "own_config": {  # the scanned repository's own [tool.license-check], if it applies
+                "waivers": sorted(policy.own_waivers), "clarifications": sorted(policy.own_clarifications),
+                "applies_to": "repository" if policy.own_waivers or policy.own_clarifications else "none",
+            },
         },
         causes=causes,
         checklist=checklist,

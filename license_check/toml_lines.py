@@ -10,6 +10,7 @@ Path parts are strings (keys) and ints (array indices, from 0).
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import re
 
@@ -25,7 +26,8 @@ class KeyLines:
         self.pos = 0
         self.lines: dict[Path, int] = {}
         self.aot: dict[Path, int] = {}  # array-of-tables path -> how many seen
-        with contextlib.suppress(IndexError, ValueError):  # not valid TOML after all: keep what was found
+        self.newlines = [i for i, ch in enumerate(text) if ch == "\n"]  # line numbers by bisection: linear
+        with contextlib.suppress(IndexError, ValueError, RecursionError):  # not valid TOML: keep what was found
             self._document()
 
     def line(self, path: Path) -> int:
@@ -38,7 +40,7 @@ class KeyLines:
     # --- scanning -----------------------------------------------------------------------------
 
     def _lineno(self) -> int:
-        return self.text.count("\n", 0, self.pos) + 1
+        return bisect.bisect_left(self.newlines, self.pos) + 1
 
     def _peek(self, n: int = 1) -> str:
         return self.text[self.pos:self.pos + n]

@@ -28,6 +28,7 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from license_check import tomlsafe
 from license_check.detectors._util import Glob, glob_to_regex, is_legal_file, read_or_report, relative_to
 from license_check.detectors.base import DetectorResult, ScanContext
 from license_check.detectors.spdx_headers import BINARY_EXTENSIONS, complete_lines, find_tags
@@ -98,7 +99,7 @@ def parse_reuse_toml(entry: FileEntry, out: _Out) -> list[Annotation]:
         out.malformed(entry.path, f"it is larger than {MANIFEST_CAP // 1024} KiB and was not parsed")
         return []
     try:
-        data = tomllib.loads(read.text)
+        data = tomlsafe.loads(read.text)
     except (tomllib.TOMLDecodeError, RecursionError, ValueError) as exc:
         out.malformed(entry.path, f"it is not valid TOML ({exc})")
         return []

@@ -133,8 +133,14 @@ def render_table(report: Report) -> str:
     counts = {s: sum(1 for f in active if f.severity is s) for s in Severity}
     summary = ", ".join(f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n) or "no findings"
     suppressed = len(report.findings) - len(active)
+    own = report.scan.get("own_config") if isinstance(report.scan, dict) else None
+    own_waivers = bool(isinstance(own, dict) and own.get("waivers"))
     if suppressed:
-        summary += f", {suppressed} waived"
+        summary += f", {suppressed} waived" + (" (by the repository's own configuration)" if own_waivers else "")
+    if isinstance(own, dict) and own.get("applies_to") == "repository":
+        out += ["", f"the repository's own configuration ([tool.license-check]): {len(own.get('waivers', []))} "
+                    f"waiver(s), {len(own.get('clarifications', []))} clarification(s), applied to the repository "
+                    "answer only, never to the adoption answer (pass --no-repo-config to ignore them)"]
     project = printable(report.project_license or "none declared")
     answer = f"commercial use {report.commercial_use.value}"
     if report.adoption is not None and report.policy.get("scope") == "adoption":

@@ -6,6 +6,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 
+from license_check import tomlsafe
 from license_check.detectors._util import join, read_or_report, resolve_globs
 from license_check.findings import make_finding
 from license_check.model import Claim, ClaimScope, Evidence, FileEntry, Finding, Location, RawForm
@@ -55,7 +56,7 @@ class Collector:
         if text is None:
             return None
         try:
-            return tomllib.loads(text)
+            return tomlsafe.loads(text)
         except (tomllib.TOMLDecodeError, RecursionError, ValueError) as exc:
             self.parse_failed(f"it is not valid TOML ({exc})")
             return None

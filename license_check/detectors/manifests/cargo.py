@@ -11,6 +11,7 @@ from __future__ import annotations
 import tomllib
 from typing import Any
 
+from license_check import tomlsafe
 from license_check.detectors._util import join
 from license_check.detectors.manifests._collect import SPDX_CONFIDENCE, Collector, type_name
 from license_check.model import FileEntry, RawForm
@@ -19,7 +20,7 @@ from license_check.reading import MANIFEST_CAP, read_text
 
 def _load(text: str) -> dict[str, Any] | None:
     try:
-        return tomllib.loads(text)
+        return tomlsafe.loads(text)
     except (tomllib.TOMLDecodeError, RecursionError, ValueError):
         return None
 
