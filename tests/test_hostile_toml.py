@@ -1,0 +1,65 @@
+"""Issue 13 item 1: nested and huge TOML in a repository is a finding, in a policy exit 2 with the line;
+never exit 3. Issue 13 item 2: line numbering is linear."""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from license_check import tomlsafe
+from license_check.toml_lines import KeyLines
+
+from .conftest import REPO_ROOT
+from .test_gate import MIT
+
+HOSTILE = {
+    "nested-arrays": "x = " + "[" * 1000 + "]" * 1000 + "\n",
+    "nested-tables": "x = " + "{a=" * 1000 + "1" + "}" * 1000 + "\n",
+    "huge-integer": "x = " + "9" * 5000 + "\n",
+}
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "license_check", *args], capture_output=True, text=True,
+                          cwd=REPO_ROOT, timeout=60, check=False)
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_pyproject_is_a_finding(tmp_path: Path, name: str) -> None:
+    (tmp_path / "LICENSE").write_text(MIT)
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n' + HOSTILE[name])
+    run = _cli(str(tmp_path), "--format", "json")
+    assert run.returncode == 1, run.stderr  # unknown: the manifest could not be read
+    assert '"malformed-metadata"' in run.stdout
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_policy_is_a_usage_error_with_the_file(tmp_path: Path, name: str) -> None:
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / "LICENSE").write_text(MIT)
+    policy = tmp_path / "policy.toml"
+    policy.write_text(HOSTILE[name])
+    run = _cli(str(tmp_path / "repo"), "--policy", str(policy))
+    assert run.returncode == 2 and str(policy) in run.stderr, run.stderr
+
+
+@settings(max_examples=60, deadline=None)
+@given(depth=st.integers(0, 3000), opener=st.sampled_from(["[", "{a=", "[[", "x = ["]), digits=st.integers(1, 6000))
+def test_tomlsafe_raises_only_decode_errors(depth: int, opener: str, digits: int) -> None:
+    closer = {"[": "]", "{a=": "}", "[[": "]]", "x = [": "]"}[opener]
+    for text in (f"x = {opener * depth}1{closer * depth}\n", f"x = {'7' * digits}\n", opener * depth):
+        with contextlib.suppress(tomllib.TOMLDecodeError):  # anything else (RecursionError, ValueError) fails
+            tomlsafe.loads(text)
+
+
+def test_line_numbers_of_a_large_document_are_linear() -> None:
+    text = "[tool.license-check]\n" + "".join(f'k{i} = "v"\n' for i in range(100_000))
+    found = KeyLines(text)
+    assert found.line(("tool", "license-check", "k99999")) == 100_001
