@@ -29,7 +29,11 @@ from license_check.model import (
     Severity,
 )
 
-UNIDENTIFIED = "LicenseRef-license-check-unknown"  # a license text or id that could not be identified
+UNIDENTIFIED = "LicenseRef-license-check-unknown"
+# Sources whose unreadable license is a malformed-metadata finding that caps the answer at unknown
+# (enforce.UNKNOWN_RULES), not a second license of the component: a broken CITATION.cff beside a clear
+# LICENSE leaves the license MIT and the answer unknown.
+_CAPPED_BY_FINDING = frozenset({"citation-cff"})  # a license text or id that could not be identified
 MANIFEST_SOURCES = frozenset({"pyproject", "setup-cfg", "setup-py", "package-json", "cargo", "maven-pom"})
 FILE_SOURCES = frozenset({"spdx-header", "license-header", "reuse"})
 CODE_SUFFIXES = frozenset({
@@ -295,7 +299,8 @@ def resolve(component: Component, file_paths: Sequence[str],
             "statement. Without a license all rights are reserved.",
             [Location(component.path)], [cid]))
 
-    if base is not None and any(i.claim.raw is None for i in (*manifests, *metadata)):
+    if base is not None and any(i.claim.raw is None and i.claim.source not in _CAPPED_BY_FINDING
+                                for i in (*manifests, *metadata)):
         # A manifest's license that could not be read or parsed may say anything: fail safe.
         base = _and([base, UNIDENTIFIED], keep_first=True)
     if base is not None:

@@ -42,3 +42,15 @@ def test_a_clean_tree_is_not_capped(tmp_path: Path) -> None:
     repo = write(tmp_path / "r", {"LICENSE": MIT, "src/a.py": "print(1)\n"})
     code, data, _ = run(str(repo))
     assert (code, data["commercial_use"], _unread_causes(data)) == (0, "allowed", [])
+
+
+def test_a_broken_citation_cff_caps_the_answer_but_is_no_second_license(tmp_path: Path) -> None:
+    # Issue 13 item 9: the broken file is a finding that caps the answer at unknown, not "MIT AND unknown".
+    from license_check.scan import scan
+
+    (tmp_path / "LICENSE").write_text(MIT)
+    (tmp_path / "CITATION.cff").write_text('cff-version: 1.2.0\ntitle: "x\nlicense: [\n')
+    report = scan(str(tmp_path))
+    assert (report.project_license, report.components[0].license) == ("MIT", "MIT")
+    assert report.commercial_use.value == "unknown"
+    assert any(f.rule == "malformed-metadata" and "CITATION.cff" in f.message for f in report.findings)
