@@ -16,12 +16,12 @@ import sys
 import tempfile
 import traceback
 from collections.abc import Callable
-from datetime import date
 from typing import TYPE_CHECKING
 
 import click
 
 from license_check import __version__
+from license_check.policy_pins import utc_today
 
 if TYPE_CHECKING:
     from license_check.policy import Policy
@@ -211,7 +211,7 @@ def _report(path: str, fmt: str, exclude: tuple[str, ...], no_scancode: bool, jo
                     "policy": policy.echo()}
         pinned = [p for w in policy.waivers if w.sha256 for p in (w.file or w.path,) if p]
         pinned += [c.path for c in policy.clarifications]
-        key = report_cache.key(path, found, settings, pinned, date.today())
+        key = report_cache.key(path, found, settings, pinned, utc_today())
         stored = report_cache.load(key)
         if stored is not None:
             log(f"report reused from the cache: no file, setting, policy, rule or code changed ({key[:12]})")

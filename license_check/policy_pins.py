@@ -14,7 +14,7 @@ import os
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from license_check.policy import Policy
 
@@ -92,3 +92,9 @@ def check_pins(policy: Policy, root: str, today: date) -> Pins:
             waivers[w.index] = "active"
     clarifications = {c.index: pin("clarification", c.index, c.path, c.sha256) for c in policy.clarifications}
     return Pins(waivers, clarifications, found)
+
+
+def utc_today() -> date:
+    """Today in UTC: a waiver's ``expires`` day ends at midnight UTC wherever the check runs (one stated
+    time zone, so a waiver that expires today does not pass in UTC and fail in UTC+14)."""
+    return datetime.now(UTC).date()

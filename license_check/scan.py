@@ -37,6 +37,7 @@ from license_check.model import (
     Use,
 )
 from license_check.policy import Policy, check_pins, default_policy
+from license_check.policy_pins import utc_today
 from license_check.resolve import Resolution, resolve
 from license_check.rules import load_rules
 
@@ -112,7 +113,7 @@ def scan(root: str, options: ScanOptions | None = None) -> Report:
     with cache.scan_session(found.files, ctx, rules_version=rules.version, jobs=options.jobs,
                             use_cache=options.cache, progress=options.progress):
         claims, detector_findings, artifacts = run_detectors(found.files, ctx)
-    pins = check_pins(policy, root, options.today or date.today())  # reads the pinned files' sha256
+    pins = check_pins(policy, root, options.today or utc_today())  # reads the pinned files' sha256
     claims, detector_findings, artifacts, clarified = clarify.apply(
         policy.clarifications, pins.clarifications, claims, detector_findings, artifacts)
     if clarified:

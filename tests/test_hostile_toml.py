@@ -63,3 +63,23 @@ def test_line_numbers_of_a_large_document_are_linear() -> None:
     text = "[tool.license-check]\n" + "".join(f'k{i} = "v"\n' for i in range(100_000))
     found = KeyLines(text)
     assert found.line(("tool", "license-check", "k99999")) == 100_001
+
+
+def test_waiver_expiry_is_a_utc_day_whatever_the_local_time_zone(tmp_path: Path) -> None:
+    import datetime as dt
+    import json
+    import os
+
+    from license_check.policy_pins import utc_today
+
+    today = utc_today()
+    assert today == dt.datetime.now(dt.UTC).date()
+    (tmp_path / "repo").mkdir()
+    policy = tmp_path / "p.toml"
+    policy.write_text(f'[[waivers]]\ncomponent = "."\nreason = "r"\nexpires = {today.isoformat()}\n')
+    for zone in ("Etc/GMT-14", "Etc/GMT+12"):  # UTC+14 and UTC-12: local dates differ from UTC's
+        run = subprocess.run([sys.executable, "-m", "license_check", str(tmp_path / "repo"), "--policy", str(policy),
+                              "--format", "json"], capture_output=True, text=True, cwd=REPO_ROOT, timeout=60,
+                             env={**os.environ, "TZ": zone}, check=False)
+        rules = [f["rule"] for f in json.loads(run.stdout)["findings"]]
+        assert "expired-waiver" not in rules, (zone, rules)
