@@ -208,6 +208,9 @@ def scan(root: str, options: ScanOptions | None = None) -> Report:
             "excluded": list(found.excluded),
             "gitignored": found.gitignored,
             "complete": found.complete,
+            "content_from": found.source,  # "git": git's index decided what is content; "filesystem": the walk
+            "not_content": [{"path": p, "why": why} for p, why in found.ignored_reasons],
+            "skipped": [{"path": k.path, "why": k.reason} for k in found.skipped[:100]],
             "clarified": list(clarified),
             "waived": list(outcome.waived),
             "own_config": {  # the scanned repository's own [tool.license-check], if it applies

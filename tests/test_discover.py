@@ -159,3 +159,13 @@ def test_file_limit_reports_a_finding(tmp_path: Path, monkeypatch: pytest.Monkey
     found = discover(str(tmp_path))
     assert len(found.files) == 5 and not found.complete
     assert [f.rule for f in found.findings] == ["scan-limit-reached"]
+
+
+def test_the_table_says_what_was_left_out(tmp_path: Path) -> None:
+    from license_check.render.table import render_table
+    from license_check.scan import scan
+
+    _tree(tmp_path, {"LICENSE": "x", "node_modules/x/package.json": "{}", "src/a.py": ""})
+    _venv(tmp_path, "env")
+    text = render_table(scan(str(tmp_path)))
+    assert "left out: 2 folder(s) that are not content: env (virtual environment), node_modules" in text

@@ -109,6 +109,31 @@ def _adoption_lines(report: Report, unstated: list[JudgedComponent]) -> list[str
     return lines
 
 
+def _scanned_line(report: Report) -> list[str]:
+    """What the scan left out, when it left anything out (the JSON ``scan`` object has the details)."""
+    scan = report.scan
+    listed = scan.get("not_content")
+    not_content = [x for x in listed if isinstance(x, dict)] if isinstance(listed, list) else []
+    gitignored = scan.get("gitignored") or 0
+    excluded = scan.get("excluded") or []
+    skipped = scan.get("skipped") or []
+    if not (not_content or gitignored or excluded or skipped):
+        return []
+    parts = []
+    if not_content:
+        shown = ", ".join(f"{printable(str(x['path']))} ({x['why']})" for x in not_content[:3])
+        parts.append(f"{len(not_content)} folder(s) that are not content: {shown}"
+                     + (f" (+{len(not_content) - 3} more)" if len(not_content) > 3 else ""))
+    if gitignored:
+        parts.append(f"{gitignored} untracked path(s) git ignores")
+    if isinstance(excluded, list) and excluded:
+        parts.append(f"{len(excluded)} path(s) excluded by --exclude")
+    if isinstance(skipped, list) and skipped:
+        parts.append(f"{len(skipped)} path(s) NOT READ (limits or unreadable: the scan is incomplete)")
+    source = "git's index" if scan.get("content_from") == "git" else "the file system"
+    return ["", f"scanned {scan.get('files')} file(s) from {source}; left out: " + "; ".join(parts)]
+
+
 def render_table(report: Report) -> str:
     rows = [[_component_cell(c), c.component.kind.value, _license_cell(c), c.commercial_use.value, _key_obligation(c)]
             for c in report.components]
@@ -133,6 +158,7 @@ def render_table(report: Report) -> str:
     counts = {s: sum(1 for f in active if f.severity is s) for s in Severity}
     summary = ", ".join(f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n) or "no findings"
     suppressed = len(report.findings) - len(active)
+    out += _scanned_line(report)
     own = report.scan.get("own_config") if isinstance(report.scan, dict) else None
     own_waivers = bool(isinstance(own, dict) and own.get("waivers"))
     if suppressed:
