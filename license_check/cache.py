@@ -216,8 +216,10 @@ def _read_plans(files: Sequence[FileEntry], ctx: ScanContext, report: Progress, 
     licenses = {e.path for e in license_files.text_candidates(files)}
     wanted: list[tuple[FileEntry, tuple[str, ...], bool, int, bytes | None]] = []
     for entry in files:
-        names = tuple(name for name, (wants, _) in FILE_LOCAL.items() if wants(entry))
         is_license = entry.path in licenses
+        if entry.size == 0 and not is_license:
+            continue  # an empty file states nothing: nothing to read, hash or analyse (100,000 of them cost 26 s)
+        names = tuple(name for name, (wants, _) in FILE_LOCAL.items() if wants(entry))
         if names or is_license:
             cap = max([FILE_LOCAL[name][1] for name in names] + ([LICENSE_TEXT_CAP] if is_license else []))
             by_stat = store is not None and not is_license and not always_hashed(entry.path, entry.size)

@@ -68,7 +68,7 @@ class _Unpickler(pickle.Unpickler):
 
 
 def _by_constructor(cls: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
-    names = [f.name for f in dataclasses.fields(cls)]
+    names = [f.name for f in dataclasses.fields(cls) if f.init]  # derived fields are computed again
     return lambda obj: (cls, tuple(getattr(obj, n) for n in names))
 
 

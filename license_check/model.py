@@ -225,14 +225,15 @@ class FileEntry:
     path: str  # relative posix path, display-escaped (non-UTF-8 bytes as %XX)
     abspath: str  # OS path to open (never outside the root)
     size: int
+    # The last part of ``path`` and its folder ("." at the top), computed once: every detector asks for
+    # them, and a 200,000-file repository asks millions of times.
+    name: str = field(init=False, compare=False, repr=False)
+    parent: str = field(init=False, compare=False, repr=False)
 
-    @property
-    def name(self) -> str:
-        return self.path.rsplit("/", 1)[-1]
-
-    @property
-    def parent(self) -> str:
-        return self.path.rsplit("/", 1)[0] if "/" in self.path else "."
+    def __post_init__(self) -> None:
+        folder, slash, name = self.path.rpartition("/")
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "parent", folder if slash else ".")
 
 
 @dataclass(frozen=True, slots=True)

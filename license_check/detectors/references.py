@@ -255,7 +255,7 @@ def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
     findings: list[Finding] = []
     dropped = 0
     for entry in files:
-        if not _eligible(entry):
+        if entry.size == 0 or not _eligible(entry):
             continue
         read = read_or_report(entry.path, entry.abspath, README_CAP, "file", report_binary=False)
         findings += read.findings
