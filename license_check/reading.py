@@ -125,16 +125,39 @@ def _from_preloaded(abspath: str, limit: int) -> tuple[bytes, bool] | None:
     return (data, True) if len(data) == limit else None  # a longer read is needed
 
 
+_FD_PATHS = "/proc/self/fd"  # Linux: where an open descriptor says which file it really is
+
+
+def _open_checked(abspath: str) -> tuple[int | None, str | None]:
+    """Open ``abspath`` for reading without following a symlink at its end or blocking on a FIFO, and make
+    sure the file opened is the file discovery found: a folder on the way swapped for a symlink between
+    discovery and reading (a race) would otherwise lead outside the scanned root. Returns (fd, error)."""
+    try:
+        fd = os.open(abspath, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return None, "is a symbolic link (not followed)"
+        return None, exc.strerror or type(exc).__name__
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            return None, "not a regular file"
+        if os.path.isdir(_FD_PATHS) and os.readlink(f"{_FD_PATHS}/{fd}") != abspath:
+            os.close(fd)
+            return None, "the path changed while it was read (a folder replaced by a link); not read"
+    except OSError:
+        pass  # no /proc: the O_NOFOLLOW open and the regular-file check stand
+    return fd, None
+
+
 def read_bytes(abspath: str, limit: int) -> tuple[bytes | None, bool, str | None]:
     """Read at most ``limit`` bytes. Returns (data, truncated, error)."""
     known = _from_preloaded(abspath, limit)
     if known is not None:
         return known[0], known[1], None
-    try:
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-        fd = os.open(abspath, flags)
-    except OSError as exc:
-        return None, False, exc.strerror or type(exc).__name__
+    fd, error = _open_checked(abspath)
+    if fd is None:
+        return None, False, error
     try:
         with os.fdopen(fd, "rb") as handle:
             data = handle.read(limit + 1)
@@ -163,18 +186,11 @@ def open_binary(abspath: str) -> tuple[BinaryIO | None, int, str | None]:
     fstat: anything but a regular file is refused). The file is unbuffered, so every byte read is
     one the caller asked for; the caller closes it. An OSError becomes ``error``, never an exception.
     """
-    try:
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-        fd = os.open(abspath, flags)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return None, 0, "is a symbolic link (not followed)"
-        return None, 0, exc.strerror or type(exc).__name__
+    fd, error = _open_checked(abspath)
+    if fd is None:
+        return None, 0, error
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            os.close(fd)
-            return None, 0, "not a regular file"
         return os.fdopen(fd, "rb", buffering=0), info.st_size, None
     except OSError as exc:
         os.close(fd)

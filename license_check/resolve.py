@@ -32,7 +32,7 @@ from license_check.model import (
 UNIDENTIFIED = "LicenseRef-license-check-unknown"
 # Sources whose unreadable license is a malformed-metadata finding that caps the answer at unknown
 # (enforce.UNKNOWN_RULES), not a second license of the component: a broken CITATION.cff beside a clear
-# LICENSE leaves the license MIT and the answer unknown.
+# LICENSE leaves the license MIT and the answer unknown (without a license file beside it, it stays unknown).
 _CAPPED_BY_FINDING = frozenset({"citation-cff"})  # a license text or id that could not be identified
 MANIFEST_SOURCES = frozenset({"pyproject", "setup-cfg", "setup-py", "package-json", "cargo", "maven-pom"})
 FILE_SOURCES = frozenset({"spdx-header", "license-header", "reuse"})
@@ -299,7 +299,7 @@ def resolve(component: Component, file_paths: Sequence[str],
             "statement. Without a license all rights are reserved.",
             [Location(component.path)], [cid]))
 
-    if base is not None and any(i.claim.raw is None and i.claim.source not in _CAPPED_BY_FINDING
+    if base is not None and any(i.claim.raw is None and not (licenses and i.claim.source in _CAPPED_BY_FINDING)
                                 for i in (*manifests, *metadata)):
         # A manifest's license that could not be read or parsed may say anything: fail safe.
         base = _and([base, UNIDENTIFIED], keep_first=True)
