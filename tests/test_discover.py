@@ -7,6 +7,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from license_check import discover as disc
 from license_check.discover import discover
@@ -169,3 +171,15 @@ def test_the_table_says_what_was_left_out(tmp_path: Path) -> None:
     _venv(tmp_path, "env")
     text = render_table(scan(str(tmp_path)))
     assert "left out: 2 folder(s) that are not content: env (virtual environment), node_modules" in text
+
+
+@settings(max_examples=300, deadline=None)
+@given(pattern=st.text(alphabet="ab*/?.", min_size=1, max_size=8), subject=st.text(alphabet="ab/.", max_size=10))
+def test_exclude_fast_paths_agree_with_the_simulation(pattern: str, subject: str) -> None:
+    from license_check.discover.patterns import _simulate, parse
+
+    found = parse(pattern)
+    if found is None:
+        return
+    expected = _simulate(found.tokens, subject if found.anchored else subject.rsplit("/", 1)[-1])
+    assert found.matches(subject, False) == (expected and not found.dir_only)

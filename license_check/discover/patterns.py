@@ -28,7 +28,7 @@ class Pattern:
     dir_only: bool
     anchored: bool  # matched against the whole relative path, else against the last name
     tokens: tuple[_Token, ...]
-    fast: tuple[str, str] | None  # ("eq"|"suffix"|"prefix", literal) when no simulation is needed
+    fast: tuple[str, str] | None  # ("eq"|"suffix"|"prefix"|"stars", literal) when no simulation is needed
 
     def matches(self, rel: str, is_dir: bool) -> bool:
         if self.dir_only and not is_dir:
@@ -40,6 +40,8 @@ class Pattern:
                 return subject == literal
             if kind == "suffix":
                 return subject.endswith(literal) and "/" not in subject[: len(subject) - len(literal)]
+            if kind == "stars":
+                return _stars(literal.split("\0"), subject)
             return subject.startswith(literal) and "/" not in subject[len(literal):]
         return _simulate(self.tokens, subject)
 
@@ -144,7 +146,33 @@ def _fast_path(tokens: tuple[_Token, ...]) -> tuple[str, str] | None:
         return ("suffix", literal)
     if kinds[-1] == "star" and all(kind == "lit" for kind in kinds[:-1]):
         return ("prefix", literal)
+    if all(kind in {"lit", "star"} for kind in kinds) and "/" not in literal:
+        # Literals and stars only ("*a*a*a*b"): matched greedily with str.find (leftmost match of each
+        # piece), which is exact for such globs and linear in practice; the subject must hold no "/".
+        pieces: list[str] = [""]
+        for kind, payload in tokens:
+            if kind == "star":
+                pieces.append("")
+            else:
+                pieces[-1] += payload
+        return ("stars", "\0".join(pieces))
     return None
+
+
+def _stars(pieces: list[str], subject: str) -> bool:
+    """Whether ``subject`` matches pieces[0] * pieces[1] * ... * pieces[-1] (each * any run without "/")."""
+    if "/" in subject:
+        return False
+    first, *middle, last = pieces
+    if not subject.startswith(first) or len(subject) < len(first) + len(last) or not subject.endswith(last):
+        return False
+    at, end = len(first), len(subject) - len(last)
+    for piece in middle:
+        found = subject.find(piece, at, end)
+        if found < 0:
+            return False
+        at = found + len(piece)
+    return True
 
 
 def _accepts(token: _Token, ch: str) -> bool:
