@@ -170,6 +170,15 @@ def test_what_is_not_a_reference() -> None:
     assert references._eligible(FileEntry("scripts/download.sh", "/nowhere/dl.sh", 1))
 
 
+def test_a_readme_link_table_lists_references() -> None:
+    # Issue 11 B.3: a URL in a README table is a reference as it is on a wget line, so that the README's
+    # statement of the hosted model's terms has something to apply to.
+    readme = "| model | checkpoint |\n|---|---|\n| X | [ckpt](https://example.org/models/x-large.ckpt) |\n"
+    assert references.find_references(readme, False, True) == [
+        ("https://example.org/models/x-large.ckpt", Kind.WEIGHTS, 3)]
+    assert references.find_references(readme, False, False) == []  # not a README: a table is no download
+
+
 def test_prose_about_weights_targets_weights(write_files: WriteFiles) -> None:
     text = ("# X\n\n## License\n\nThe code is released under the MIT license.\n\n"
             "## Model parameters\n\nThe model parameters are made available for non-commercial use only, under "

@@ -9,9 +9,10 @@ adopter runs):
   (a dataset);
 - Hub URLs: ``https://huggingface.co/org/name`` (a model) and ``https://huggingface.co/datasets/org/name``;
 - download URLs on lines that download (``wget``, ``curl``, ``aria2c``, ``gsutil``, ``rsync``,
-  ``urlretrieve``, ``download``) whose file is an archive or weights (``.tar``, ``.zip``, ``.pt``,
-  ``.ckpt``, ``.safetensors``, ``.gguf``, ...): weights when the name speaks of parameters, weights,
-  checkpoints or models, else a dataset.
+  ``urlretrieve``, ``download``) or in a README's link table, whose file is an archive or weights
+  (``.tar``, ``.zip``, ``.pt``, ``.ckpt``, ``.safetensors``, ``.gguf``, ...): a checkpoint archive is a
+  model, a weights file weights when its URL speaks of parameters, weights, checkpoints or models,
+  else a dataset.
 
 Each distinct reference becomes one Artifact with ``ref`` (a Hub id, ``datasets/org/name``, or the
 URL) and the path and line of its first mention. Nothing is fetched: the known-models table and
@@ -242,7 +243,8 @@ def find_references(text: str, is_script: bool, is_readme: bool = False) -> list
         line = text[begin: end if end != -1 else len(text)][:4000]
         if _commented(text, match.start(), is_readme) or _CITATION_LINE_RE.match(line):
             continue  # "# wget ...", a BibTeX "url = {...}"
-        if not is_script and not _DOWNLOAD_LINE_RE.search(_URL_RE.sub(" ", line)):
+        table_row = is_readme and line.lstrip().startswith("|")  # a README link table lists what to fetch
+        if not is_script and not table_row and not _DOWNLOAD_LINE_RE.search(_URL_RE.sub(" ", line)):
             continue  # the download word must be the line's, not the host's ("download.openmmlab.com")
         found.append((match.start(), number, url, _url_kind(url, name)))
     found.sort(key=lambda f: f[0])
