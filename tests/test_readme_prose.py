@@ -190,3 +190,12 @@ def test_prose_applies_to_what_its_sentence_names_and_the_name_ends_at_the_name(
     claims, _ = readme_prose.scan_readme(FileEntry("README.md", str(tmp_path / "README.md"), 1))
     assert sorted((c.raw or "", str(c.applies_to)) for c in claims) == [
         ("Apache-2.0 License", "None"), ("CC BY-NC 4.0", "weights")]
+
+
+def test_two_grants_in_one_sentence_each_apply_to_their_own_subject(tmp_path: Path) -> None:
+    # audiocraft's model cards: "**License:** Code is released under MIT, model weights are released under
+    # CC-BY-NC 4.0." One finding per fact: no "License:" line claim for the whole sentence.
+    (tmp_path / "README.md").write_text(
+        "# A\n\n**License:** Code is released under MIT, model weights are released under CC-BY-NC 4.0.\n")
+    claims, _ = readme_prose.scan_readme(FileEntry("README.md", str(tmp_path / "README.md"), 1))
+    assert sorted((c.raw or "", str(c.applies_to)) for c in claims) == [("CC-BY-NC 4.0", "weights"), ("MIT", "None")]

@@ -62,7 +62,8 @@ _BADGE_LABEL_RE = re.compile(r"^(?:(?:code|model|weights?|data(?:set)?|content)\
 
 # What ends a license name: punctuation, a paragraph or list break, or words that start other prose.
 _TERMINATOR = (
-    r"(?=\s*(?:[.;!?:](?:\s|$)|[()\[\]\"“”]|,\s+(?:see|which|as|and\s+is|unless|except|for|with|so|but)\b"
+    r"(?=\s*(?:[.;!?:](?:\s|$)|[()\[\]\"“”]|,\s+(?:see|which|as|and\s+is|unless|except|for|with|so|but"
+    r"|(?:the\s+|our\s+)?(?:model|weights?|data(?:sets?)?|code|checkpoints?|parameters)\s)\b"
     r"|\s-\s|\s—|\n\s*\n|\n\s*[-*+]\s|$)"
     r"|\s+(?:see|unless|except|as\s+(?:described|found|stated|detailed|published|set)|found|included|contained"
     r"|located|which|that|for\s+(?:details|more)|in\s+(?:the\s+)?(?:file|LICEN[SC]E|COPYING)|with\s+the"
@@ -255,6 +256,7 @@ class _Scan:
     def __init__(self, entry: FileEntry, lines: list[str], target: str | None = None) -> None:
         self.entry = entry
         self.target = entry.parent if target is None else target
+        self.floor = 0  # where the sentence of the next grant may start at the earliest (sentence_at)
         self.lines = lines
         self.claims: list[Claim] = []
         self.seen: set[tuple[str, int]] = set()
@@ -270,30 +272,35 @@ class _Scan:
         return bisect_right(self.starts, offset)
 
     def add(self, raw: str, line: int, confidence: float, form: RawForm = RawForm.NAME, key: str | None = None,
-            about: list[Kind | None] | None = None, offset: int | None = None) -> None:
+            about: list[Kind | None] | None = None, offset: int | None = None, end: int | None = None) -> None:
         raw = " ".join(raw.split())
         if (raw, line) in self.seen:
             return
         self.seen.add((raw, line))
         evidence = Evidence(self.entry.path, SOURCE, raw, line=line, key=key, confidence=confidence)
-        for kind in self.about(line, offset) if about is None else about:
+        for kind in self.about(line, offset, end) if about is None else about:
             self.claims.append(Claim(self.target, ClaimScope.DIRECTORY, raw, form, (evidence,), applies_to=kind))
 
-    def about(self, line: int, offset: int | None = None) -> list[Kind | None]:
+    def about(self, line: int, offset: int | None = None, end: int | None = None) -> list[Kind | None]:
         """The subjects of the sentence at ``offset`` (else the sentence on ``line`` with the line before
         it) under its section heading: "This repository is licensed under Apache-2.0. The use of the model
         weights is subject to ..." says nothing of weights in its first sentence."""
         if offset is not None:
-            sentence = self.sentence_at(offset)
+            sentence = self.sentence_at(offset, end)
         else:
             cleaned = self.text.split("\n")
             sentence = " ".join(cleaned[max(0, line - 2): line])
         heading = next((t for i in range(line - 1, -1, -1) if (t := _heading(self.lines, i)) is not None), None)
         return subjects(sentence, heading)
 
-    def sentence_at(self, offset: int) -> str:
+    def sentence_at(self, offset: int, until: int | None = None) -> str:
+        """The sentence around ``offset``; for a grant, only up to the end of its license name (``until``) and
+        after the previous grant in the sentence: "Code is released under MIT, model weights are released
+        under CC-BY-NC 4.0" gives MIT to the code and CC-BY-NC to the weights."""
         starts = [m.end() for m in _SENTENCE_BREAK_RE.finditer(self.text, max(0, offset - 400), offset)]
         begin = starts[-1] if starts else max(0, offset - 400)
+        if until is not None:
+            return self.text[max(begin, min(self.floor, offset)): until]
         end = _SENTENCE_BREAK_RE.search(self.text, offset)
         return self.text[begin: end.start() if end else min(len(self.text), offset + 400)]
 
@@ -337,6 +344,7 @@ class _Scan:
             if re.search(r"General\s+Public|GPL", name) and any(abs(line - n) <= 3 for n in notice_lines):
                 continue
             self.grant(name, match.start("name"), line, dual=bool(match.group("dual")))
+            self.floor = match.end("name")  # a second grant in the sentence speaks of what follows this one
         for match in _ADJECTIVE_RE.finditer(self.text):
             if looks_like_license(match.group("name")) and not self.third_party(match.start()):
                 self.add(match.group("name"), self.line_at(match.start()), SENTENCE, offset=match.start())
@@ -360,14 +368,15 @@ class _Scan:
         if re.search(r"GPL|General\s+Public", name) and _OR_LATER_RE.search(sentence) \
                 and not re.search(r"later|\+", name):
             name += " or later"
-        self.add(name, line, SENTENCE, offset=start)
+        self.add(name, line, SENTENCE, offset=start, end=start + len(name))
 
     def weak_lines(self) -> None:
         """``License: X`` lines, and a License section whose first paragraph is just a name."""
         cleaned = self.text.split("\n") if self.lines else []
         for i, text in enumerate(cleaned):
             match = _LICENSE_LINE_RE.match(text)
-            if match and looks_like_license(trim_name(match.group("name"))):
+            named = match.group("name") if match else ""
+            if match and looks_like_license(trim_name(named)) and not _GRANT_RE.search(named):
                 self.add(trim_name(match.group("name")), i + 1, WEAK)
             title = _heading(self.lines, i)
             if title is None or not _BARE_LICENSE_HEADING_RE.match(title):
