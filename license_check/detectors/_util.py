@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from license_check.detectors.license_files import is_license_file_name, is_notice_file_name
+from license_check.discover.patterns import simulate
 from license_check.findings import make_finding
 from license_check.model import Finding, Location
 from license_check.reading import read_text
@@ -192,69 +193,9 @@ def _tokens_regex(tokens: list[_Token]) -> re.Pattern[str] | None:
         return None
 
 
-def _token_accepts(token: _Token, ch: str) -> bool:
-    kind, payload = token
-    if kind == "lit":
-        return ch == payload
-    if kind in {"any", "star"}:
-        return ch != "/"
-    if kind in {"anyall", "globstar"}:
-        return True
-    if kind == "class":
-        return ch != "/" and _in_class(payload, ch)
-    return ch != "/" and not _in_class(payload, ch)  # nclass
-
-
-def _in_class(body: str, ch: str) -> bool:
-    i = 0
-    while i < len(body):
-        if i + 2 < len(body) and body[i + 1] == "-":
-            if body[i] <= ch <= body[i + 2]:
-                return True
-            i += 3
-        else:
-            if body[i] == ch:
-                return True
-            i += 1
-    return False
-
-
 def _nfa_match(tokens: list[_Token], path: str) -> bool:
-    """Thompson simulation: state 2k = before token k, 2k+1 = inside a "**/" that still needs a "/"."""
-    end = 2 * len(tokens)
-
-    def closure(states: set[int]) -> set[int]:
-        stack, seen = list(states), set(states)
-        while stack:
-            state = stack.pop()
-            optional = state % 2 == 0 and state < end and tokens[state // 2][0] in {"star", "globstar", "globdir"}
-            if optional and state + 2 not in seen:  # these may match nothing
-                seen.add(state + 2)
-                stack.append(state + 2)
-        return seen
-
-    current = closure({0})
-    for ch in path:
-        following: set[int] = set()
-        for state in current:
-            if state >= end:
-                continue
-            k = state // 2
-            kind = tokens[k][0]
-            if kind == "globdir":
-                if ch == "/":
-                    following.update((2 * k + 2, 2 * k + 1))
-                else:
-                    following.add(2 * k + 1)
-            elif kind in {"star", "globstar"}:
-                if _token_accepts(tokens[k], ch):
-                    following.add(state)
-            elif _token_accepts(tokens[k], ch):
-                following.add(state + 2)
-        if not following:
-            return False
-        current = closure(following)
-    return end in current
+    """Thompson simulation of the glob's tokens (discover/patterns.py: one implementation for every glob)."""
+    return simulate(tuple(tokens), path)
 
 
 def resolve_globs(patterns: Sequence[str], folder: str, paths: Sequence[str]) -> list[str]:

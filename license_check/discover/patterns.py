@@ -43,7 +43,7 @@ class Pattern:
             if kind == "stars":
                 return _stars(literal.split("\0"), subject)
             return subject.startswith(literal) and "/" not in subject[len(literal):]
-        return _simulate(self.tokens, subject)
+        return simulate(self.tokens, subject)
 
 
 class PathSpec:
@@ -181,7 +181,7 @@ def _accepts(token: _Token, ch: str) -> bool:
         return ch == payload
     if kind in {"any", "star"}:
         return ch != "/"
-    if kind == "globstar":
+    if kind in {"globstar", "anyall"}:  # "anyall": REUSE's "**" inside a name (detectors/_util.Glob)
         return True
     inside = _in_class(payload, ch)
     return ch != "/" and (inside if kind == "class" else not inside)
@@ -203,7 +203,7 @@ def _in_class(body: str, ch: str) -> bool:
     return False
 
 
-def _simulate(tokens: tuple[_Token, ...], path: str) -> bool:
+def simulate(tokens: tuple[_Token, ...], path: str) -> bool:
     """Thompson simulation: state 2k is before token k; 2k+1 is inside a "**/" that still needs a "/".
     Each character costs at most one step per state: linear in the path for a given pattern."""
     end = 2 * len(tokens)
