@@ -16,7 +16,7 @@ from license_check import artifacts as artifacts_stage
 from license_check import normalize as norm
 from license_check.analyze import Context, judge_component, render_expression
 from license_check.compat import load_compat
-from license_check.components import group, owner
+from license_check.components import file_owners, group, owner
 from license_check.detectors import DETECTORS, license_files
 from license_check.detectors.base import DetectorResult, ScanContext
 from license_check.discover import Discovery, discover
@@ -121,8 +121,8 @@ def scan(root: str, options: ScanOptions | None = None) -> Report:
     components = artifacts_stage.route(group(found.files, claims, artifacts))
     roots = {c.path for c in components if c.ref is None}
     files_of: dict[str, list[str]] = {c.path: [] for c in components if c.ref is None}
-    for entry in found.files:
-        files_of[owner(entry.path, roots)].append(entry.path)
+    for entry, folder in zip(found.files, file_owners(found.files, roots), strict=True):
+        files_of[folder].append(entry.path)
 
     duty_book = load_duties()
     judging = Context(policy.use_mode, policy.organisation, duty_book)
