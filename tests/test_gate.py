@@ -121,3 +121,21 @@ def test_one_license_with_a_pointer_to_another_file() -> None:
     found = bundles.match_bundle(text)
     assert found is not None and found.expression == "BSD-3-Clause"
     assert bundles.match_bundle(BSD3 + "\n\nUse by Acme Corp is disallowed.\n") is None
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    ("Copyright (c) 2018, Richard Zhang, Phillip Isola, Alexei A. Efros, Eli Shechtman, Oliver Wang\n"
+     "All rights reserved.\n\n", "BSD-2-Clause"),  # an initial is no sentence end
+])
+def test_holder_lines_with_initials(header: str, expected: str) -> None:
+    bsd2 = REFS["licenses/bsd-simplified.LICENSE"]
+    found = tm.match_license_text(header + bsd2.split("\n", 2)[2] if bsd2.startswith("Copyright") else header + bsd2)
+    assert found is not None and found.expression == expected
+
+
+def test_a_holder_line_without_a_year_inside_the_text() -> None:
+    text = APACHE.replace("Copyright [yyyy] [name of copyright owner]", "Copyright Zhengxiao Du")
+    found = tm.match_license_text(text)
+    assert found is not None and found.expression == "Apache-2.0"
+    assert tm.match_license_text(APACHE.replace("Copyright [yyyy] [name of copyright owner]",
+                                                "Copyright Acme, non-commercial use only")) is None

@@ -347,7 +347,7 @@ def _additions_harmless(
     starts = dict(missing)
     for start, end in runs:
         words = tokens[start:end]
-        if gate.words_harmless(words, names) or gate.copyright_template_run(words) or (
+        if gate.words_harmless(words, names) or gate.copyright_template_run(words) or gate.holder_run(words) or (
                 start == 0 and gate.title_run(words, names)):
             continue
         if start >= SHINGLE and end < len(tokens):

@@ -39,6 +39,7 @@ _AUTHOR = re.compile(
     r"(?:written|created|maintained|developed|authored)[ \t]+by\b", re.IGNORECASE)
 _ABBREVIATION = re.compile(r"\b(?:inc|ltd|co|corp|jr|sr|st|llc|l\.l\.c|e\.v|s\.a|b\.v|n\.v|al|pty|plc)\.",
                            re.IGNORECASE)
+_INITIAL = re.compile(r"\b[A-Z]\.")  # "Alexei A. Efros": an initial, not the end of a sentence
 _RESERVED = re.compile(r"all\s+rights\s+reserved\.?", re.IGNORECASE)
 MAX_LOWERCASE_NAME_WORDS = 3
 _PLACEHOLDER = re.compile(r"<%=.*?%>|<[^<>\n]{0,60}>|\[[^\[\]\n]{0,60}\]|\{[^{}\n]{0,60}\}")  # "<name of author>"
@@ -55,6 +56,7 @@ _LINE_MARKUP = " \t#*>_|`~=+-/\\"  # brackets stay: "Copyright (c) [year], [full
 _WORD = re.compile(r"[a-z0-9]+")
 _ENDS_ABBREVIATION = re.compile(
     r"\b(?:inc|ltd|co|corp|llc|e\.g|i\.e|etc|vs|dr|mr|mrs|ms|st|no|al|jr|sr|u\.s|approx)\.$", re.IGNORECASE)
+_ENDS_INITIAL = re.compile(r"(?:^|\s)[A-Z]\.$")
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=\S)|\n\s*\n")
 _VERSIONED = re.compile(r"([a-z]+?)v?\d+")
 _DIGITS = re.compile(r"\d+(?:\.\d+)*[a-z]?|v\d+(?:\.\d+)*|[ivx]{1,4}")
@@ -144,14 +146,20 @@ _USE_STEMS = ("commerc", "noncommerc", "research", "academ", "evaluat", "persona
               "restrict", "forbid", "nonlatin", "kommerz", "comerc", "verbot", "interdit")
 
 
+def holder_run(words: Sequence[str]) -> bool:
+    """"Copyright Romain Tisserand", "Copyright Zhengxiao Du": a holder line without a year, which
+    normalization keeps (it drops only lines with a year or (c)); a few words, none about use."""
+    return bool(words) and words[0] == "copyright" and len(words) <= MAX_TITLE_NAME_WORDS + 2 and not any(
+        w in _USE_WORDS or w.startswith(_USE_STEMS) for w in words)
+
+
 def title_run(words: Sequence[str], names: frozenset[str] = frozenset()) -> bool:
     """The gate on words before a license text: title words, or a heading "<Name> License" whose name
     ("Some Project", "DALLE-pytorch") is at most a few words, none about use ("Noncommercial License")."""
     if words_harmless(words, names):
         return True
-    if words and words[0] == "copyright" and len(words) <= MAX_TITLE_NAME_WORDS + 2 and not any(
-            w in _USE_WORDS or w.startswith(_USE_STEMS) for w in words):
-        return True  # "Copyright Romain Tisserand": a holder line without a year (normalization keeps it)
+    if holder_run(words):
+        return True
     others = [w for w in words if not title_word(w, names)]
     return (len(others) <= MAX_TITLE_NAME_WORDS and any(w in {"license", "licence"} for w in words)
             and not any(w in _USE_WORDS or w.startswith(_USE_STEMS) for w in others))
@@ -179,7 +187,7 @@ def sentences(text: str) -> list[str]:
     out: list[str] = []
     blocks: list[str] = []
     for block in _SENTENCE_END.split(text.replace("\r\n", "\n").replace("\r", "\n")):
-        if blocks and _ENDS_ABBREVIATION.search(blocks[-1]):
+        if blocks and (_ENDS_ABBREVIATION.search(blocks[-1]) or _ENDS_INITIAL.search(blocks[-1])):
             blocks[-1] += " " + block  # "Hugging Face Inc. and Google Research": one sentence
         else:
             blocks.append(block)
@@ -206,7 +214,7 @@ def name_like(rest: str) -> bool:
     """Whether ``rest`` (a copyright or author line after its keyword) is only names, years, URLs and
     addresses: "2020 Meta Platforms, Inc. and affiliates. All rights reserved." is; "Acme, not for resale" is not."""
     text = _YEARS.sub(" ", _URL.sub(" ", _PLACEHOLDER.sub(" ", rest)))
-    text = _RESERVED.sub(" ", _ABBREVIATION.sub(" ", text))
+    text = _RESERVED.sub(" ", _INITIAL.sub(" ", _ABBREVIATION.sub(" ", text)))
     if re.search(r"[.;!?]\s+\w", text):
         return False  # a second sentence on the line ("Copyright 2020 Acme. Use is disallowed.")
     unknown = 0
