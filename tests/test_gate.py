@@ -139,3 +139,12 @@ def test_a_holder_line_without_a_year_inside_the_text() -> None:
     assert found is not None and found.expression == "Apache-2.0"
     assert tm.match_license_text(APACHE.replace("Copyright [yyyy] [name of copyright owner]",
                                                 "Copyright Acme, non-commercial use only")) is None
+
+
+def test_holder_lines_with_obfuscated_addresses() -> None:
+    # llama.cpp's vendored linenoise: "<antirez at gmail dot com>" is an address, not words of the license.
+    bsd2 = REFS["licenses/bsd-simplified.LICENSE"]
+    header = ("Copyright (c) 2010-2014, Salvatore Sanfilippo <antirez at gmail dot com>\n"
+              "Copyright (c) 2025, Eric Curtin <ericcurtin17 at gmail dot com>\n\nAll rights reserved.\n\n")
+    found = tm.match_license_text(header + bsd2)
+    assert found is not None and found.expression == "BSD-2-Clause"

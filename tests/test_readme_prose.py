@@ -199,3 +199,10 @@ def test_two_grants_in_one_sentence_each_apply_to_their_own_subject(tmp_path: Pa
         "# A\n\n**License:** Code is released under MIT, model weights are released under CC-BY-NC 4.0.\n")
     claims, _ = readme_prose.scan_readme(FileEntry("README.md", str(tmp_path / "README.md"), 1))
     assert sorted((c.raw or "", str(c.applies_to)) for c in claims) == [("CC-BY-NC 4.0", "weights"), ("MIT", "None")]
+
+
+def test_the_model_as_the_subject_of_a_research_only_sentence(tmp_path: Path) -> None:
+    text = "# X\n\n### Usage and License:\nThe model is intended and licensed for research use only.\n"
+    (tmp_path / "README.md").write_text(text)
+    claims, _ = readme_prose.scan_readme(FileEntry("README.md", str(tmp_path / "README.md"), 1))
+    assert [(c.raw, str(c.applies_to)) for c in claims] == [(readme_prose.NONCOMMERCIAL, "weights")]

@@ -229,7 +229,9 @@ def _alternatives(text: str) -> list[str]:
 # What a license sentence speaks of: weights or data (an artifact), or code (the folder itself).
 _WEIGHTS_RE = re.compile(
     r"\b(?:(?:model|network|neural[- ]network)\s+)?(?:weights?|parameters|params|checkpoints?)\b"
-    r"|\bpre-?trained\s+(?:models?|networks?)\b|\bmodel\s+(?:files?|licen[sc]e)\b", re.IGNORECASE)
+    r"|\bpre-?trained\s+(?:models?|networks?)\b|\bmodel\s+(?:files?|licen[sc]e)\b"
+    # "The model is intended and licensed for research use only": the model is the sentence's subject
+    r"|\b(?:the|this|our|these|all)\s+(?:[\w-]+\s+)?models?\s+(?:is|are|was|were|may|can|must)\b", re.IGNORECASE)
 _DATA_RE = re.compile(r"\b(?:data\s*sets?|data\s*bases?|training\s+data|(?:the|our|this)\s+data\b|data\s+licen[sc]e"
                       r"|corpus|corpora|annotations)\b", re.IGNORECASE)
 _CODE_RE = re.compile(r"\b(?:code|source|software|codebase|repository|library|package|project|implementation)\b",

@@ -387,6 +387,7 @@ def length_fits(n: int) -> bool:
 
 
 _COPYRIGHT_MARKUP = " \t#>*+•|=_`~/-"
+_COPYRIGHT_END_MARKUP = " \t#*+•|=_`~/-"  # a closing ">" stays: "Jane Doe <jane at example dot com>"
 
 
 def copyright_lines_harmless(text: str) -> bool:
@@ -396,7 +397,7 @@ def copyright_lines_harmless(text: str) -> bool:
         return True
     known = _references().copyright_lines
     for line in text.splitlines():
-        bare = line.strip(_COPYRIGHT_MARKUP)
+        bare = line.lstrip(_COPYRIGHT_MARKUP).rstrip(_COPYRIGHT_END_MARKUP)
         if (_COPYRIGHT_LINE.match("\n" + bare.lower()) and not gate.copyright_line_ok(bare)
                 and " ".join(bare.lower().split()) not in known):
             return False
@@ -405,7 +406,7 @@ def copyright_lines_harmless(text: str) -> bool:
 
 def _copyright_lines(text: str) -> set[str]:
     """The copyright lines of a reference text, lowercased and collapsed (a file may keep them as they are)."""
-    lines = (line.strip(_COPYRIGHT_MARKUP) for line in text.splitlines())
+    lines = (line.lstrip(_COPYRIGHT_MARKUP).rstrip(_COPYRIGHT_END_MARKUP) for line in text.splitlines())
     return {" ".join(b.lower().split()) for b in lines if _COPYRIGHT_LINE.match("\n" + b.lower())}
 
 

@@ -53,6 +53,7 @@ _NAME_WORDS = frozenset(str.split(
 _SPDX = re.compile(r"spdx-(?:license-identifier|filecopyrighttext|filecontributor)\s*:", re.IGNORECASE)
 _MARKUP = " \t#*>_|`~=+-/\\<>[](){}\"'.,;:!?"
 _LINE_MARKUP = " \t#*>_|`~=+-/\\"  # brackets stay: "Copyright (c) [year], [fullname]"
+_LINE_END_MARKUP = " \t#*_|`~=+-/\\"  # and a closing ">" too: "Jane Doe <jane at example dot com>"
 _WORD = re.compile(r"[a-z0-9]+")
 _ENDS_ABBREVIATION = re.compile(
     r"\b(?:inc|ltd|co|corp|llc|e\.g|i\.e|etc|vs|dr|mr|mrs|ms|st|no|al|jr|sr|u\.s|approx)\.$", re.IGNORECASE)
@@ -246,13 +247,13 @@ def holder_like(text: str) -> bool:
 
 def copyright_line_ok(line: str) -> bool:
     """Whether a copyright line states a holder and nothing else (the fast path drops such lines)."""
-    bare = line.strip(_LINE_MARKUP)
+    bare = line.lstrip(_LINE_MARKUP).rstrip(_LINE_END_MARKUP)
     found = _COPYRIGHT.match(bare)
     return found is not None and name_like(re.sub(r"copyright|\(c\)|©", " ", bare, flags=re.IGNORECASE))
 
 
 def _line_kind(line: str) -> str | None:
-    bare = line.strip(_LINE_MARKUP)
+    bare = line.lstrip(_LINE_MARKUP).rstrip(_LINE_END_MARKUP)
     if not bare:
         return "markup"
     if _COPYRIGHT.match(bare):
