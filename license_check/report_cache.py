@@ -96,8 +96,8 @@ def _stat_line(path: str) -> str:
 
 def _content(path: str, abspath: str, size: int) -> str:
     """The SHA-256 of a license-bearing file, or "" for a file whose stat is enough (source code, large files)."""
-    if not always_hashed(path, size):
-        return ""
+    if size == 0 or not always_hashed(path, size):
+        return ""  # an empty file cannot change through a mapping (nothing is mapped): its stat says it all
     data = read_regular(abspath, ALWAYS_HASH_MAX)
     return " unread" if data is None else " " + hashlib.sha256(data).hexdigest()
 
