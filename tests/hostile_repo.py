@@ -378,7 +378,7 @@ def run_cli(root: Path, marker: Path, hash_seed: str | None = None, timeout: flo
 _SHARED: dict[str, object] = {}
 
 
-def shared_hostile(base: Path) -> tuple[Path, Path, dict[str, str]]:
+def session_hostile(base: Path) -> tuple[Path, Path, dict[str, str]]:
     """One hostile repository per test session, under ``base`` (tmp_path_factory.getbasetemp())."""
     if "repo" not in _SHARED:
         where = Path(tempfile.mkdtemp(prefix="hostile-", dir=base))
@@ -387,10 +387,10 @@ def shared_hostile(base: Path) -> tuple[Path, Path, dict[str, str]]:
     return _SHARED["repo"]  # type: ignore[return-value]
 
 
-def shared_run(base: Path) -> CliRun:
+def session_run(base: Path) -> CliRun:
     """The CLI run on the shared hostile repository (default hash seed), made once per session."""
     if "run" not in _SHARED:
-        root, marker, _ = shared_hostile(base)
+        root, marker, _ = session_hostile(base)
         _SHARED["run"] = run_cli(root, marker)
     return _SHARED["run"]  # type: ignore[return-value]
 

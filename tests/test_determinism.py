@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import REPO_ROOT, SAMPLES
-from .hostile_repo import Cli, shared_hostile, shared_run
+from .hostile_repo import Cli, session_hostile, session_run
 
 SEEDS = ("0", "1", "random")
 
@@ -36,8 +36,8 @@ def _env(seed: str) -> dict[str, str]:
 
 def test_hostile_repository_output_is_byte_identical(tmp_path_factory: pytest.TempPathFactory) -> None:
     base = tmp_path_factory.getbasetemp()
-    root, marker, _ = shared_hostile(base)
-    first = shared_run(base)  # default (random) seed, also checked by test_hostile.py
+    root, marker, _ = session_hostile(base)
+    first = session_run(base)  # default (random) seed, also checked by test_hostile.py
     started = [Cli(root, marker, seed) for seed in ("0", "1")]  # two at once: the machine has 2 CPUs
     runs = [cli.wait(timeout=90) for cli in started]
     for seed, run in zip(("0", "1"), runs, strict=True):

@@ -22,7 +22,7 @@ from license_check.render.json import render_json
 from license_check.scan import ScanOptions, scan
 
 from .conftest import REPO_ROOT
-from .hostile_repo import MIT, OUTSIDE_TOKEN, CliRun, run_cli, shared_hostile, shared_run
+from .hostile_repo import MIT, OUTSIDE_TOKEN, CliRun, run_cli, session_hostile, session_run
 
 SCHEMA = REPO_ROOT / "license_check" / "schema" / "report-v1.schema.json"
 
@@ -163,12 +163,12 @@ def check_report(doc: dict[str, Any], root: Path, items: dict[str, str]) -> None
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, str]]:
-    return shared_hostile(tmp_path_factory.getbasetemp())
+    return session_hostile(tmp_path_factory.getbasetemp())
 
 
 @pytest.fixture(scope="module")
 def cli_run(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
-    return shared_run(tmp_path_factory.getbasetemp())
+    return session_run(tmp_path_factory.getbasetemp())
 
 
 def test_the_fixture_covers_every_item_of_the_issue(hostile: tuple[Path, Path, dict[str, str]]) -> None:

@@ -7,8 +7,9 @@ matched by an exact hash of the tokens, or else by 5-word shingles with tight, p
 
 * the file must be almost all license (only a short title before it, a few words after it, and
   short holder-name gaps inside it), and the license must be almost all present;
-* words the reference does not have may not be operative ("not", "commercial", "only", "later", ...):
-  a short restrictive sentence must never ride along with a standard text;
+* words the reference does not have must pass the gate (gate.py): a title, a URL, a holder's name at
+  the very place of the reference's placeholder, an official rewording; any other addition, in any
+  wording, keeps the file from being the standard text;
 * words the file drops from the reference may not be grant words ("sell", "modify", "no", ...).
 
 Anything else is left to ScanCode (or reported as unknown): the fast path never guesses.
@@ -45,7 +46,9 @@ def _wordset(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-# Extra words that change terms: they must not appear anywhere outside the reference text.
+# Words that change terms. The fast path's gate no longer uses them (gate.py accepts only what it
+# recognises); scancode_matcher does, for words inside an approximate match, where ScanCode does not say
+# which of its rule's words are placeholders.
 OPERATIVE_WORDS = _wordset(
     """not no non nor never neither none cannot except exception excluding exclude excluded only solely
     must shall may prohibited prohibit prohibits forbidden forbid forbids restrict restricted restriction
@@ -298,7 +301,7 @@ def _uncovered_runs(misses: list[int], size: int) -> list[tuple[int, int]] | Non
 
 def _runs_ok(
     runs: list[tuple[int, int]] | None, words: tuple[str, ...] | list[str], limits: tuple[int, int, int, int],
-    forbidden: frozenset[str], prefixes: tuple[str, ...] = (),
+    forbidden: frozenset[str],
 ) -> tuple[bool, int]:
     """Whether the uncovered runs stay within (lead, trail, gap, inner total) and avoid ``forbidden``."""
     if runs is None:
@@ -311,8 +314,6 @@ def _runs_ok(
         total += length
         run = words[start:end]
         if forbidden.intersection(run):
-            return False, total
-        if prefixes and any(w.startswith(prefixes) for w in run):
             return False, total
         if start == 0:
             limit = lead

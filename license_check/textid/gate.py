@@ -117,6 +117,7 @@ def boilerplate() -> Boilerplate:
                        tuple(connectives), frozenset((tuple(a.split()), tuple(b.split())) for a, b in pairs))
 
 
+@functools.lru_cache(maxsize=1)
 def license_name_words() -> frozenset[str]:
     from license_check.textid.fastpath import LICENSE_NAME_WORDS  # fastpath imports this module
 
