@@ -17,6 +17,7 @@ from license_check.detectors.base import ScanContext
 from license_check.model import ClaimRole, FileEntry
 from license_check.textid import fastpath
 from license_check.textid import scancode_matcher as sa
+from license_check.textid.templates import reference_text
 
 WriteFiles = Callable[[dict[str, str | bytes]], list[FileEntry]]
 
@@ -114,10 +115,14 @@ def test_judge_requires_the_file_to_be_explained() -> None:
         assert out.status == sa.Status.LOW_CONFIDENCE and rider[:20] in out.detail, rider
 
 
+MIT_TEXT = "MIT License\n\nCopyright (c) 2024 Someone\n\n" + reference_text("MIT").split("\n\n", 2)[2]
+BSD3_TEXT = reference_text("BSD-3-Clause")
+
+
 def test_judge_looks_inside_approximate_matches() -> None:
-    ok = det("MIT", "mit", points=98, matcher="3-seq", inside="Copyright (c) 2024 Foo\nGoogle", holes=("owner",),
-             log=("imperfect-match-coverage",))
-    assert judge([ok]).status == sa.Status.IDENTIFIED
+    ok = det("MIT", "mit", 1, 30, points=98, matcher="3-seq", inside="Copyright (c) 2024 Foo\nGoogle",
+             holes=("owner",), log=("imperfect-match-coverage",))
+    assert judge([ok], MIT_TEXT).status == sa.Status.IDENTIFIED
     rider = det("MIT", "mit", points=98, matcher="3-seq", inside="non commercially", log=("extra-words",))
     assert judge([rider]).status == sa.Status.LOW_CONFIDENCE
     no_sell = det("MIT", "mit", points=98, matcher="3-seq", holes=("andor", "sell"))
@@ -126,6 +131,30 @@ def test_judge_looks_inside_approximate_matches() -> None:
     # An exact, complete match is not inspected at all.
     exact = det("MIT", "mit", inside="not commercially", holes=("sell",))
     assert judge([exact]).status == sa.Status.IDENTIFIED
+
+
+def test_judge_refuses_a_near_match_with_a_deleted_clause() -> None:
+    """BSD-3-Clause without its clause 1 is not BSD-3-Clause, however well ScanCode's rule scores it."""
+    clause = "1. Redistributions of source code must retain the above copyright notice, this list of conditions"
+    cut = BSD3_TEXT.replace(clause + " and the following disclaimer.", "")
+    assert cut != BSD3_TEXT
+    near = det("BSD-3-Clause", "bsd-new", 1, 40, points=95, matcher="3-seq")
+    out = judge([near], cut)
+    assert out.status == sa.Status.LOW_CONFIDENCE and "redistributions of" in out.detail and "modified" in out.detail
+    assert judge([near], BSD3_TEXT).status == sa.Status.IDENTIFIED  # the whole text passes
+
+
+def test_judge_puts_an_exception_with_its_license() -> None:
+    """A license text then an exception text: LICENSE WITH EXCEPTION, never AND (an invalid expression)."""
+    gpl = det("GPL-2.0-only", "gpl-2.0", 1, 20)
+    classpath = det("Classpath-exception-2.0", "classpath-exception-2.0", 21, 42)
+    out = judge([gpl, classpath])
+    assert (out.status, out.expression) == (sa.Status.IDENTIFIED, "GPL-2.0-only WITH Classpath-exception-2.0")
+    assert sa.with_exceptions(["GPL-2.0-only AND Linux-syscall-note"]) == "GPL-2.0-only WITH Linux-syscall-note"
+    assert sa.with_exceptions(["Linux-syscall-note", "GPL-2.0-only", "MIT"]) == (
+        "(GPL-2.0-only WITH Linux-syscall-note) AND MIT")
+    assert sa.with_exceptions(["Apache-2.0", "LLVM-exception"]) == "Apache-2.0 WITH LLVM-exception"
+    assert sa.with_exceptions(["MIT", "Apache-2.0"]) == "MIT AND Apache-2.0"
 
 
 def test_judge_gpl_version_ambiguity() -> None:

@@ -49,7 +49,7 @@ from license_check.model import (
     RawForm,
 )
 from license_check.reading import LICENSE_TEXT_CAP, read_text
-from license_check.textid import bundles, fastpath, operative, scancode_matcher
+from license_check.textid import bundles, fastpath, operative, scancode_matcher, templates
 
 NAME = "license-files"
 SOURCE = "license-file"
@@ -93,7 +93,7 @@ class FileIdentification:
     expression: str | None  # SPDX expression; None = unidentified
     confidence: float | None = None
     version_ambiguous: bool = False
-    method: str = ""  # "fast-path", "fast-path-composite" (bundles) or "scancode"
+    method: str = ""  # "fast-path", "spdx-template", "fast-path-composite" (bundles), "use-terms" or "scancode"
     findings: tuple[Finding, ...] = ()
     cacheable: bool = True  # False: a ScanCode timeout, error or load failure, which another run may not repeat
 
@@ -168,6 +168,14 @@ def identify_fast(entry: FileEntry, ctx: ScanContext) -> FileIdentification | st
             "unknown-license-text", f"{entry.path}: the license file is empty; it states no license terms. "
             "Put the license text in it, or remove it.", loc, fix=""),))
     found = fastpath.match_license_text(text)
+    if found is not None and found.exact:
+        return FileIdentification(entry, found.expression, found.score, found.version_ambiguous, "fast-path")
+    exact = _spdx_template(entry, text, ctx)  # SPDX's exact texts decide between near siblings
+    if isinstance(exact, FileIdentification) and (found is None or exact.expression != found.expression):
+        if found is not None:
+            ctx.log(f"{entry.path}: SPDX's exact text of {exact.expression} wins over the fast path's near "
+                    f"match {found.expression}")
+        return exact
     if found is not None:
         return FileIdentification(entry, found.expression, found.score, found.version_ambiguous, "fast-path")
     bundle = bundles.match_bundle(text)
@@ -176,6 +184,12 @@ def identify_fast(entry: FileEntry, ctx: ScanContext) -> FileIdentification | st
                 f"{', '.join(m.expression for m in bundle.parts)}; {bundle.prose_words} words of connective prose)")
         return FileIdentification(entry, bundle.expression, bundle.score, bundle.version_ambiguous,
                                   "fast-path-composite")
+    if exact is not None:  # only exception texts: the license they are exceptions to is not there
+        return FileIdentification(entry, None, findings=(make_finding(
+            "unknown-license-text",
+            f"{entry.path}: {exact}; which license the exception applies to is not stated, so its license is "
+            "unknown. Add the license text (or an SPDX-License-Identifier such as 'GPL-2.0-only WITH "
+            "Classpath-exception-2.0').", loc, fix=""),))
     terms = operative.read_terms(text)
     restriction = operative.restricts_commercial_use(terms)
     if restriction is not None:  # a custom text that says what it forbids needs no matcher
@@ -192,6 +206,22 @@ def identify_fast(entry: FileEntry, ctx: ScanContext) -> FileIdentification | st
             "off (--no-scancode); its license is unknown. Run without --no-scancode, or review the text.", loc,
             fix=""),))
     return text
+
+
+def _spdx_template(entry: FileEntry, text: str, ctx: ScanContext) -> FileIdentification | str | None:
+    """The file's identification when it is exactly SPDX license texts (templates.py); the reason when it
+    holds only exception texts; else None (the text is left to the next matcher)."""
+    match = templates.identify(text)
+    if match is None:
+        return None
+    if match.expression is not None:
+        siblings = sorted({s for p in match.parts for s in p.siblings})
+        ctx.log(f"{entry.path}: {match.expression} by spdx-template (SPDX list {templates.list_version()}"
+                f"{'; same text as ' + ', '.join(siblings) if siblings else ''})")
+        return FileIdentification(entry, match.expression, 1.0, match.version_ambiguous, "spdx-template")
+    if all(p.exception for p in match.parts):
+        return match.detail
+    return None
 
 
 def _clip(quote: str, width: int = 300) -> str:

@@ -30,7 +30,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from license_check.textid import gate
+from license_check import normalize
+from license_check.textid import gate, templates
 from license_check.textid.fastpath import GRANT_WORDS, OPERATIVE_PREFIXES, OPERATIVE_WORDS, normalize_tokens
 
 MIN_MATCH_SCORE = 90.0  # per match, 0-100
@@ -174,7 +175,7 @@ def judge(detections: list[Any], text: str, inspect: Inspector) -> ScanOutcome:
     if not found:
         return ScanOutcome(Status.NO_LICENSE, detail="ScanCode found no license in it")
     expressions = _unique([str(d.license_expression_spdx) for d in found])
-    expression = " AND ".join(_paren(e) for e in expressions) if len(expressions) > 1 else expressions[0]
+    expression = with_exceptions(expressions)
     seen = f"ScanCode saw {expression}"
     matches = [m for d in detections for m in d.matches]
     flags = sorted({str(flag) for d in detections for flag in (d.detection_log or ())} & DOUBT_FLAGS)
@@ -220,6 +221,9 @@ def judge(detections: list[Any], text: str, inspect: Inspector) -> ScanOutcome:
     if len(unexplained) > MAX_UNEXPLAINED_WORDS or share > MAX_UNEXPLAINED_SHARE:
         return ScanOutcome(Status.LOW_CONFIDENCE,
                            detail=f"{seen}, but {len(unexplained)} words ({share:.0%}) of the file are unmatched")
+    deleted = _deleted_clause(matches, text)
+    if deleted is not None:
+        return ScanOutcome(Status.LOW_CONFIDENCE, detail=f"{seen}, but {deleted}")
     ambiguous = any(_is_bare_gpl_text(m) for m in matches) and not any(_is_gpl_notice(m) for m in matches)
     confidence = round(low / 100 * (1 - share), 4)
     return ScanOutcome(Status.IDENTIFIED, expression, confidence, ambiguous, detail=seen)
@@ -263,6 +267,56 @@ def _is_gpl_notice(match: Any) -> bool:
     return not bool(match.rule.is_license_text) and any(
         _GPL_KEY.match(k) or re.match(r"^(?:a|l)?gpl-\d\.\d-plus$", k) for k in _rule_keys(match)
     )
+
+
+def with_exceptions(expressions: list[str]) -> str:
+    """Detections joined by AND, where an exception's text goes WITH the license text before it (or, with
+    none before, after it): a license text followed by an exception text is "LICENSE WITH EXCEPTION"."""
+    exceptions = templates.exception_ids() | normalize.normalizer().exceptions
+    terms: list[str] = []
+    for expression in expressions:
+        parts = expression.split(" AND ") if "(" not in expression and " OR " not in expression else [expression]
+        terms += [p.strip() for p in parts]
+    licenses = [t for t in terms if t not in exceptions]
+    if not licenses or len(licenses) == len(terms):
+        return " AND ".join(_paren(e) for e in _unique(terms)) if len(_unique(terms)) > 1 else terms[0]
+    out: list[str] = []
+    pending: list[str] = []  # exceptions seen before any license
+    for term in terms:
+        if term not in exceptions:
+            out.append(term)
+            for exception in pending:
+                out[-1] = _attach(out[-1], exception)
+            pending.clear()
+        elif out:
+            out[-1] = _attach(out[-1], term)
+        else:
+            pending.append(term)
+    unique = _unique(out)
+    return " AND ".join(f"({e})" if " WITH " in e or " AND " in e or " OR " in e else e for e in unique) \
+        if len(unique) > 1 else unique[0]
+
+
+def _attach(license_term: str, exception: str) -> str:
+    if " " in license_term:  # already "X WITH Y" or a compound: the exception stands beside it
+        return f"{license_term} AND {exception}" if " WITH " not in license_term else license_term
+    return f"{license_term} WITH {exception}"
+
+
+def _deleted_clause(matches: list[Any], text: str) -> str | None:
+    """Why a near match is a modified license: it lacks a run of its SPDX text's required words."""
+    for m in matches:
+        if str(getattr(m, "matcher", "")) in _EXACT_MATCHERS and float(m.coverage()) >= 100:
+            continue
+        keys = [k for k in _rule_keys(m) if k not in ("and", "or", "with")]
+        if len(keys) != 1:
+            continue
+        spdx = normalize.normalizer().resolve(keys[0])
+        missing = templates.missing_clause(spdx, text) if spdx else None
+        if missing is not None:
+            return (f"the text lacks words of {spdx}'s own text (\"{missing[:160]}\"): a license with a clause "
+                    "deleted is a modified license, not that license")
+    return None
 
 
 def _paren(expression: str) -> str:
