@@ -176,10 +176,10 @@ def identify_fast(entry: FileEntry, ctx: ScanContext) -> FileIdentification | st
             ctx.log(f"{entry.path}: SPDX's exact text of {exact.expression} wins over the fast path's near "
                     f"match {found.expression}")
         return exact
-    if found is not None:
+    if found is not None and not _lacks_clause(entry, found.expression, text, ctx):
         return FileIdentification(entry, found.expression, found.score, found.version_ambiguous, "fast-path")
     bundle = bundles.match_bundle(text)
-    if bundle is not None:
+    if bundle is not None and not _lacks_clause(entry, bundle.expression, text, ctx):
         ctx.log(f"{entry.path}: {bundle.expression} by fast-path-composite ({len(bundle.parts)} license texts: "
                 f"{', '.join(m.expression for m in bundle.parts)}; {bundle.prose_words} words of connective prose)")
         return FileIdentification(entry, bundle.expression, bundle.score, bundle.version_ambiguous,
@@ -222,6 +222,16 @@ def _spdx_template(entry: FileEntry, text: str, ctx: ScanContext) -> FileIdentif
     if all(p.exception for p in match.parts):
         return match.detail
     return None
+
+
+def _lacks_clause(entry: FileEntry, expression: str, text: str, ctx: ScanContext) -> bool:
+    """Whether a near match lacks a clause of one of its licenses' SPDX texts (a modified license)."""
+    for spdx_id in re.findall(r"[A-Za-z0-9][A-Za-z0-9.+-]*", expression):
+        missing = templates.missing_clause(spdx_id, text) if spdx_id not in ("AND", "OR", "WITH") else None
+        if missing is not None:
+            ctx.log(f"{entry.path}: near {spdx_id}, but it lacks words of SPDX's text: \"{missing[:120]}\"")
+            return True
+    return False
 
 
 def _clip(quote: str, width: int = 300) -> str:
