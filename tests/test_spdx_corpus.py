@@ -143,8 +143,8 @@ BSD3 = templates.reference_text("BSD-3-Clause")
 CLAUSE_1 = ("1. Redistributions of source code must retain the above copyright notice, this list of conditions "
             "and the following disclaimer.")
 CC_BY_SA = templates.reference_text("CC-BY-SA-4.0")
-SHARE_ALIKE = ("In addition to the conditions in Section 3(a), if You Share Adapted Material You produce, the following "
-               "conditions also apply.")
+SHARE_ALIKE = ("In addition to the conditions in Section 3(a), if You Share Adapted Material You produce, "
+               "the following conditions also apply.")
 MIT = templates.reference_text("MIT")
 APACHE = templates.reference_text("Apache-2.0")
 VARIANTS = {
@@ -154,7 +154,8 @@ VARIANTS = {
         "THE AUTHORS OR COPYRIGHT HOLDERS", "THE AUTHORS, WHO DO NOT PERMIT COMMERCIAL USE,")),
     "MIT with a restriction after it": ("MIT", MIT + "\nThe Software may not be used for commercial purposes.\n"),
     "Apache-2.0 with a field-of-use rider": ("Apache-2.0", APACHE.replace(
-        "END OF TERMS AND CONDITIONS", "Use by military organizations is not licensed.\n\nEND OF TERMS AND CONDITIONS")),
+        "END OF TERMS AND CONDITIONS",
+        "Use by military organizations is not licensed.\n\nEND OF TERMS AND CONDITIONS")),
 }
 
 

@@ -116,6 +116,9 @@ def identify(raw: str) -> TemplateMatch | None:
     if not verdict.ok:
         return TemplateMatch(None, tuple(parts), ambiguous, residue,
                              f"SPDX's {names} text, but the file also says: \"{verdict.offending[:200]}\"")
+    grants = [g for g in dict.fromkeys(verdict.grants) if g != expression]  # "sample code is waived via CC0"
+    if grants:
+        expression = " AND ".join(f"({e})" if " " in e else e for e in (expression, *grants))
     return TemplateMatch(expression, tuple(parts), ambiguous, residue)
 
 
