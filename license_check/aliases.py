@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from license_check.ruledata import DBEntry, Value, canonical_url, read_hub_ids, read_urls
+from license_check.ruledata import DBEntry, canonical_url
+from license_check.webdata import Value, read_hub_ids, read_urls
 
 if TYPE_CHECKING:
     from license_check.normalize import Normalizer

@@ -89,6 +89,11 @@ RULES: dict[str, Rule] = {
              "A GPL-family license does not say whether it is -only or -or-later.",
              "The two grant different rights and have different compatibility; the narrower -only is assumed.",
              "State the version in an SPDX header or manifest (e.g. GPL-2.0-only or GPL-2.0-or-later)."),
+        Rule("ambiguous-license-expression", _W,
+             "A license expression joins ids with '/', which is no SPDX operator; it was read as OR.",
+             "'MIT/Apache-2.0' usually offers a choice (OR), but a slash may also mean that both apply (AND); "
+             "the reading decides which obligations are kept.",
+             "Write the operator: 'MIT OR Apache-2.0' for a choice, 'MIT AND Apache-2.0' when both apply."),
         Rule("file-license-differs", _W, "A file's own license differs from its component's license.",
              "The component contains code under other terms; its license includes them (AND).",
              "Check that the file's license is compatible and honour its obligations, or replace the file."),

@@ -2,33 +2,44 @@
 license id, license URL) into an SPDX expression.
 
 A typed adapter over the ``license-expression`` library. One ``Licensing`` is built (and cached)
-from the ScanCode LicenseDB snapshot in rules/generated/ plus the project's own LicenseRef ids
-(rules/aliases.toml [licenserefs]); the whole-string tables (names, classifiers and family names
-from rules/aliases.toml, Hub ids from rules/hub-ids.toml, license URLs from rules/urls.toml) are
-built by aliases.py. The library is untyped: every ``Any`` stays in this module.
+from the id table of idtable.py: every SPDX license list id (rules/generated/spdx-ids.json), the
+ScanCode LicenseDB snapshot and the project's own LicenseRef ids (rules/aliases.toml [licenserefs]);
+the whole-string tables (names, classifiers and family names from rules/aliases.toml, Hub ids from
+rules/hub-ids.toml, license URLs from rules/urls.toml) are built by aliases.py. The library is
+untyped: every ``Any`` stays in this module.
 
-Ids are matched case-insensitively; deprecated SPDX ids (``GPL-2.0``, ``GPL-2.0+``,
-``LGPL-2.1+``), ``LicenseRef-scancode-<key>`` and bare ScanCode keys (``apache-2.0``) resolve to
-the canonical SPDX id. Precedence when two spellings collide: SPDX ids, then other SPDX keys
-listed by ScanCode, then ScanCode keys (non-deprecated entries first).
+Ids are matched case-insensitively. Deprecated SPDX ids resolve to their documented replacement
+(``GPL-2.0+`` -> GPL-2.0-or-later; ``GPL-2.0`` -> GPL-2.0-only, flagged ``version_ambiguous``;
+``GPL-2.0-with-classpath-exception`` -> GPL-2.0-only WITH Classpath-exception-2.0, flagged alike);
+``LicenseRef-scancode-<key>`` and bare ScanCode keys (``apache-2.0``) resolve to the canonical id;
+``Apache-2.0+`` stays (SPDX's '+' operator). Precedence when spellings collide: see idtable.py.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
 
 import license_expression as le
 
+from license_check import idtable
 from license_check.aliases import NameTables, Target, WebTables, classifier_key, name_key, unique_short_names
 from license_check.model import RawForm
-from license_check.ruledata import DataError, canonical_url, load_aliases, load_licensedb, looks_like_url, rules_dir
+from license_check.ruledata import (
+    DataError,
+    canonical_url,
+    load_aliases,
+    load_licensedb,
+    load_spdx_ids,
+    looks_like_url,
+    rules_dir,
+)
 
 __all__ = ["MAX_RAW", "Normalized", "Normalizer", "Target", "canonical_url", "classifier_key", "is_equivalent",
-           "licensedb_version", "licensing", "name_key", "normalize", "normalizer", "parse"]
+           "licensedb_version", "licensing", "name_key", "normalize", "normalizer", "parse", "spdx_list_version"]
 
 MAX_RAW = 1000  # longer raw strings are texts, not license names or expressions
 
@@ -40,6 +51,9 @@ class Normalized:
     error: str | None  # parse error message (then expression is None)
     candidates: tuple[str, ...]  # ambiguous family name: the SPDX ids it may mean; expression None
     via: str  # "spdx" | "alias" | "classifier" | "hub" | "url" | "none"
+    # A GNU id or name that does not say -only or -or-later ("GPL-2.0", "GPLv2"): -only is assumed.
+    version_ambiguous: bool = False
+    slash_as_or: bool = False  # "MIT/Apache-2.0": '/' is no SPDX operator; it was read as OR
 
 
 _KEYWORDS = {"and": "AND", "or": "OR", "with": "WITH"}
@@ -62,32 +76,26 @@ class Normalizer:
         aliases = load_aliases(directory)
         self.project_ids = {str(k): str(v) for k, v in dict(aliases.get("licenserefs", {})).items()}
 
-        # token table: lower-cased spelling -> canonical id
-        self.tokens: dict[str, str] = {}
-        ordered = sorted(db.entries, key=lambda e: (e.is_deprecated, e.key))
-        for e in ordered:
-            self.tokens.setdefault(e.spdx.lower(), e.spdx)
-        for pid in self.project_ids:
-            self.tokens.setdefault(pid.lower(), pid)
-        self.canonical = set(self.tokens.values())
-        for e in ordered:
-            for other in e.other_spdx:
-                self.tokens.setdefault(" ".join(other.lower().split()), e.spdx)
-        for e in ordered:
-            self.tokens.setdefault(e.key.lower(), e.spdx)
-            self.tokens.setdefault(f"licenseref-scancode-{e.key}".lower(), e.spdx)
-        self.exceptions = {e.spdx for e in db.entries if e.is_exception}
+        # token table (idtable.py): lower-cased spelling -> canonical id
+        spdx_list = load_spdx_ids(directory)
+        self.spdx_version = spdx_list.version
+        table = idtable.build(spdx_list, db, sorted(self.project_ids))
+        self.tokens: dict[str, str] = table.tokens
+        self.expansions: dict[str, str] = table.expansions  # deprecated ids that are a WITH expression
+        self.canonical = table.canonical
+        self.plus = table.plus  # "Apache-2.0+": the SPDX '+' operator on an id without an -or-later form
+        self.exceptions = set(table.exceptions)
 
         spellings: dict[str, list[str]] = {}
         for spelling, canonical in sorted(self.tokens.items()):
             if spelling != canonical.lower() and le.is_valid_license_key(spelling):
                 spellings.setdefault(canonical, []).append(spelling)
         symbols = [
-            le.LicenseSymbol(e.spdx, aliases=tuple(spellings.get(e.spdx, ())),
-                             is_exception=e.is_exception, is_deprecated=e.is_deprecated)
-            for e in db.entries
+            le.LicenseSymbol(s.key, aliases=tuple(spellings.get(s.key, ())),
+                             is_exception=s.is_exception, is_deprecated=s.is_deprecated)
+            for s in table.symbols
         ]
-        symbols += [le.LicenseSymbol(pid) for pid in sorted(self.project_ids)]
+        symbols += [le.LicenseSymbol(key) for key in sorted(self.plus)]
         self.licensing: Any = le.Licensing(symbols)
 
         # whole-string tables (rules/aliases.toml), by name_key / classifier_key
@@ -111,21 +119,36 @@ class Normalizer:
     # --- SPDX expressions -------------------------------------------------------------------
 
     def resolve(self, token: str) -> str | None:
+        """The canonical id of one id spelling, else None. ``<id>+`` is the -or-later id where there is
+        one, else ``<id>``: the license whose facts apply (``expand`` keeps "Apache-2.0+")."""
+        return self._lookup(token, expand=False)
+
+    def expand(self, token: str) -> str | None:
+        """What one id spelling stands for in an expression: a canonical id, ``<id>+`` (the SPDX operator
+        on an id without an -or-later form) or, for a deprecated id, an expression ("... WITH ...")."""
+        return self._lookup(token, expand=True)
+
+    def _lookup(self, token: str, expand: bool) -> str | None:
         low = token.lower()
-        found = self.tokens.get(low)
+        found = self.tokens.get(low) or (self.expansions.get(low) if expand else None)
         if found is not None or not low.endswith("+") or len(low) < 2:
             return found
         base = self.tokens.get(low.rstrip("+"))
-        if base is None:
+        if base is None or base in self.exceptions:
             return None
-        later = base[: -len("-only")] + "-or-later" if base.endswith("-only") else base + "-or-later"
-        return later if later in self.canonical else None
+        later = idtable.or_later(base, self.canonical)
+        if later is not None or f"{base}+" not in self.plus:
+            return later
+        return f"{base}+" if expand else base
 
-    def parse_tree(self, text: str) -> Any:
-        """Parse leniently: any-case keywords and ids, '/' as OR, '+' suffix. Raises on errors."""
-        if "://" not in text:
+    def _rewrite(self, text: str) -> tuple[str, bool, bool]:
+        """``text`` with canonical ids and upper-case operators; whether an id left the version scope
+        unstated ("GPL-2.0" -> GPL-2.0-only); whether a '/' was read as OR."""
+        slash = "://" not in text and "/" in text
+        if slash:
             text = text.replace("/", " OR ")
-        out = []
+        out: list[str] = []
+        unstated = False
         for match in _TOKEN.finditer(text):
             tok = match.group(0)
             if tok.isspace() or tok in "()":
@@ -133,8 +156,17 @@ class Normalizer:
             elif tok.lower() in _KEYWORDS:
                 out.append(_KEYWORDS[tok.lower()])
             else:
-                out.append(self.resolve(tok) or tok)
-        tree = self.licensing.parse("".join(out), simple=True)
+                found = self.expand(tok)
+                unstated = unstated or (found is not None and idtable.version_unstated(tok, found))
+                out.append(found or tok)
+        return "".join(out), unstated, slash
+
+    def parse_tree(self, text: str) -> Any:
+        """Parse leniently: any-case keywords and ids, '/' as OR, '+' suffix. Raises on errors."""
+        return self._tree(self._rewrite(text)[0])
+
+    def _tree(self, rewritten: str) -> Any:
+        tree = self.licensing.parse(rewritten, simple=True)
         if tree is None:
             return None
         for sym in self.licensing.license_symbols(tree, unique=True, decompose=False):
@@ -142,21 +174,22 @@ class Normalizer:
                 lic, exc = sym.license_symbol.key, sym.exception_symbol.key
                 if lic in self.exceptions:
                     raise le.ExpressionError(f"{lic} is an exception, not a license: it cannot precede WITH")
-                if exc in self.canonical and exc not in self.exceptions:
+                if (exc in self.canonical or exc in self.plus) and exc not in self.exceptions:
                     raise le.ExpressionError(f"{exc} is a license, not an exception: it cannot follow WITH")
             elif sym.key in self.exceptions:
                 raise le.ExpressionError(f"{sym.key} is an exception: it can only follow WITH")
         return tree
 
     def spdx(self, raw: str) -> Normalized:
+        rewritten, unstated, slash = self._rewrite(raw)
         try:
-            tree = self.parse_tree(raw)
+            tree = self._tree(rewritten)
         except le.ExpressionError as exc:
             return Normalized(raw, None, (), _message(exc), (), "none")
         if tree is None:
             return Normalized(raw, None, (), None, (), "none")
         unknown = tuple(str(k) for k in self.licensing.unknown_license_keys(tree, unique=True))
-        return Normalized(raw, str(tree.render("{symbol.key}")), unknown, None, (), "spdx")
+        return Normalized(raw, str(tree.render("{symbol.key}")), unknown, None, (), "spdx", unstated, slash)
 
     # --- whole strings ----------------------------------------------------------------------
 
@@ -165,7 +198,8 @@ class Normalizer:
             return Normalized(raw, None, (), None, target, via)
         found = self.spdx(target)
         return Normalized(raw, found.expression, found.unknown_ids, found.error, (),
-                          via if found.expression is not None else "none")
+                          via if found.expression is not None else "none",
+                          found.expression is not None and idtable.version_unstated(raw, found.expression))
 
     def by_name(self, raw: str) -> Normalized | None:
         """The alias table; "Foo License (FOO)" also tries "Foo License", then "FOO"."""
@@ -256,7 +290,7 @@ class Normalizer:
             if any(f.expression is None or f.unknown_ids for f in found):
                 return None
             joined = operator.join(f"({f.expression})" for f in found)
-            return _with_raw(self.spdx(joined), text)
+            return replace(self.spdx(joined), raw=text, version_ambiguous=any(f.version_ambiguous for f in found))
         return None
 
     def classifier(self, raw: str, text: str) -> Normalized:
@@ -274,7 +308,7 @@ class Normalizer:
 
 
 def _with_raw(n: Normalized, raw: str) -> Normalized:
-    return Normalized(raw, n.expression, n.unknown_ids, n.error, n.candidates, n.via)
+    return replace(n, raw=raw)
 
 
 def _message(exc: Exception) -> str:
@@ -305,6 +339,11 @@ def licensing() -> Any:
 def licensedb_version() -> str:
     """E.g. "scancode-toolkit 32.5.0 LicenseDB (SPDX license list 3.27)"."""
     return normalizer().db_version
+
+
+def spdx_list_version() -> str:
+    """The SPDX license list the ids come from, e.g. "3.28.0+46 (e4c1f276, 2026-07-16)"."""
+    return normalizer().spdx_version
 
 
 _MEMO_MAX_RAW = 512  # short strings repeat (one SPDX id in thousands of headers): their results are memoized

@@ -69,6 +69,7 @@ class _Item:
     expression: str | None  # normalized; None when unusable
     candidates: tuple[str, ...]  # ambiguous family name: what it may mean
     identified: bool = True  # False: the expression holds ids nobody knows
+    version_ambiguous: bool = False  # the raw id or name does not say -only/-or-later ("GPL-2.0", "GPLv2")
 
 
 def _symbols(expression: str) -> set[str]:
@@ -119,7 +120,7 @@ def _normalize(claim: Claim, findings: list[Finding], component: str) -> _Item:
         # ("nimbus-model-license-1.0") stays in the evidence, the expression says "unknown".
         readable = result.expression and all(i.startswith("LicenseRef-") for i in result.unknown_ids)
         return _Item(claim, result.expression if readable else UNIDENTIFIED, (), identified=False)
-    return _Item(claim, result.expression, ())
+    return _Item(claim, result.expression, (), version_ambiguous=result.version_ambiguous)
 
 
 def _is_vague(item: _Item) -> bool:
@@ -158,7 +159,7 @@ def _ambiguous_bases(items: Sequence[_Item]) -> set[str]:
     """GPL-family ids (without suffix) whose -only/-or-later the evidence itself leaves open."""
     out: set[str] = set()
     for item in items:
-        loose = item.claim.version_ambiguous or item.claim.form is not RawForm.SPDX
+        loose = item.claim.version_ambiguous or item.version_ambiguous or item.claim.form is not RawForm.SPDX
         if item.expression and loose:
             out |= {s[: -len("-only")] for s in _symbols(item.expression) if _GPL_FAMILY.match(s)
                     and s.endswith("-only")}
@@ -177,7 +178,7 @@ def _explicit_versions(items: Sequence[_Item]) -> dict[str, set[str]]:
                 continue
             suffix = match.group(2)
             explicit = suffix == "-or-later" or (
-                item.claim.form is RawForm.SPDX and not item.claim.version_ambiguous)
+                item.claim.form is RawForm.SPDX and not item.claim.version_ambiguous and not item.version_ambiguous)
             if explicit:
                 out[sym[: -len(suffix)]].add(suffix)
     return out

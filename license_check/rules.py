@@ -2,6 +2,7 @@
 
 Curated facts come from rules/licenses/*.toml and rules/exceptions.toml, checked table by table by
 rules_load.py. Every other ScanCode LicenseDB entry is seeded at load time from its category
+(reviewed=False), under the normalizer's id; every other SPDX license list id is seeded unknown
 (reviewed=False). ``load_rules()`` validates everything and raises one RulesError that lists every
 problem. The facts themselves (LicenseFacts, ExceptionFacts) are defined in rules_facts.py.
 """
@@ -10,13 +11,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from license_check.model import Copyleft, Use
 from license_check.normalize import Normalizer
-from license_check.ruledata import DataError, DBEntry, load_licensedb, rules_dir
+from license_check.ruledata import DataError, DBEntry, load_licensedb, load_spdx_ids, rules_dir
 from license_check.rules_facts import (
     FACT_KEYS,
     THRESHOLD_KEYS,
@@ -90,7 +92,7 @@ def _version(directory: Path) -> str:
              directory / "urls.toml", directory / "models.toml", directory / "compatibility.toml",
              directory / "duties.toml", directory / "file-names.toml", directory / "use-terms.toml",
              directory / "boilerplate.toml", *sorted((directory / "texts").glob("*")),
-             directory / "generated" / "scancode-licensedb.json",
+             directory / "generated" / "scancode-licensedb.json", directory / "generated" / "spdx-ids.json",
              directory / "generated" / "osadl-matrix.json", *sorted((directory / "licenses").glob("*.toml"))]
     for f in files:
         if f.is_file():
@@ -105,7 +107,7 @@ def _load(directory: Path) -> RuleBook:
         loader = Loader(directory)
     except DataError as exc:
         raise RulesError([str(exc)]) from exc
-    categories = {e.spdx: e.category for e in db.entries}
+    categories = {(loader.norm.resolve(e.spdx) or e.spdx): e.category for e in db.entries}
     curated: dict[str, LicenseFacts] = {}
     where: dict[str, Path] = {}
     license_files = sorted((directory / "licenses").glob("*.toml"))
@@ -141,12 +143,25 @@ def _load(directory: Path) -> RuleBook:
 
     facts = dict(curated)
     version = f"{db.scancode_version}"
-    for entry in db.entries:
+    for entry in db.entries:  # under the normalizer's id (LicenseRef-scancode-wordnet is WordNet)
+        ident = loader.norm.resolve(entry.spdx) or entry.spdx
         if entry.is_exception:
-            exceptions.setdefault(entry.spdx, ExceptionFacts(
-                entry.spdx, entry.short_name, None, _seed_source(version, entry.category), False))
-        elif entry.spdx not in facts:
-            facts[entry.spdx] = _seeded(entry, version)
+            exceptions.setdefault(ident, ExceptionFacts(
+                ident, entry.short_name, None, _seed_source(version, entry.category), False))
+        elif ident not in facts:
+            facts[ident] = replace(_seeded(entry, version), id=ident)
+    listed = f"SPDX license list {loader.norm.spdx_version}: listed, not reviewed"
+    for spdx_id in load_spdx_ids(directory).entries:  # ids newer than the LicenseDB: known, unclassified
+        ident = loader.norm.resolve(spdx_id.id)
+        if ident != spdx_id.id:
+            continue  # deprecated: its replacement's facts apply
+        if spdx_id.is_exception:
+            exceptions.setdefault(ident, ExceptionFacts(ident, spdx_id.name, None, listed, False))
+        elif ident not in facts:
+            facts[ident] = LicenseFacts(
+                id=ident, name=spdx_id.name, commercial_use=Use.UNKNOWN, copyleft=Copyleft.NONE, notice=False,
+                obligations=(), restrictions=(), sources=dict.fromkeys(FACT_KEYS, listed), reviewed=False,
+                category=None)
     return RuleBook(facts, exceptions, _version(directory), loader.norm)
 
 

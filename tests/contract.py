@@ -8,7 +8,8 @@ Usage:
 
 Prints one line per report and exits 1 if any report breaks the contract. Needs only the standard
 library and license-expression (for the SPDX license and exception ids), so it runs without the
-project installed. The tests import `problems` from it.
+project installed. The tests import `problems` from it. Run from a checkout, it also knows the SPDX
+license list ids of rules/generated/spdx-ids.json that license-expression's bundled list predates.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import shlex
 import subprocess
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from license_expression import LicenseWithExceptionSymbol, get_spdx_licensing
@@ -45,6 +47,32 @@ OPERATOR_WORD = re.compile(r"(?<![\w.+\-])(?:and|or|with)(?![\w.+\-])", re.IGNOR
 @functools.cache
 def _licensing() -> Any:
     return get_spdx_licensing()
+
+
+SPDX_IDS = Path(__file__).resolve().parent.parent / "rules" / "generated" / "spdx-ids.json"
+
+
+@functools.cache
+def _listed() -> dict[str, bool]:
+    """SPDX license list id -> is_exception, from the checkout's rules/generated/spdx-ids.json (else none)."""
+    try:
+        data = json.loads(SPDX_IDS.read_text(encoding="utf-8"))
+        return {str(e["id"]): bool(e["exception"]) for e in data["licenses"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _known(key: str, role: str) -> tuple[bool, bool]:
+    """(known, is_exception) of one symbol key; "<license id>+" is SPDX's "or later" operator on the id."""
+    if key in _listed():  # the SPDX list itself says (license-expression takes MPL-2.0-no-copyleft-exception
+        return True, _listed()[key]  # for an exception)
+    entry = _licensing().known_symbols.get(key)
+    if entry is not None:
+        return True, bool(getattr(entry, "is_exception", False))
+    if role == "license" and key.endswith("+") and not key.startswith("LicenseRef-"):
+        known, is_exception = _known(key[:-1], role)
+        return known and not is_exception, False
+    return False, False
 
 
 def _is_int(value: object) -> bool:
@@ -95,7 +123,6 @@ def license_problems(expression: str) -> list[str]:
         return ["is an empty license expression"]
     found = [f"{expression!r} uses operator {word!r}; SPDX operators are AND, OR, WITH"
              for word in OPERATOR_WORD.findall(expression) if word not in {"AND", "OR", "WITH"}]
-    known: dict[str, Any] = licensing.known_symbols
     for symbol in licensing.license_symbols(parsed, unique=True, decompose=False):
         if isinstance(symbol, LicenseWithExceptionSymbol):
             parts = [(symbol.license_symbol, "license"), (symbol.exception_symbol, "exception")]
@@ -103,8 +130,7 @@ def license_problems(expression: str) -> list[str]:
             parts = [(symbol, "license")]
         for part, role in parts:
             key = str(part.key)
-            entry = known.get(key)
-            problem = _symbol_problem(key, entry is not None, bool(getattr(entry, "is_exception", False)), role)
+            problem = _symbol_problem(key, *_known(key, role), role)
             if problem:
                 found.append(f"{expression!r}: {problem}")
     return found

@@ -39,7 +39,7 @@ AI_COMMERCIAL_USE = {
     "LicenseRef-scancode-stability-ai-community-2024": C,
     "LicenseRef-scancode-stability-ai-nc-2023-12-06": P,
     "LicenseRef-scancode-nvidia-open-model-2025-04-28": C,
-    "LicenseRef-scancode-openmdw-1.0": A,
+    "OpenMDW-1.0": A,  # SPDX 3.28 id (ScanCode 32.5.0: LicenseRef-scancode-openmdw-1.0)
     "LicenseRef-scancode-moonshot-ai-modified-mit-2025": A,
     "LicenseRef-scancode-fair-ai-public-1.0": C,
     "LicenseRef-scancode-fair-ai-public-1.0-sd": C,
@@ -182,7 +182,7 @@ def test_duty_codes_are_from_the_documented_vocabulary() -> None:
     ("LicenseRef-scancode-stability-ai-community-2024", {"annual_revenue_usd": 1_000_000}),
     ("LicenseRef-scancode-moonshot-ai-modified-mit-2025",
      {"monthly_active_users": 100_000_000, "monthly_revenue_usd": 20_000_000}),
-    ("LicenseRef-scancode-openmdw-1.0", {}),
+    ("OpenMDW-1.0", {}),
     ("MIT", {}),
 ])
 def test_thresholds(ident: str, thresholds: dict[str, int]) -> None:

@@ -8,7 +8,12 @@ Claims (FILE scope, target = the file itself):
   ``A WITH e``), minus trailing comment closers (``*/``, ``-->``, ...). Form SPDX, confidence 0.95,
   with the line number. Tags inside ``SPDX-SnippetBegin``/``End`` get key ``snippet``; tags between
   ``REUSE-IgnoreStart``/``End`` are skipped, and so are values that are placeholders or prose
-  (``<SPDX>``, ``$LICENSE``, ``{license}``, ``(.*)``).
+  (``<SPDX>``, ``$LICENSE``, ``{license}``, ``(.*)``). How the normalizer reads the tag adds to it
+  (``tag_notes``): a GNU id or name that does not say -only or -or-later (``GPL-2.0``, ``GPLv2``,
+  ``GPL-2.0-with-classpath-exception``) makes the claim ``version_ambiguous`` (the component stage
+  reports ``ambiguous-license-version`` unless other evidence settles it); a family name (``BSD``) is
+  an ``unknown-license-id`` finding that lists the licenses it may mean; ``MIT/Apache-2.0`` is read
+  as ``MIT OR Apache-2.0`` with an ``ambiguous-license-expression`` warning.
 - source ``license-header``: a GNU notice ("... under the terms of the GNU [Lesser|Library|Affero]
   General Public License ... version N ..."): ``GPL-N.0-or-later`` when the sentence says "any later
   version", otherwise ``GPL-N.0-only`` (LGPL/AGPL alike). Form SPDX, confidence 0.9. This settles
@@ -32,7 +37,9 @@ from dataclasses import dataclass
 from license_check.detectors._util import COMMENT_LEADER, LEADER_STRIP_RE, is_legal_file, read_or_report, strip_closers
 from license_check.detectors.base import DetectorResult, ScanContext
 from license_check.detectors.header_notices import find_named_notices, find_restrictive_terms
-from license_check.model import Claim, ClaimScope, Evidence, FileEntry, Finding, RawForm
+from license_check.findings import make_finding
+from license_check.model import Claim, ClaimScope, Evidence, FileEntry, Finding, Location, RawForm
+from license_check.normalize import normalize
 from license_check.reading import HEADER_CAP
 from license_check.textid import operative
 
@@ -168,9 +175,29 @@ def _skip(entry: FileEntry) -> bool:
 
 
 def _file_claim(entry: FileEntry, raw: str, source: str, line: int, confidence: float,
-                key: str | None = None, form: RawForm = RawForm.SPDX) -> Claim:
+                key: str | None = None, form: RawForm = RawForm.SPDX, version_ambiguous: bool = False) -> Claim:
     evidence = Evidence(path=entry.path, source=source, expression=raw, line=line, key=key, confidence=confidence)
-    return Claim(target=entry.path, scope=ClaimScope.FILE, raw=raw, form=form, evidence=(evidence,))
+    return Claim(target=entry.path, scope=ClaimScope.FILE, raw=raw, form=form, evidence=(evidence,),
+                 version_ambiguous=version_ambiguous)
+
+
+def tag_notes(path: str, tag: Tag) -> tuple[bool, tuple[Finding, ...]]:
+    """What the normalizer's reading of ``tag`` adds: whether it leaves -only/-or-later unstated, and
+    the findings on a family name or a '/' between ids (see the module docstring)."""
+    found = normalize(tag.expression, RawForm.SPDX)
+    where = [Location(path, tag.line)]
+    if found.candidates:
+        return False, (make_finding(
+            "unknown-license-id",
+            f"{path}: SPDX-License-Identifier {tag.expression!r} names a family of licenses, not one license: it "
+            f"may mean {', '.join(found.candidates)}. Which one is meant is unknown, so the file's terms are unknown.",
+            where, fix="Write the SPDX id of the license meant (e.g. " + found.candidates[0] + ")."),)
+    if found.slash_as_or and found.expression is not None:
+        return found.version_ambiguous, (make_finding(
+            "ambiguous-license-expression",
+            f"{path}: SPDX-License-Identifier {tag.expression!r} joins ids with '/', which is no SPDX operator; it "
+            f"was read as {found.expression!r} (a choice).", where),)
+    return found.version_ambiguous, ()
 
 
 def scan_file(entry: FileEntry) -> tuple[list[Claim], tuple[Finding, ...]]:
@@ -180,8 +207,13 @@ def scan_file(entry: FileEntry) -> tuple[list[Claim], tuple[Finding, ...]]:
         return [], read.findings
     lines = complete_lines(read.text, read.truncated)
     markdown = entry.name.lower().endswith((".md", ".markdown"))
-    claims = [_file_claim(entry, tag.expression, SOURCE, tag.line, 0.95, "snippet" if tag.snippet else None)
-              for tag in find_tags(lines, markdown=markdown)]
+    claims: list[Claim] = []
+    findings = list(read.findings)
+    for tag in find_tags(lines, markdown=markdown):
+        ambiguous, notes = tag_notes(entry.path, tag)
+        claims.append(_file_claim(entry, tag.expression, SOURCE, tag.line, 0.95, "snippet" if tag.snippet else None,
+                                  version_ambiguous=ambiguous))
+        findings += notes
     if not entry.name.lower().startswith("readme"):  # README prose is readme_prose.py's
         claims += [_file_claim(entry, n.spdx_id, NOTICE_SOURCE, n.line, 0.9) for n in find_gpl_notices(lines)]
         claims += [_file_claim(entry, n.name, NOTICE_SOURCE, n.line, 0.8, form=RawForm.NAME)
@@ -190,7 +222,7 @@ def scan_file(entry: FileEntry) -> tuple[list[Claim], tuple[Finding, ...]]:
         if restrictive is not None:  # a notice that reserves commercial use, whatever it is called
             claims.append(_file_claim(entry, operative.NONCOMMERCIAL, NOTICE_SOURCE, restrictive.line, 0.8,
                                       key="use-terms"))
-    return claims, read.findings
+    return claims, tuple(findings)
 
 
 def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
