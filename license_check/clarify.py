@@ -21,7 +21,7 @@ from license_check.policy import Clarification
 DETECTION_RULES = frozenset({
     "unknown-license-text", "unknown-license-id", "invalid-license-expression", "malformed-metadata",
     "license-file-too-large", "unreadable-file", "unevaluated-metadata", "ambiguous-license-version",
-    "missing-license-file", "license-from-readme-only", "unclassified-license",
+    "missing-license-file", "license-from-readme-only", "unclassified-license", "ambiguous-license-expression",
 })
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -22,6 +24,15 @@ os.environ["LICENSE_CHECK_CACHE"] = "1"
 from license_check.model import FileEntry  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_script(name: str) -> ModuleType:
+    """A development script of scripts/ (e.g. "gen_spdx"), loaded by path: the tests check its output."""
+    spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 SAMPLES = REPO_ROOT / "samples"
 
 

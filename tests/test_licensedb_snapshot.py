@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from types import ModuleType
 
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, load_script
 
 SNAPSHOT = REPO_ROOT / "rules" / "generated" / "scancode-licensedb.json"
 
 
-def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_licensedb", REPO_ROOT / "scripts" / "gen_licensedb.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_snapshot_matches_installed_scancode() -> None:
-    gen = _script()
+    gen = load_script("gen_licensedb")
     regenerated = gen.render(gen.build())
     committed = SNAPSHOT.read_text(encoding="utf-8")
     assert regenerated == committed, "stale snapshot: run python scripts/gen_licensedb.py and commit"
@@ -40,7 +32,7 @@ def test_snapshot_shape() -> None:
     # keys without an SPDX id get the LicenseRef-scancode- form
     assert by_key["llama-2-license-2023"]["spdx_license_key"] == "LicenseRef-scancode-llama-2-license-2023"
     assert by_key["classpath-exception-2.0"]["is_exception"] is True
-    fields = set(_script().FIELDS)
+    fields = set(load_script("gen_licensedb").FIELDS)
     assert all(set(lic) == fields for lic in licenses)
     spdx = [lic["spdx_license_key"].lower() for lic in licenses]
     assert len(set(spdx)) == len(spdx), "two ScanCode keys share an SPDX id"

@@ -8,9 +8,7 @@ not answered right is listed with why.
 
 from __future__ import annotations
 
-import importlib.util
 from collections import Counter
-from types import ModuleType
 
 import pytest
 
@@ -19,7 +17,7 @@ from license_check.detectors.base import ScanContext
 from license_check.model import FileEntry
 from license_check.textid import templates
 from tests import spdx_corpus
-from tests.conftest import REPO_ROOT
+from tests.conftest import load_script
 
 # Texts neither the fast path nor SPDX's templates answer; ScanCode is asked next (see below).
 NOT_ANSWERED_FAST = {
@@ -60,19 +58,13 @@ def fast() -> list[spdx_corpus.Result]:
     return spdx_corpus.run(list(spdx_corpus.cases()), use_scancode=False)
 
 
-def _gen_spdx() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_spdx", REPO_ROOT / "scripts" / "gen_spdx.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_generated_spdx_data_matches_the_pinned_list() -> None:
     """rules/generated/spdx-*.json are what scripts/gen_spdx.py makes of the pinned copy."""
     import tomllib
 
-    gen = _gen_spdx()
+    gen = load_script("gen_spdx")
     pin = tomllib.loads(gen.PIN.read_text(encoding="utf-8"))
     ids, texts = gen.generate(gen.read_archive(), pin)
     assert ids == gen.IDS.read_text(encoding="utf-8"), "stale: run python scripts/gen_spdx.py and commit"
