@@ -14,7 +14,8 @@ Those are license data files (XML and plain text), not code.
 
 spdx-ids.json holds, per license and exception: its id, name, whether it is deprecated (and the ids
 SPDX names as its replacement, ``obsoletedBy``); every scan reads it. spdx-templates.json holds each
-one's matching template, read only when a license text needs it. A template is a list
+one's matching template, read only when a license text needs it, with the words every match of it
+contains (a pre-filter, computed by the matcher's own normalization). A template is a list
 of nodes, the XML's structure with SPDX's matching markup kept (SPDX Matching Guidelines,
 https://spdx.github.io/spdx-spec/v2.3/license-matching-guidelines-and-templates/):
 
@@ -43,6 +44,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts/_generated.py, also when loaded by path
 from _generated import write_or_check  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the matcher's own word normalization
+from license_check.textid.templates.program import required_words  # noqa: E402
+from license_check.textid.templates.text import tables  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 IDS = ROOT / "rules" / "generated" / "spdx-ids.json"
@@ -161,7 +166,11 @@ def generate(files: dict[str, bytes], pin: dict[str, Any]) -> tuple[str, str]:
             "license_list_version": pin["version"]}
     ids = {**head, "licenses": [{k: v for k, v in e.items() if k != "template"} for e in entries]}
     equivalent = files.get("equivalentwords.txt", b"").decode("utf-8").splitlines()
-    templates = {**head, "equivalent_words": [line.split(",") for line in equivalent if "," in line],
+    groups = [line.split(",") for line in equivalent if "," in line]
+    equivalents = tables(groups)
+    required = {e["id"]: [len(words := required_words(e["template"], equivalents)), " ".join(sorted(set(words)))]
+                for e in entries}
+    templates = {**head, "equivalent_words": groups, "required": required,
                  "templates": {e["id"]: e["template"] for e in entries}}
     lines = json.dumps(ids, ensure_ascii=False, indent=0, sort_keys=False)
     return lines + "\n", json.dumps(templates, ensure_ascii=False, separators=(",", ":")) + "\n"

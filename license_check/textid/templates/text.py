@@ -54,11 +54,15 @@ class Text:
         return "\n".join(p for p in pieces if p.strip())
 
 
-def _equivalents() -> tuple[dict[str, str], dict[tuple[str, ...], tuple[str, ...]]]:
+Tables = tuple[dict[str, str], dict[tuple[str, ...], tuple[str, ...]]]  # one-word and phrase equivalents
+
+
+def tables(groups: Sequence[Sequence[str]]) -> Tables:
+    """SPDX's equivalent spellings (equivalentwords.txt lines), as lookup tables; the first form is kept."""
     # B.6 "&" is "and"; B.10 "©" is "(c)"; B.13 "http://" and "https://" are the same address.
     single: dict[str, str] = {"&": "and", "©": "c", "https": "http"}
     phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for group in data().get("equivalent_words", []):
+    for group in groups:
         forms = [tuple(map(fold, _WORD.findall(w))) for w in group]
         canonical = forms[0]
         for form in forms[1:]:
@@ -70,17 +74,17 @@ def _equivalents() -> tuple[dict[str, str], dict[tuple[str, ...], tuple[str, ...
 
 
 @functools.cache
-def _equivalent_tables() -> tuple[dict[str, str], dict[tuple[str, ...], tuple[str, ...]]]:
-    return _equivalents()
+def _equivalent_tables() -> Tables:
+    return tables(data().get("equivalent_words", []))
 
 
 def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
-def words(text: str) -> list[str]:
+def words(text: str, equivalents: Tables | None = None) -> list[str]:
     """The normalized words of a template's literal text."""
-    single, phrases = _equivalent_tables()
+    single, phrases = equivalents or _equivalent_tables()
     raw = [single.get(w, w) for w in map(fold, _WORD.findall(text))]  # as read_text: word by word
     return _phrase_fold(raw, phrases)
 
