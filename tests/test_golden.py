@@ -108,7 +108,7 @@ def test_sample_json_matches_schema_and_contract(name: str, monkeypatch: pytest.
     assert problems(doc) == []
 
 
-def test_contract_check_runs_the_cli_on_every_sample(exported_samples: Path) -> None:
+def test_cli_keeps_the_contract_on_every_sample(exported_samples: Path) -> None:
     """The installed command line (not just the API) keeps the contract, exit code included."""
     broken: dict[str, list[str]] = {}
     for name in sorted(EXPECTED):

@@ -201,7 +201,7 @@ def test_cli_survives_the_hostile_repository(hostile: tuple[Path, Path, dict[str
     check_report(doc, root, items)
 
 
-def test_cli_output_passes_the_contract_checker(cli_run: CliRun) -> None:
+def test_cli_output_keeps_the_contract(cli_run: CliRun) -> None:
     from .contract import problems  # the project's own copy of the contract rules (docs/contract.md)
 
     assert problems(json.loads(cli_run.stdout)) == []

@@ -211,7 +211,7 @@ def test_header_slash_is_read_as_or_with_a_warning(write_files: WriteFiles) -> N
     assert _tag(write_files, "MIT OR Apache-2.0").findings == ()
 
 
-def test_the_contract_checker_knows_every_current_id_and_plus() -> None:
+def test_contract_rules_know_every_current_id_and_plus() -> None:
     for entry in CURRENT:
         raw = f"GPL-2.0-or-later WITH {entry['id']}" if entry["exception"] else entry["id"]
         assert license_problems(raw) == [], raw

@@ -272,14 +272,14 @@ def _is_gpl_notice(match: Any) -> bool:
 def with_exceptions(expressions: list[str]) -> str:
     """Detections joined by AND, where an exception's text goes WITH the license text before it (or, with
     none before, after it): a license text followed by an exception text is "LICENSE WITH EXCEPTION"."""
-    exceptions = templates.exception_ids() | normalize.normalizer().exceptions
+    exceptions = normalize.normalizer().exceptions  # SPDX's and ScanCode's
     terms: list[str] = []
     for expression in expressions:
         parts = expression.split(" AND ") if "(" not in expression and " OR " not in expression else [expression]
         terms += [p.strip() for p in parts]
-    licenses = [t for t in terms if t not in exceptions]
-    if not licenses or len(licenses) == len(terms):
-        return " AND ".join(_paren(e) for e in _unique(terms)) if len(_unique(terms)) > 1 else terms[0]
+    if all(t in exceptions for t in terms) or not any(t in exceptions for t in terms):
+        unique = _unique(terms)
+        return " AND ".join(_paren(e) for e in unique) if len(unique) > 1 else unique[0]
     out: list[str] = []
     pending: list[str] = []  # exceptions seen before any license
     for term in terms:

@@ -15,12 +15,12 @@ that the default text lacks fail the part), and the text outside the matched lic
 the gate (gate.py). Nothing here reads files or the network.
 """
 
-from license_check.textid.templates.data import exception_ids, list_version
+from license_check.textid.templates.data import list_version
 from license_check.textid.templates.identify import Part, TemplateMatch, expression_of, identify, missing_clause
 from license_check.textid.templates.match import find, run
 from license_check.textid.templates.program import Template, all_templates, reference_text, render, template
 from license_check.textid.templates.text import Text, read_text, words
 
-__all__ = ["Part", "Template", "TemplateMatch", "Text", "all_templates", "exception_ids", "expression_of", "find",
+__all__ = ["Part", "Template", "TemplateMatch", "Text", "all_templates", "expression_of", "find",
            "identify", "list_version", "missing_clause", "read_text", "reference_text", "render", "run", "template",
            "words"]

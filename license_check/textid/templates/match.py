@@ -116,7 +116,7 @@ def run(elems: Sequence[Elem], text: Text, states: States) -> States:
 def find(tpl: Template, text: Text) -> tuple[int, int] | None:
     """The longest span of the text that is the template (start, end in tokens), or None."""
     n = len(text.tokens)
-    first = _first_words(tpl)
+    first = _first_words(tpl.id)
     starts: States = {p: p for p in range(n) if first is None or text.tokens[p] in first or p in text.copyright_lines
                       or p in text.skippable}
     ends = run(tpl.elems, text, starts)
@@ -132,13 +132,10 @@ def find(tpl: Template, text: Text) -> tuple[int, int] | None:
 
 
 @functools.cache
-def _first_words_cached(spdx_id: str) -> frozenset[str] | None:
+def _first_words(spdx_id: str) -> frozenset[str] | None:
+    """The words a match of the template can begin with, once per template (templates are not hashable)."""
     tpl = template(spdx_id)
     return None if tpl is None else _first(tpl.elems)
-
-
-def _first_words(tpl: Template) -> frozenset[str] | None:
-    return _first_words_cached(tpl.id)
 
 
 def _first(elems: Sequence[Elem]) -> frozenset[str] | None:

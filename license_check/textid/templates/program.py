@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from license_check.ruledata import load_spdx_ids, rules_dir
 from license_check.textid.templates.data import data
-from license_check.textid.templates.data import ids as spdx_ids
 from license_check.textid.templates.text import Tables, words
 
 
@@ -121,9 +121,9 @@ def _compiled(spdx_id: str) -> tuple[Elem, ...]:
 @functools.cache
 def all_templates() -> tuple[Template, ...]:
     """Every current (not deprecated) SPDX license and exception (compiled on first use of each)."""
-    ids = spdx_ids()
-    deprecated = {e["id"] for e in ids if e["deprecated"]}
-    exceptions = {e["id"] for e in ids if e["exception"]}
+    ids = load_spdx_ids(rules_dir()).entries
+    deprecated = {e.id for e in ids if e.deprecated}
+    exceptions = {e.id for e in ids if e.is_exception}
     stored = data().get("required", {})
     out = []
     for spdx_id, nodes in data()["templates"].items():
