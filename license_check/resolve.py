@@ -120,6 +120,11 @@ def _normalize(claim: Claim, findings: list[Finding], component: str) -> _Item:
         # ("nimbus-model-license-1.0") stays in the evidence, the expression says "unknown".
         readable = result.expression and all(i.startswith("LicenseRef-") for i in result.unknown_ids)
         return _Item(claim, result.expression if readable else UNIDENTIFIED, (), identified=False)
+    if result.slash_as_or and claim.source != "spdx-header":  # headers warn per tag (spdx_headers.tag_notes)
+        findings.append(make_finding(
+            "ambiguous-license-expression",
+            f"{claim.path}: license {claim.raw!r} joins ids with '/', which is no SPDX operator; it was read as "
+            f"{result.expression!r} (a choice).", where, [component]))
     return _Item(claim, result.expression, (), version_ambiguous=result.version_ambiguous)
 
 

@@ -256,6 +256,18 @@ def test_scan_slash_header_is_or_with_a_warning(tmp_path: Path) -> None:
     assert _rules_of(report) == ["ambiguous-license-expression"]
 
 
+@pytest.mark.parametrize(("name", "text"), [
+    ("Cargo.toml", '[package]\nname = "x"\nversion = "0.1.0"\nlicense = "MIT/Apache-2.0"\n'),
+    ("package.json", '{"name": "x", "license": "MIT/Apache-2.0"}'),
+])
+def test_scan_slash_manifest_license_is_or_with_a_warning(tmp_path: Path, name: str, text: str) -> None:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    report = scan(str(tmp_path), ScanOptions(use_scancode=False, cache=False))
+    assert report.project_license == "MIT OR Apache-2.0"
+    [finding] = [f for f in report.findings if f.rule == "ambiguous-license-expression"]
+    assert name in finding.message and finding.components == (".",)
+
+
 def test_scan_plus_and_new_ids_are_not_unknown_ids(tmp_path: Path) -> None:
     report = _scan(tmp_path, "Apache-2.0+")
     assert report.project_license == "Apache-2.0+" and report.commercial_use is Use.ALLOWED
