@@ -33,7 +33,7 @@ NOT_ANSWERED_FAST = {
     "exception": {"GStreamer-exception-2005", "GStreamer-exception-2008"},  # a preamble the template lacks
     "real": {
         "Apache-1.0", "Apache-1.1", "HP-1989", "Hippocratic-2.1", "OAR", "Parity-7.0.0", "Python-2.0.1", "RSCPL",
-        "SAX-PD-2.0", "SGI-B-1.0", "UMich-Merit",
+        "SAX-PD-2.0", "SGI-B-1.0",
     },
 }
 # ... and those ScanCode does not answer with good confidence either (unknown: fail safe, never wrong).
@@ -49,7 +49,7 @@ NOT_ANSWERED = {
 FAST_COUNTS = {
     "license": {"right": 669, "sibling": 28, "unknown": 4},
     "exception": {"right": 83, "unknown": 2},
-    "real": {"right": 661, "sibling": 29, "unknown": 11},
+    "real": {"right": 662, "sibling": 29, "unknown": 10},
 }
 
 
@@ -116,7 +116,7 @@ def test_scancode_answers_the_rest_and_never_wrongly(fast: list[spdx_corpus.Resu
             unknown[r.case.kind].add(r.case.name)
     assert unknown == NOT_ANSWERED
     answered = Counter(r.case.kind for r in results if r.verdict in ("right", "sibling"))
-    assert answered == {"license": 2, "exception": 2, "real": 8}
+    assert answered == {"license": 2, "exception": 2, "real": 7}
 
 
 # ---------------------------------------------------------------- modified and evasive texts

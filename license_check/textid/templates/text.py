@@ -14,8 +14,11 @@ _WORD = re.compile(r"[^\W_]+|[&©]")
 # a bullet or number at a line's start: "1.", "1.2", "(a)", "iv)" (B.8)
 _BULLET = re.compile(
     r"^[ \t>*#-]*(?:\d{1,3}(?:\.\d{1,3})+\.?|[\(\[]?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,5})[\.\)\]:])(?=\s)")
-_COPYRIGHT_LINE = re.compile(r"^\W*(?:copyright|\(c\)|©|portions\s+copyright|all\s+rights\s+reserved)\b",
-                             re.IGNORECASE)
+_COPYRIGHT_LINE = re.compile(
+    r"^\W*(?:(?:portions\s+)?copyright\b|\(c\)|\[c\]|©|all\s+rights\s+reserved\b)", re.IGNORECASE)
+_YEARS_LINE = re.compile(r"^\W*(?:19|20)\d\d\b")
+# U+02BC (a letter to regular expressions) written for an apostrophe: "RSVʼs" is "RSV's" (same length)
+_APOSTROPHE = str.maketrans({"\u02bc": "'"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +88,8 @@ def fold(text: str) -> str:
 def words(text: str, equivalents: Tables | None = None) -> list[str]:
     """The normalized words of a template's literal text."""
     single, phrases = equivalents or _equivalent_tables()
-    raw = [single.get(w, w) for w in map(fold, _WORD.findall(text))]  # as read_text: word by word
+    # as read_text: word by word
+    raw = [single.get(w, w) for w in map(fold, _WORD.findall(text.translate(_APOSTROPHE)))]
     return _phrase_fold(raw, phrases)
 
 
@@ -121,7 +125,8 @@ def read_text(raw: str) -> Text:
     skippable: set[int] = set()
     copyright_lines: dict[int, int] = {}
     offset = 0
-    for line in raw.splitlines(keepends=True):
+    previous = -1  # the first token of the last line that had words
+    for line in raw.translate(_APOSTROPHE).splitlines(keepends=True):
         bullet = _BULLET.match(line)
         bullet_end = bullet.end() if bullet else -1
         first = len(tokens)
@@ -134,8 +139,10 @@ def read_text(raw: str) -> Text:
             ends.append(offset + m.end())
         if len(tokens) > first:
             line_starts.add(first)
-            if _COPYRIGHT_LINE.match(line):
+            # a notice's years may run on to the next line ("Inc. 1992,\n1993, 1994 All Rights Reserved")
+            if _COPYRIGHT_LINE.match(line) or (previous in copyright_lines and _YEARS_LINE.match(line)):
                 copyright_lines[first] = len(tokens)
+            previous = first
         offset += len(line)
     heads = {form[0] for form in phrases}
     if heads.intersection(tokens) and any(tuple(tokens[i:i + len(f)]) == f for f in phrases
