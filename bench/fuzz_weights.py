@@ -21,7 +21,7 @@ import atheris
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 with atheris.instrument_imports():
-    from license_check.parsers.weights import HEADER_FORMATS, INTERNAL_ERROR, READ_CAPS, HeaderResult
+    from license_check.collect.parsers.weights import HEADER_FORMATS, INTERNAL_ERROR, READ_CAPS, HeaderResult
 
 from tests.builders import GGUF_ARRAY, GGUF_STRING, GGUF_UINT32, gguf_bytes, onnx_bytes, safetensors_bytes
 

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING
 import click
 
 from license_check import __version__
-from license_check.policy_pins import utc_today
+from license_check.policy.pins import utc_today
 
 if TYPE_CHECKING:
-    from license_check.policy import Policy
+    from license_check.policy.model import Policy
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
@@ -153,10 +153,10 @@ def cli(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_sc
     combination. Exit status: 0 pass or warn, 1 fail, 2 usage or configuration error, 3 internal error.
     """
     # Imported here so that --help and --version stay fast.
-    from license_check.cachedir import caches_enabled
+    from license_check.cache.dir import caches_enabled
+    from license_check.knowledge.facts import RulesError
     from license_check.model import Severity, UseMode
-    from license_check.policy import PolicyError, load_policy
-    from license_check.rules_facts import RulesError
+    from license_check.policy.model import PolicyError, load_policy
 
     def log(message: str) -> None:
         if verbose:
@@ -201,8 +201,8 @@ def _report(path: str, fmt: str, exclude: tuple[str, ...], no_scancode: bool, jo
             policy: Policy, verbose: bool, log: Callable[[str], None]) -> tuple[str, int]:
     """The report text and exit code: stored (report_cache) when nothing it depends on changed, else scanned.
     The pipeline is imported only when a scan runs."""
-    from license_check import report_cache
-    from license_check.discover import discover
+    from license_check.cache import report as report_cache
+    from license_check.collect.discover import discover
 
     found = discover(path, exclude=exclude)
     key = None
@@ -216,9 +216,9 @@ def _report(path: str, fmt: str, exclude: tuple[str, ...], no_scancode: bool, jo
         if stored is not None:
             log(f"report reused from the cache: no file, setting, policy, rule or code changed ({key[:12]})")
             return stored.text, stored.exit_code
-    from license_check.progress import for_stream
+    from license_check.pipeline import ScanOptions, scan
     from license_check.render import RENDERERS, Format
-    from license_check.scan import ScanOptions, scan
+    from license_check.render.progress import for_stream
 
     options = ScanOptions(exclude=exclude, use_scancode=not no_scancode, log=log, jobs=jobs or 0, policy=policy,
                           cache=not no_cache, progress=None if verbose else for_stream(sys.stderr), discovery=found)
@@ -232,7 +232,7 @@ def _report(path: str, fmt: str, exclude: tuple[str, ...], no_scancode: bool, jo
 
 def _exit_without_teardown(done: SystemExit) -> None:
     """Once ScanCode's index is loaded (millions of objects), freeing it at exit costs 1-2 s: exit at once."""
-    matcher = sys.modules.get("license_check.textid.scancode_matcher")
+    matcher = sys.modules.get("license_check.collect.textid.scancode_matcher")
     if matcher is None or not matcher.index_loaded() or not isinstance(done.code, int | None):
         return
     matcher.cleanup()

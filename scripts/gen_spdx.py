@@ -46,8 +46,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts/_generated.p
 from _generated import write_or_check  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the matcher's own word normalization
-from license_check.textid.templates.program import required_words  # noqa: E402
-from license_check.textid.templates.text import tables  # noqa: E402
+from license_check.collect.textid.templates.program import required_words  # noqa: E402
+from license_check.collect.textid.templates.text import tables  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 IDS = ROOT / "rules" / "generated" / "spdx-ids.json"

@@ -15,7 +15,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import builders  # type: ignore[import-not-found,no-redef]
 else:
-    from . import builders
+    from tests import builders
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 

@@ -66,7 +66,7 @@ def write_files(tmp_path: Path) -> Iterator[WriteFiles]:
 @pytest.fixture(scope="session", autouse=True)
 def _sample_binaries() -> None:
     """The AI samples' weight files are generated, not committed (tests/build_samples.py)."""
-    from .build_samples import build
+    from tests.build_samples import build
 
     build()
 

@@ -30,7 +30,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .builders import (
+from tests.builders import (
     GGUF_ARRAY,
     GGUF_STRING,
     GGUF_UINT32,
@@ -72,7 +72,7 @@ class _Builder:
         return full
 
     def note(self, rel: str | bytes, what: str) -> None:
-        from license_check.reading import display_path
+        from license_check.collect.reading import display_path
 
         self.made[display_path(rel)] = what
 

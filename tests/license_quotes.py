@@ -10,7 +10,7 @@ import importlib.util
 import re
 from pathlib import Path
 
-from license_check.ruledata import load_licensedb, rules_dir
+from license_check.knowledge.data import load_licensedb, rules_dir
 
 QUOTE = re.compile(r"(?:^|(?<=[\s(:]))'([^']{12,}?)'(?=$|[\s),.;:])")
 

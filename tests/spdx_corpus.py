@@ -23,11 +23,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from license_check.detectors import license_files as lf
-from license_check.detectors.base import ScanContext
+from license_check.collect.detectors import license_files as lf
+from license_check.collect.detectors.base import ScanContext
+from license_check.collect.textid import templates
+from license_check.knowledge.data import rules_dir
 from license_check.model import FileEntry
-from license_check.ruledata import rules_dir
-from license_check.textid import templates
 
 ARCHIVE = Path(__file__).resolve().parent / "data" / "spdx-license-list-XML.tar.xz"
 KINDS = ("license", "exception", "real")

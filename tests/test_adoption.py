@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .test_policy_scan import MIT, rules_of, run, table, write
+from tests.policy.test_policy_scan import MIT, rules_of, run, table, write
 
 NC_README = ("# Folding\n\nThe code is released under the MIT license.\n\n## Model parameters\n\n"
              "The model parameters are made available for non-commercial use only, under the terms of the "

@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 
 from license_check.model import Kind, Report, Use
-from license_check.scan import ScanOptions, scan
-
-from . import builders
-from .conftest import WriteFiles
+from license_check.pipeline import ScanOptions, scan
+from tests import builders
+from tests.conftest import WriteFiles
 
 MIT = (Path(__file__).parent.parent / "samples" / "mit-package" / "LICENSE").read_text(encoding="utf-8")
 

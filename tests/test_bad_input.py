@@ -15,8 +15,7 @@ import jsonschema
 from click.testing import CliRunner
 
 from license_check.cli import cli
-
-from .conftest import REPO_ROOT, SAMPLES
+from tests.conftest import REPO_ROOT, SAMPLES
 
 SCHEMA = REPO_ROOT / "license_check" / "schema" / "report-v1.schema.json"
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from license_check import __version__, scan
+from license_check import __version__
+from license_check import pipeline as scan
 from license_check.cli import cli
-from license_check.rules import RulesError
-
-from .conftest import SAMPLES
+from license_check.knowledge.rulebook import RulesError
+from tests.conftest import SAMPLES
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
@@ -126,7 +126,7 @@ def test_output_is_utf8_whatever_the_locale(tmp_path: Path, encoding: str | None
     import subprocess
     import sys
 
-    from .conftest import REPO_ROOT
+    from tests.conftest import REPO_ROOT
 
     root = _hostile_card(tmp_path / "repo")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONIOENCODING", "LANG", "LC_CTYPE")}

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from .contract import license_problems, problems
+from tests.contract import license_problems, problems
 
 CHECKER = Path(__file__).with_name("contract.py")
 

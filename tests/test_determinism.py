@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO_ROOT, SAMPLES
-from .hostile_repo import Cli, session_hostile, session_run
+from tests.conftest import REPO_ROOT, SAMPLES
+from tests.hostile_repo import Cli, session_hostile, session_run
 
 SEEDS = ("0", "1", "random")
 
@@ -25,7 +25,7 @@ SEEDS = ("0", "1", "random")
 _DRIVER = """
 import json, sys
 from license_check.render.json import render_json
-from license_check.scan import scan
+from license_check.pipeline import scan
 print(json.dumps({path: render_json(scan(path)) for path in sys.argv[1:]}, sort_keys=True))
 """
 

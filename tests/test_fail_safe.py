@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .test_policy_scan import MIT, run, table, write
+from tests.policy.test_policy_scan import MIT, run, table, write
 
 
 def _unread_causes(data: dict[str, object]) -> list[tuple[str, str]]:
@@ -46,7 +46,7 @@ def test_a_clean_tree_is_not_capped(tmp_path: Path) -> None:
 
 def test_a_broken_citation_cff_caps_the_answer_but_is_no_second_license(tmp_path: Path) -> None:
     # Issue 13 item 9: the broken file is a finding that caps the answer at unknown, not "MIT AND unknown".
-    from license_check.scan import scan
+    from license_check.pipeline import scan
 
     (tmp_path / "LICENSE").write_text(MIT)
     (tmp_path / "CITATION.cff").write_text('cff-version: 1.2.0\ntitle: "x\nlicense: [\n')

@@ -17,12 +17,11 @@ from typing import Any
 import jsonschema
 import pytest
 
+from license_check.pipeline import ScanOptions, scan
 from license_check.render.json import render_json
 from license_check.render.table import render_table
-from license_check.scan import ScanOptions, scan
-
-from .conftest import REPO_ROOT, SAMPLES
-from .contract import problems
+from tests.conftest import REPO_ROOT, SAMPLES
+from tests.contract import problems
 
 GOLDEN = Path(__file__).parent / "golden"
 SCHEMA = REPO_ROOT / "license_check" / "schema" / "report-v1.schema.json"

@@ -4,7 +4,7 @@ The CLI, run in a subprocess as a user would run it, must finish well under 30 s
 contract JSON document and exit 0 or 1, print no traceback, run nothing from the repository, put no
 path outside the root in the report, turn each hostile item into its stable finding code, and fail
 safe: a component whose license-bearing input could not be read or parsed is never "allowed".
-The same checks run through the Python API (license_check.scan.scan), which is quicker to debug.
+The same checks run through the Python API (license_check.pipeline.scan), which is quicker to debug.
 """
 
 from __future__ import annotations
@@ -18,11 +18,10 @@ from typing import Any
 import jsonschema
 import pytest
 
+from license_check.pipeline import ScanOptions, scan
 from license_check.render.json import render_json
-from license_check.scan import ScanOptions, scan
-
-from .conftest import REPO_ROOT
-from .hostile_repo import MIT, OUTSIDE_TOKEN, CliRun, run_cli, session_hostile, session_run
+from tests.conftest import REPO_ROOT
+from tests.hostile_repo import MIT, OUTSIDE_TOKEN, CliRun, run_cli, session_hostile, session_run
 
 SCHEMA = REPO_ROOT / "license_check" / "schema" / "report-v1.schema.json"
 
@@ -202,7 +201,7 @@ def test_cli_survives_the_hostile_repository(hostile: tuple[Path, Path, dict[str
 
 
 def test_cli_output_keeps_the_contract(cli_run: CliRun) -> None:
-    from .contract import problems  # the project's own copy of the contract rules (docs/contract.md)
+    from tests.contract import problems  # the project's own copy of the contract rules (docs/contract.md)
 
     assert problems(json.loads(cli_run.stdout)) == []
 
@@ -287,11 +286,11 @@ def test_python_dash_m_inside_the_repository_imports_nothing_from_it(tmp_path: P
 
 
 
-# ------------------------------------------------------------- fixed in discover.py and reading.py
+# ------------------------------------------------------------- fixed in discover.py and collect/reading.py
 
 def test_a_hostile_gitignore_in_an_export_hides_nothing(tmp_path: Path) -> None:
     """Outside a git checkout .gitignore is not consulted: a "*" line, or 20,000 patterns, hide nothing."""
-    from license_check.discover import discover
+    from license_check.collect.discover import discover
 
     (tmp_path / ".gitignore").write_text("*\n" + "".join(f"ignored{i}.txt\n" for i in range(20_000)), encoding="utf-8")
     (tmp_path / "LICENSE").write_text(MIT, encoding="utf-8")
@@ -302,8 +301,8 @@ def test_a_hostile_gitignore_in_an_export_hides_nothing(tmp_path: Path) -> None:
 def test_exclude_patterns_past_the_cap_are_not_applied(tmp_path: Path) -> None:
     """Patterns past MAX_PATTERNS leave out nothing (more files are scanned, never fewer), and a
     backtracking pattern costs no more than a plain one (the matcher simulates, it never backtracks)."""
-    from license_check.discover import discover
-    from license_check.discover.patterns import MAX_PATTERNS, PathSpec
+    from license_check.collect.discover import discover
+    from license_check.collect.discover.patterns import MAX_PATTERNS, PathSpec
 
     patterns = tuple(f"ignored{i}.txt" for i in range(MAX_PATTERNS + 10))
     for name in ("ignored5.txt", f"ignored{MAX_PATTERNS + 5}.txt"):

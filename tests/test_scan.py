@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from license_check import scan as scan_module
-from license_check.detectors.base import DetectorResult
-from license_check.scan import ScanOptions, scan
-
-from .conftest import SAMPLES
+from license_check import pipeline as scan_module
+from license_check.collect.detectors.base import DetectorResult
+from license_check.pipeline import ScanOptions, scan
+from tests.conftest import SAMPLES
 
 
 def test_manifest_pointing_at_an_oddly_named_license_file(tmp_path: Path) -> None:

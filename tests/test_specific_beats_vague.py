@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from license_check.scan import scan
-
-from .test_gate import MIT, REFS
+from license_check.pipeline import scan
+from tests.collect.test_gate import MIT, REFS
 
 APACHE_NOTICE = (
     '# Licensed under the Apache License, Version 2.0 (the "License");\n'

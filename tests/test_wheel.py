@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO_ROOT, SAMPLES
+from tests.conftest import REPO_ROOT, SAMPLES
 
 
 @pytest.mark.slow
@@ -40,7 +40,7 @@ def test_installed_wheel_runs_outside_the_checkout(tmp_path: Path) -> None:
     exe = env_dir / "bin" / "license-check"
 
     where = subprocess.run(
-        [str(python), "-c", "import license_check, license_check.ruledata as r; print(license_check.__file__); "
+        [str(python), "-c", "import license_check, license_check.knowledge.data as r; print(license_check.__file__); "
                             "print(r.rules_dir())"],
         capture_output=True, text=True, cwd=elsewhere)
     assert where.returncode == 0, where.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tabulate import tabulate
 
-from license_check.analyze import by_materiality
+from license_check.judge.analyze import by_materiality
 from license_check.model import JudgedComponent, Report, Severity, Use
 from license_check.render.printable import printable, printable_report
 
@@ -41,7 +41,7 @@ def _key_obligation(c: JudgedComponent) -> str:
 
 
 def _clip(text: str, width: int) -> str:
-    """``text`` made printable (repository strings: see render/printable.py), then cut to ``width``."""
+    """``text`` made printable (repository strings: see printable.py), then cut to ``width``."""
     text = printable(text)
     return text if len(text) <= width else text[: width - 1] + "…"
 

@@ -1,0 +1,1 @@
+"""Assemble: group the evidence into components, trace lineage, resolve each component's license."""

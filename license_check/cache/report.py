@@ -1,0 +1,180 @@
+"""The whole-report cache: a rescan of an unchanged repository with the same settings prints the stored report.
+
+The per-file cache (session.py) spares the detectors; a warm run still imports and runs the whole pipeline.
+This layer sits in front of it, in the CLI. Its key covers every input of a report:
+
+* the tool's code and rules (a digest of every file of the package and of rules/), the versions of Python
+  and of the libraries that shape results, and today's date (waivers expire);
+* the settings that shape the report: the PATH as given, the format, --exclude, --no-scancode, and the
+  effective policy (every key, as echoed in the report);
+* the tree: what discovery found (every file's path, size, device, inode, mtime and ctime in ns, as git's
+  index; the trees left out; discovery's own findings), the SHA-256 of every license-bearing file
+  (cachedir.always_hashed: a write through a shared mmap changes no stat field), and the stat of each file a
+  policy pin names.
+
+A report is stored only when every answer in it is final: a scan with ScanCode unavailable or timing out,
+or with a failed detector, is never stored. Entries are small JSON files written atomically (0600, in a 0700
+folder), each holding the key it was stored under and sealed with a MAC (cachedir.seal, a per-user secret
+kept outside the cache folder); one that is not a regular file of at most MAX_ENTRY_BYTES, whose MAC or key
+does not match, or that is damaged, is a miss; at most MAX_ENTRIES are kept (the oldest go). Only this
+module reads them, and only the CLI uses it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import stat
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from license_check import __version__
+from license_check.cache.dir import (
+    ALWAYS_HASH_MAX,
+    always_hashed,
+    cache_dir,
+    dependency_versions,
+    read_regular,
+    seal,
+    unseal,
+    write_private,
+)
+from license_check.collect.discover import Discovery
+from license_check.knowledge.data import rules_dir
+from license_check.model import Finding
+
+MAX_ENTRIES = 64
+MAX_ENTRY_BYTES = 64 << 20
+FOLDER = "reports-v1"
+# Findings that say an answer is not final (it could differ on the next run with the same inputs).
+_TRANSIENT_RULES = frozenset({"scancode-unavailable", "detector-error"})
+_DIGESTS: dict[str, str] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    text: str
+    exit_code: int
+
+
+def _tree_digest(folder: Path, suffixes: tuple[str, ...]) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for current, dirs, names in sorted(os.walk(folder)):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(n for n in names if n.endswith(suffixes)):
+            path = os.path.join(current, name)
+            digest.update(os.path.relpath(path, folder).encode("utf-8", "surrogateescape") + b"\0")
+            with open(path, "rb") as handle:
+                digest.update(handle.read() + b"\0")
+    return digest.hexdigest()
+
+
+def tool_digest() -> str:
+    """The tool's version, code and rules: a stored report never outlives any of them."""
+    if "tool" not in _DIGESTS:
+        package = Path(__file__).resolve().parents[1]  # the license_check package
+        rules = rules_dir()
+        parts = [__version__, dependency_versions(), _tree_digest(package, (".py", ".json", ".toml"))]
+        if not rules.resolve().is_relative_to(package):  # a checkout: rules/ beside the package
+            parts.append(_tree_digest(rules, (".toml", ".json")))
+        _DIGESTS["tool"] = "\0".join(parts)
+    return _DIGESTS["tool"]
+
+
+def _stat_line(path: str) -> str:
+    try:
+        st = os.stat(path, follow_symlinks=False)
+    except OSError as exc:
+        return f"unreadable {exc.errno}"
+    kind = "f" if stat.S_ISREG(st.st_mode) else "o"
+    return f"{kind} {st.st_dev} {st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}"
+
+
+def _content(path: str, abspath: str, size: int) -> str:
+    """The SHA-256 of a license-bearing file, or "" for a file whose stat is enough (source code, large files)."""
+    if size == 0 or not always_hashed(path, size):
+        return ""  # an empty file cannot change through a mapping (nothing is mapped): its stat says it all
+    data = read_regular(abspath, ALWAYS_HASH_MAX)
+    return " unread" if data is None else " " + hashlib.sha256(data).hexdigest()
+
+
+def _finding_line(f: Finding) -> str:
+    return json.dumps([f.rule, f.message, [(loc.path, loc.line) for loc in f.locations]], ensure_ascii=False)
+
+
+def key(root: str, found: Discovery, settings: dict[str, object], pinned: Iterable[str], today: date) -> str:
+    """The digest of every input of the report (see the module docstring)."""
+    digest = hashlib.blake2b(digest_size=24)
+
+    def add(text: str) -> None:
+        digest.update(text.encode("utf-8", "surrogateescape") + b"\n")
+
+    add(tool_digest())
+    add(today.isoformat())
+    add(root)
+    add(json.dumps(settings, sort_keys=True, ensure_ascii=False, default=str))
+    for entry in found.files:
+        content = _content(entry.path, entry.abspath, entry.size)
+        add(f"{entry.path}\0{entry.abspath}\0{entry.size}\0{_stat_line(entry.abspath)}{content}")
+    add(json.dumps([list(found.ignored_dirs), list(found.excluded), found.gitignored, found.complete]))
+    for finding in found.findings:
+        add(_finding_line(finding))
+    for rel in sorted(set(pinned)):
+        add(f"pin {rel} {_stat_line(os.path.join(root, rel))}")
+    return digest.hexdigest()
+
+
+def _folder() -> Path | None:
+    try:
+        return cache_dir() / FOLDER
+    except Exception:  # noqa: BLE001 - no usable cache folder: no report cache
+        return None
+
+
+def load(digest: str) -> Stored | None:
+    folder = _folder()
+    if folder is None:
+        return None
+    target = folder / f"{digest}.json"
+    blob = read_regular(target, MAX_ENTRY_BYTES)  # a FIFO, device or symlink there is a miss, never a hang
+    payload = None if blob is None else unseal(digest.encode(), blob)
+    if payload is None:
+        return None
+    try:
+        data = json.loads(payload.decode("utf-8"))
+    except ValueError:
+        return None
+    if (not isinstance(data, dict) or data.get("key") != digest or not isinstance(data.get("text"), str)
+            or data.get("exit_code") not in (0, 1)):
+        return None
+    with contextlib.suppress(OSError, NotImplementedError):
+        os.utime(target, follow_symlinks=False)  # recently used: kept longest
+    return Stored(data["text"], data["exit_code"])
+
+
+def final(findings: Sequence[Finding]) -> bool:
+    """Whether every answer of a report is final (nothing timed out, failed or lacked ScanCode)."""
+    from license_check.collect.textid.scancode_matcher import NOT_FINAL_DETAILS
+
+    return not any(f.rule in _TRANSIENT_RULES or any(w in f.message for w in NOT_FINAL_DETAILS) for f in findings)
+
+
+def store(digest: str, text: str, exit_code: int) -> None:
+    """Keep a report (sealed, atomically; a failure to write is no error), and at most MAX_ENTRIES of them."""
+    folder = _folder()
+    if folder is None:
+        return
+    payload = json.dumps({"key": digest, "exit_code": exit_code, "text": text}, ensure_ascii=False).encode("utf-8")
+    sealed = seal(digest.encode(), payload)
+    if sealed is None or len(sealed) > MAX_ENTRY_BYTES or not write_private(folder / f"{digest}.json", sealed):
+        return
+    try:
+        entries = sorted(folder.glob("*.json"), key=lambda p: p.lstat().st_mtime_ns)
+        for old in entries[:-MAX_ENTRIES]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass

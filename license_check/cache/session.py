@@ -1,0 +1,393 @@
+"""Speed at repository scale: one read per file, a per-file result cache, --jobs workers, progress.
+
+scan_session() runs before the detectors. Every file that a file-local detector (FILE_LOCAL: its
+result for a list of files is the concatenation of its results for each file) or the license-file
+detector will read is read up to the largest cap those detectors use, and hashed. That hash, the
+file's path and size, the tool (version, a digest of its code, the versions of the libraries that shape
+results) and the rules (RuleBook.version) key the file's results in the cache (cache_store.ResultStore).
+Files the cache does not know are analysed by the detectors, in ``jobs`` forked worker processes when
+there are enough of them, on one read per file that all of them share (a file whose bytes changed since
+it was hashed is analysed but not cached). License texts the fast path does not know go to ScanCode,
+whose index the parent loads once before forking, so the workers share it.
+
+run_detector() then answers each detector from those per-file results, merged in file order: the
+output is byte-identical with or without the cache and for every ``jobs``. Anything that goes wrong
+here falls back to running the detectors as usual; the cache never changes a result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import multiprocessing
+import os
+import stat
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from license_check import __version__
+from license_check.cache.dir import always_hashed, dependency_versions
+from license_check.cache.store import CACHE_DIR_ENV as CACHE_DIR_ENV
+from license_check.cache.store import DEFAULT_MAX_MB as DEFAULT_MAX_MB
+from license_check.cache.store import MAX_MB_ENV as MAX_MB_ENV
+from license_check.cache.store import SCHEMA as SCHEMA
+from license_check.cache.store import ResultStore, decode, encode
+from license_check.cache.store import cache_dir as cache_dir
+from license_check.cache.store import max_bytes as max_bytes
+from license_check.collect.detectors import license_files, readme_prose, references, spdx_headers
+from license_check.collect.detectors.base import Detector, DetectorResult, ScanContext
+from license_check.collect.reading import HEADER_CAP, LICENSE_TEXT_CAP, README_CAP, preloaded, read_bytes
+from license_check.collect.textid import scancode_matcher
+from license_check.model import Artifact, FileEntry
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total); stage "" = finished
+
+POOL_MIN_FILES = 200  # fewer files to analyse than this: forking workers costs more than it saves
+SCANCODE_POOL_MIN = 2  # license texts for ScanCode (seconds each): two are enough for workers
+
+# Detectors whose result for files [a, b, ...] is the concatenation of their results for [a], [b], ...
+# (references dedups artifacts across files: see _merge_references). For each: which files it reads,
+# and the most bytes it reads of one. A detector that starts looking at other files must leave this table.
+FILE_LOCAL: dict[str, tuple[Callable[[FileEntry], bool], int]] = {
+    spdx_headers.NAME: (lambda e: not spdx_headers._skip(e), HEADER_CAP),
+    readme_prose.NAME: (lambda e: readme_prose.is_readme(e.name), README_CAP),
+    references.NAME: (references._eligible, README_CAP),
+}
+_EMPTY = DetectorResult()
+_DETECT: dict[str, Detector] = {
+    spdx_headers.NAME: spdx_headers.detect, readme_prose.NAME: readme_prose.detect, references.NAME: references.detect,
+}
+
+
+@dataclass(slots=True)
+class _Session:
+    per_file: dict[str, dict[str, DetectorResult]] = field(default_factory=dict)  # detector -> path -> result
+    idents: dict[str, license_files.FileIdentification] = field(default_factory=dict)  # license texts by path
+
+
+_ACTIVE: ContextVar[_Session | None] = ContextVar("license_check_scan_session", default=None)
+
+
+def available_cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+_CODE_DIGEST: list[str] = []
+
+
+def code_digest() -> str:
+    """The tool's version and a digest of its code: a cached result never outlives the code that made it."""
+    if not _CODE_DIGEST:
+        digest = hashlib.blake2b(f"{__version__}\0{dependency_versions()}".encode(), digest_size=16)
+        package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the license_check package
+        for folder, dirs, names in sorted(os.walk(package)):
+            dirs.sort()
+            for name in sorted(n for n in names if n.endswith((".py", ".json"))):
+                path = os.path.join(folder, name)
+                digest.update(os.path.relpath(path, package).encode() + b"\0")
+                with open(path, "rb") as handle:
+                    digest.update(handle.read() + b"\0")
+        _CODE_DIGEST.append(digest.hexdigest())
+    return _CODE_DIGEST[0]
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A file the session handles: which detectors read it, and what its bytes were when it was read."""
+
+    entry: FileEntry
+    detectors: tuple[str, ...]  # FILE_LOCAL detectors that read it
+    license_text: bool  # license_files identifies it
+    cap: int  # the most bytes any of them reads
+    truncated: bool
+    digest: bytes  # of the first ``cap`` bytes: with path and size, what the result depends on
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()  # SHA-256: hardware-accelerated on most CPUs, faster than BLAKE2 here
+
+
+def _key(prefix: bytes, kind: str, plan: _Plan) -> bytes:
+    digest = hashlib.blake2b(prefix, digest_size=20)
+    for part in (kind, plan.entry.path, str(plan.entry.size), str(plan.truncated)):
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    digest.update(plan.digest)
+    return digest.digest()
+
+
+@contextlib.contextmanager
+def _reread(plan: _Plan) -> Iterator[bool]:
+    """Read the file again for the detectors (only the digest was kept) and share that one read with all of
+    them; yields whether it still holds the bytes the key was made from (if not, the result is not cached)."""
+    data, truncated, _error = read_bytes(plan.entry.abspath, plan.cap)
+    if data is None:  # gone or unreadable since: the detectors find out themselves and report it
+        yield False
+        return
+    with preloaded({plan.entry.abspath: (data, truncated)}):
+        yield truncated == plan.truncated and _digest(data) == plan.digest
+
+
+# Set in the parent right before forking workers (they inherit it): what _work_* needs that cannot be pickled.
+_FORK_STATE: dict[str, Any] = {}
+
+
+def _work_local(plan: _Plan) -> tuple[dict[str, DetectorResult], bool]:
+    ctx: ScanContext = _FORK_STATE["ctx"]
+    with _reread(plan) as same:
+        return {name: _DETECT[name]([plan.entry], ctx) for name in plan.detectors}, same
+
+
+def _work_scancode(item: tuple[FileEntry, str]) -> license_files.FileIdentification:
+    entry, text = item
+    return license_files.identify_scancode(entry, text, _FORK_STATE["ctx"])
+
+
+def _in_worker(item: Any) -> bytes:
+    return encode(_FORK_STATE["work"](item))
+
+
+def _map(work: Callable[[Any], Any], items: list[Any], jobs: int, minimum: int, ctx: ScanContext,
+         tick: Callable[[int], None]) -> list[Any]:
+    """work(item) for every item, in order: in ``jobs`` forked processes when worth it, else here. A worker
+    that dies (the OOM killer, a signal) breaks the pool at once instead of hanging it: the items without a
+    result are then done here, once."""
+    _FORK_STATE.update(ctx=ctx, work=work)
+    out: list[Any] = []
+    use_pool = jobs > 1 and len(items) >= minimum and "fork" in multiprocessing.get_all_start_methods()
+    if use_pool and threading.active_count() > 1:  # forking a threaded process can deadlock the child
+        ctx.log("other threads are running: analysing in this process, without worker processes")
+        use_pool = False
+    if use_pool:
+        try:
+            # fork, explicitly (Python 3.14 defaults to forkserver): workers share the parent's memory,
+            # ScanCode's index included, instead of loading it again (+5 s and +1 GB each).
+            pool = ProcessPoolExecutor(min(jobs, len(items)), mp_context=multiprocessing.get_context("fork"))
+        except (OSError, AssertionError, ValueError) as exc:  # e.g. a daemonic process may not have children
+            ctx.log(f"cannot start worker processes ({exc}); analysing in this process")
+            use_pool = False
+    if use_pool:
+        chunk = max(1, min(64, len(items) // (jobs * 8)))
+        try:
+            for blob in pool.map(_in_worker, items, chunksize=chunk):
+                result = decode(blob)
+                if result is None:
+                    raise RuntimeError("a worker's result did not survive the trip back")
+                out.append(result)
+                tick(len(out))
+        except BrokenProcessPool as exc:
+            ctx.log(f"a worker process died ({exc}); analysing the {len(items) - len(out)} remaining files here")
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    for item in items[len(out):]:
+        out.append(work(item))
+        tick(len(out))
+    return out
+
+
+def _stat_key(prefix: bytes, entry: FileEntry, cap: int) -> bytes | None:
+    """What says a file is unchanged without reading it (as git's index does): device, inode, size, and the
+    modification and change times in ns (the kernel sets ctime on every write; nobody can set it back)."""
+    try:
+        st = os.stat(entry.abspath, follow_symlinks=False)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    text = f"stat\0{entry.path}\0{entry.abspath}\0{st.st_dev}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0" \
+        f"{st.st_ctime_ns}\0{cap}"
+    return hashlib.blake2b(prefix + b"\0" + text.encode("utf-8", "surrogateescape"), digest_size=20).digest()
+
+
+def _read_plans(files: Sequence[FileEntry], ctx: ScanContext, report: Progress, store: ResultStore | None = None,
+                prefix: bytes = b"") -> list[_Plan]:
+    """Read and hash every file a file-local detector or license_files reads. A source or large file whose stat
+    is what it was when it was last hashed keeps that digest (looked up in ``store``) and is not read now;
+    license-bearing files (cachedir.always_hashed) are always read and hashed again."""
+    licenses = {e.path for e in license_files.text_candidates(files)}
+    wanted: list[tuple[FileEntry, tuple[str, ...], bool, int, bytes | None]] = []
+    for entry in files:
+        is_license = entry.path in licenses
+        if entry.size == 0 and not is_license:
+            continue  # an empty file states nothing: nothing to read, hash or analyse (100,000 of them cost 26 s)
+        names = tuple(name for name, (wants, _) in FILE_LOCAL.items() if wants(entry))
+        if names or is_license:
+            cap = max([FILE_LOCAL[name][1] for name in names] + ([LICENSE_TEXT_CAP] if is_license else []))
+            by_stat = store is not None and not is_license and not always_hashed(entry.path, entry.size)
+            wanted.append((entry, names, is_license, cap, _stat_key(prefix, entry, cap) if by_stat else None))
+    known = store.get_many([w[4] for w in wanted if w[4] is not None]) if store else {}
+    plans: list[_Plan] = []
+    hashed: dict[bytes, bytes] = {}
+    for n, (entry, names, is_license, cap, key) in enumerate(wanted, 1):
+        if n % 500 == 0:
+            report("reading files", n, len(wanted))
+        memo = known.get(key) if key is not None else None
+        if memo is not None and len(memo) == 33 and memo[0] in (0, 1):
+            plans.append(_Plan(entry, names, is_license, cap, memo[0] == 1, memo[1:]))
+            continue
+        data, truncated, _error = read_bytes(entry.abspath, cap)
+        if data is not None:  # else the detectors read it themselves and report why they cannot
+            plans.append(_Plan(entry, names, is_license, cap, truncated, _digest(data)))
+            if key is not None:
+                hashed[key] = bytes([int(truncated)]) + plans[-1].digest
+    if store and hashed:
+        store.put_many(hashed)
+    return plans
+
+
+def _prepare(files: Sequence[FileEntry], ctx: ScanContext, rules_version: str, jobs: int,
+             store: ResultStore | None, report: Progress) -> _Session:
+    start = time.perf_counter()
+    session = _Session({name: {} for name in FILE_LOCAL})
+    prefix = "\0".join((SCHEMA, code_digest(), rules_version)).encode()
+    plans = _read_plans(files, ctx, report, store, prefix)
+    keys = {id(p): (_key(prefix, "+".join(p.detectors), p) if p.detectors else None,
+                    _key(prefix, f"license-text scancode={ctx.use_scancode}", p) if p.license_text else None)
+            for p in plans}
+    found = store.get_many([k for pair in keys.values() for k in pair if k is not None]) if store else {}
+    local_misses: list[_Plan] = []
+    license_misses: list[_Plan] = []
+    new: dict[bytes, bytes] = {}
+    for plan in plans:
+        local_key, license_key = keys[id(plan)]
+        if local_key is not None:
+            results = decode(found[local_key]) if local_key in found else None
+            if isinstance(results, dict) and set(results) == set(plan.detectors):
+                for name, result in results.items():
+                    session.per_file[name][plan.entry.path] = _EMPTY if result is None else result
+            else:
+                local_misses.append(plan)
+        if license_key is not None:
+            ident = decode(found[license_key]) if license_key in found else None
+            if isinstance(ident, license_files.FileIdentification):
+                session.idents[plan.entry.path] = replace(ident, entry=plan.entry)
+            else:
+                license_misses.append(plan)
+    if store:
+        ctx.log(f"cache: {len(found)} results reused, {len(local_misses) + len(license_misses)} files to analyse "
+                f"({len(plans)} files read and looked up in {time.perf_counter() - start:.2f} s)")
+    _identify_licenses(license_misses, ctx, jobs, session, new if store else None, keys, report)
+    computed = _map(_work_local, local_misses, jobs, POOL_MIN_FILES, ctx,
+                    lambda n: report("analysing files", n, len(local_misses)) if n % 100 == 0 else None)
+    for plan, (results, same) in zip(local_misses, computed, strict=True):
+        for name, result in results.items():
+            session.per_file[name][plan.entry.path] = result
+        key = keys[id(plan)][0]
+        if store and key is not None and same:  # most files say nothing to most detectors: None, not a result
+            new[key] = encode({name: None if result == _EMPTY else result for name, result in results.items()})
+    if store and new:
+        store.put_many(new)
+    ctx.log(f"per-file analysis: {len(plans)} files, {len(local_misses)} analysed by the detectors with "
+            f"jobs={jobs}, {len(license_misses)} license texts identified, {time.perf_counter() - start:.2f} s")
+    return session
+
+
+def _identify_licenses(misses: list[_Plan], ctx: ScanContext, jobs: int, session: _Session,
+                       new: dict[bytes, bytes] | None, keys: dict[int, tuple[bytes | None, bytes | None]],
+                       report: Progress) -> None:
+    """The fast path here, then ScanCode (index loaded here once, then shared by forked workers)."""
+    for_scancode: list[tuple[_Plan, str]] = []
+    changed: set[str] = set()
+    for plan in misses:
+        with _reread(plan) as same:
+            first = license_files.identify_fast(plan.entry, ctx)
+        if not same:
+            changed.add(plan.entry.path)
+        if isinstance(first, str):
+            for_scancode.append((plan, first))
+        else:
+            session.idents[plan.entry.path] = first
+            key = keys[id(plan)][1]
+            if new is not None and key is not None and first.cacheable and same:
+                new[key] = encode(first)
+    if not for_scancode:
+        return
+    first_path = for_scancode[0][0].entry.path
+    others = f" (and {len(for_scancode) - 1} more)" if len(for_scancode) > 1 else ""
+    scancode_matcher.ensure_loaded(f"{first_path}{others} is not a license text the fast path knows", ctx.log)
+    idents = _map(_work_scancode, [(p.entry, text) for p, text in for_scancode], jobs, SCANCODE_POOL_MIN, ctx,
+                  lambda n: report("license texts (ScanCode)", n, len(for_scancode)))
+    for (plan, _), ident in zip(for_scancode, idents, strict=True):
+        session.idents[plan.entry.path] = replace(ident, entry=plan.entry)
+        key = keys[id(plan)][1]
+        if new is not None and key is not None and ident.cacheable and plan.entry.path not in changed:
+            new[key] = encode(ident)
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+@contextlib.contextmanager
+def scan_session(files: Sequence[FileEntry], ctx: ScanContext, *, rules_version: str, jobs: int = 0,
+                 use_cache: bool = True, progress: Progress | None = None) -> Iterator[None]:
+    """Prepare the per-file work of one scan (cache look-ups, parallel analysis) for run_detector."""
+    report = progress or _no_progress
+    jobs = jobs if jobs > 0 else available_cores()
+    try:
+        store = ResultStore.open(ctx.log) if use_cache else None
+        try:
+            session: _Session | None = _prepare(files, ctx, rules_version, jobs, store, report)
+        finally:
+            if store:
+                store.close()
+    except Exception:  # noqa: BLE001 - speed-ups must never cost a result: the detectors run as usual
+        ctx.log(f"per-file preparation failed; running the detectors without it:\n{traceback.format_exc()}")
+        session = None
+    token = _ACTIVE.set(session)
+    try:
+        with license_files.prepared(session.idents if session else {}):
+            yield None
+    finally:
+        _ACTIVE.reset(token)
+        report("", 0, 0)
+
+
+def run_detector(name: str, detect: Detector, files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
+    """``detect(files, ctx)``, served from the active scan session's per-file results where it has them."""
+    session = _ACTIVE.get()
+    if session is None or name not in session.per_file:
+        return detect(files, ctx)
+    known = session.per_file[name]
+    parts: list[DetectorResult] = []
+    pending: list[FileEntry] = []  # files the session did not analyse (unreadable, or not this detector's)
+    for entry in files:
+        result = known.get(entry.path)
+        if result is None:
+            pending.append(entry)
+            continue
+        if pending:
+            parts.append(detect(pending, ctx))
+            pending = []
+        parts.append(result)
+    if pending:
+        parts.append(detect(pending, ctx))
+    if any(p.extra for p in parts):  # not file-local after all: never guess how to merge
+        return detect(files, ctx)
+    if name == references.NAME:
+        return _merge_references(parts) or detect(files, ctx)
+    return DetectorResult(claims=tuple(c for p in parts for c in p.claims),
+                          findings=tuple(f for p in parts for f in p.findings),
+                          artifacts=tuple(a for p in parts for a in p.artifacts))
+
+
+def _merge_references(parts: list[DetectorResult]) -> DetectorResult | None:
+    """The first file (in scan order) that references an artifact is its evidence; None when the cap on
+    references is reached (which ones are kept then depends on the order inside files: rerun as a whole)."""
+    artifacts: dict[str | None, Artifact] = {}
+    for part in parts:
+        for artifact in part.artifacts:
+            artifacts.setdefault(artifact.ref, artifact)
+    if len(artifacts) >= references.MAX_REFERENCES:
+        return None
+    return DetectorResult(artifacts=tuple(artifacts[k] for k in sorted(artifacts, key=str)),
+                          findings=tuple(f for p in parts for f in p.findings))

@@ -1,0 +1,1 @@
+"""Collect: walk the scanned tree and read its evidence (files, detectors, parsers, license-text identification)."""

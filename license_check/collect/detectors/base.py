@@ -1,0 +1,41 @@
+"""The detector seam: every kind of license evidence has one small module with a ``detect``.
+
+A detector receives every discovered file, picks the ones it understands, reads them through
+license_check.collect.reading with a cap, and returns claims and findings. It never normalizes license
+strings (that is the normalizer's job), never raises for bad input (bad input is a finding), and
+never reads outside the FileEntry it was given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from license_check.model import Artifact, Claim, FileEntry, Finding
+
+
+def _no_log(message: str) -> None:
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class ScanContext:
+    """Settings every detector may consult."""
+
+    log: Callable[[str], None] = _no_log  # verbose messages, written to stderr by the CLI
+    use_scancode: bool = True  # False: texts the fast path cannot resolve stay unknown
+    scancode_timeout: float = 10.0  # seconds per file for ScanCode matching
+
+
+@dataclass(frozen=True, slots=True)
+class DetectorResult:
+    claims: tuple[Claim, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    # paths (relative) of files the detector found to be legal files (license texts, NOTICE, ...);
+    # components use them to recognise folders with their own license.
+    extra: dict[str, object] = field(default_factory=dict)
+    artifacts: tuple[Artifact, ...] = ()  # AI artifacts found (models, weights, datasets, references)
+
+
+# A detector is a function: every discovered file in, claims and findings out.
+Detector = Callable[[Sequence[FileEntry], ScanContext], DetectorResult]

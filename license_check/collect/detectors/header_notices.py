@@ -1,0 +1,149 @@
+"""License names stated in words in a file's header comments (pure text functions, no I/O).
+
+Two shapes, both only in comment lines (a comment leader such as ``#``, ``//``, `` *`` must start the
+line, so code and prose documents are not read):
+
+- a sentence: "This file is licensed under the Creative Commons Attribution-NonCommercial 4.0
+  International Public License (CC-BY-NC-4.0)", "Licensed under the Apache License, Version 2.0
+  (the "License")", "Released under the MIT License";
+- a title line on its own: "MIT License", "Apache License, Version 2.0", "BSD 3-Clause License",
+  "Attribution-NonCommercial 4.0 International (CC BY-NC 4.0)".
+
+The name is returned as found (``Name (ABBR)`` when an abbreviation follows); the normalizer resolves
+it. A name must look like a license name (it ends in License/Licence, or is a Creative Commons
+name), so ordinary comments are never mistaken for one. GNU notices are left to find_gpl_notices,
+which also tells -only from -or-later.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from license_check.collect.detectors._util import LEADER_STRIP_RE, strip_closers
+
+MAX_LINES = 60  # a header, not the whole file
+
+_WORD = r"[A-Z0-9][\w.+\-]*"
+_VERSION = r"(?:,?\s+(?:[Vv]ersion\s+|[Vv])?\d+(?:\.\d+)*)?"
+_LICENSE_NAME = rf"(?:{_WORD}[ ,]+){{0,8}}?Licen[sc]e{_VERSION}"
+_CC_NAME = (
+    r"(?:Creative\s+Commons\s+)?Attribution(?:[-\s](?:NonCommercial|NoDerivatives|NoDerivs|ShareAlike))*"
+    r"\s+\d\.\d(?:\s+(?:International|Unported|Generic))?(?:\s+Public)?(?:\s+Licen[sc]e)?"
+)
+_CC_ABBR = r"CC[\s-]BY(?:[\s-](?:NC|ND|SA)){0,2}[\s-]\d\.\d"
+_ABBR = r"(?:\s*\((?P<abbr>[^()\"]{2,40})\))?"
+_NAME = rf"(?P<name>{_CC_NAME}|{_CC_ABBR}|{_LICENSE_NAME})"
+
+_SENTENCE = re.compile(
+    r"(?:\b(?:is|are|be|was|been)\s+|,\s*|^\s*|[.;:]\s+)"
+    r"(?i:licensed|released|distributed|published|made\s+available|available)\s+under"
+    rf"\s+(?:the\s+terms\s+of\s+)?(?:the\s+)?{_NAME}{_ABBR}",
+    re.MULTILINE,
+)
+_TITLE = re.compile(rf"^(?:The\s+)?{_NAME}{_ABBR}\.?$")
+_GNU = re.compile(r"\bGNU\b|General\s+Public|Lesser\s+General|Affero", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class NamedNotice:
+    line: int  # 1-based
+    name: str  # as found, e.g. "Creative Commons Attribution-NonCommercial 4.0 ... (CC-BY-NC-4.0)"
+
+
+def _comment_text(line: str) -> str | None:
+    """The text of a comment line without its leader and closer; None for a line that is not a comment."""
+    leader = LEADER_STRIP_RE.match(line)
+    if leader is None or not leader.group().strip():
+        return None
+    return strip_closers(line[leader.end():])
+
+
+def _found(match: re.Match[str]) -> str | None:
+    name = " ".join(match.group("name").split()).rstrip(",")
+    if _GNU.search(name) or name.lower() in {"license", "licence", "the license"}:
+        return None
+    abbr = match.group("abbr")
+    if abbr and not re.search(r"\bthe\b|license", abbr, re.IGNORECASE):
+        return f"{name} ({' '.join(abbr.split())})"
+    return name
+
+
+def find_named_notices(lines: Sequence[str]) -> list[NamedNotice]:
+    """License names stated in the header comments of ``lines`` (first MAX_LINES), deduplicated."""
+    texts: list[tuple[int, str]] = []
+    for number, line in enumerate(lines[:MAX_LINES], start=1):
+        text = _comment_text(line)
+        if text is not None:
+            texts.append((number, text))
+    if not any("icen" in t or "Attribution" in t or "CC" in t for _, t in texts):
+        return []  # cheap pre-check
+    out: list[NamedNotice] = []
+    seen: set[str] = set()
+
+    def add(number: int, name: str | None) -> None:
+        if name and name not in seen:
+            seen.add(name)
+            out.append(NamedNotice(number, name))
+
+    for number, text in texts:
+        title = _TITLE.match(text)
+        if title:
+            add(number, _found(title))
+    # Sentences may wrap over comment lines: search the joined comment text.
+    joined, starts = "", []
+    for number, text in texts:
+        starts.append((len(joined), number))
+        joined += text + "\n"
+    flat = re.sub(r"(?<!\n)\n(?!\n)", " ", joined)  # same offsets: one character for one character
+    for match in _SENTENCE.finditer(flat):
+        at = match.start() + len(match.group()) - len(match.group().lstrip())
+        number = max((n for offset, n in starts if offset <= at), default=1)
+        add(number, _found(match))
+    return sorted(out, key=lambda n: (n.line, n.name))
+
+
+MAX_HEADER_LINES = 400  # a license notice in full (the NVIDIA Source Code License is ~90 comment lines)
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderTerms:
+    line: int  # 1-based line of the clause
+    category: str
+    quote: str
+
+
+def leading_comment(lines: Sequence[str]) -> tuple[str, list[int]]:
+    """The file's leading comment block (comment and blank lines before the first line of code), as text,
+    with the 1-based line number of each of its lines."""
+    texts: list[str] = []
+    numbers: list[int] = []
+    for number, line in enumerate(lines[:MAX_HEADER_LINES], start=1):
+        if not line.strip():
+            texts.append("")
+            numbers.append(number)
+            continue
+        text = _comment_text(line)
+        if text is None:
+            if number == 1 and line.startswith("#!"):
+                continue
+            break
+        texts.append(text)
+        numbers.append(number)
+    return "\n".join(texts), numbers
+
+
+def find_restrictive_terms(lines: Sequence[str]) -> HeaderTerms | None:
+    """A clause of the leading comment that restricts commercial use (rules/use-terms.toml): a vendored file
+    under the NVIDIA Source Code License says it "may be used or intended for use non-commercially"."""
+    from license_check.collect.textid import operative
+
+    text, numbers = leading_comment(lines)
+    if not text.strip():
+        return None
+    term = operative.restricts_commercial_use(operative.read_terms(text))
+    if term is None:
+        return None
+    line = numbers[min(max(term.line - 1, 0), len(numbers) - 1)]
+    return HeaderTerms(line, term.category, term.quote)

@@ -1,0 +1,445 @@
+"""Fast path: identify the full text of a common license without loading ScanCode.
+
+Reference texts come from ScanCode's installed LicenseDB files (``licensedcode/data``), located
+with ``importlib.util.find_spec`` so that nothing of ScanCode is imported. Texts are normalized
+into word tokens (case, punctuation, markup, numbering, copyright lines and spelling removed), then
+matched by an exact hash of the tokens, or else by 5-word shingles with tight, position-aware limits:
+
+* the file must be almost all license (only a short title before it, a few words after it, and
+  short holder-name gaps inside it), and the license must be almost all present;
+* words the reference does not have must pass the gate (gate.py): a title, a URL, a holder's name at
+  the very place of the reference's placeholder, an official rewording; any other addition, in any
+  wording, keeps the file from being the standard text;
+* words the file drops from the reference may not be grant words ("sell", "modify", "no", ...).
+
+Anything else is left to ScanCode (or reported as unknown): the fast path never guesses.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from license_check.collect.textid import gate
+from license_check.collect.textid.specs import REFERENCE_SPECS as REFERENCE_SPECS
+from license_check.collect.textid.specs import RefSpec as RefSpec
+
+SHINGLE = 5  # words per shingle
+
+# Limits on words of the file that are not in the reference ("extra") ...
+MAX_LEAD_EXTRA = 12  # a title before the text: "The MIT License (MIT)", "BSD 3-Clause License"
+MAX_TRAIL_EXTRA = 6
+MAX_GAP_EXTRA = 6  # one gap inside the text: a holder name in place of "the copyright holder"
+MAX_INNER_EXTRA = 20  # all gaps inside the text together
+# ... and on words of the reference that the file lacks ("missing").
+MAX_LEAD_MISSING = 16  # the reference's own title / URL line
+MAX_TRAIL_MISSING = 8  # "END OF TERMS AND CONDITIONS"
+MAX_GAP_MISSING = 6
+MAX_INNER_MISSING = 20
+MIN_SCORE = 0.9  # (file words matched + reference words matched) / (file words + reference words)
+
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Words that change terms. The fast path's gate no longer uses them (gate.py accepts only what it
+# recognises); scancode_matcher does, for words inside an approximate match, where ScanCode does not say
+# which of its rule's words are placeholders.
+OPERATIVE_WORDS = _wordset(
+    """not no non nor never neither none cannot except exception excluding exclude excluded only solely
+    must shall may prohibited prohibit prohibits forbidden forbid forbids restrict restricted restriction
+    restrictions restrictive unless provided provide condition conditions additional addition however
+    commercial commercially noncommercial military weapon weapons harm evil revoke revocable revoked
+    terminate termination fee fees payment pay paid royalty royalties later option any either or
+    version versions permission permitted require required requires agree agreement"""
+)
+# Stems: "noncommercially", "restricting", "militarily", "terminated", ...
+OPERATIVE_PREFIXES = (
+    "commerc", "noncommerc", "non", "prohibit", "restrict", "forbid", "militar", "terminat", "revo", "exclu",
+    "except", "proprietar", "confidential", "evaluat", "personal", "academic", "research", "educat",
+)
+# Names of licenses: a file that adds one the reference does not contain ("dual licensed under MIT and
+# Apache" before an MIT text) says more than the reference.
+LICENSE_NAME_WORDS = _wordset(
+    """mit apache bsd gpl lgpl agpl gnu affero lesser mpl mozilla eupl epl eclipse isc cc cc0 creative
+    commons zlib boost bsl unlicense wtfpl artistic psf python cddl afl postgresql x11 expat openrail rail
+    llama gemma proprietary commercial sspl elastic busl bsl polyform cal ncsa upl blueoak openssl"""
+)
+# Reference words that carry the grant: dropping any of them changes the license.
+GRANT_WORDS = _wordset(
+    """permission permitted permit grant granted grants hereby use copy copies modify modification merge
+    publish distribute distribution redistribute redistribution sublicense sell charge free royalty
+    commercial any purpose not no without irrevocable perpetual worldwide patent patents rights right
+    reproduce prepare display perform derivative including deal"""
+)
+
+
+
+
+@dataclass(frozen=True, slots=True)
+class TextMatch:
+    """A fast-path identification of a whole license text."""
+
+    expression: str  # SPDX expression
+    score: float  # 1.0 for an exact (normalized) match
+    version_ambiguous: bool
+    reference: str  # which reference text matched, e.g. "licenses/mit.LICENSE"
+    exact: bool
+
+
+# ---------------------------------------------------------------- normalization
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
+# Line-start patterns are anchored on "\n" (the text gets one in front): much faster than "^" + MULTILINE.
+_BULLET = re.compile(r"\n[ \t#>*+•|=_`~/-]+")  # also comment prefixes: "# ", "// ", " * "
+_COPYRIGHT_LINE = re.compile(
+    r"\n(?:(?:portions[ \t]+)?(?:copyright[ \t]*(?:\(c\)|©|\[?\d{4}\]?|\[yyyy\]|<year>|\{yyyy\}|yyyy|\[year\])"
+    r"|©|\(c\)[ \t]*\d{4})[^\n]*|all[ \t]+rights[ \t]+reserved[^a-z0-9\n]*(?=\n))"
+)
+_NUMBERING = re.compile(r"\n(?:\(?(?:\d{1,3}|[a-z]|[ivxlc]{1,5})[.)]|\d+(?:\.\d+)+\.?)(?:\*\*|__)?[ \t]+")  # "**0.** "
+_INLINE_MARKER = re.compile(r"\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)")
+_MD_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
+# bytes -> words: every byte that is not [a-z0-9] becomes a space.
+_WORD_BYTES = bytes(c if (97 <= c <= 122 or 48 <= c <= 57) else 32 for c in range(256))
+_SPELLING = {
+    "https": "http", "organisation": "organization",
+    "authorised": "authorized", "unauthorised": "unauthorized", "favour": "favor",
+}
+
+
+# A URL or e-mail address is one word: which page a text links to ("http://fsf.org/" or "https://fsf.org/",
+# ".../philosophy/why-not-lgpl.html" or ".../licenses/why-not-lgpl.html") is not a term of the license,
+# and the gate (gate.py) counts a URL as boilerplate.
+_URL = re.compile(r"<?(?:https?://|ftp://|www\.)[^\s<>\"')\]]+>?|<?[\w.+-]+@[\w-]+(?:\.[\w-]+)+>?")
+# The Free Software Foundation's postal addresses over the years: GNU texts printed before 1995 say
+# "675 Mass Ave, Cambridge, MA 02139", until 2005 "59 Temple Place, Suite 330, Boston, MA 02111-1307",
+# since then "51 Franklin Street, Fifth Floor, Boston, MA 02110-1301" (the FSF's own copies of GPL-2.0
+# carried each in turn). Which one a copy prints does not change its terms.
+_FSF_ADDRESS = re.compile(
+    r"(?:675[ \t]+mass(?:achusetts)?[ \t]+ave(?:nue)?\.?,?[ \t]+cambridge,?[ \t]+ma[ \t]+02139"
+    r"|59[ \t]+temple[ \t]+place,?[ \t]+(?:-[ \t]+)?suite[ \t]+330,?[ \t]+boston,?[ \t]+ma[ \t]+02111-1307"
+    r"|51[ \t]+franklin[ \t]+st(?:reet|\.)?,?[ \t]+fifth[ \t]+floor,?[ \t]+boston,?[ \t]+ma[ \t]+02110-1301)"
+    r",?(?:[ \t]+usa\b)?")
+
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+# Text in another script says something the reference does not: it becomes this token, which starts
+# with the operative prefix "non", so a foreign-language restriction can never ride along unseen.
+FOREIGN_TOKEN = "nonlatintext"
+
+
+def _fold_foreign(text: str) -> str:
+    """Accented Latin letters lose their accents; runs of other letters become FOREIGN_TOKEN."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return _NON_ASCII_RUN.sub(
+        lambda m: f" {FOREIGN_TOKEN} " if any(ch.isalpha() for ch in m.group()) else " ", plain)
+
+
+def normalize_tokens(text: str) -> list[str]:
+    """The words of a license text, normalized for comparison.
+
+    Lowercase; quotes, markdown links, bullets, list numbering and "(a)"-style markers dropped;
+    copyright and "All rights reserved" lines dropped; "non-x" joined; British spellings unified.
+    """
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = "\n" + text.lower().replace("\r\n", "\n").replace("\r", "\n") + "\n"
+    if "](" in text:
+        text = _MD_LINK.sub(r"\1", text)
+    text = _BULLET.sub("\n", text)
+    text = _COPYRIGHT_LINE.sub("\n", text)
+    if "://" in text or "www." in text or "@" in text:
+        text = _URL.sub(" url ", text)
+    if "ma" in text:
+        text = _FSF_ADDRESS.sub(" fsfaddress ", text)
+    if not text.isascii():
+        text = _fold_foreign(text)
+    text = _NUMBERING.sub("\n", text)
+    text = _INLINE_MARKER.sub(" ", text)
+    text = text.replace("non-", "non").replace("sub-licen", "sublicen").replace("&", " and ")
+    text = text.replace("licenc", "licens")  # licence, sublicence, licencee, ...
+    words = text.encode("latin-1", "replace").translate(_WORD_BYTES).decode("ascii").split()
+    spelling = _SPELLING
+    return [spelling.get(w, w) for w in words]
+
+
+# ---------------------------------------------------------------- references
+
+
+def scancode_data_dir() -> Path | None:
+    """``licensedcode/data`` of the installed ScanCode, found without importing it."""
+    try:
+        spec = importlib.util.find_spec("licensedcode")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for location in spec.submodule_search_locations:
+        data = Path(location) / "data"
+        if data.is_dir():
+            return data
+    return None
+
+
+def strip_front_matter(raw: str) -> str:
+    """The text of a LicenseDB ``.LICENSE``/``.RULE`` file, without its YAML front matter."""
+    lines = raw.splitlines(keepends=True)
+    if lines and lines[0].strip() == "---":
+        for i in range(1, len(lines)):
+            if lines[i].strip() == "---":
+                return "".join(lines[i + 1:])
+    return raw
+
+
+def front_matter_value(raw: str, key: str) -> str | None:
+    """One top-level scalar of the front matter (enough for ``spdx_license_key``)."""
+    head = raw[: len(raw) - len(strip_front_matter(raw))]
+    found = re.search(rf"^{re.escape(key)}:\s*(\S.*?)\s*$", head, re.MULTILINE)
+    return found.group(1) if found else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Ref:
+    spec: RefSpec
+    tokens: tuple[str, ...]
+    shingles: list[int]
+    shingle_set: frozenset[int]
+    not_extra: frozenset[str]  # words the file may not add: other licenses' names
+    position: dict[int, int]  # shingle -> its first index in ``tokens``
+
+
+@dataclass(frozen=True, slots=True)
+class _RefSet:
+    refs: tuple[_Ref, ...]
+    by_text: dict[str, _Ref]
+    copyright_lines: frozenset[str]  # the references' own copyright lines ("Copyright [yyyy] [name of ...")
+
+
+def _shingles(tokens: tuple[str, ...] | list[str]) -> list[int]:
+    """Hashes of the 5-word shingles (ints: tuples would rehash on every set lookup)."""
+    t = tokens
+    return list(map(hash, zip(t, t[1:], t[2:], t[3:], t[4:], strict=False)))  # SHINGLE == 5
+
+
+def reference_texts() -> list[tuple[RefSpec, str]]:
+    """Each reference spec with its raw text (front matter kept); specs whose file is missing are left out."""
+    from license_check.knowledge.data import rules_dir
+
+    data = scancode_data_dir()
+    if data is None:
+        return []
+    texts = rules_dir() / "texts"
+    out = []
+    for spec in REFERENCE_SPECS:
+        try:
+            parts = [(texts / part.removeprefix("project:") if part.startswith("project:") else data / part)
+                     .read_text(encoding="utf-8") for part in spec.source.split("+")]
+        except OSError:
+            continue
+        out.append((spec, parts[0] if len(parts) == 1 else "\n\n".join(strip_front_matter(p) for p in parts)))
+    return out
+
+
+@functools.cache
+def _references() -> _RefSet:
+    refs: list[_Ref] = []
+    by_text: dict[str, _Ref] = {}
+    lines: set[str] = set()
+    for spec, raw in reference_texts():
+        lines |= _copyright_lines(strip_front_matter(raw))
+        tokens = tuple(normalize_tokens(strip_front_matter(raw)))
+        if len(tokens) < SHINGLE:
+            continue
+        shingles = _shingles(tokens)
+        own = set(tokens) | set(re.findall(r"[a-z0-9]+", spec.spdx.lower()))
+        position: dict[int, int] = {}
+        for index, shingle in enumerate(shingles):
+            position.setdefault(shingle, index)
+        reworded = {w for a, b in gate.boilerplate().substitutions if set(b) <= own for w in a}  # "lesser"
+        ref = _Ref(spec, tokens, shingles, frozenset(shingles), LICENSE_NAME_WORDS - own - reworded, position)
+        refs.append(ref)
+        by_text.setdefault(" ".join(tokens), ref)
+    return _RefSet(tuple(refs), by_text, frozenset(lines))
+
+
+def warm_up() -> int:
+    """Build the reference fingerprints now; returns how many references are available."""
+    return len(_references().refs)
+
+
+# ---------------------------------------------------------------- matching
+
+
+def _uncovered_runs(misses: list[int], size: int) -> list[tuple[int, int]] | None:
+    """Runs [start, end) of words that no shared shingle covers, from the indexes of unshared shingles.
+
+    A word is uncovered when every shingle that contains it is unshared. None when there are too many
+    unshared shingles to be a near-exact match (no need to look closer).
+    """
+    if len(misses) > _MAX_MISSES:
+        return None
+    missed = set(misses)
+    last = size - SHINGLE  # index of the last shingle
+    uncovered: set[int] = set()
+    for s in misses:
+        for t in range(s, s + SHINGLE):
+            if t in uncovered:
+                continue
+            if all(k in missed for k in range(max(0, t - SHINGLE + 1), min(t, last) + 1)):
+                uncovered.add(t)
+    runs: list[tuple[int, int]] = []
+    for t in sorted(uncovered):
+        if runs and runs[-1][1] == t:
+            runs[-1] = (runs[-1][0], t + 1)
+        else:
+            runs.append((t, t + 1))
+    return runs
+
+
+def _runs_ok(
+    runs: list[tuple[int, int]] | None, words: tuple[str, ...] | list[str], limits: tuple[int, int, int, int],
+    forbidden: frozenset[str],
+) -> tuple[bool, int]:
+    """Whether the uncovered runs stay within (lead, trail, gap, inner total) and avoid ``forbidden``."""
+    if runs is None:
+        return False, 0
+    lead, trail, gap, inner_limit = limits
+    size = len(words)
+    inner = total = 0
+    for start, end in runs:
+        length = end - start
+        total += length
+        run = words[start:end]
+        if forbidden.intersection(run):
+            return False, total
+        if start == 0:
+            limit = lead
+        elif end == size:
+            limit = trail
+        else:
+            limit = gap
+            inner += length
+        if length > limit:
+            return False, total
+    return inner <= inner_limit, total
+
+
+_EXTRA_LIMITS = (MAX_LEAD_EXTRA, MAX_TRAIL_EXTRA, MAX_GAP_EXTRA, MAX_INNER_EXTRA)
+_MISSING_LIMITS = (MAX_LEAD_MISSING, MAX_TRAIL_MISSING, MAX_GAP_MISSING, MAX_INNER_MISSING)
+# Each uncovered run of L words leaves at most L + SHINGLE - 1 unshared shingles, and the limits allow
+# at most 2 + MAX_INNER_* runs: more unshared shingles than this can never pass.
+_MAX_MISSES = max(sum(_EXTRA_LIMITS[:2]) + MAX_INNER_EXTRA, sum(_MISSING_LIMITS[:2]) + MAX_INNER_MISSING) + (
+    SHINGLE - 1
+) * (2 + max(MAX_INNER_EXTRA, MAX_INNER_MISSING))
+_MAX_EXTRA = MAX_LEAD_EXTRA + MAX_TRAIL_EXTRA + MAX_INNER_EXTRA  # bounds on the length of a matching text
+_MAX_MISSING = MAX_LEAD_MISSING + MAX_TRAIL_MISSING + MAX_INNER_MISSING
+
+
+def _additions_harmless(
+    runs: list[tuple[int, int]], tokens: list[str], shingles: list[int], ref: _Ref,
+    missing: list[tuple[int, int]], names: frozenset[str],
+) -> bool:
+    """The gate (gate.py) on the words the file adds: each run a title, URL or project name, or, inside
+    the text, a name put at the very place of a placeholder the file lacks ("Google Inc." for "the
+    copyright holder"). Any other addition ("Use by Acme Corp is disallowed") is not the plain license."""
+    starts = dict(missing)
+    for start, end in runs:
+        words = tokens[start:end]
+        if gate.words_harmless(words, names) or gate.copyright_template_run(words) or gate.holder_run(words) or (
+                start == 0 and gate.title_run(words, names)):
+            continue
+        if start >= SHINGLE and end < len(tokens):
+            before = ref.position.get(shingles[start - SHINGLE])
+            hole = None if before is None else before + SHINGLE
+            lacks = ref.tokens[hole:starts[hole]] if hole is not None and hole in starts else ()
+            if gate.placeholder_run(lacks) or gate.substitution(words, lacks):
+                continue
+        return False
+    return True
+
+
+def _compare(tokens: list[str], shingles: list[int], ref: _Ref, names: frozenset[str]) -> float | None:
+    """The similarity of the file to ``ref`` when it passes every limit and the gate, else None."""
+    ref_set = ref.shingle_set
+    file_misses = [i for i, sh in enumerate(shingles) if sh not in ref_set]
+    if len(file_misses) > _MAX_MISSES:
+        return None
+    runs = _uncovered_runs(file_misses, len(tokens))
+    ok, extra = _runs_ok(runs, tokens, _EXTRA_LIMITS, ref.not_extra)
+    if not ok or runs is None:
+        return None
+    shingle_set = set(shingles)
+    ref_misses = [j for j, sh in enumerate(ref.shingles) if sh not in shingle_set]
+    missing_runs = _uncovered_runs(ref_misses, len(ref.tokens))
+    ok, missing = _runs_ok(missing_runs, ref.tokens, _MISSING_LIMITS, GRANT_WORDS)
+    if not ok or missing_runs is None or not _additions_harmless(runs, tokens, shingles, ref, missing_runs, names):
+        return None
+    n, m = len(tokens), len(ref.tokens)
+    score = (n - extra + m - missing) / (n + m)
+    return score if score >= MIN_SCORE else None
+
+
+def length_fits(n: int) -> bool:
+    """Whether a text of ``n`` normalized words is long enough, and short enough, to match some reference."""
+    return any(len(r.tokens) - _MAX_MISSING <= n <= len(r.tokens) + _MAX_EXTRA for r in _references().refs)
+
+
+_COPYRIGHT_MARKUP = " \t#>*+•|=_`~/-"
+_COPYRIGHT_END_MARKUP = " \t#*+•|=_`~/-"  # a closing ">" stays: "Jane Doe <jane at example dot com>"
+
+
+def copyright_lines_harmless(text: str) -> bool:
+    """Whether every copyright line (which normalization drops) names a holder and says nothing more:
+    "Copyright 2020 Acme, not for resale" keeps a text from being the plain license."""
+    if "copyright" not in text.lower() and "©" not in text and "(c)" not in text.lower():
+        return True
+    known = _references().copyright_lines
+    for line in text.splitlines():
+        bare = line.lstrip(_COPYRIGHT_MARKUP).rstrip(_COPYRIGHT_END_MARKUP)
+        if (_COPYRIGHT_LINE.match("\n" + bare.lower()) and not gate.copyright_line_ok(bare)
+                and " ".join(bare.lower().split()) not in known):
+            return False
+    return True
+
+
+def _copyright_lines(text: str) -> set[str]:
+    """The copyright lines of a reference text, lowercased and collapsed (a file may keep them as they are)."""
+    lines = (line.lstrip(_COPYRIGHT_MARKUP).rstrip(_COPYRIGHT_END_MARKUP) for line in text.splitlines())
+    return {" ".join(b.lower().split()) for b in lines if _COPYRIGHT_LINE.match("\n" + b.lower())}
+
+
+def match_license_text(text: str, names: frozenset[str] = frozenset()) -> TextMatch | None:
+    """Identify ``text`` as one of the reference licenses, or None (left to ScanCode). ``names``: words
+    of the project's own name, which a title may use (gate.name_words)."""
+    if not copyright_lines_harmless(text):
+        return None
+    return match_license_tokens(normalize_tokens(text), names)
+
+
+def match_license_tokens(tokens: list[str], names: frozenset[str] = frozenset()) -> TextMatch | None:
+    """``match_license_text`` on words already normalized (normalization is line-local: the words of
+    consecutive blocks of lines, normalized one by one and concatenated, are those of the whole)."""
+    if len(tokens) < SHINGLE:
+        return None
+    refset = _references()
+    exact = refset.by_text.get(" ".join(tokens))
+    if exact is not None:
+        spec = exact.spec
+        return TextMatch(spec.spdx, 1.0, spec.version_ambiguous, spec.source, exact=True)
+    n = len(tokens)
+    candidates = [r for r in refset.refs if len(r.tokens) - _MAX_MISSING <= n <= len(r.tokens) + _MAX_EXTRA]
+    if not candidates:
+        return None
+    shingles = _shingles(tokens)
+    best: tuple[float, _Ref] | None = None
+    for ref in candidates:
+        score = _compare(tokens, shingles, ref, names)
+        if score is not None and (best is None or score > best[0]):
+            best = (score, ref)
+    if best is None:
+        return None
+    score, ref = best
+    return TextMatch(ref.spec.spdx, round(score, 4), ref.spec.version_ambiguous, ref.spec.source, exact=False)

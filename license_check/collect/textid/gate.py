@@ -1,0 +1,323 @@
+"""One gate for text added around a recognised license text (issue 11 A.4).
+
+The fast path, bundles and ScanCode matches all ask the same question: is what the file says beyond the
+matched license harmless? The answer is a list of what is harmless, never a list of restricting words: a
+word list rejects standard wording ("may", "or", "Google Research") and lets through restrictions that
+avoid its words ("Use by Acme Corp is disallowed.", "costs USD 500", a sentence in German). So a sentence
+outside the match passes only when it is recognised boilerplate:
+
+* a copyright, "All rights reserved", author, maintainer or contact line;
+* a title or heading: a few words, each a title word (rules/boilerplate.toml), a license name, a number
+  or a word of the project's own name;
+* a URL or e-mail address, alone or after a short label ("CC0: http://...");
+* an SPDX line (``SPDX-License-Identifier: MIT``); a separator or markup line;
+* a connective of rules/boilerplate.toml ("The following license applies to all parts of this software
+  except as documented below", "Below are licenses used in those files"), which may grant a named
+  license to a part of the work (CC0 for sample code).
+
+Anything else keeps the file from being the plain license; the caller then reads it as a custom text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from license_check.knowledge.data import DataError, read_toml, rules_dir
+
+MAX_TITLE_WORDS = 12
+MAX_LABEL_WORDS = 3  # "CC0:", "Source code:", "See" before a URL
+MAX_NAME_HEADING_WORDS = 3  # a heading of a few words that is a name, not a sentence
+MAX_SENTENCE_CHARS = 2000  # longer "sentences" are never boilerplate (and patterns stay cheap)
+
+_URL = re.compile(r"<?(?:https?://|ftp://|www\.)[^\s<>\"')\]]+>?|<?[\w.+-]+@[\w-]+(?:\.[\w-]+)+>?", re.IGNORECASE)
+_COPYRIGHT = re.compile(r"(?:portions[ \t]+)?(?:copyright\b|©|\(c\)[ \t]*\d)|all rights reserved\b", re.IGNORECASE)
+_AUTHOR = re.compile(
+    r"(?:(?:original[ \t]+)?authors?|maintainers?|contacts?|contributors?)[ \t]*:|"
+    r"(?:written|created|maintained|developed|authored)[ \t]+by\b", re.IGNORECASE)
+_ABBREVIATION = re.compile(r"\b(?:inc|ltd|co|corp|jr|sr|st|llc|l\.l\.c|e\.v|s\.a|b\.v|n\.v|al|pty|plc)\.",
+                           re.IGNORECASE)
+_INITIAL = re.compile(r"\b[A-Z]\.")  # "Alexei A. Efros": an initial, not the end of a sentence
+_RESERVED = re.compile(r"all\s+rights\s+reserved\.?", re.IGNORECASE)
+MAX_LOWERCASE_NAME_WORDS = 3
+_PLACEHOLDER = re.compile(r"<%=.*?%>|<[^<>\n]{0,60}>|\[[^\[\]\n]{0,60}\]|\{[^{}\n]{0,60}\}")  # "<name of author>"
+_YEARS = re.compile(r"\d{4}(?:\s*[-–,]\s*(?:\d{4}|present))*")
+# Lowercase words a holder's name may hold ("Meta Platforms, Inc. and affiliates", "the TensorFlow authors").
+_NAME_WORDS = frozenset(str.split(
+    """and the of its their affiliates affiliate contributors contributor authors author other others all rights
+    reserved inc ltd llc gmbh corp corporation co company by on behalf et al de da di von van der den du la le
+    project developers developer team foundation university group holders holder owners owner respective
+    individual individuals members organization organisation""")) | {"c"}
+_SPDX = re.compile(r"spdx-(?:license-identifier|filecopyrighttext|filecontributor)\s*:", re.IGNORECASE)
+_MARKUP = " \t#*>_|`~=+-/\\<>[](){}\"'.,;:!?"
+_LINE_MARKUP = " \t#*>_|`~=+-/\\"  # brackets stay: "Copyright (c) [year], [fullname]"
+_LINE_END_MARKUP = " \t#*_|`~=+-/\\"  # and a closing ">" too: "Jane Doe <jane at example dot com>"
+_WORD = re.compile(r"[a-z0-9]+")
+_ENDS_ABBREVIATION = re.compile(
+    r"\b(?:inc|ltd|co|corp|llc|e\.g|i\.e|etc|vs|dr|mr|mrs|ms|st|no|al|jr|sr|u\.s|approx)\.$", re.IGNORECASE)
+_ENDS_INITIAL = re.compile(r"(?:^|\s)[A-Z]\.$")
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=\S)|\n\s*\n")
+_VERSIONED = re.compile(r"([a-z]+?)v?\d+")
+_DIGITS = re.compile(r"\d+(?:\.\d+)*[a-z]?|v\d+(?:\.\d+)*|[ivx]{1,4}")
+
+
+@dataclass(frozen=True, slots=True)
+class Connective:
+    pattern: re.Pattern[str]
+    license: str | None
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Boilerplate:
+    title_words: frozenset[str]
+    placeholder_words: frozenset[str]
+    connectives: tuple[Connective, ...]
+    substitutions: frozenset[tuple[tuple[str, ...], tuple[str, ...]]]  # (file words, reference words)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What the gate says of text outside a match."""
+
+    ok: bool
+    offending: str = ""  # the first sentence that is not boilerplate (quoted in findings and logs)
+    grants: tuple[str, ...] = ()  # licenses connectives grant to a part of the work ("CC0-1.0")
+
+
+@functools.lru_cache(maxsize=1)
+def boilerplate() -> Boilerplate:
+    path = rules_dir() / "boilerplate.toml"
+    data = read_toml(path)
+    connectives = []
+    for i, item in enumerate(data.get("connectives", [])):
+        where = f"{path}: connectives[{i}]"
+        if not isinstance(item, dict) or not isinstance(item.get("match"), str) or not isinstance(
+                item.get("source"), str):
+            raise DataError(f"{where}: 'match' and 'source' strings are required")
+        license_id = item.get("license")
+        if license_id is not None and not isinstance(license_id, str):
+            raise DataError(f"{where}: 'license' must be a string")
+        try:
+            pattern = re.compile(item["match"], re.IGNORECASE)
+        except re.error as exc:
+            raise DataError(f"{where}: match: {exc}") from exc
+        connectives.append(Connective(pattern, license_id, item["source"]))
+    words = {key: data.get(key) for key in ("title_words", "placeholder_words")}
+    for key, value in words.items():
+        if not isinstance(value, str):
+            raise DataError(f"{path}: {key} must be a string of words")
+    pairs = data.get("substitutions", [])
+    if not isinstance(pairs, list) or not all(
+            isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in pairs):
+        raise DataError(f"{path}: substitutions must be a list of [file words, reference words] pairs")
+    return Boilerplate(frozenset(str(words["title_words"]).split()), frozenset(str(words["placeholder_words"]).split()),
+                       tuple(connectives), frozenset((tuple(a.split()), tuple(b.split())) for a, b in pairs))
+
+
+@functools.lru_cache(maxsize=1)
+def license_name_words() -> frozenset[str]:
+    from license_check.collect.textid.fastpath import LICENSE_NAME_WORDS  # fastpath imports this module
+
+    return LICENSE_NAME_WORDS
+
+
+def name_words(names: Iterable[str]) -> frozenset[str]:
+    """The words of the project's own names (root folder, package names) a title may use."""
+    return frozenset(w for name in names for w in _WORD.findall(name.lower()) if len(w) > 1)
+
+
+def title_word(word: str, names: frozenset[str] = frozenset()) -> bool:
+    """Whether one normalized word may stand in a title or heading."""
+    if word in boilerplate().title_words or word in license_name_words() or word in names:
+        return True
+    versioned = _VERSIONED.fullmatch(word)  # "gplv2", "lgpl21", "apache2"
+    return _DIGITS.fullmatch(word) is not None or (versioned is not None and versioned.group(1) in license_name_words())
+
+
+def words_harmless(words: Sequence[str], names: frozenset[str] = frozenset()) -> bool:
+    """Token-level gate (the fast path's extra runs): every word a title word, license name, number, URL
+    token or project name word. A run of other words is an addition to the license, whatever it says."""
+    return all(title_word(w, names) for w in words)
+
+
+MAX_TITLE_NAME_WORDS = 4
+_USE_STEMS = ("commerc", "noncommerc", "research", "academ", "evaluat", "personal", "internal", "prohibit",
+              "restrict", "forbid", "nonlatin", "kommerz", "comerc", "verbot", "interdit")
+
+
+def holder_run(words: Sequence[str]) -> bool:
+    """"Copyright Romain Tisserand", "Copyright Zhengxiao Du": a holder line without a year, which
+    normalization keeps (it drops only lines with a year or (c)); a few words, none about use."""
+    return bool(words) and words[0] == "copyright" and len(words) <= MAX_TITLE_NAME_WORDS + 2 and not any(
+        w in _USE_WORDS or w.startswith(_USE_STEMS) for w in words)
+
+
+def title_run(words: Sequence[str], names: frozenset[str] = frozenset()) -> bool:
+    """The gate on words before a license text: title words, or a heading "<Name> License" whose name
+    ("Some Project", "DALLE-pytorch") is at most a few words, none about use ("Noncommercial License")."""
+    if words_harmless(words, names):
+        return True
+    if holder_run(words):
+        return True
+    others = [w for w in words if not title_word(w, names)]
+    return (len(others) <= MAX_TITLE_NAME_WORDS and any(w in {"license", "licence"} for w in words)
+            and not any(w in _USE_WORDS or w.startswith(_USE_STEMS) for w in others))
+
+
+def copyright_template_run(words: Sequence[str]) -> bool:
+    """A license's own copyright template inside a text ("Copyright [yyyy] [name of copyright owner]", the
+    line normalization drops, when rewrapping put it mid-line)."""
+    return len(words) > 1 and words[0] == "copyright" and all(
+        w in boilerplate().placeholder_words or _DIGITS.fullmatch(w) is not None for w in words[1:])
+
+
+def substitution(words: Sequence[str], reference: Sequence[str]) -> bool:
+    """Whether the file's ``words`` in place of the reference's are an official rewording (boilerplate.toml)."""
+    return (tuple(words), tuple(reference)) in boilerplate().substitutions
+
+
+def placeholder_run(words: Sequence[str]) -> bool:
+    """Whether reference words a file lacks are a placeholder a name may replace ("the copyright holder")."""
+    return bool(words) and all(w in boilerplate().placeholder_words for w in words)
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text``, one per line for short lines that end without punctuation (titles)."""
+    out: list[str] = []
+    blocks: list[str] = []
+    for block in _SENTENCE_END.split(text.replace("\r\n", "\n").replace("\r", "\n")):
+        if blocks and (_ENDS_ABBREVIATION.search(blocks[-1]) or _ENDS_INITIAL.search(blocks[-1])):
+            blocks[-1] += " " + block  # "Hugging Face Inc. and Google Research": one sentence
+        else:
+            blocks.append(block)
+    for block in blocks:
+        lines = [line.strip() for line in block.split("\n") if line.strip(_MARKUP)]
+        buffer: list[str] = []
+        for line in lines:  # a line of its own that is a copyright, author or SPDX line stays one
+            if _line_kind(line) is not None:
+                if buffer:
+                    out.append(" ".join(buffer))
+                    buffer = []
+                out.append(line)
+                continue
+            buffer.append(line)
+            if line.rstrip().endswith((".", ":", ";", "!", "?")):
+                out.append(" ".join(buffer))
+                buffer = []
+        if buffer:
+            out.append(" ".join(buffer))
+    return out
+
+
+def name_like(rest: str) -> bool:
+    """Whether ``rest`` (a copyright or author line after its keyword) is only names, years, URLs and
+    addresses: "2020 Meta Platforms, Inc. and affiliates. All rights reserved." is; "Acme, not for resale" is not."""
+    text = _YEARS.sub(" ", _URL.sub(" ", _PLACEHOLDER.sub(" ", rest)))
+    text = _RESERVED.sub(" ", _INITIAL.sub(" ", _ABBREVIATION.sub(" ", text)))
+    if re.search(r"[.;!?]\s+\w", text):
+        return False  # a second sentence on the line ("Copyright 2020 Acme. Use is disallowed.")
+    unknown = 0
+    for word in re.findall(r"[^\W\d_]+", text):
+        lower = word.lower()
+        if lower in _USE_WORDS or lower.startswith(_USE_STEMS):
+            return False
+        if not word.islower() or word in _NAME_WORDS or len(word) == 1:  # "Meta", "jQuery", "and"
+            continue
+        unknown += 1  # a lower-case name ("the fastfilter developers"): a few at most
+    return unknown <= MAX_LOWERCASE_NAME_WORDS
+
+
+# Words that say how a work may be used: never part of a holder's name when written in lower case
+# ("code from Google Research" names a holder; "code for research use only" does not).
+_USE_WORDS = frozenset(str.split(
+    """use uses usage used using only non noncommercial commercial commercially research academic evaluation
+    personal internal purpose purposes not no never except unless may must shall prohibited forbidden
+    restricted permission permitted consent fee fees paid payment pay sold sell sale resale cost costs price
+    usd eur gbp license licence licensed"""))
+
+
+def holder_like(text: str) -> bool:
+    """Whether ``text`` names who code comes from ("Hugging Face Inc., Google Research, Facebook (from their
+    Fairseq project)"): capitalized names and plain words, but no lower-case word about use."""
+    words = re.findall(r"[^\W\d_]+", _URL.sub(" ", text))
+    return len(words) <= 40 and all(w[0].isupper() or w.lower() not in _USE_WORDS for w in words)
+
+
+def copyright_line_ok(line: str) -> bool:
+    """Whether a copyright line states a holder and nothing else (the fast path drops such lines)."""
+    bare = line.lstrip(_LINE_MARKUP).rstrip(_LINE_END_MARKUP)
+    found = _COPYRIGHT.match(bare)
+    return found is not None and name_like(re.sub(r"copyright|\(c\)|©", " ", bare, flags=re.IGNORECASE))
+
+
+def _line_kind(line: str) -> str | None:
+    bare = line.lstrip(_LINE_MARKUP).rstrip(_LINE_END_MARKUP)
+    if not bare:
+        return "markup"
+    if _COPYRIGHT.match(bare):
+        return "copyright" if copyright_line_ok(bare) else None
+    if _SPDX.match(bare):
+        return "spdx"
+    found = _AUTHOR.match(bare)
+    if found is not None and name_like(bare[found.end():]):
+        return "author"
+    return None
+
+
+def _words(sentence: str) -> list[str]:
+    from license_check.collect.textid.fastpath import normalize_tokens
+
+    return normalize_tokens(sentence)
+
+
+def sentence_kind(sentence: str, names: frozenset[str] = frozenset()) -> tuple[str, str | None] | None:
+    """What kind of boilerplate ``sentence`` is, with the license a connective grants; None if it is none."""
+    if len(sentence) > MAX_SENTENCE_CHARS:
+        return None
+    kind = _line_kind(sentence)
+    if kind is not None:
+        return kind, None
+    bare = " ".join(sentence.strip(_MARKUP).split())
+    if not bare.isascii() and any(c.isalpha() and ord(c) > 127 for c in bare):
+        return None  # words the normalized reading cannot see: never boilerplate
+    if not _COPYRIGHT.match(bare):  # a copyright line that says more than its holder may only be a connective
+        words = _words(_URL.sub(" url ", bare))
+        if not words:
+            return "markup", None
+        label = [w for w in words if w != "url"]
+        if len(label) < len(words) and len(label) <= MAX_LABEL_WORDS and not any(
+                w in _USE_WORDS or w.startswith(_USE_STEMS) for w in label):
+            return "url", None  # "CC0: <url>", "foo-lib (<url>)", "See <url>"
+        if len(words) <= MAX_TITLE_WORDS and title_run(words, names):
+            return "title", None
+        if len(words) <= MAX_NAME_HEADING_WORDS and not bare.endswith((".", ";", "!", "?")) and not any(
+                w in _USE_WORDS or w.startswith(_USE_STEMS) for w in words):
+            return "title", None  # a heading that names the project ("Gym Retro", "RequireJS")
+    flat = " ".join(_URL.sub("url", bare).split()).rstrip(".:;!? ")
+    for connective in boilerplate().connectives:
+        found = connective.pattern.fullmatch(flat)
+        if found is None:
+            continue
+        groups = found.groupdict()
+        if groups.get("name") is not None and not words_harmless(_words(groups["name"]), names):
+            continue
+        if groups.get("holder") is not None and not holder_like(groups["holder"]):
+            continue
+        return "connective", connective.license
+    return None
+
+
+def harmless(text: str, names: Iterable[str] = ()) -> Verdict:
+    """Whether all of ``text`` (what a file says outside the matched license) is recognised boilerplate."""
+    own = name_words(names)
+    grants: list[str] = []
+    for sentence in sentences(text):
+        kind = sentence_kind(sentence, own)
+        if kind is None:
+            return Verdict(False, " ".join(sentence.split())[:300])
+        if kind[1] is not None:
+            grants.append(kind[1])
+    return Verdict(True, grants=tuple(dict.fromkeys(grants)))

@@ -1,0 +1,110 @@
+"""Custom texts read for what they restrict: the operative clauses of rules/use-terms.toml.
+
+A license text that no matcher identifies may still say plainly what it forbids: "for noncommercial
+research purposes", "may not be sold, nor ... used in a commercial product". ``read_terms`` finds the
+first such clause of each category, with its line and the sentence it stands in, so that the finding
+can quote it. Non-commercial and research-only clauses make the text non-commercial
+(``LicenseRef-license-check-noncommercial``: prohibited); the others leave it unknown, quoted.
+
+Patterns run on the text with whitespace collapsed (a clause may wrap), bounded to the first
+``MAX_CHARS`` characters; every pattern is a plain alternation without nested quantifiers.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from license_check.knowledge.data import DataError, read_toml, rules_dir
+
+NONCOMMERCIAL = "LicenseRef-license-check-noncommercial"
+PROHIBITING = ("noncommercial", "research-only")  # categories that make a text non-commercial
+CATEGORIES = (*PROHIBITING, "no-derivatives", "field-of-use")
+MAX_CHARS = 400_000
+_QUOTE = 200  # characters of the sentence quoted around a clause
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    category: str
+    pattern: re.Pattern[str]
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One operative clause found in a text."""
+
+    category: str
+    quote: str  # the sentence (or its part) that holds the clause, whitespace collapsed
+    line: int  # 1-based line of the clause in the original text
+    source: str
+
+
+@functools.lru_cache(maxsize=1)
+def clauses() -> tuple[Clause, ...]:
+    path = rules_dir() / "use-terms.toml"
+    out = []
+    for i, item in enumerate(read_toml(path).get("clauses", [])):
+        where = f"{path}: clauses[{i}]"
+        if not isinstance(item, dict) or item.get("category") not in CATEGORIES:
+            raise DataError(f"{where}: category must be one of {', '.join(CATEGORIES)}")
+        if not isinstance(item.get("match"), str) or not isinstance(item.get("source"), str):
+            raise DataError(f"{where}: 'match' and 'source' strings are required")
+        try:
+            pattern = re.compile(item["match"], re.IGNORECASE)
+        except re.error as exc:
+            raise DataError(f"{where}: match: {exc}") from exc
+        out.append(Clause(item["category"], pattern, item["source"]))
+    return tuple(out)
+
+
+def patterns(categories: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """The compiled patterns of ``categories`` (for README prose, which reads sentences itself)."""
+    return tuple(c.pattern for c in clauses() if c.category in categories)
+
+
+def read_terms(text: str) -> tuple[Term, ...]:
+    """The first clause of each category in ``text``, in category order."""
+    text = text[:MAX_CHARS]
+    flat, offsets = _collapse(text)
+    found: dict[str, Term] = {}
+    for clause in clauses():
+        if clause.category in found:
+            continue
+        hit = clause.pattern.search(flat)
+        if hit is None:
+            continue
+        start = max(flat.rfind(". ", 0, hit.start()) + 2, 0)
+        if start < hit.start() - _QUOTE:  # a long sentence: start at a word, at most _QUOTE before the clause
+            start = flat.find(" ", hit.start() - _QUOTE) + 1
+        end = flat.find(". ", hit.end())
+        end = min(end + 1 if end >= 0 else len(flat), hit.end() + _QUOTE)
+        line = text.count("\n", 0, offsets[hit.start()]) + 1
+        found[clause.category] = Term(clause.category, flat[start:end].strip(), line, clause.source)
+    return tuple(found[c] for c in CATEGORIES if c in found)
+
+
+def restricts_commercial_use(terms: tuple[Term, ...]) -> Term | None:
+    return next((t for t in terms if t.category in PROHIBITING), None)
+
+
+def _collapse(text: str) -> tuple[str, list[int]]:
+    """``text`` with each run of whitespace (and markup ``*``/``_``/``<br>``) as one space, and for each
+    character of the result its offset in ``text``."""
+    out: list[str] = []
+    offsets: list[int] = []
+    space = False
+    for i, ch in enumerate(text):
+        if ch.isspace() or ch in "*_":
+            if not space and out:
+                out.append(" ")
+                offsets.append(i)
+            space = True
+            continue
+        space = False
+        out.append(ch)
+        offsets.append(i)
+    offsets.append(len(text))
+    return "".join(out), offsets

@@ -1,0 +1,173 @@
+"""SPDX templates compiled for matching: literal words, optional parts, replaceable parts, bullets."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from license_check.collect.textid.templates.data import data
+from license_check.collect.textid.templates.text import Tables, words
+from license_check.knowledge.data import load_spdx_ids, rules_dir
+
+
+@dataclass(frozen=True, slots=True)
+class Lit:
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Opt:
+    body: tuple[Elem, ...]
+    title: bool = False  # the license's title (B.12): texts put it above their preamble too
+
+
+@dataclass(frozen=True, slots=True)
+class Copyright:
+    """The copyright notice (B.11): nothing, the template's own notice, or whole copyright lines."""
+
+    body: tuple[Elem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Bullet:
+    """A list bullet (B.8): nothing, its own words ("Section 1."), or one bullet-like word."""
+
+    words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Var:
+    strict: re.Pattern[str]
+    loose: re.Pattern[str]
+    default: tuple[str, ...]
+    wildcard: bool  # the pattern takes any text (".+"): a name, never a restriction
+    empty: bool  # may be no words at all (a punctuation-only or empty-matching pattern)
+
+
+Elem = Lit | Opt | Copyright | Bullet | Var
+_WILDCARD = re.compile(r"(?<!\\)\.(?:[*+]|\{)")
+
+
+def _var(match: str, default: str) -> Var:
+    default_words = tuple(words(default))
+    try:
+        strict = re.compile(rf"\s*(?:{match})\s*", re.IGNORECASE | re.DOTALL)
+        loose = re.compile(rf"[\W_]*?(?:{match})[\W_]*", re.IGNORECASE | re.DOTALL)
+    except re.error:  # a pattern Python cannot read: only the default text matches
+        strict = loose = re.compile(re.escape(" ".join(default.split())), re.IGNORECASE)
+    empty = not default_words or strict.fullmatch("") is not None
+    return Var(strict, loose, default_words, bool(_WILDCARD.search(match)), empty)
+
+
+def compile_nodes(nodes: Sequence[Any]) -> tuple[Elem, ...]:
+    out: list[Elem] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        if pending:
+            out.append(Lit(tuple(pending)))
+            pending.clear()
+
+    for node in nodes:
+        if isinstance(node, str):
+            pending.extend(words(node))
+            continue
+        kind = node[0]
+        if kind == "p":
+            continue
+        flush()
+        if kind in ("o", "t"):
+            body = compile_nodes(node[1])
+            if body:
+                out.append(Opt(body, title=kind == "t"))
+        elif kind == "c":
+            out.append(Copyright(compile_nodes(node[1])))
+        elif kind == "b":
+            out.append(Bullet(tuple(words(str(node[1])))))
+        elif kind == "v":
+            out.append(_var(str(node[1]), str(node[2])))
+    flush()
+    return tuple(out)
+
+
+def required_words(nodes: Sequence[Any], equivalents: Tables | None = None) -> list[str]:
+    """The words every match of the template contains: its text outside optional and replaceable parts.
+    scripts/gen_spdx.py stores them with each template (a word pass over 5 MB costs half a second)."""
+    return words(" ".join(" . " if not isinstance(n, str) else n for n in nodes if isinstance(n, str) or n[0] == "v"),
+                 equivalents)
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    id: str
+    exception: bool
+    nodes: tuple[Any, ...]
+    required: frozenset[str]  # words every match contains (outside optional and replaceable parts)
+    size: int  # how many required words: the more, the more specific
+
+    @property
+    def elems(self) -> tuple[Elem, ...]:
+        return _compiled(self.id)
+
+
+@functools.cache
+def _compiled(spdx_id: str) -> tuple[Elem, ...]:
+    return compile_nodes(data()["templates"][spdx_id])
+
+
+@functools.cache
+def all_templates() -> tuple[Template, ...]:
+    """Every current (not deprecated) SPDX license and exception (compiled on first use of each)."""
+    ids = load_spdx_ids(rules_dir()).entries
+    deprecated = {e.id for e in ids if e.deprecated}
+    exceptions = {e.id for e in ids if e.is_exception}
+    stored = data().get("required", {})
+    out = []
+    for spdx_id, nodes in data()["templates"].items():
+        if spdx_id in deprecated:
+            continue
+        if spdx_id in stored:  # [how many, "the distinct words"]: a cheap pre-filter
+            size, distinct = int(stored[spdx_id][0]), frozenset(str(stored[spdx_id][1]).split())
+        else:
+            required = required_words(nodes)
+            size, distinct = len(required), frozenset(required)
+        out.append(Template(spdx_id, spdx_id in exceptions, tuple(nodes), distinct, size))
+    return tuple(out)
+
+
+@functools.cache
+def _by_id() -> dict[str, Template]:
+    return {t.id: t for t in all_templates()}
+
+
+def template(spdx_id: str) -> Template | None:
+    return _by_id().get(spdx_id)
+
+
+def reference_text(spdx_id: str, optional: bool = True) -> str:
+    """SPDX's text of a license or exception, its default wording (KeyError for an unknown id)."""
+    return render(data()["templates"][spdx_id], optional)
+
+
+def render(nodes: Sequence[Any], optional: bool = True) -> str:
+    """A template's text with its default parts (optional parts included or left out)."""
+    out: list[str] = []
+    for node in nodes:
+        if isinstance(node, str):
+            out.append(node)
+        elif node[0] == "p":
+            out.append("\n\n")
+        elif node[0] == "b":
+            out.append(f"\n{node[1]} ")
+        elif node[0] == "o" and optional:
+            out.append(f" {render(node[1], optional).strip()} ")
+        elif node[0] in ("t", "c") and (optional or node[0] == "c"):
+            out.append(f"\n\n{render(node[1], optional).strip()}\n\n")
+        elif node[0] == "v":
+            out.append(f" {node[2]} " if node[2] and node[2][0].isalnum() else str(node[2]))
+    text = "".join(out)
+    paragraphs = (p for p in re.split(r"\n\s*\n", text) if p.strip())
+    return "\n\n".join("\n".join(" ".join(line.split()) for line in p.strip().split("\n")) for p in paragraphs) + "\n"

@@ -1,0 +1,1 @@
+"""Judge: what each license and each combination allows (pure: no I/O)."""

@@ -1,0 +1,1 @@
+"""Knowledge: the reviewed license data of rules/, loaded and checked."""

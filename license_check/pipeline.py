@@ -1,0 +1,265 @@
+"""The pipeline: discover -> detect -> group -> resolve -> analyze -> policy -> Report.
+
+No printing and no exit codes here: the CLI renders the Report and decides the exit code.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import partial
+
+from license_check import __version__
+from license_check.assemble import artifacts as artifacts_stage
+from license_check.assemble import lineage
+from license_check.assemble.components import file_owners, group, owner
+from license_check.assemble.resolve import Resolution, resolve
+from license_check.cache import session as cache
+from license_check.collect.detectors import DETECTORS, license_files
+from license_check.collect.detectors.base import DetectorResult, ScanContext
+from license_check.collect.discover import Discovery, discover
+from license_check.findings import make_finding
+from license_check.judge import explain, works
+from license_check.judge.analyze import Context, judge_component, render_expression
+from license_check.knowledge import data as ruledata
+from license_check.knowledge import duties
+from license_check.knowledge import normalize as norm
+from license_check.knowledge.compat import load_compat
+from license_check.knowledge.duties import load_duties
+from license_check.knowledge.rulebook import load_rules
+from license_check.model import (
+    Adoption,
+    Artifact,
+    Claim,
+    FileEntry,
+    Finding,
+    JudgedComponent,
+    Kind,
+    Location,
+    Report,
+    Scope,
+    Severity,
+    Use,
+)
+from license_check.policy import clarify, enforce
+from license_check.policy.model import Policy, check_pins, default_policy
+from license_check.policy.pins import utc_today
+
+
+def _no_log(message: str) -> None:
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class ScanOptions:
+    exclude: tuple[str, ...] = ()
+    use_scancode: bool = True
+    log: Callable[[str], None] = _no_log
+    policy: Policy | None = None
+    jobs: int = 0  # worker processes for the per-file work; 0 = the available cores
+    cache: bool = True  # per-file results cached in the user cache directory (license_check.cache.session)
+    progress: Callable[[str, int, int], None] | None = None  # (stage, done, total), e.g. license_check.render.progress
+    today: date | None = None  # for waiver expiry (tests); None = the current date
+    discovery: Discovery | None = None  # the walk of ``root`` when the caller already made it (the CLI does)
+
+
+def _guarded(name: str, step: Callable[[], DetectorResult], ctx: ScanContext) -> DetectorResult:
+    try:
+        return step()
+    except Exception as exc:  # noqa: BLE001 - one broken detector must not stop the scan
+        ctx.log(f"detector {name} failed:\n{traceback.format_exc()}")
+        return DetectorResult(findings=(make_finding(
+            "detector-error",
+            f"The {name} detector failed ({type(exc).__name__}: {exc}); its evidence is missing. "
+            "This is a bug in license-check.", [Location(".")]),))
+
+
+def run_detectors(files: Sequence[FileEntry], ctx: ScanContext) -> tuple[list[Claim], list[Finding], list[Artifact]]:
+    results = {name: _guarded(name, partial(cache.run_detector, name, detect, files, ctx), ctx)
+               for name, detect in DETECTORS}
+    # Second phase: license files that manifests point to under names no detector recognises.
+    owners: dict[str, str] = {}
+    for result in results.values():  # manifests and cards may point to license files by name
+        pointed = result.extra.get("license_file_owners", {})
+        if isinstance(pointed, dict):
+            owners.update({str(k): str(v) for k, v in pointed.items()})
+    if owners:
+        results["pointed-license-files"] = _guarded(
+            "pointed-license-files", lambda: license_files.identify_pointed(files, owners, ctx), ctx)
+    claims = [c for r in results.values() for c in r.claims]
+    findings = [f for r in results.values() for f in r.findings]
+    artifacts = [a for r in results.values() for a in r.artifacts]
+    return claims, findings, artifacts
+
+
+def _attach(finding: Finding, roots: set[str]) -> Finding:
+    if finding.components or not finding.locations:
+        return finding
+    comps = sorted({owner(loc.path, roots, is_dir=loc.path in roots) for loc in finding.locations})
+    return replace(finding, components=tuple(comps))
+
+
+def _sort_key(finding: Finding) -> tuple[int, str, str, str]:
+    first = finding.locations[0].path if finding.locations else ""
+    return (finding.severity.rank, finding.rule, first, finding.message)
+
+
+def scan(root: str, options: ScanOptions | None = None) -> Report:
+    """Scan the repository at ``root`` (an existing directory) and judge it."""
+    options = options or ScanOptions()
+    ruledata.use_parse_cache(options.cache)
+    rules = load_rules()
+    policy = options.policy or default_policy()
+    ctx = ScanContext(log=options.log, use_scancode=options.use_scancode)
+
+    found = options.discovery or discover(root, exclude=options.exclude)
+    options.log(f"discovered {len(found.files)} files; ignored trees: {', '.join(found.ignored_dirs) or 'none'}")
+    with cache.scan_session(found.files, ctx, rules_version=rules.version, jobs=options.jobs,
+                            use_cache=options.cache, progress=options.progress):
+        claims, detector_findings, artifacts = run_detectors(found.files, ctx)
+    pins = check_pins(policy, root, options.today or utc_today())  # reads the pinned files' sha256
+    claims, detector_findings, artifacts, clarified = clarify.apply(
+        policy.clarifications, pins.clarifications, claims, detector_findings, artifacts)
+    if clarified:
+        options.log(f"clarified by policy: {', '.join(clarified)}")
+    components = artifacts_stage.route(group(found.files, claims, artifacts))
+    roots = {c.path for c in components if c.ref is None}
+    files_of: dict[str, list[str]] = {c.path: [] for c in components if c.ref is None}
+    for entry, folder in zip(found.files, file_owners(found.files, roots), strict=True):
+        files_of[folder].append(entry.path)
+
+    duty_book = load_duties()
+    judging = Context(policy.use_mode, policy.organisation, duty_book)
+    judged: list[JudgedComponent] = []
+    findings: list[Finding] = [*found.findings, *detector_findings, *enforce.clarification_notes(
+        policy, pins.clarifications)]
+    project_license: str | None = None
+    resolved: dict[str, Resolution] = {}
+    traces: dict[str, lineage.LineageResult] = {}
+    judgement_findings: dict[str, list[Finding]] = {}
+    for component in components:  # parents before children, references last
+        traced = lineage.trace(component, rules)
+        inherited = [(i.expression, ev) for i, ev in zip(traced.inherited, traced.evidence(), strict=True)]
+        resolution = resolve(component, files_of.get(component.path, []) if component.ref is None else [], inherited)
+        if component.ref is not None and not component.claims and not inherited:
+            resolution = replace(resolution, findings=(), problems=("external-artifact",))
+        resolution = artifacts_stage.inherit(component, resolution, resolved, roots)
+        resolved[component.id], traces[component.id] = resolution, traced
+        if component.path == "." and component.ref is None:  # what the repository declares for itself
+            project_license = render_expression(resolution.declared_own) if resolution.declared_own else None
+        findings.extend(resolution.findings)
+        findings.extend(traced.findings)
+        findings.extend(lineage.drift(component, resolution.declared_own, traced, rules))
+        findings.extend(artifacts_stage.external_findings(component, resolution))
+        verdict, more = judge_component(resolution, rules, judging)
+        verdict = replace(verdict, lineage=traced.lineage)
+        if policy.training_data == "strict":
+            verdict = lineage.strict_training(verdict, rules, judging)
+        judged.append(verdict)
+        judgement_findings[component.id] = more
+
+    judged, conflicts, rejudged = works.analyse(judged, resolved, traces, rules, judging, load_compat())
+    judgement_findings.update(rejudged)
+    findings += [f for notes in judgement_findings.values() for f in notes] + [f for _, f in conflicts]
+    findings = sorted({_attach(f, roots) for f in findings}, key=_sort_key)
+    shipped = [c for c in judged if in_repository(c)]  # the repository answer's components
+    use = enforce.repository_use(shipped, findings, policy.use_mode)
+    adoption_use = enforce.repository_use(judged, findings, policy.use_mode)
+    findings = _flag_stricter_references(findings, judged, use)
+    broken = any(f.rule == "detector-error" for f in findings)
+    deciding = judged if policy.scope == Scope.ADOPTION else shipped
+    outcome = enforce.enforce(policy, judged, findings, rules, pins.waivers,
+                              deciding={c.component.id for c in deciding})
+    suppressed = {(f.rule, f.message) for f in outcome.findings if f.suppressed}
+    failures = enforce.policy_failures(policy, outcome)
+    marked = [(c, (f.rule, f.message) in suppressed) for c, f in conflicts]
+    unread = [f for f in outcome.findings if f.rule in enforce.UNKNOWN_RULES]
+    causes = explain.explain(shipped, marked, use, outcome.waived, rules, judging, failures, unread)
+    adoption = Adoption(adoption_use, tuple(sorted((c for c in judged if c.component.ref is not None),
+                                                   key=lambda c: (c.component.path, c.component.id))),
+                        explain.explain(judged, marked, adoption_use, outcome.waived, rules, judging, failures,
+                                        unread)
+                        if adoption_use is not use else causes)
+    if policy.own_clarifications:
+        # The repository's own clarifications speak for its owner's pre-release check only: what an adopter
+        # pulls in is judged on the evidence as found (issue 13: no self-waivers for adoption).
+        as_found = scan(root, replace(options, policy=policy.without_own_config(), discovery=found))
+        adoption = as_found.adoption or adoption
+    checklist = duties.checklist([(c.component.id, [*c.obligations, *c.restrictions]) for c in shipped],
+                                 policy.use_mode, duty_book)
+    return Report(
+        root=root,
+        tool_version=__version__,
+        licensedb_version=norm.licensedb_version(),
+        policy=policy.echo(),
+        project_license=project_license,
+        commercial_use=use,
+        verdict=outcome.verdict,
+        components=tuple(sorted(shipped, key=lambda c: (c.component.ref is not None, c.component.path,
+                                                         c.component.id))),
+        findings=outcome.findings,
+        coverage={
+            "code": "analysed" if found.complete and not broken else "partial",
+            "license-texts": "analysed" if options.use_scancode else "partial",
+            "dependencies": "not-analysed",
+            "model-weights": "analysed" if not broken else "partial",
+            "datasets": "analysed" if not broken else "partial",
+            "referenced-artifacts": "analysed" if not broken else "partial",
+        },
+        scan={
+            "files": len(found.files),
+            "ignored": list(found.ignored_dirs),
+            "excluded": list(found.excluded),
+            "gitignored": found.gitignored,
+            "complete": found.complete,
+            "content_from": found.source,  # "git": git's index decided what is content; "filesystem": the walk
+            "not_content": [{"path": p, "why": why} for p, why in found.ignored_reasons],
+            "skipped": [{"path": k.path, "why": k.reason} for k in found.skipped[:100]],
+            "clarified": list(clarified),
+            "waived": list(outcome.waived),
+            "own_config": {  # the scanned repository's own [tool.license-check], if it applies
+                "waivers": sorted(policy.own_waivers), "clarifications": sorted(policy.own_clarifications),
+                "applies_to": "repository" if policy.own_waivers or policy.own_clarifications else "none",
+            },
+        },
+        causes=causes,
+        checklist=checklist,
+        adoption=adoption,
+    )
+
+
+def in_repository(comp: JudgedComponent) -> bool:
+    """Whether ``comp`` counts in the repository answer: everything the tree ships, and the referenced
+    models and weights whose terms the tree itself states (README or card prose, license files).
+    Referenced datasets are inputs a user fetches and uses under their own terms; terms known only from
+    rules/ (a hub id's license) bind whoever fetches the artifact; a reference with no terms is nobody's
+    grant. All of them belong to the adoption answer, where unknown terms count as unknown, so that a
+    download the tree merely points to never moves the repository's own answer (a stricter one is a
+    warning)."""
+    if comp.component.ref is None:
+        return True
+    stated = any(e.source not in _NOT_STATED for e in comp.evidence)
+    return stated and comp.component.kind in _RUN_ARTIFACTS and comp.commercial_use is not Use.UNKNOWN
+
+
+_RUN_ARTIFACTS = frozenset({Kind.MODEL, Kind.WEIGHTS})
+# Evidence that does not state terms in the tree: the reference itself, and the rules' table of known
+# hub ids (those terms bind whoever fetches the artifact: the adoption answer, with a warning).
+_NOT_STATED = frozenset({"reference", "known-models"})
+
+
+def _flag_stricter_references(findings: list[Finding], judged: Sequence[JudgedComponent], use: Use) -> list[Finding]:
+    """``external-artifact`` becomes a warning where a reference's stated or known terms are more
+    restrictive than the repository's own answer (a user who fetches it is bound by them)."""
+    stricter = {c.component.id: c for c in judged if c.component.ref is not None
+                and c.commercial_use is not Use.UNKNOWN and c.commercial_use.badness > use.badness}
+    out = []
+    for f in findings:
+        hit = [stricter[c] for c in f.components if c in stricter] if f.rule == "external-artifact" else []
+        if hit:
+            f = replace(f, severity=Severity.WARNING, message=f"{f.message} Its terms ({hit[0].commercial_use.value}) "
+                        "are more restrictive than the repository's own answer: they bind whoever fetches it.")
+        out.append(f)
+    return out

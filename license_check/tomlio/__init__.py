@@ -1,0 +1,1 @@
+"""TOML reading with caps and line numbers (shared by collect, knowledge and policy)."""
