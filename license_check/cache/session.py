@@ -212,7 +212,7 @@ def _read_plans(files: Sequence[FileEntry], ctx: ScanContext, report: Progress, 
                 prefix: bytes = b"") -> list[_Plan]:
     """Read and hash every file a file-local detector or license_files reads. A source or large file whose stat
     is what it was when it was last hashed keeps that digest (looked up in ``store``) and is not read now;
-    license-bearing files (cachedir.always_hashed) are always read and hashed again."""
+    license-bearing files (cache.dir.always_hashed) are always read and hashed again."""
     licenses = {e.path for e in license_files.text_candidates(files)}
     wanted: list[tuple[FileEntry, tuple[str, ...], bool, int, bytes | None]] = []
     for entry in files:

@@ -2,7 +2,7 @@
 
 One SQLite database (``results-v<SCHEMA>.sqlite``) in $LICENSE_CHECK_CACHE_DIR, else
 $XDG_CACHE_HOME/license-check, else ~/.cache/license-check. Entries are pickles of license-check's own
-dataclasses, sealed with a MAC over the row's key (cachedir.seal: a per-user secret kept outside the cache
+dataclasses, sealed with a MAC over the row's key (cache.dir.seal: a per-user secret kept outside the cache
 folder), checked before anything is unpickled, and loaded by an unpickler that refuses every other class; a
 damaged, edited or copied entry is a miss. The database and its journals must be regular files (0600).
 The total size is bounded ($LICENSE_CHECK_CACHE_MAX_MB, default 256): the least recently used entries go first.

@@ -88,7 +88,7 @@ def _parsed_path(digest: str) -> Path | None:
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse a rules TOML file. Parsing the rules is a tenth of a warm scan, so the parsed form is kept
     as JSON in the user cache, keyed by the sha256 of the file's bytes (a changed file is parsed again;
-    a damaged, unreadable or unsealed cache file is ignored: entries carry a MAC, cachedir.seal)."""
+    a damaged, unreadable or unsealed cache file is ignored: entries carry a MAC, cache.dir.seal)."""
     try:
         data = path.read_bytes()
     except OSError as exc:

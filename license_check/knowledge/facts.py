@@ -1,4 +1,4 @@
-"""What the rules say about one license or exception: the frozen facts ``rules.load_rules()`` returns.
+"""What the rules say about one license or exception: the frozen facts ``rulebook.load_rules()`` returns.
 
 The loader (licenses.py) builds them from rules/licenses/*.toml and rules/exceptions.toml; rulebook.py
 seeds the rest from ScanCode LicenseDB categories. See rules/README.md for the file format.

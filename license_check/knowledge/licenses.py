@@ -2,7 +2,7 @@
 rules/exceptions.toml and rules/aliases.toml (see rules/README.md).
 
 ``Loader`` never raises on bad data: it records each problem (file, key path, what is wrong) in
-``problems`` and returns None for a table it cannot use. ``rules.load_rules()`` walks the files,
+``problems`` and returns None for a table it cannot use. ``rulebook.load_rules()`` walks the files,
 raises one RulesError with every problem, and seeds the facts nobody curated.
 """
 

@@ -3,7 +3,7 @@
 KEYS is the single list of known keys: ``KeyReader.table`` rejects any other key (suggesting the
 closest), and a test checks that docs/policy.md documents exactly these keys. A KeyReader collects
 every problem as ``<file>:<line>: <key path>: <what is wrong>; allowed: <what is allowed>``, with the
-line from toml_lines.KeyLines. Assembling a Policy from the values is load.py's job.
+line from tomlio.lines.KeyLines. Assembling a Policy from the values is load.py's job.
 """
 
 from __future__ import annotations

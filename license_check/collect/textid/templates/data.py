@@ -1,4 +1,4 @@
-"""The SPDX templates file, rules/generated/spdx-templates.json (its ids: ruledata.load_spdx_ids)."""
+"""The SPDX templates file, rules/generated/spdx-templates.json (its ids: knowledge.data.load_spdx_ids)."""
 
 from __future__ import annotations
 
