@@ -96,7 +96,9 @@ def _named(claims: Sequence[Claim]) -> set[str]:
     out: set[str] = set()
     for claim in claims:
         found = norm.normalize(claim.raw, claim.form) if claim.raw is not None else None
-        out |= (set(expr.leaves(found.tree)) if found is not None and found.tree is not None else
+        # leaves of the string, not of found.tree: the two differ for the ids idtable maps to a deprecated
+        # SPDX id that itself stands for a WITH expression (LicenseRef-scancode-wxwindows -> wxWindows)
+        out |= (set(leaves(found.expression)) if found is not None and found.expression else
                 set(found.candidates) if found is not None and found.candidates else {UNIDENTIFIED})
     return out
 
