@@ -370,8 +370,10 @@ def _normalize(raw: str, form: RawForm) -> Normalized:
 
 
 def parse(expression: str) -> Expr:
-    """The typed tree of an expression (read leniently, as ``spdx`` does: a normalized one gives the tree
-    ``Normalized.tree`` held). Raises ValueError. Memoized: trees are immutable values."""
+    """The typed tree of an expression, read leniently as ``spdx`` reads it (the tree of a normalized
+    expression is its ``Normalized.tree``, except where idtable maps a spelling to a deprecated id that
+    stands for a WITH expression: "wxWindows" reads as GPL-2.0-or-later WITH WxWindows-exception-3.1).
+    Raises ValueError. Memoized: trees are immutable values."""
     if len(expression) <= _MEMO_MAX_RAW:
         return _memo_parse(expression)
     return _parse(expression)
