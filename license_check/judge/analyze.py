@@ -9,12 +9,13 @@ the least favourable of its components.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from license_check.assemble.resolve import UNIDENTIFIED, Resolution
 from license_check.findings import make_finding
 from license_check.knowledge import normalize as norm
+from license_check.knowledge.expression import And, Expr, LicenseId, render
 from license_check.knowledge.facts import LicenseFacts
 from license_check.knowledge.rulebook import RuleBook
 from license_check.model import (
@@ -44,12 +45,20 @@ def by_materiality(duties: Sequence[Duty]) -> list[Duty]:
 @dataclass(frozen=True, slots=True)
 class Judgement:
     use: Use
-    elected: str  # the expression with every OR replaced by the branch chosen
+    picked: tuple[LicenseId, ...]  # the licenses left when every OR is replaced by the branch chosen, in order
     had_choice: bool
     reasons: tuple[Reason, ...]
     obligations: tuple[Duty, ...]
     restrictions: tuple[Duty, ...]
     copyleft: Copyleft
+    unparsed: str = ""  # an expression that cannot be parsed (then nothing is picked)
+    elected: str = field(init=False)  # ``picked`` ANDed ("MIT AND Zlib"), else ``unparsed``
+    licenses: tuple[str, ...] = field(init=False)  # ``picked`` rendered, sorted, unique (what works.py pairs)
+
+    def __post_init__(self) -> None:
+        rendered = [render(p) for p in self.picked]
+        object.__setattr__(self, "elected", " AND ".join(rendered) if rendered else self.unparsed)
+        object.__setattr__(self, "licenses", tuple(sorted(set(rendered))))
 
     @property
     def cost(self) -> tuple[int, int, int, str]:
@@ -115,19 +124,20 @@ def _profile(facts: LicenseFacts, use: Use, profile: Profile | None) -> tuple[Us
 
 
 def _symbol(key: str, rules: RuleBook, ctx: Context = PLAIN) -> Judgement:
+    leaf = (LicenseId(key),)
     if key == UNIDENTIFIED:
-        return Judgement(Use.UNKNOWN, key, False, (Reason(
+        return Judgement(Use.UNKNOWN, leaf, False, (Reason(
             "unidentified-license", key, "A license text or id could not be identified; its terms are unknown."),),
             (), (), Copyleft.NONE)
     facts = rules.facts(key)
     if facts is None:
-        return Judgement(Use.UNKNOWN, key, False, (Reason(
+        return Judgement(Use.UNKNOWN, leaf, False, (Reason(
             "unknown-license-id", key, f"{key} is not a license the rules know; its terms are unknown."),),
             (), (), Copyleft.NONE)
     source = facts.sources.get("commercial_use", "")
     if not facts.reviewed and facts.commercial_use is Use.UNKNOWN:
         text = f"{key} ({facts.name}) has not been reviewed: {source}."
-        return Judgement(Use.UNKNOWN, key, False, (Reason("unclassified-license", key, text),), (), (),
+        return Judgement(Use.UNKNOWN, leaf, False, (Reason("unclassified-license", key, text),), (), (),
                          facts.copyleft)
     use, obligations, restrictions = facts.commercial_use, facts.obligations, facts.restrictions
     text = f"{key} ({facts.name}): commercial use {use.value}. Source: {source}"
@@ -143,21 +153,19 @@ def _symbol(key: str, rules: RuleBook, ctx: Context = PLAIN) -> Judgement:
                     f"{use.value} in {ctx.mode.value} use: {why}. Source: {source}")
     reasons: tuple[Reason, ...] = (Reason(f"license-{use.value}", key, text),)
     use, triggered = _profile(facts, use, ctx.profile)
-    return Judgement(use, key, False, (*reasons, *triggered), obligations, restrictions, facts.copyleft)
+    return Judgement(use, leaf, False, (*reasons, *triggered), obligations, restrictions, facts.copyleft)
 
 
-def _with(node: object, rules: RuleBook, ctx: Context = PLAIN) -> Judgement:
-    base_key = str(node.license_symbol.key)  # type: ignore[attr-defined]
-    exc_key = str(node.exception_symbol.key)  # type: ignore[attr-defined]
-    rendered = f"{base_key} WITH {exc_key}"
+def _with(node: LicenseId, exc_key: str, rules: RuleBook, ctx: Context = PLAIN) -> Judgement:
+    base_key, rendered, leaf = node.key, render(node), (node,)
     base = _symbol(base_key, rules, ctx)
     exc = rules.exception(exc_key)
     if exc is None:
-        return Judgement(Use.UNKNOWN, rendered, base.had_choice, (*base.reasons, Reason(
+        return Judgement(Use.UNKNOWN, leaf, base.had_choice, (*base.reasons, Reason(
             "unknown-exception", rendered, f"The exception {exc_key} is not known to the rules; "
             "the pair's terms are unknown."),), base.obligations, base.restrictions, base.copyleft)
     if not exc.reviewed:
-        return Judgement(Use.UNKNOWN, rendered, False, (*base.reasons, Reason(
+        return Judgement(Use.UNKNOWN, leaf, False, (*base.reasons, Reason(
             "unclassified-license", rendered, f"The exception {exc_key} has not been reviewed: {exc.source}."),),
             base.obligations, base.restrictions, base.copyleft)
     copyleft = exc.copyleft if exc.copyleft is not None else base.copyleft
@@ -167,14 +175,14 @@ def _with(node: object, rules: RuleBook, ctx: Context = PLAIN) -> Judgement:
     reason = Reason(code, rendered,
                     f"{exc_key} ({exc.name}) modifies {base_key}: commercial use {use.value}, copyleft scope "
                     f"{copyleft.value}. Source: {exc.source}")
-    return Judgement(use, rendered, False, (*base.reasons, reason), base.obligations,
+    return Judgement(use, leaf, False, (*base.reasons, reason), base.obligations,
                      (*base.restrictions, *exc.restrictions), copyleft)
 
 
-def _merge(parts: Sequence[Judgement], elected: str, had_choice: bool) -> Judgement:
+def _merge(parts: Sequence[Judgement], had_choice: bool) -> Judgement:
     return Judgement(
         use=worst([p.use for p in parts]),
-        elected=elected,
+        picked=tuple(leaf for p in parts for leaf in p.picked),
         had_choice=had_choice,
         reasons=tuple(dict.fromkeys(r for p in parts for r in p.reasons)),
         obligations=tuple(dict.fromkeys(d for p in parts for d in p.obligations)),
@@ -183,31 +191,26 @@ def _merge(parts: Sequence[Judgement], elected: str, had_choice: bool) -> Judgem
     )
 
 
-def _judge(node: object, rules: RuleBook, ctx: Context = PLAIN) -> Judgement:
-    kind = type(node).__name__
-    if kind == "LicenseWithExceptionSymbol":
-        return _with(node, rules, ctx)
-    if kind in {"AND", "OR"}:
-        parts = [_judge(arg, rules, ctx) for arg in node.args]  # type: ignore[attr-defined]
-        choice = any(p.had_choice for p in parts)
-        if kind == "OR":
-            best = min(parts, key=lambda p: p.cost)
-            return Judgement(best.use, best.elected, True, best.reasons, best.obligations, best.restrictions,
-                             best.copyleft)
-        rendered = " AND ".join(f"({p.elected})" if " OR " in p.elected else p.elected for p in parts)
-        return _merge(parts, rendered, choice)
-    return _symbol(str(node.key), rules, ctx)  # type: ignore[attr-defined]
+def judge(node: Expr, rules: RuleBook, ctx: Context = PLAIN) -> Judgement:
+    """Judge an expression tree."""
+    if isinstance(node, LicenseId):
+        return _symbol(node.key, rules, ctx) if node.exception is None else _with(node, node.exception, rules, ctx)
+    parts = [judge(arg, rules, ctx) for arg in node.args]
+    if isinstance(node, And):
+        return _merge(parts, any(p.had_choice for p in parts))
+    best = min(parts, key=lambda p: p.cost)
+    return Judgement(best.use, best.picked, True, best.reasons, best.obligations, best.restrictions, best.copyleft)
 
 
 def judge_expression(expression: str, rules: RuleBook, ctx: Context = PLAIN) -> Judgement:
     """Judge a normalized expression. Never raises: an unparseable one is unknown."""
     try:
         tree = norm.parse(expression)
-    except Exception as exc:  # noqa: BLE001 - the parser's errors are not typed
-        return Judgement(Use.UNKNOWN, expression, False,
+    except Exception as exc:  # noqa: BLE001 - ValueError, or rules data that cannot be loaded
+        return Judgement(Use.UNKNOWN, (), False,
                          (Reason("invalid-license-expression", expression, f"Cannot parse: {exc}"),), (), (),
-                         Copyleft.NONE)
-    return _judge(tree, rules, ctx)
+                         Copyleft.NONE, unparsed=expression)
+    return judge(tree, rules, ctx)
 
 
 _PROBLEM_TEXT = {
@@ -242,11 +245,11 @@ def judge_component(res: Resolution, rules: RuleBook, ctx: Context = PLAIN,
         verdict = judge_expression(res.license, rules, ctx)
         if elect is not None and elect != verdict.elected:
             forced = judge_expression(elect, rules, ctx)
-            verdict = Judgement(forced.use, forced.elected, True, forced.reasons, forced.obligations,
-                                forced.restrictions, forced.copyleft)
+            verdict = Judgement(forced.use, forced.picked, True, forced.reasons, forced.obligations,
+                                forced.restrictions, forced.copyleft, forced.unparsed)
         use, reasons = verdict.use, verdict.reasons
         license_ = render_expression(res.license)
-        elected = render_expression(verdict.elected) if verdict.had_choice else None
+        elected = verdict.elected if verdict.had_choice else None  # OR-free, rendered as the tree is
         obligations, restrictions = verdict.obligations, verdict.restrictions
         findings += _use_findings(comp.id, comp.path, verdict)
     if res.notices:
@@ -306,8 +309,8 @@ def _use_findings(cid: str, path: str, verdict: Judgement) -> list[Finding]:
 def render_expression(expression: str) -> str:
     """The canonical rendering of a normalized expression (as found when it cannot be parsed)."""
     try:
-        return str(norm.parse(expression).render())  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001
+        return render(norm.parse(expression))
+    except Exception:  # noqa: BLE001 - as judge_expression
         return expression
 
 

@@ -30,7 +30,8 @@ from dataclasses import dataclass, replace
 from license_check.assemble.lineage import LineageResult
 from license_check.assemble.resolve import UNIDENTIFIED, Resolution
 from license_check.findings import make_finding
-from license_check.judge.analyze import Context, Judgement, judge_component, judge_expression
+from license_check.judge.analyze import Context, Judgement, judge, judge_component, judge_expression
+from license_check.knowledge import expression as expr
 from license_check.knowledge import normalize as norm
 from license_check.knowledge.compat import CompatBook, Conflict, Relation
 from license_check.knowledge.rulebook import RuleBook
@@ -72,42 +73,11 @@ class Member:
 
 
 def leaves(expression: str) -> tuple[str, ...]:
-    """The licenses of an OR-free expression (a ``WITH`` pair stays one leaf), sorted, unique."""
+    """The licenses of an expression (a ``WITH`` pair stays one leaf), sorted, unique."""
     try:
-        tree = norm.parse(expression)
+        return expr.leaves(norm.parse(expression))
     except Exception:  # noqa: BLE001 - unparseable: no leaves to pair (it is unknown elsewhere)
         return ()
-    out: set[str] = set()
-
-    def walk(node: object) -> None:
-        kind = type(node).__name__
-        if kind == "LicenseWithExceptionSymbol":
-            out.add(f"{node.license_symbol.key} WITH {node.exception_symbol.key}")  # type: ignore[attr-defined]
-        elif kind in {"AND", "OR"}:
-            for arg in node.args:  # type: ignore[attr-defined]
-                walk(arg)
-        else:
-            out.add(str(node.key))  # type: ignore[attr-defined]
-
-    walk(tree)
-    return tuple(sorted(out))
-
-
-def _expand(node: object) -> list[tuple[str, ...]]:
-    kind = type(node).__name__
-    if kind == "OR":
-        found: list[tuple[str, ...]] = []
-        for arg in node.args:  # type: ignore[attr-defined]
-            found += _expand(arg)
-        return list(dict.fromkeys(found))[: MAX_ALTERNATIVES * 4]
-    if kind == "AND":
-        combos: list[tuple[str, ...]] = [()]
-        for arg in node.args:  # type: ignore[attr-defined]
-            combos = [tuple(sorted({*a, *b})) for a in combos for b in _expand(arg)][: MAX_ALTERNATIVES * 4]
-        return list(dict.fromkeys(combos))
-    if kind == "LicenseWithExceptionSymbol":
-        return [(f"{node.license_symbol.key} WITH {node.exception_symbol.key}",)]  # type: ignore[attr-defined]
-    return [(str(node.key),)]  # type: ignore[attr-defined]
 
 
 def alternatives(expression: str, rules: RuleBook, ctx: Context) -> tuple[Judgement, ...]:
@@ -115,14 +85,9 @@ def alternatives(expression: str, rules: RuleBook, ctx: Context) -> tuple[Judgem
     own = judge_expression(expression, rules, ctx)
     if not own.had_choice:
         return (own,)
-    try:
-        options = _expand(norm.parse(expression))
-    except Exception:  # noqa: BLE001
-        return (own,)
-    judged = [judge_expression(" AND ".join(parts), rules, ctx) for parts in options]
-    judged.sort(key=lambda j: j.cost)
-    mine = leaves(own.elected)
-    rest = [j for j in judged if leaves(j.elected) != mine]
+    options = expr.alternatives(norm.parse(expression), MAX_ALTERNATIVES * 4)  # it parsed: there was a choice
+    judged = sorted((judge(expr.conjunction(parts), rules, ctx) for parts in options), key=lambda j: j.cost)
+    rest = [j for j in judged if j.licenses != own.licenses]
     return (own, *rest[: MAX_ALTERNATIVES - 1])
 
 
@@ -131,6 +96,8 @@ def _named(claims: Sequence[Claim]) -> set[str]:
     out: set[str] = set()
     for claim in claims:
         found = norm.normalize(claim.raw, claim.form) if claim.raw is not None else None
+        # leaves of the string, not of found.tree: the two differ for the ids idtable maps to a deprecated
+        # SPDX id that itself stands for a WITH expression (LicenseRef-scancode-wxwindows -> wxWindows)
         out |= (set(leaves(found.expression)) if found is not None and found.expression else
                 set(found.candidates) if found is not None and found.candidates else {UNIDENTIFIED})
     return out
@@ -151,9 +118,9 @@ def shipped(res: Resolution, trace: LineageResult | None, book: CompatBook) -> t
         tree = norm.parse(res.license)
     except Exception:  # noqa: BLE001 - unparseable: the whole license stays in the work
         return res.license, ()
-    terms = [str(t) for t in (tree.args if type(tree).__name__ == "AND" else (tree,))]  # type: ignore[attr-defined]
-    dropped = [t for t in terms if set(leaves(t)) <= in_tests and set(leaves(t)).isdisjoint(kept)]
-    rest = [f"({t})" if " OR " in t else t for t in terms if t not in dropped]
+    terms = [(expr.render(t), set(expr.leaves(t))) for t in expr.terms(tree)]
+    dropped = [t for t, named in terms if named <= in_tests and named.isdisjoint(kept)]
+    rest = [f"({t})" if " OR " in t else t for t, _ in terms if t not in dropped]
     return " AND ".join(rest) or None, tuple(f"({t})" if " OR " in t else t for t in dropped)
 
 
@@ -161,8 +128,7 @@ def _conflicts(members: Sequence[Member], choice: Sequence[int], book: CompatBoo
     """The pairs of licenses that cannot be combined even on their own (Apache-2.0 with GPL-2.0-only, but
     not Apache-2.0 with GPL-2.0-or-later, which can go out as GPL-3.0); when every pair can, the conflicts of
     the whole set (three licenses no single outbound license accepts)."""
-    licenses = sorted({leaf for m, i in zip(members, choice, strict=True)
-                       for leaf in leaves(m.alternatives[i].elected)})
+    licenses = sorted({leaf for m, i in zip(members, choice, strict=True) for leaf in m.alternatives[i].licenses})
     if len(licenses) < 2:
         return ()
     pairs = tuple(c for x, a in enumerate(licenses) for b in licenses[x + 1:] for c in _pair(book, a, b))
@@ -183,7 +149,7 @@ def _bringers(members: Sequence[Member], choice: Sequence[int]) -> dict[str, set
     """license -> the members whose elected alternative has it."""
     out: dict[str, set[str]] = {}
     for m, i in zip(members, choice, strict=True):
-        for leaf in leaves(m.alternatives[i].elected):
+        for leaf in m.alternatives[i].licenses:
             out.setdefault(leaf, set()).add(m.id)
     return out
 

@@ -10,17 +10,38 @@ give another answer) are collected in ``problems``, never raised; ``load_rules()
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Set
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from license_check.knowledge.data import DBEntry, canonical_url
 from license_check.knowledge.web import Value, read_hub_ids, read_urls
 
-if TYPE_CHECKING:
-    from license_check.knowledge.normalize import Normalizer
-
 Target = str | tuple[str, ...]  # an expression, or candidates
+
+
+class Reading(Protocol):
+    """What the normalizer makes of a target expression (normalize.Normalized)."""
+
+    @property
+    def expression(self) -> str | None: ...
+    @property
+    def unknown_ids(self) -> tuple[str, ...]: ...
+    @property
+    def error(self) -> str | None: ...
+
+
+class Ids(Protocol):
+    """The ids table targets are checked against: normalize.Normalizer, which builds these tables (so
+    this module does not import it)."""
+
+    @property
+    def canonical(self) -> Set[str]: ...
+    @property
+    def exceptions(self) -> Set[str]: ...
+    def resolve(self, token: str) -> str | None: ...
+    def spdx(self, raw: str) -> Reading: ...
+
 
 _STOPWORDS = frozenset({"the", "license", "version", "v", "only"})
 _LETTER_DIGIT = re.compile(r"(?<=[a-z])v?(?=\d)")
@@ -95,7 +116,7 @@ class WebTables:
     """Hugging Face Hub ids (rules/hub-ids.toml) and license URLs (rules/urls.toml). Every target
     is checked against ``norm``, so build these last, once its SPDX ids are in place."""
 
-    def __init__(self, directory: Path, norm: Normalizer) -> None:
+    def __init__(self, directory: Path, norm: Ids) -> None:
         self._norm = norm
         hub, urls = read_hub_ids(directory), read_urls(directory)
         self.problems: list[str] = [*hub.problems, *urls.problems]

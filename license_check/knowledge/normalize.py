@@ -1,12 +1,13 @@
 """Turn a raw license string (SPDX expression, free-text name, trove classifier, Hugging Face Hub
 license id, license URL) into an SPDX expression.
 
-A typed adapter over the ``license-expression`` library. One ``Licensing`` is built (and cached)
-from the id table of idtable.py: every SPDX license list id (rules/generated/spdx-ids.json), the
-ScanCode LicenseDB snapshot and the project's own LicenseRef ids (rules/aliases.toml [licenserefs]);
+Expressions are read with the grammar of expression.py (the typed tree, and the one module that uses
+the ``license-expression`` library), built (and cached) from the id table of idtable.py: every SPDX
+license list id (rules/generated/spdx-ids.json), the ScanCode LicenseDB snapshot and the project's own
+LicenseRef ids (rules/aliases.toml [licenserefs]);
 the whole-string tables (names, classifiers and family names from rules/aliases.toml, Hub ids from
-rules/hub-ids.toml, license URLs from rules/urls.toml) are built by aliases.py. The library is
-untyped: every ``Any`` stays in this module.
+rules/hub-ids.toml, license URLs from rules/urls.toml) are built by aliases.py. ``Normalized`` carries
+both the canonical string and its tree; ``parse`` gives the (memoized) tree of a normalized string.
 
 Ids are matched case-insensitively. Deprecated SPDX ids resolve to their documented replacement
 (``GPL-2.0+`` -> GPL-2.0-or-later; ``GPL-2.0`` -> GPL-2.0-only, flagged ``version_ambiguous``;
@@ -21,9 +22,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, cast
-
-import license_expression as le
+from typing import cast
 
 from license_check.knowledge import idtable
 from license_check.knowledge.aliases import NameTables, Target, WebTables, classifier_key, name_key, unique_short_names
@@ -36,10 +35,11 @@ from license_check.knowledge.data import (
     looks_like_url,
     rules_dir,
 )
+from license_check.knowledge.expression import Expr, ExpressionError, Grammar, KnownId, is_valid_key, licenses, render
 from license_check.model import RawForm
 
 __all__ = ["MAX_RAW", "Normalized", "Normalizer", "Target", "canonical_url", "classifier_key", "is_equivalent",
-           "licensedb_version", "licensing", "name_key", "normalize", "normalizer", "parse", "spdx_list_version"]
+           "licensedb_version", "name_key", "normalize", "normalizer", "parse", "spdx_list_version"]
 
 MAX_RAW = 1000  # longer raw strings are texts, not license names or expressions
 
@@ -54,6 +54,11 @@ class Normalized:
     # A GNU id or name that does not say -only or -or-later ("GPL-2.0", "GPLv2"): -only is assumed.
     version_ambiguous: bool = False
     slash_as_or: bool = False  # "MIT/Apache-2.0": '/' is no SPDX operator; it was read as OR
+    tree: Expr | None = None  # the typed tree of `expression` (render(tree) == expression)
+
+    def __post_init__(self) -> None:
+        if (self.tree is None) != (self.expression is None):
+            raise ValueError("a normalized expression and its tree go together")
 
 
 _KEYWORDS = {"and": "AND", "or": "OR", "with": "WITH"}
@@ -88,15 +93,11 @@ class Normalizer:
 
         spellings: dict[str, list[str]] = {}
         for spelling, canonical in sorted(self.tokens.items()):
-            if spelling != canonical.lower() and le.is_valid_license_key(spelling):
+            if spelling != canonical.lower() and is_valid_key(spelling):
                 spellings.setdefault(canonical, []).append(spelling)
-        symbols = [
-            le.LicenseSymbol(s.key, aliases=tuple(spellings.get(s.key, ())),
-                             is_exception=s.is_exception, is_deprecated=s.is_deprecated)
-            for s in table.symbols
-        ]
-        symbols += [le.LicenseSymbol(key) for key in sorted(self.plus)]
-        self.licensing: Any = le.Licensing(symbols)
+        known = [KnownId(s.key, tuple(spellings.get(s.key, ())), s.is_exception, s.is_deprecated)
+                 for s in table.symbols]
+        self.grammar = Grammar([*known, *(KnownId(key) for key in sorted(self.plus))])
 
         # whole-string tables (rules/aliases.toml), by name_key / classifier_key
         self.aliases = NameTables(aliases)
@@ -161,35 +162,35 @@ class Normalizer:
                 out.append(found or tok)
         return "".join(out), unstated, slash
 
-    def parse_tree(self, text: str) -> Any:
-        """Parse leniently: any-case keywords and ids, '/' as OR, '+' suffix. Raises on errors."""
+    def parse_tree(self, text: str) -> Expr | None:
+        """Parse leniently: any-case keywords and ids, '/' as OR, '+' suffix. Raises ExpressionError."""
         return self._tree(self._rewrite(text)[0])
 
-    def _tree(self, rewritten: str) -> Any:
-        tree = self.licensing.parse(rewritten, simple=True)
+    def _tree(self, rewritten: str) -> Expr | None:
+        tree = self.grammar.parse(rewritten)
         if tree is None:
             return None
-        for sym in self.licensing.license_symbols(tree, unique=True, decompose=False):
-            if isinstance(sym, le.LicenseWithExceptionSymbol):
-                lic, exc = sym.license_symbol.key, sym.exception_symbol.key
+        for leaf in dict.fromkeys(licenses(tree)):
+            lic, exc = leaf.key, leaf.exception
+            if exc is None:
                 if lic in self.exceptions:
-                    raise le.ExpressionError(f"{lic} is an exception, not a license: it cannot precede WITH")
-                if (exc in self.canonical or exc in self.plus) and exc not in self.exceptions:
-                    raise le.ExpressionError(f"{exc} is a license, not an exception: it cannot follow WITH")
-            elif sym.key in self.exceptions:
-                raise le.ExpressionError(f"{sym.key} is an exception: it can only follow WITH")
+                    raise ExpressionError(f"{lic} is an exception: it can only follow WITH")
+            elif lic in self.exceptions:
+                raise ExpressionError(f"{lic} is an exception, not a license: it cannot precede WITH")
+            elif (exc in self.canonical or exc in self.plus) and exc not in self.exceptions:
+                raise ExpressionError(f"{exc} is a license, not an exception: it cannot follow WITH")
         return tree
 
     def spdx(self, raw: str) -> Normalized:
         rewritten, unstated, slash = self._rewrite(raw)
         try:
             tree = self._tree(rewritten)
-        except le.ExpressionError as exc:
+        except ExpressionError as exc:
             return Normalized(raw, None, (), _message(exc), (), "none")
         if tree is None:
             return Normalized(raw, None, (), None, (), "none")
-        unknown = tuple(str(k) for k in self.licensing.unknown_license_keys(tree, unique=True))
-        return Normalized(raw, str(tree.render("{symbol.key}")), unknown, None, (), "spdx", unstated, slash)
+        return Normalized(raw, render(tree), self.grammar.unknown_keys(tree), None, (), "spdx", unstated, slash,
+                          tree)
 
     # --- whole strings ----------------------------------------------------------------------
 
@@ -199,7 +200,8 @@ class Normalizer:
         found = self.spdx(target)
         return Normalized(raw, found.expression, found.unknown_ids, found.error, (),
                           via if found.expression is not None else "none",
-                          found.expression is not None and idtable.version_unstated(raw, found.expression))
+                          found.expression is not None and idtable.version_unstated(raw, found.expression),
+                          tree=found.tree)
 
     def by_name(self, raw: str) -> Normalized | None:
         """The alias table; "Foo License (FOO)" also tries "Foo License", then "FOO"."""
@@ -331,11 +333,6 @@ def _normalizer(directory: Path) -> Normalizer:
     return Normalizer(directory)
 
 
-def licensing() -> Any:
-    """The shared ``license_expression.Licensing`` (SPDX ids, aliases, project LicenseRefs)."""
-    return normalizer().licensing
-
-
 def licensedb_version() -> str:
     """E.g. "scancode-toolkit 32.5.0 LicenseDB (SPDX license list 3.27)"."""
     return normalizer().db_version
@@ -372,34 +369,35 @@ def _normalize(raw: str, form: RawForm) -> Normalized:
         return Normalized(raw, None, (), f"internal error while normalizing: {exc!r}", (), "none")
 
 
-def parse(expression: str) -> object:
-    """The license_expression tree of an already-normalized expression. Raises ValueError.
-
-    Trees are memoized by expression: callers read them and never change them."""
+def parse(expression: str) -> Expr:
+    """The typed tree of an expression, read leniently as ``spdx`` reads it (the tree of a normalized
+    expression is its ``Normalized.tree``, except where idtable maps a spelling to a deprecated id that
+    stands for a WITH expression: "wxWindows" reads as GPL-2.0-or-later WITH WxWindows-exception-3.1).
+    Raises ValueError. Memoized: trees are immutable values."""
     if len(expression) <= _MEMO_MAX_RAW:
         return _memo_parse(expression)
     return _parse(expression)
 
 
 @lru_cache(maxsize=8192)
-def _memo_parse(expression: str) -> object:
+def _memo_parse(expression: str) -> Expr:
     return _parse(expression)
 
 
-def _parse(expression: str) -> object:
+def _parse(expression: str) -> Expr:
     try:
         tree = normalizer().parse_tree(expression)
-    except le.ExpressionError as exc:
+    except ExpressionError as exc:
         raise ValueError(f"invalid license expression {expression!r}: {_message(exc)}") from exc
     if tree is None:
         raise ValueError("empty license expression")
-    return cast(object, tree)
+    return tree
 
 
 def is_equivalent(a: str, b: str) -> bool:
     """True if both parse and are logically equivalent ("MIT OR Apache-2.0" == "Apache-2.0 OR MIT")."""
     try:
-        ta, tb = normalizer().parse_tree(a), normalizer().parse_tree(b)
-        return ta is not None and tb is not None and bool(licensing().is_equivalent(ta, tb))
-    except le.ExpressionError:
+        ta, tb = parse(a), parse(b)
+    except ValueError:
         return False
+    return normalizer().grammar.equivalent(ta, tb)

@@ -112,3 +112,16 @@ def test_repository_answer_is_the_least_favourable_component(rules: RuleBook) ->
     assert combine([comp(Use.ALLOWED), comp(Use.CONDITIONAL)]) is Use.CONDITIONAL
     assert combine([comp(Use.UNKNOWN), comp(Use.PROHIBITED), comp(Use.ALLOWED)]) is Use.PROHIBITED
     assert combine([comp(Use.UNKNOWN), comp(Use.CONDITIONAL)]) is Use.UNKNOWN
+
+
+def test_the_election_is_typed_and_reads_back(rules: RuleBook) -> None:
+    from license_check.knowledge import normalize as norm
+    from license_check.knowledge.expression import LicenseId, render
+
+    verdict = judge_expression("(CC-BY-NC-4.0 OR GPL-2.0-only WITH Classpath-exception-2.0) AND (MIT AND Zlib)", rules)
+    assert verdict.picked == (LicenseId("GPL-2.0-only", "Classpath-exception-2.0"), LicenseId("MIT"), LicenseId("Zlib"))
+    assert verdict.elected == "GPL-2.0-only WITH Classpath-exception-2.0 AND MIT AND Zlib"
+    assert render(norm.parse(verdict.elected)) == verdict.elected
+    assert verdict.licenses == ("GPL-2.0-only WITH Classpath-exception-2.0", "MIT", "Zlib")
+    broken = judge_expression("MIT AND (", rules)
+    assert broken.picked == () and broken.elected == "MIT AND (" and broken.licenses == ()
