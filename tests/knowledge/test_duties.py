@@ -236,7 +236,8 @@ source = "y"
     with pytest.raises(RulesError) as caught:
         load_duties(bad)
     text = "\n".join(caught.value.problems)
-    for fragment in ("extra: unknown section", "order: unknown section", "duties.a-duty.bites_in[1]: 'hosted' is not one of",
+    for fragment in ("extra: unknown section", "order: unknown section",
+                     "duties.a-duty.bites_in[1]: 'hosted' is not one of",
                      "duties.a-duty.source: missing", "duties.a-duty.colour: unknown key",
                      "duties.b-duty.material: must be true or false", "duties.b-duty.bites_in: release-weights",
                      "duties.b-duty.prohibits_in: a duty can only forbid",
