@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import ast
 import re
+import shutil
 import tomllib
 from pathlib import Path
 
 import pytest
 
 from license_check.knowledge.data import PROJECT_ID_PREFIX, load_project_ids, rules_dir
+from license_check.knowledge.normalize import Normalizer
+from license_check.knowledge.rulebook import RulesError, load_rules
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = rules_dir()
@@ -149,6 +152,31 @@ def test_a_second_declaration_fails(tmp_path: Path) -> None:
     with (tmp_path / "aliases.toml").open("a", encoding="utf-8") as out:
         out.write('\n[licenserefs]\n"LicenseRef-license-check-y" = "Y"\n')
     assert declarations(tmp_path)["LicenseRef-license-check-y"] == ["aliases.toml [licenserefs]"]
+
+
+def test_a_new_project_id_needs_only_its_table(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    project = (RULES / "licenses" / "project.toml").read_text(encoding="utf-8")
+    unknown = '[licenses."LicenseRef-license-check-unknown"]'
+    table = unknown + project.split(unknown, 1)[1].split("\n[licenses.", 1)[0]
+    new_id = "LicenseRef-license-check-zz-new"
+    (rules / "licenses" / "zz-new.toml").write_text(table.replace(unknown, f'[licenses."{new_id}"]'), encoding="utf-8")
+    assert new_id in load_project_ids(rules)
+    assert Normalizer(rules).spdx(new_id).expression == new_id
+    facts = load_rules(rules).facts(new_id)
+    assert facts is not None and facts.reviewed
+
+
+def test_a_licenserefs_section_in_aliases_is_refused(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    with (rules / "aliases.toml").open("a", encoding="utf-8") as out:
+        out.write('\n[licenserefs]\n"LicenseRef-license-check-unknown" = "declared twice"\n')
+    with pytest.raises(RulesError) as caught:
+        load_rules(rules)
+    assert any("licenserefs: unknown section (a project LicenseRef id is declared by its table" in p
+               for p in caught.value.problems), caught.value.problems
 
 
 # --- comments name code that exists -----------------------------------------------------------------------
