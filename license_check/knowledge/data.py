@@ -205,6 +205,27 @@ def load_aliases(directory: Path) -> dict[str, Any]:
     return read_toml(directory / ALIASES_FILE)
 
 
+PROJECT_ID_PREFIX = "LicenseRef-license-check-"
+
+
+@lru_cache(maxsize=8)
+def load_project_ids(directory: Path) -> dict[str, str]:
+    """The project's own LicenseRef ids -> their names. A ``[licenses."LicenseRef-license-check-..."]``
+    table in rules/licenses/*.toml declares one (its one declaration); a file that does not parse is
+    skipped here and reported by the rule book's loader."""
+    found: dict[str, str] = {}
+    for file in sorted((directory / "licenses").glob("*.toml")):
+        try:
+            tables = read_toml(file).get("licenses", {})
+        except DataError:
+            continue
+        for ident, body in dict(tables if isinstance(tables, dict) else {}).items():
+            if str(ident).startswith(PROJECT_ID_PREFIX):
+                name = body.get("name") if isinstance(body, dict) else None
+                found.setdefault(str(ident), str(name or ident))
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class FileNames:
     """rules/file-names.toml: which file names bear licenses or model cards, and what a name scopes."""

@@ -66,7 +66,7 @@ class DutyBook:
         return self._rules.get(code) or _unknown_rule(code)
 
     def rank(self, code: str) -> tuple[int, int, str]:
-        """Sort key, most material first: material before not, then the file's ``order``, then the code."""
+        """Sort key, most material first: material before not, then the file's table order, then the code."""
         return (0 if self.rule(code).material else 1, self._rank.get(code, len(self._rank)), code)
 
     def by_materiality(self, duties: Iterable[Duty]) -> list[Duty]:
@@ -188,23 +188,12 @@ class _Check:
         source = self.text(f"{path}.source", body.get("source")) if "source" in body else ""
         return DutyRule(code, bites, material is True, prohibits, checklist_line, source)
 
-    def order(self, value: Any, rules: dict[str, DutyRule]) -> list[str]:
-        if not isinstance(value, list) or not all(isinstance(c, str) for c in value):
-            self.problem("order", "must be a list of duty codes")
-            return []
-        seen: set[str] = set()
-        for i, code in enumerate(value):
-            if code in seen:
-                self.problem(f"order[{i}]", f"{code!r} is listed twice")
-            elif code not in rules:
-                self.problem(f"order[{i}]", f"{code!r} has no [duties.{code}] table")
-            seen.add(code)
-        for code in sorted(set(rules) - seen):
-            self.problem("order", f"{code!r} is missing")
-        materials = [rules[c].material for c in value if c in rules]
+    def order(self, rules: dict[str, DutyRule]) -> list[str]:
+        """The materiality order: the order of the [duties.<code>] tables in the file."""
+        materials = [rule.material for rule in rules.values()]
         if any(not a and b for a, b in zip(materials, materials[1:], strict=False)):
-            self.problem("order", "material codes must all come before the others")
-        return list(value)
+            self.problem("duties", "material codes must all come before the others (tables are in materiality order)")
+        return list(rules)
 
 
 @lru_cache(maxsize=8)
@@ -214,16 +203,14 @@ def _load(file: Path) -> DutyBook:
         data = read_toml(file)
     except DataError as exc:
         raise RulesError([str(exc)]) from exc
-    for extra in sorted(set(data) - {"order", "duties"}):
-        check.problem(extra, "unknown section (expected order = [...] and [duties.<code>] tables)")
+    for extra in sorted(set(data) - {"duties"}):
+        check.problem(extra, "unknown section (expected [duties.<code>] tables, most material first)")
     tables = data.get("duties", {})
     if not isinstance(tables, dict) or not tables:
         check.problem("duties", "needs [duties.<code>] tables")
         tables = {}
     rules = {code: found for code, body in tables.items() if (found := check.rule(str(code), body)) is not None}
-    order = check.order(data.get("order"), rules) if "order" in data else []
-    if "order" not in data:
-        check.problem("order", "missing")
+    order = check.order(rules)
     if check.problems:
         raise RulesError(check.problems)
     return DutyBook(rules, order)

@@ -2,8 +2,8 @@
 few deprecated SPDX ids: the expression) it stands for. normalize.py builds its ``Licensing`` from it.
 
 Sources: the SPDX license list (rules/generated/spdx-ids.json), the ScanCode LicenseDB snapshot
-(rules/generated/scancode-licensedb.json) and the project's own LicenseRef ids (rules/aliases.toml
-[licenserefs]). Spellings are matched case-insensitively; when two collide, the first tier wins:
+(rules/generated/scancode-licensedb.json) and the project's own LicenseRef ids (their tables in
+rules/licenses/). Spellings are matched case-insensitively; when two collide, the first tier wins:
 
 1. SPDX list ids. A current id is itself. A deprecated id is its documented replacement (SPDX
    ``obsoletedBy``): GPL-2.0+ -> GPL-2.0-or-later, Nunit -> zlib-acknowledgement, wxWindows -> GPL-2.0-or-later

@@ -253,8 +253,9 @@ class Loader:
         file = self.directory / "aliases.toml"
         self.problems.extend(self.norm.problems)
         data = self.toml(file)
-        for extra in sorted(set(data) - {"licenserefs", "unstated", "names", "families", "classifiers"}):
-            self.problem(file, extra, "unknown section")
+        for extra in sorted(set(data) - {"unstated", "names", "families", "classifiers"}):
+            self.problem(file, extra, "unknown section" if extra != "licenserefs" else
+                         "unknown section (a project LicenseRef id is declared by its table in rules/licenses/)")
         checked: dict[str, Normalized] = {}
         for section in ("names", "classifiers", "families"):
             for key, target in sorted(dict(data.get(section, {})).items()):

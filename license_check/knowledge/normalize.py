@@ -4,7 +4,7 @@ license id, license URL) into an SPDX expression.
 Expressions are read with the grammar of expression.py (the typed tree, and the one module that uses
 the ``license-expression`` library), built (and cached) from the id table of idtable.py: every SPDX
 license list id (rules/generated/spdx-ids.json), the ScanCode LicenseDB snapshot and the project's own
-LicenseRef ids (rules/aliases.toml [licenserefs]);
+LicenseRef ids (their tables in rules/licenses/);
 the whole-string tables (names, classifiers and family names from rules/aliases.toml, Hub ids from
 rules/hub-ids.toml, license URLs from rules/urls.toml) are built by aliases.py. ``Normalized`` carries
 both the canonical string and its tree; ``parse`` gives the (memoized) tree of a normalized string.
@@ -31,6 +31,7 @@ from license_check.knowledge.data import (
     canonical_url,
     load_aliases,
     load_licensedb,
+    load_project_ids,
     load_spdx_ids,
     looks_like_url,
     rules_dir,
@@ -79,7 +80,7 @@ class Normalizer:
         db = load_licensedb(directory)
         self.db_version = db.version
         aliases = load_aliases(directory)
-        self.project_ids = {str(k): str(v) for k, v in dict(aliases.get("licenserefs", {})).items()}
+        self.project_ids = load_project_ids(directory)  # declared by their tables in rules/licenses/
 
         # token table (idtable.py): lower-cased spelling -> canonical id
         spdx_list = load_spdx_ids(directory)

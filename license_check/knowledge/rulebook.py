@@ -134,10 +134,6 @@ def _load(directory: Path) -> RuleBook:
         if exc_facts is not None:
             exceptions[exc_facts.id] = exc_facts
     loader.aliases()
-    for pid in sorted(loader.norm.project_ids):
-        if pid not in curated:
-            loader.problem(directory / "aliases.toml", f"licenserefs.{pid!r}",
-                           "project id has no facts in rules/licenses/")
     if loader.problems:
         raise RulesError(loader.problems)
 

@@ -97,9 +97,10 @@ def read_hub_ids(directory: Path) -> HubIds:
     data, shape = read_toml(directory / HUB_IDS_FILE), _Shape(HUB_IDS_FILE)
     shape.keys("", data, {"list", "special", "groups"})
     listed = data.get("list")
-    if not isinstance(listed, dict) or not isinstance(listed.get("count"), int):
-        shape.problem("list", "must be a table { source = \"...\", count = <number of Hub ids> }")
+    if not isinstance(listed, dict):
+        shape.problem("list", "must be a table { source = \"...\" }")
         listed = {}
+    shape.keys("list", listed, {"source"})
     shape.text("list.source", listed.get("source", "-"))
     seen: dict[str, str] = {}
     ids: dict[str, tuple[str, Value]] = {}
@@ -135,8 +136,6 @@ def read_hub_ids(directory: Path) -> HubIds:
             target = shape.value(path, {"license": value} if isinstance(value, str) else {"candidates": value})
             if new_id(path, key) and target is not None:
                 ids[key] = (path, target)
-    if listed.get("count") is not None and len(seen) != listed.get("count"):
-        shape.problem("list.count", f"{listed.get('count')} ids listed, but the tables have {len(seen)}")
     return HubIds(ids, frozenset(special_ids), tuple(shape.problems))
 
 

@@ -211,7 +211,7 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 def test_loader_reports_every_problem(tmp_path: Path) -> None:
     bad = _write(tmp_path, """
-order = ["a-duty", "b-duty", "ghost", "a-duty"]
+order = ["a-duty", "b-duty"]
 extra = 1
 
 [duties.a-duty]
@@ -236,25 +236,21 @@ source = "y"
     with pytest.raises(RulesError) as caught:
         load_duties(bad)
     text = "\n".join(caught.value.problems)
-    for fragment in ("extra: unknown section", "duties.a-duty.bites_in[1]: 'hosted' is not one of",
+    for fragment in ("extra: unknown section", "order: unknown section",
+                     "duties.a-duty.bites_in[1]: 'hosted' is not one of",
                      "duties.a-duty.source: missing", "duties.a-duty.colour: unknown key",
                      "duties.b-duty.material: must be true or false", "duties.b-duty.bites_in: release-weights",
                      "duties.b-duty.prohibits_in: a duty can only forbid",
                      "duties.b-duty.checklist: must be a non-empty",
-                     "'Bad_Code' is not a kebab-case", "duties.Bad_Code.bites_in: must name at least one",
-                     "order[2]: 'ghost' has no", "order[3]: 'a-duty' is listed twice", "order: 'Bad_Code' is missing"):
+                     "'Bad_Code' is not a kebab-case", "duties.Bad_Code.bites_in: must name at least one"):
         assert fragment in text, f"missing {fragment!r} in:\n{text}"
     assert all(p.startswith(f"{DUTIES_FILE}: ") for p in caught.value.problems)
 
 
 def test_loader_rejects_bad_order_and_files(tmp_path: Path) -> None:
     ok = '[duties.a]\nbites_in = ["internal"]\nmaterial = {m}\nchecklist = "x"\nsource = "y"\n'
-    _write(tmp_path, 'order = ["b", "a"]\n' + ok.format(m="true") + ok.replace("[duties.a]", "[duties.b]")
-           .format(m="false"))
+    _write(tmp_path, ok.format(m="false") + ok.replace("[duties.a]", "[duties.b]").format(m="true"))
     with pytest.raises(RulesError, match="material codes must all come before"):
-        load_duties(tmp_path)
-    _write(tmp_path, ok.format(m="true"))
-    with pytest.raises(RulesError, match="order: missing"):
         load_duties(tmp_path)
     _write(tmp_path, "order = [\n")
     with pytest.raises(RulesError, match="invalid TOML"):
@@ -266,8 +262,18 @@ def test_loader_rejects_bad_order_and_files(tmp_path: Path) -> None:
 def test_a_small_valid_file_loads(tmp_path: Path) -> None:
     good = tmp_path / "good"
     good.mkdir()
-    _write(good, 'order = ["a"]\n[duties.a]\nbites_in = ["saas"]\nmaterial = true\nprohibits_in = ["saas"]\n'
+    _write(good, '[duties.a]\nbites_in = ["saas"]\nmaterial = true\nprohibits_in = ["saas"]\n'
                  'checklist = "Do a"\nsource = "A-1.0 §1"\nnotes = "fine"\n')
     book = load_duties(good)
     assert isinstance(book, DutyBook) and book.codes == ("a",)
     assert book.use_in_mode(Use.ALLOWED, [Duty("a", "t", "s")], SAAS)[0] is Use.PROHIBITED
+
+
+def test_the_table_order_is_the_materiality_order(tmp_path: Path) -> None:
+    body = 'bites_in = ["internal"]\nmaterial = {m}\nchecklist = "x"\nsource = "y"\n'
+    _write(tmp_path, "".join(f"[duties.{code}]\n" + body.format(m=m)
+                             for code, m in (("z-first", "true"), ("a-second", "true"), ("m-last", "false"))))
+    assert load_duties(tmp_path).codes == ("z-first", "a-second", "m-last")
+    shipped = load_duties()
+    assert shipped.codes[:4] == ("non-commercial", "research-only", "no-rights", "non-production")
+    assert shipped.codes[-1] == "verify-dedication"

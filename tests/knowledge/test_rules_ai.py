@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from license_check.knowledge.data import rules_dir
+from license_check.knowledge.data import load_project_ids, rules_dir
+from license_check.knowledge.normalize import normalize
 from license_check.knowledge.rulebook import THRESHOLD_KEYS, TRAINING_DATA, RulesError, load_rules
-from license_check.model import Copyleft, Use
+from license_check.model import Copyleft, RawForm, Use
 
 P, C, A, U = Use.PROHIBITED, Use.CONDITIONAL, Use.ALLOWED, Use.UNKNOWN
 
@@ -137,11 +138,13 @@ def test_data_file_holds_the_data_licenses() -> None:
 
 
 def test_every_project_licenseref_has_curated_facts() -> None:
-    aliases = tomllib.loads((rules_dir() / "aliases.toml").read_text(encoding="utf-8"))
     book = load_rules()
-    for ident in aliases["licenserefs"]:
+    project = load_project_ids(rules_dir())
+    assert len(project) >= 20 and "LicenseRef-license-check-noncommercial" in project
+    for ident in project:
         facts = book.facts(ident)
         assert facts is not None and facts.reviewed and facts.id == ident, ident
+        assert normalize(ident, RawForm.SPDX).expression == ident
 
 
 def test_each_license_id_is_defined_once() -> None:
