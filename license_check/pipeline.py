@@ -20,15 +20,14 @@ from license_check.cache import session as cache
 from license_check.collect.detectors import DETECTORS, license_files
 from license_check.collect.detectors.base import DetectorResult, ScanContext
 from license_check.collect.discover import Discovery, discover
+from license_check.errors import LicenseCheckError
 from license_check.findings import make_finding
 from license_check.judge import explain, works
 from license_check.judge.analyze import Context, judge_component, render_expression
 from license_check.knowledge import data as ruledata
 from license_check.knowledge import duties
 from license_check.knowledge import normalize as norm
-from license_check.knowledge.compat import load_compat
-from license_check.knowledge.duties import load_duties
-from license_check.knowledge.rulebook import load_rules
+from license_check.knowledge.book import Knowledge
 from license_check.model import (
     Adoption,
     Artifact,
@@ -68,6 +67,8 @@ class ScanOptions:
 def _guarded(name: str, step: Callable[[], DetectorResult], ctx: ScanContext) -> DetectorResult:
     try:
         return step()
+    except LicenseCheckError:  # broken rules read on the way (rules/ is loaded lazily in parts): exit 2
+        raise
     except Exception as exc:  # noqa: BLE001 - one broken detector must not stop the scan
         ctx.log(f"detector {name} failed:\n{traceback.format_exc()}")
         return DetectorResult(findings=(make_finding(
@@ -110,7 +111,8 @@ def scan(root: str, options: ScanOptions | None = None) -> Report:
     """Scan the repository at ``root`` (an existing directory) and judge it."""
     options = options or ScanOptions()
     ruledata.use_parse_cache(options.cache)
-    rules = load_rules()
+    knowledge = Knowledge.load()  # every rules file, checked: a broken one stops here (RulesError, exit 2)
+    rules = knowledge.rules
     policy = options.policy or default_policy()
     ctx = ScanContext(log=options.log, use_scancode=options.use_scancode)
 
@@ -130,7 +132,7 @@ def scan(root: str, options: ScanOptions | None = None) -> Report:
     for entry, folder in zip(found.files, file_owners(found.files, roots), strict=True):
         files_of[folder].append(entry.path)
 
-    duty_book = load_duties()
+    duty_book = knowledge.duties
     judging = Context(policy.use_mode, policy.organisation, duty_book)
     judged: list[JudgedComponent] = []
     findings: list[Finding] = [*found.findings, *detector_findings, *enforce.clarification_notes(
@@ -160,7 +162,7 @@ def scan(root: str, options: ScanOptions | None = None) -> Report:
         judged.append(verdict)
         judgement_findings[component.id] = more
 
-    judged, conflicts, rejudged = works.analyse(judged, resolved, traces, rules, judging, load_compat())
+    judged, conflicts, rejudged = works.analyse(judged, resolved, traces, rules, judging, knowledge.compat)
     judgement_findings.update(rejudged)
     findings += [f for notes in judgement_findings.values() for f in notes] + [f for _, f in conflicts]
     findings = sorted({_attach(f, roots) for f in findings}, key=_sort_key)

@@ -98,10 +98,10 @@ def test_internal_error_is_exit_3_without_traceback(monkeypatch: pytest.MonkeyPa
 
 
 def test_broken_rules_are_a_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken() -> None:
+    def broken(directory: object = None) -> None:
         raise RulesError(["rules/licenses/code.toml: licenses.MIT.commercial_use: 'maybe' is not allowed"])
 
-    monkeypatch.setattr(scan, "load_rules", broken)
+    monkeypatch.setattr(scan.Knowledge, "load", broken)
     code, out, err = invoke(str(SAMPLES / "mit-package"), "--no-cache")
     assert code == 2 and out == "" and "code.toml" in err
 

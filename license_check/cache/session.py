@@ -45,6 +45,7 @@ from license_check.collect.detectors import license_files, readme_prose, referen
 from license_check.collect.detectors.base import Detector, DetectorResult, ScanContext
 from license_check.collect.reading import HEADER_CAP, LICENSE_TEXT_CAP, README_CAP, preloaded, read_bytes
 from license_check.collect.textid import scancode_matcher
+from license_check.errors import LicenseCheckError
 from license_check.model import Artifact, FileEntry
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total); stage "" = finished
@@ -340,6 +341,8 @@ def scan_session(files: Sequence[FileEntry], ctx: ScanContext, *, rules_version:
         finally:
             if store:
                 store.close()
+    except LicenseCheckError:  # broken rules: the scan stops (exit 2), as it would without the cache
+        raise
     except Exception:  # noqa: BLE001 - speed-ups must never cost a result: the detectors run as usual
         ctx.log(f"per-file preparation failed; running the detectors without it:\n{traceback.format_exc()}")
         session = None

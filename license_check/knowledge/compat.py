@@ -24,9 +24,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from license_check.errors import RulesError
 from license_check.knowledge.data import DataError, read_toml, rules_dir
 from license_check.knowledge.normalize import normalizer
-from license_check.knowledge.rulebook import RuleBook, RulesError, load_rules
+from license_check.knowledge.rulebook import RuleBook, load_rules
 from license_check.model import Copyleft, RawForm, Use
 
 __all__ = ["Compat", "CompatBook", "CompatResult", "Conflict", "Relation", "load_compat"]
@@ -314,9 +315,15 @@ def _osadl(directory: Path, loader: _Loader) -> tuple[dict[str, dict[str, str]],
         data = json.loads(path.read_text(encoding="utf-8"))
         source, matrix = data["source"], data["matrix"]
         label = f"OSADL matrix {source['package_version']} ({source['license']}, {source['attribution']})"
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except KeyError as exc:
+        loader.problems.append(f"{OSADL_FILE.as_posix()}: {exc.args[0]}: missing")
+        return {}, "OSADL matrix"
+    except (OSError, ValueError, TypeError) as exc:
         loader.problems.append(f"{OSADL_FILE.as_posix()}: cannot read: {exc!r}")
         return {}, "OSADL matrix"
+    if not isinstance(matrix, dict) or not all(isinstance(row, dict) for row in matrix.values()):
+        loader.problems.append(f"{OSADL_FILE.as_posix()}: matrix: an object of objects is required")
+        return {}, label
     values = {c.value for c in Compat}
     for outbound, row in sorted(matrix.items()):
         for inbound, value in sorted(row.items()):
@@ -332,7 +339,7 @@ def _read(directory: Path) -> CompatBook:
     try:
         data = read_toml(directory / COMPAT_FILE)
     except DataError as exc:
-        raise RulesError([*loader.problems, str(exc)]) from exc
+        raise RulesError([*loader.problems, *exc.problems], directory=directory) from exc
     for extra in sorted(set(data) - {"groups", "rules", "adaptations", "upgrades", "test_code"}):
         loader.problem(extra, "unknown section")
     groups = {str(name): tuple(loader.ids(f"groups.{name}", members, {}, False))
@@ -384,7 +391,7 @@ def _read(directory: Path) -> CompatBook:
                     or not all(isinstance(n, str) and n.strip() and "/" not in n for n in v)]:
             loader.problem(f"test_code.{key}", "must be a list of non-empty names without '/'")
     if loader.problems:
-        raise RulesError(loader.problems)
+        raise RulesError(loader.problems, directory=directory)
     return CompatBook(rules, osadl, label, cells, adaptations, upgrades,
                       (frozenset(n.lower() for n in names["folders"]), tuple(n.lower() for n in names["files"])))
 

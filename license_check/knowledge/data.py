@@ -12,13 +12,17 @@ import hashlib
 import json
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from license_check.errors import RulesError
+
 LICENSEDB_FILE = Path("generated") / "scancode-licensedb.json"
+SPDX_TEMPLATES_FILE = Path("generated") / "spdx-templates.json"  # SPDX's license templates (collect/textid/templates)
 SPDX_IDS_FILE = Path("generated") / "spdx-ids.json"  # every SPDX license and exception id (scripts/gen_spdx.py)
 ALIASES_FILE = Path("aliases.toml")
 HUB_IDS_FILE = Path("hub-ids.toml")  # Hugging Face Hub license ids (normalize.py, RawForm.HUB)
@@ -27,8 +31,11 @@ FILE_NAMES_FILE = Path("file-names.toml")  # license-bearing file names, their s
 MODELS_FILE = Path("models.toml")  # well-known models, datasets, weight URLs (known.py)
 
 
-class DataError(Exception):
-    """A rules data file is missing or cannot be parsed (message names the file)."""
+class DataError(RulesError):
+    """A rules data file is missing or cannot be parsed (the problem names the file and key)."""
+
+    def __init__(self, problems: str | Sequence[str], title: str = "", directory: Path | None = None) -> None:
+        super().__init__(problems, title, directory)
 
 
 def rules_dir() -> Path:
@@ -128,11 +135,31 @@ def _store(target: Path, parsed: dict[str, Any]) -> None:
         pass
 
 
+def read_json(path: Path, shape: tuple[tuple[str, type], ...]) -> dict[str, Any]:
+    """A generated rules file: a JSON object whose ``shape`` keys have those types (DataError names the key)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    except ValueError as exc:
+        raise DataError(f"{path}: not JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise DataError(f"{path}: a JSON object is required")
+    for key, kind in shape:
+        if key not in data:
+            raise DataError(f"{path}: {key}: missing")
+        if not isinstance(data[key], kind):
+            wanted = "an array" if kind is list else "an object" if kind is dict else "a string"
+            raise DataError(f"{path}: {key}: {wanted} is required")
+    return data
+
+
 @lru_cache(maxsize=8)
 def load_licensedb(directory: Path) -> LicenseDB:
     path = directory / LICENSEDB_FILE
+    data = read_json(path, (("licenses", list), ("scancode_toolkit_version", str),
+                                ("spdx_license_list_version", str)))
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
         entries = tuple(
             DBEntry(
                 key=str(lic["key"]),
@@ -150,9 +177,9 @@ def load_licensedb(directory: Path) -> LicenseDB:
             spdx_list_version=str(data["spdx_license_list_version"]),
             entries=entries,
         )
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    except (ValueError, KeyError, TypeError) as exc:
+    except KeyError as exc:
+        raise DataError(f"{path}: licenses: an entry has no {exc.args[0]!r} (not a LicenseDB snapshot)") from exc
+    except (ValueError, TypeError) as exc:
         raise DataError(f"{path}: not a LicenseDB snapshot: {exc!r}") from exc
 
 
@@ -185,8 +212,8 @@ class SpdxList:
 @lru_cache(maxsize=8)
 def load_spdx_ids(directory: Path) -> SpdxList:
     path = directory / SPDX_IDS_FILE
+    data = read_json(path, (("licenses", list), ("license_list_version", str), ("commit", str)))
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
         entries = tuple(
             SpdxId(str(lic["id"]), str(lic["name"]), lic["exception"] is True,
                    None if lic["deprecated"] is None else str(lic["deprecated"]),
@@ -194,15 +221,33 @@ def load_spdx_ids(directory: Path) -> SpdxList:
                          for r in lic["obsoleted_by"]))
             for lic in data["licenses"])
         return SpdxList(str(data["license_list_version"]), str(data["commit"]), entries)
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+    except KeyError as exc:
+        raise DataError(f"{path}: licenses: an entry has no {exc.args[0]!r} (not an SPDX id list)") from exc
+    except (ValueError, TypeError, AttributeError) as exc:
         raise DataError(f"{path}: not an SPDX id list: {exc!r}") from exc
+
+
+_TEMPLATE_KEYS = (("license_list_version", str), ("equivalent_words", list), ("required", dict), ("templates", dict))
+
+
+@lru_cache(maxsize=8)
+def load_spdx_templates(directory: Path) -> dict[str, Any]:
+    """rules/generated/spdx-templates.json (scripts/gen_templates.py), its top-level shape checked."""
+    return read_json(directory / SPDX_TEMPLATES_FILE, _TEMPLATE_KEYS)
 
 
 @lru_cache(maxsize=8)
 def load_aliases(directory: Path) -> dict[str, Any]:
-    return read_toml(directory / ALIASES_FILE)
+    """rules/aliases.toml, its shape checked (the entries are checked by licenses.py, with the normalizer)."""
+    path = directory / ALIASES_FILE
+    data = read_toml(path)
+    for section in ("unstated", "names", "families", "classifiers"):
+        if not isinstance(data.get(section, {}), dict):
+            raise DataError(f"{path}: {section}: must be a table")
+    for key, value in data.get("unstated", {}).items():
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise DataError(f"{path}: unstated.{key}: must be a list of strings")
+    return data
 
 
 PROJECT_ID_PREFIX = "LicenseRef-license-check-"
@@ -253,7 +298,7 @@ def load_file_names(directory: Path) -> FileNames:
     data = read_toml(path)
     for table in ("license_words", "not_license_words", "scopes", "folders", "model_cards"):
         if not isinstance(data.get(table), dict) or not isinstance(data[table].get("source"), str):
-            raise DataError(f"{path}: [{table}] with a 'source' is required")
+            raise DataError(f"{path}: {table}: a table with a 'source' is required")
     scopes = {k: _words(path, data["scopes"], k) for k in ("weights", "model", "data")}
     return FileNames(
         license_words=_words(path, data["license_words"], "words"),

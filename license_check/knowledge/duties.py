@@ -17,8 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from license_check.errors import RulesError
 from license_check.knowledge.data import DataError, read_toml, rules_dir
-from license_check.knowledge.rulebook import RulesError
 from license_check.model import ChecklistItem, Duty, Use, UseMode
 
 __all__ = ["DUTIES_FILE", "ChecklistItem", "DutyBook", "DutyRule", "checklist", "load_duties"]
@@ -202,7 +202,7 @@ def _load(file: Path) -> DutyBook:
     try:
         data = read_toml(file)
     except DataError as exc:
-        raise RulesError([str(exc)]) from exc
+        raise RulesError(exc.problems) from exc
     for extra in sorted(set(data) - {"duties"}):
         check.problem(extra, "unknown section (expected [duties.<code>] tables, most material first)")
     tables = data.get("duties", {})
@@ -212,7 +212,7 @@ def _load(file: Path) -> DutyBook:
     rules = {code: found for code, body in tables.items() if (found := check.rule(str(code), body)) is not None}
     order = check.order(rules)
     if check.problems:
-        raise RulesError(check.problems)
+        raise RulesError(check.problems, directory=file.parent)
     return DutyBook(rules, order)
 
 

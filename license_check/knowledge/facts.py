@@ -19,14 +19,6 @@ THRESHOLD_KEYS = ("monthly_active_users", "annual_revenue_usd", "monthly_revenue
 TRAINING_DATA = ("none", "attribution", "share-alike", "non-commercial", "no-derivatives", "restricted", "unknown")
 
 
-class RulesError(Exception):
-    """The rules data is invalid. ``problems`` lists every problem: file, key path, what is wrong."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("invalid license rules:\n" + "\n".join(f"  - {p}" for p in problems))
-
-
 @dataclass(frozen=True, slots=True)
 class LicenseFacts:
     id: str

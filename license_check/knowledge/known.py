@@ -40,9 +40,8 @@ class KnownArtifact:
 class KnownArtifactsError(DataError):
     """rules/models.toml is invalid. ``problems`` lists every problem: file, key path, what is wrong."""
 
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("invalid known-artifacts table:\n" + "\n".join(f"  - {p}" for p in problems))
+    def __init__(self, problems: list[str], directory: Path | None = None) -> None:
+        super().__init__(problems, "invalid known-artifacts table", directory)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +87,7 @@ class KnownArtifacts:
         if not isinstance(raw, list) or not raw:
             self._problem("artifacts", "must be a non-empty array of tables [[artifacts]]")
         if self.problems:
-            raise KnownArtifactsError(self.problems)
+            raise KnownArtifactsError(self.problems, directory)
         ordered = sorted(rules.values(), key=lambda r: r.rank)
         self._rules = {(kind, field): [r for r in ordered if r.entry.kind == kind and r.field == field]
                        for kind in KINDS for field in ("ids", "names", "urls")}

@@ -256,6 +256,15 @@ class Loader:
         for extra in sorted(set(data) - {"unstated", "names", "families", "classifiers"}):
             self.problem(file, extra, "unknown section" if extra != "licenserefs" else
                          "unknown section (a project LicenseRef id is declared by its table in rules/licenses/)")
+        unstated = data.get("unstated", {})
+        if not isinstance(unstated, dict):
+            self.problem(file, "unstated", "must be a table (names, prefixes, classifiers)")
+        else:
+            for key in sorted(set(unstated) - {"names", "prefixes", "classifiers"}):
+                self.problem(file, f"unstated.{key}", "unknown key (allowed: names, prefixes, classifiers)")
+            for key in sorted(set(unstated) & {"names", "prefixes", "classifiers"}):
+                if not isinstance(unstated[key], list) or not all(isinstance(v, str) for v in unstated[key]):
+                    self.problem(file, f"unstated.{key}", "must be a list of strings")
         checked: dict[str, Normalized] = {}
         for section in ("names", "classifiers", "families"):
             for key, target in sorted(dict(data.get(section, {})).items()):

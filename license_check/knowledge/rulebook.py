@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from license_check.errors import RulesError
 from license_check.knowledge.data import DataError, DBEntry, load_licensedb, load_spdx_ids, rules_dir
 from license_check.knowledge.facts import (
     FACT_KEYS,
@@ -23,7 +24,6 @@ from license_check.knowledge.facts import (
     TRAINING_DATA,
     ExceptionFacts,
     LicenseFacts,
-    RulesError,
 )
 from license_check.knowledge.licenses import Loader
 from license_check.knowledge.normalize import Normalizer
@@ -106,7 +106,7 @@ def _load(directory: Path) -> RuleBook:
         db = load_licensedb(directory)
         loader = Loader(directory)
     except DataError as exc:
-        raise RulesError([str(exc)]) from exc
+        raise RulesError(exc.problems) from exc
     categories = {(loader.norm.resolve(e.spdx) or e.spdx): e.category for e in db.entries}
     curated: dict[str, LicenseFacts] = {}
     where: dict[str, Path] = {}
@@ -135,7 +135,7 @@ def _load(directory: Path) -> RuleBook:
             exceptions[exc_facts.id] = exc_facts
     loader.aliases()
     if loader.problems:
-        raise RulesError(loader.problems)
+        raise RulesError(loader.problems, directory=directory)
 
     facts = dict(curated)
     version = f"{db.scancode_version}"

@@ -16,6 +16,7 @@ import tomllib
 from dataclasses import replace
 from typing import Any
 
+from license_check.errors import PolicyError
 from license_check.findings import RULES
 from license_check.knowledge import normalize as norm
 from license_check.knowledge.data import rules_dir
@@ -31,7 +32,6 @@ from license_check.policy.model import (
     Clarification,
     Organisation,
     Policy,
-    PolicyError,
     Waiver,
 )
 from license_check.tomlio import safe as tomlsafe

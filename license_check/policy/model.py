@@ -25,15 +25,6 @@ if TYPE_CHECKING:
     from license_check.policy.pins import Pins
 
 
-class PolicyError(Exception):
-    """A policy could not be loaded. ``problems`` lists every problem, one per line:
-    ``<file>:<line>: <key path>: <what is wrong>; allowed: <what is allowed>``."""
-
-    def __init__(self, problems: list[str] | str) -> None:
-        self.problems = [problems] if isinstance(problems, str) else list(problems)
-        super().__init__("\n".join(self.problems))
-
-
 # The closed set of license categories an allow or deny entry may name as ``category:<name>``.
 CATEGORIES: dict[str, str] = {
     "permissive": "commercial use allowed and no copyleft (MIT, BSD, Apache-2.0, ...)",

@@ -16,6 +16,7 @@ import pytest
 from license_check.knowledge.compat import Compat, CompatBook, Relation, load_compat
 from license_check.knowledge.data import rules_dir
 from license_check.knowledge.rulebook import RulesError
+from tests.knowledge import worded
 from tests.license_quotes import missing_quotes, scancode_keys, text_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -213,7 +214,7 @@ def test_loading_rejects_bad_data(tmp_path: Path) -> None:
                      'source = "y"\n\n[extra]\n')
     with pytest.raises(RulesError) as caught:
         load_compat(broken)
-    text = "\n".join(caught.value.problems)
+    text = "\n".join(worded(caught.value))
     for fragment in ("'GPL-2.0' is not a canonical license id", "(write 'GPL-2.0-only')", "'Nope-9.9'",
                      "'maybe' is not one of", "unknown group '@nogroup'", ".source: must be a non-empty string",
                      ".why: must be a non-empty string", "colour: unknown key", "relations: must be a non-empty list",

@@ -12,6 +12,7 @@ from license_check.knowledge.data import rules_dir
 from license_check.knowledge.duties import DUTIES_FILE, ChecklistItem, DutyBook, checklist, load_duties
 from license_check.knowledge.rulebook import RulesError, load_rules
 from license_check.model import Duty, Use, UseMode
+from tests.knowledge import worded
 from tests.license_quotes import missing_quotes, scancode_keys, text_of
 
 INTERNAL, SAAS, DISTRIBUTE, RELEASE = UseMode.INTERNAL, UseMode.SAAS, UseMode.DISTRIBUTE, UseMode.RELEASE_WEIGHTS
@@ -235,7 +236,7 @@ source = "y"
 """)
     with pytest.raises(RulesError) as caught:
         load_duties(bad)
-    text = "\n".join(caught.value.problems)
+    text = "\n".join(worded(caught.value))
     for fragment in ("extra: unknown section", "order: unknown section",
                      "duties.a-duty.bites_in[1]: 'hosted' is not one of",
                      "duties.a-duty.source: missing", "duties.a-duty.colour: unknown key",
@@ -244,7 +245,7 @@ source = "y"
                      "duties.b-duty.checklist: must be a non-empty",
                      "'Bad_Code' is not a kebab-case", "duties.Bad_Code.bites_in: must name at least one"):
         assert fragment in text, f"missing {fragment!r} in:\n{text}"
-    assert all(p.startswith(f"{DUTIES_FILE}: ") for p in caught.value.problems)
+    assert all(p.startswith(f"{DUTIES_FILE}: ") for p in worded(caught.value))
 
 
 def test_loader_rejects_bad_order_and_files(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from license_check.knowledge.data import rules_dir
 from license_check.knowledge.known import KnownArtifactsError, entries, known_artifacts, lookup
 from license_check.knowledge.normalize import normalize
 from license_check.model import RawForm
+from tests.knowledge import worded
 
 LLAMA2 = "LicenseRef-scancode-llama-2-license-2023"
 LLAMA31 = "LicenseRef-scancode-llama-3.1-license-2024"
@@ -315,7 +316,7 @@ def test_validation_reports_every_problem_at_once(tmp_path: Path) -> None:
         handle.write(BROKEN)
     with pytest.raises(KnownArtifactsError) as caught:
         known_artifacts(broken)
-    text = "\n".join(caught.value.problems)
+    text = "\n".join(worded(caught.value))
     for fragment in [
         "].kind: 'weights' is not one of model | dataset",
         "].colour: unknown key",
@@ -338,7 +339,7 @@ def test_duplicate_and_misplaced_patterns_are_reported(tmp_path: Path) -> None:
                      'urls = ["https://huggingface.co/org/model"]\nlicense = "MIT"\nsource = "duplicates"\n')
     with pytest.raises(KnownArtifactsError) as caught:
         known_artifacts(broken)
-    text = "\n".join(caught.value.problems)
+    text = "\n".join(worded(caught.value))
     assert "'meta-llama/llama-2-*' is also listed at artifacts[1].ids[0]" in text
     assert "'a b' is not a Hub id" in text
     assert "list Hub repositories under ids, not urls" in text

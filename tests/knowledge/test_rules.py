@@ -12,6 +12,7 @@ import pytest
 from license_check.knowledge.data import load_licensedb, rules_dir
 from license_check.knowledge.rulebook import RulesError, load_rules
 from license_check.model import Copyleft, Use
+from tests.knowledge import worded
 from tests.license_quotes import missing_quotes, scancode_keys, text_of
 
 REQUIRED = (
@@ -212,7 +213,7 @@ def test_validation_reports_every_problem_at_once(tmp_path: Path) -> None:
 
     with pytest.raises(RulesError) as caught:
         load_rules(broken)
-    problems = caught.value.problems
+    problems = worded(caught.value)
     text = "\n".join(problems)
     expected = [
         "licenses/zz-broken.toml: licenses.'MIT': duplicate: also in permissive.toml",
@@ -283,7 +284,7 @@ def test_exception_commercial_use_and_restrictions_are_validated(tmp_path: Path)
                      'restrictions = [{ code = "Not Kebab", text = "t", source = "s" }]\n')
     with pytest.raises(RulesError) as caught:
         load_rules(broken)
-    text = "\n".join(caught.value.problems)
+    text = "\n".join(worded(caught.value))
     assert "commercial_use" in text and "'maybe'" in text and "Not Kebab" in text
     clause = load_rules().exception("LicenseRef-scancode-commons-clause")
     assert clause is not None and clause.commercial_use is Use.PROHIBITED and clause.restrictions

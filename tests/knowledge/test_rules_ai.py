@@ -12,6 +12,7 @@ from license_check.knowledge.data import load_project_ids, rules_dir
 from license_check.knowledge.normalize import normalize
 from license_check.knowledge.rulebook import THRESHOLD_KEYS, TRAINING_DATA, RulesError, load_rules
 from license_check.model import Copyleft, RawForm, Use
+from tests.knowledge import worded
 
 P, C, A, U = Use.PROHIBITED, Use.CONDITIONAL, Use.ALLOWED, Use.UNKNOWN
 
@@ -324,7 +325,7 @@ research_only = true
 def test_structured_terms_report_every_problem_at_once(tmp_path: Path) -> None:
     with pytest.raises(RulesError) as caught:
         load_rules(_rules_with(tmp_path, BAD_TERMS))
-    text = "\n".join(caught.value.problems)
+    text = "\n".join(worded(caught.value))
     a = "licenses/zz-test.toml: licenses.'LicenseRef-scancode-activestate-community'"
     b = "licenses/zz-test.toml: licenses.'LicenseRef-scancode-bitwarden-1.0'"
     c = "licenses/zz-test.toml: licenses.'LicenseRef-scancode-bsl-1.0'"

@@ -15,6 +15,7 @@ import pytest
 from license_check.knowledge.data import PROJECT_ID_PREFIX, load_project_ids, rules_dir
 from license_check.knowledge.normalize import Normalizer
 from license_check.knowledge.rulebook import RulesError, load_rules
+from tests.knowledge import worded
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = rules_dir()
@@ -176,7 +177,7 @@ def test_a_licenserefs_section_in_aliases_is_refused(tmp_path: Path) -> None:
     with pytest.raises(RulesError) as caught:
         load_rules(rules)
     assert any("licenserefs: unknown section (a project LicenseRef id is declared by its table" in p
-               for p in caught.value.problems), caught.value.problems
+               for p in worded(caught.value)), worded(caught.value)
 
 
 # --- comments name code that exists -----------------------------------------------------------------------

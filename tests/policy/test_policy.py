@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from license_check.errors import PolicyError
 from license_check.knowledge.rulebook import load_rules
 from license_check.model import Severity, Use, UseMode, Verdict
 from license_check.policy import pins as policy_pins
@@ -20,7 +21,6 @@ from license_check.policy.model import (
     CATEGORIES,
     DEFAULT_VERDICTS,
     Policy,
-    PolicyError,
     Waiver,
     categories,
     check_pins,
@@ -41,7 +41,7 @@ def _write(path: Path, text: str) -> str:
 def _problems(policy_file: str, root: str = ".") -> list[str]:
     with pytest.raises(PolicyError) as caught:
         load_policy(policy_file, root, True)
-    return caught.value.problems
+    return [str(p) for p in caught.value.problems]
 
 
 def _has(problems: list[str], file: str, line: int, key: str, *words: str) -> None:
@@ -95,7 +95,7 @@ def test_malformed_pyproject_is_ignored_unless_it_mentions_our_table(tmp_path: P
     pyproject = _write(tmp_path / "pyproject.toml", '[project]\nname = "x"\n[tool.license-check]\nuse_mode = saas\n')
     with pytest.raises(PolicyError) as caught:
         load_policy(None, str(tmp_path), True)
-    assert caught.value.problems[0].startswith(f"{pyproject}:4: invalid TOML: ")
+    assert str(caught.value.problems[0]).startswith(f"{pyproject}:4: invalid TOML: ")
     assert load_policy(None, str(tmp_path), False).source == "built-in"
 
 
@@ -223,7 +223,7 @@ def test_pyproject_problems_name_the_full_key_path(tmp_path: Path) -> None:
                        '[[tool.license-check.waivers]]\ncomponent = "x"\n')
     with pytest.raises(PolicyError) as caught:
         load_policy(None, str(tmp_path), True)
-    problems = caught.value.problems
+    problems = [str(p) for p in caught.value.problems]
     _has(problems, pyproject, 8, "tool.license-check.organisation.eu_presence", "expected a boolean")
     _has(problems, pyproject, 9, "tool.license-check.waivers[0].reason", "needs a reason")
     assert len(problems) == 2
@@ -500,6 +500,6 @@ deep = true
 
 def test_policy_error_lists_every_problem() -> None:
     error = PolicyError(["a:1: x: bad; allowed: y", "a:2: z: bad; allowed: w"])
-    assert str(error).splitlines() == error.problems
-    assert PolicyError("one").problems == ["one"]
+    assert str(error).splitlines() == [str(p) for p in error.problems]
+    assert [str(p) for p in PolicyError("one").problems] == ["one"]
     assert os.linesep not in str(PolicyError("one"))

@@ -38,6 +38,7 @@ from license_check.collect.detectors.license_names import (
 )
 from license_check.collect.reading import LICENSE_TEXT_CAP, read_text
 from license_check.collect.textid import bundles, fastpath, operative, scancode_matcher, templates
+from license_check.errors import LicenseCheckError
 from license_check.findings import make_finding
 from license_check.model import (
     Artifact,
@@ -373,6 +374,8 @@ def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
         license_paths.append(entry.path)
         try:
             ident = identify_file(entry, ctx)
+        except LicenseCheckError:  # broken rules (a lazily read rules file): the scan stops, exit 2
+            raise
         except Exception as exc:  # never lose the file: it still makes its folder's license unknown
             ident = FileIdentification(entry, None, findings=(make_finding(
                 "detector-error", f"{entry.path}: identifying this license file failed ({type(exc).__name__}: "

@@ -34,6 +34,7 @@ from license_check.collect.detectors.base import DetectorResult, ScanContext
 from license_check.collect.detectors.spdx_headers import find_gpl_notices
 from license_check.collect.reading import README_CAP
 from license_check.collect.textid import operative
+from license_check.knowledge.textrules import PROHIBITING
 from license_check.model import Claim, ClaimScope, Evidence, FileEntry, Finding, Kind, RawForm
 
 NAME = "readme-prose"
@@ -309,7 +310,7 @@ class _Scan:
     def restrictions(self) -> None:
         """Sentences that limit use without naming a license ("for research purposes only")."""
         # The same operative clauses as custom license texts (rules/use-terms.toml, collect/textid/operative.py).
-        matches = (m for pattern in operative.patterns(operative.PROHIBITING) for m in pattern.finditer(self.text))
+        matches = (m for pattern in operative.patterns(PROHIBITING) for m in pattern.finditer(self.text))
         for match in sorted(matches, key=lambda m: m.start()):
             start = match.start()
             if self.third_party(start):

@@ -25,7 +25,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from license_check.knowledge.data import DataError, read_toml, rules_dir
+from license_check.knowledge.data import rules_dir
+from license_check.knowledge.textrules import Boilerplate, load_boilerplate
 
 MAX_TITLE_WORDS = 12
 MAX_LABEL_WORDS = 3  # "CC0:", "Source code:", "See" before a URL
@@ -64,21 +65,6 @@ _DIGITS = re.compile(r"\d+(?:\.\d+)*[a-z]?|v\d+(?:\.\d+)*|[ivx]{1,4}")
 
 
 @dataclass(frozen=True, slots=True)
-class Connective:
-    pattern: re.Pattern[str]
-    license: str | None
-    source: str
-
-
-@dataclass(frozen=True, slots=True)
-class Boilerplate:
-    title_words: frozenset[str]
-    placeholder_words: frozenset[str]
-    connectives: tuple[Connective, ...]
-    substitutions: frozenset[tuple[tuple[str, ...], tuple[str, ...]]]  # (file words, reference words)
-
-
-@dataclass(frozen=True, slots=True)
 class Verdict:
     """What the gate says of text outside a match."""
 
@@ -87,34 +73,8 @@ class Verdict:
     grants: tuple[str, ...] = ()  # licenses connectives grant to a part of the work ("CC0-1.0")
 
 
-@functools.lru_cache(maxsize=1)
 def boilerplate() -> Boilerplate:
-    path = rules_dir() / "boilerplate.toml"
-    data = read_toml(path)
-    connectives = []
-    for i, item in enumerate(data.get("connectives", [])):
-        where = f"{path}: connectives[{i}]"
-        if not isinstance(item, dict) or not isinstance(item.get("match"), str) or not isinstance(
-                item.get("source"), str):
-            raise DataError(f"{where}: 'match' and 'source' strings are required")
-        license_id = item.get("license")
-        if license_id is not None and not isinstance(license_id, str):
-            raise DataError(f"{where}: 'license' must be a string")
-        try:
-            pattern = re.compile(item["match"], re.IGNORECASE)
-        except re.error as exc:
-            raise DataError(f"{where}: match: {exc}") from exc
-        connectives.append(Connective(pattern, license_id, item["source"]))
-    words = {key: data.get(key) for key in ("title_words", "placeholder_words")}
-    for key, value in words.items():
-        if not isinstance(value, str):
-            raise DataError(f"{path}: {key} must be a string of words")
-    pairs = data.get("substitutions", [])
-    if not isinstance(pairs, list) or not all(
-            isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in pairs):
-        raise DataError(f"{path}: substitutions must be a list of [file words, reference words] pairs")
-    return Boilerplate(frozenset(str(words["title_words"]).split()), frozenset(str(words["placeholder_words"]).split()),
-                       tuple(connectives), frozenset((tuple(a.split()), tuple(b.split())) for a, b in pairs))
+    return load_boilerplate(rules_dir())
 
 
 @functools.lru_cache(maxsize=1)

@@ -12,24 +12,15 @@ Patterns run on the text with whitespace collapsed (a clause may wrap), bounded 
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
-from license_check.knowledge.data import DataError, read_toml, rules_dir
+from license_check.knowledge.data import rules_dir
+from license_check.knowledge.textrules import CATEGORIES, PROHIBITING, Clause, load_use_terms
 
 NONCOMMERCIAL = "LicenseRef-license-check-noncommercial"
-PROHIBITING = ("noncommercial", "research-only")  # categories that make a text non-commercial
-CATEGORIES = (*PROHIBITING, "no-derivatives", "field-of-use")
 MAX_CHARS = 400_000
 _QUOTE = 200  # characters of the sentence quoted around a clause
-
-
-@dataclass(frozen=True, slots=True)
-class Clause:
-    category: str
-    pattern: re.Pattern[str]
-    source: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,22 +33,8 @@ class Term:
     source: str
 
 
-@functools.lru_cache(maxsize=1)
 def clauses() -> tuple[Clause, ...]:
-    path = rules_dir() / "use-terms.toml"
-    out = []
-    for i, item in enumerate(read_toml(path).get("clauses", [])):
-        where = f"{path}: clauses[{i}]"
-        if not isinstance(item, dict) or item.get("category") not in CATEGORIES:
-            raise DataError(f"{where}: category must be one of {', '.join(CATEGORIES)}")
-        if not isinstance(item.get("match"), str) or not isinstance(item.get("source"), str):
-            raise DataError(f"{where}: 'match' and 'source' strings are required")
-        try:
-            pattern = re.compile(item["match"], re.IGNORECASE)
-        except re.error as exc:
-            raise DataError(f"{where}: match: {exc}") from exc
-        out.append(Clause(item["category"], pattern, item["source"]))
-    return tuple(out)
+    return load_use_terms(rules_dir())
 
 
 def patterns(categories: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:

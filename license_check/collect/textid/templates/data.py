@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import functools
-import json
 from typing import Any
 
-from license_check.knowledge.data import rules_dir
-
-TEMPLATES_FILE = ("generated", "spdx-templates.json")
+from license_check.knowledge.data import load_spdx_templates, rules_dir
 
 
-@functools.cache
 def data() -> dict[str, Any]:
     """The templates file (read once per process, only when a license text needs it)."""
-    with open(rules_dir().joinpath(*TEMPLATES_FILE), encoding="utf-8") as handle:
-        loaded: dict[str, Any] = json.load(handle)
-    return loaded
+    return load_spdx_templates(rules_dir())
 
 
 def list_version() -> str:

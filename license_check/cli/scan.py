@@ -1,96 +1,28 @@
-"""The command line: options -> scan -> render -> exit code. No domain logic here.
+"""``license-check [scan] PATH``: options -> scan -> render -> exit code. No domain logic here.
 
-Exit codes (CONTRACT.md): 0 pass or warn, 1 fail, 2 usage/config error, 3 internal error (a bug).
-Only the report goes to stdout; logs and errors go to stderr.
+Exit codes (CONTRACT.md): 0 pass or warn, 1 fail, 2 usage/config error, 3 internal error (a bug); errors
+are mapped to them in one place, license_check/cli/__init__.py. Only the report goes to stdout.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import errno
-import io
 import os
 import stat
 import sys
-import tempfile
-import traceback
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import click
 
 from license_check import __version__
+from license_check.errors import OutputError
 from license_check.policy.pins import utc_today
 
 if TYPE_CHECKING:
     from license_check.policy.model import Policy
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
-
-
-def _bug(exc: BaseException, verbose: bool) -> None:
-    click.echo(f"license-check: internal error: {type(exc).__name__}: {exc}", err=True)
-    if verbose:
-        click.echo(traceback.format_exc(), err=True)
-    click.echo("This is a bug in license-check, not a problem with the scanned repository. Please report it "
-               "with the command you ran (add -v for details).", err=True)
-
-
-def _write(path: str, text: str) -> None:
-    """Write the report (UTF-8) to ``path``. A regular file (or a new one) is replaced atomically: a reader
-    never sees half a report. A FIFO or a device is written to, never replaced (-o /dev/null stays a device;
-    a FIFO without a reader is an error, not a hang). A symlink, a socket or a folder is refused (OutputError)."""
-    data = text.encode("utf-8")
-    try:
-        st: os.stat_result | None = os.lstat(path)
-    except FileNotFoundError:
-        st = None
-    if st is not None and stat.S_ISLNK(st.st_mode):
-        raise OutputError(f"{path} is a symbolic link (give the file it points to)")
-    if st is not None and (stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)):
-        _write_special(path, data)
-        return
-    if st is not None and not stat.S_ISREG(st.st_mode):
-        raise OutputError(f"{path} is not a regular file")
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".license-check-", suffix=".tmp")
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~umask)  # mkstemp makes 0600
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def _write_special(path: str, data: bytes) -> None:
-    """Write to a FIFO or a device in place: opened without blocking (ENXIO: a FIFO nobody reads)."""
-    flags = os.O_WRONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_NOCTTY | os.O_CLOEXEC
-    try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        if exc.errno == errno.ENXIO:
-            raise OutputError(f"{path} is a FIFO with no reader") from exc
-        raise
-    try:
-        if not (stat.S_ISFIFO(os.fstat(fd).st_mode) or stat.S_ISCHR(os.fstat(fd).st_mode)
-                or stat.S_ISBLK(os.fstat(fd).st_mode)):
-            raise OutputError(f"{path} changed while it was opened")
-        os.set_blocking(fd, True)  # a reader is there: wait for it like any pipe writer
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    finally:
-        os.close(fd)
-
-
-class OutputError(Exception):
-    """-o names something the report must not be written to (message says why)."""
+EXIT_OK, EXIT_FAIL = 0, 1
 
 
 def _folder_path(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -104,16 +36,7 @@ def _folder_path(ctx: click.Context, param: click.Parameter, value: str) -> str:
     return value
 
 
-def _utf8_streams() -> None:
-    """The report is UTF-8 whatever the locale (LC_ALL=C, Latin-1, EUC-JP): stdout and stderr are re-set to
-    UTF-8 (stderr with backslashreplace, so that a log line can never fail)."""
-    for stream, errors in ((sys.stdout, "strict"), (sys.stderr, "backslashreplace")):
-        if isinstance(stream, io.TextIOWrapper) and stream.encoding.replace("_", "-").lower() not in ("utf-8", "utf8"):
-            with contextlib.suppress(ValueError, OSError):
-                stream.reconfigure(encoding="utf-8", errors=errors)
-
-
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command("scan", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("path", type=click.Path(exists=True, file_okay=False, dir_okay=True), callback=_folder_path)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="Report format. json follows the stable contract (schema in license_check/schema/).")
@@ -144,7 +67,7 @@ def _utf8_streams() -> None:
                    "adoption, which also counts the referenced artifacts a user must fetch (unknown terms: unknown).")
 @click.option("-v", "--verbose", is_flag=True, help="Explain the scan on stderr (e.g. why ScanCode was loaded).")
 @click.version_option(__version__, "-V", "--version", prog_name="license-check")
-def cli(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_scancode: bool, jobs: int | None,
+def scan(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_scancode: bool, jobs: int | None,
         no_cache: bool, policy_file: str | None, no_repo_config: bool, use_mode: str | None, fail_on: str | None,
         scope: str | None, verbose: bool) -> None:
     """Tell whether the repository at PATH may be used commercially.
@@ -154,9 +77,11 @@ def cli(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_sc
     """
     # Imported here so that --help and --version stay fast.
     from license_check.cache.dir import caches_enabled
-    from license_check.knowledge.facts import RulesError
+    from license_check.cli.output import write
     from license_check.model import Severity, UseMode
-    from license_check.policy.model import PolicyError, load_policy
+    from license_check.policy.model import load_policy
+
+    click.get_current_context().meta["verbose"] = verbose  # for the internal-error report (cli/__init__)
 
     def log(message: str) -> None:
         if verbose:
@@ -167,31 +92,20 @@ def cli(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_sc
         log(f"caches off: {why_not}")
         no_cache = True
 
-    try:
-        policy = load_policy(policy_file, path, not no_repo_config)
-        if use_mode:  # the command line wins over the policy's own settings
-            policy = dataclasses.replace(policy, use_mode=UseMode(use_mode))
-        if fail_on:
-            policy = dataclasses.replace(policy, fail_on=Severity(fail_on))
-        if scope:
-            policy = dataclasses.replace(policy, scope=scope)
-        log(f"policy {policy.name!r} from {policy.source}, use mode {policy.use_mode.value}")
-        text, code = _report(path, fmt, exclude, no_scancode, jobs, no_cache, policy, verbose, log)
-    except (PolicyError, RulesError) as exc:
-        click.echo(f"license-check: configuration error: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
-    except Exception as exc:  # noqa: BLE001 - the top-level catch turns bugs into exit 3
-        _bug(exc, verbose)
-        sys.exit(EXIT_BUG)
+    policy = load_policy(policy_file, path, not no_repo_config)  # PolicyError, RulesError: exit 2 (cli/__init__)
+    if use_mode:  # the command line wins over the policy's own settings
+        policy = dataclasses.replace(policy, use_mode=UseMode(use_mode))
+    if fail_on:
+        policy = dataclasses.replace(policy, fail_on=Severity(fail_on))
+    if scope:
+        policy = dataclasses.replace(policy, scope=scope)
+    log(f"policy {policy.name!r} from {policy.source}, use mode {policy.use_mode.value}")
+    text, code = _report(path, fmt, exclude, no_scancode, jobs, no_cache, policy, verbose, log)
     if output:
         try:
-            _write(output, text)
-        except OutputError as exc:
-            click.echo(f"license-check: cannot write the report: {exc}", err=True)
-            sys.exit(EXIT_USAGE)
+            write(output, text)
         except OSError as exc:
-            click.echo(f"license-check: cannot write {output}: {exc.strerror or exc}", err=True)
-            sys.exit(EXIT_USAGE)
+            raise OutputError(exc.strerror or str(exc), f"cannot write {output}") from exc
     else:
         click.echo(text, nl=False)
     sys.exit(code)
@@ -228,30 +142,3 @@ def _report(path: str, fmt: str, exclude: tuple[str, ...], no_scancode: bool, jo
     if key is not None and report_cache.final(report.findings):
         report_cache.store(key, text, code)
     return text, code
-
-
-def _exit_without_teardown(done: SystemExit) -> None:
-    """Once ScanCode's index is loaded (millions of objects), freeing it at exit costs 1-2 s: exit at once."""
-    matcher = sys.modules.get("license_check.collect.textid.scancode_matcher")
-    if matcher is None or not matcher.index_loaded() or not isinstance(done.code, int | None):
-        return
-    matcher.cleanup()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(done.code or 0)
-
-
-def main() -> None:
-    """Console-script entry point."""
-    _utf8_streams()
-    try:
-        cli.main(prog_name="license-check")
-    except SystemExit as done:
-        _exit_without_teardown(done)
-        raise
-    except KeyboardInterrupt:
-        click.echo("license-check: interrupted", err=True)
-        sys.exit(130)
-    except Exception as exc:  # noqa: BLE001
-        _bug(exc, "-v" in sys.argv or "--verbose" in sys.argv)
-        sys.exit(EXIT_BUG)
