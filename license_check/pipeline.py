@@ -19,15 +19,17 @@ from license_check.assemble.resolve import Resolution, resolve
 from license_check.cache import session as cache
 from license_check.collect.detectors import DETECTORS, license_files
 from license_check.collect.detectors.base import DetectorResult, ScanContext
+from license_check.collect.digests import pinned_digests
 from license_check.collect.discover import Discovery, discover
 from license_check.errors import LicenseCheckError
 from license_check.findings import make_finding
-from license_check.judge import explain, works
-from license_check.judge.analyze import Context, judge_component, render_expression
+from license_check.judge import explain, training, works
+from license_check.judge.analyze import Context, judge_component
 from license_check.knowledge import data as ruledata
 from license_check.knowledge import duties
 from license_check.knowledge import normalize as norm
 from license_check.knowledge.book import Knowledge
+from license_check.knowledge.normalize import render_expression
 from license_check.model import (
     Adoption,
     Artifact,
@@ -43,8 +45,9 @@ from license_check.model import (
     Use,
 )
 from license_check.policy import clarify, enforce
-from license_check.policy.model import Policy, check_pins, default_policy
-from license_check.policy.pins import utc_today
+from license_check.policy.load import default_policy
+from license_check.policy.model import Policy
+from license_check.policy.pins import check_pins, pinned_paths, utc_today
 
 
 def _no_log(message: str) -> None:
@@ -121,7 +124,8 @@ def scan(root: str, options: ScanOptions | None = None) -> Report:
     with cache.scan_session(found.files, ctx, rules_version=rules.version, jobs=options.jobs,
                             use_cache=options.cache, progress=options.progress):
         claims, detector_findings, artifacts = run_detectors(found.files, ctx)
-    pins = check_pins(policy, root, options.today or utc_today())  # reads the pinned files' sha256
+    digests = pinned_digests(root, pinned_paths(policy))  # the pinned files' sha256 (collect stage)
+    pins = check_pins(policy, digests, options.today or utc_today())
     claims, detector_findings, artifacts, clarified = clarify.apply(
         policy.clarifications, pins.clarifications, claims, detector_findings, artifacts)
     if clarified:
@@ -142,7 +146,7 @@ def scan(root: str, options: ScanOptions | None = None) -> Report:
     traces: dict[str, lineage.LineageResult] = {}
     judgement_findings: dict[str, list[Finding]] = {}
     for component in components:  # parents before children, references last
-        traced = lineage.trace(component, rules)
+        traced = lineage.trace(component)
         inherited = [(i.expression, ev) for i, ev in zip(traced.inherited, traced.evidence(), strict=True)]
         resolution = resolve(component, files_of.get(component.path, []) if component.ref is None else [], inherited)
         if component.ref is not None and not component.claims and not inherited:
@@ -153,12 +157,13 @@ def scan(root: str, options: ScanOptions | None = None) -> Report:
             project_license = render_expression(resolution.declared_own) if resolution.declared_own else None
         findings.extend(resolution.findings)
         findings.extend(traced.findings)
-        findings.extend(lineage.drift(component, resolution.declared_own, traced, rules))
+        findings.extend(training.training_findings(component, traced, rules))
+        findings.extend(training.drift(component, resolution.declared_own, traced, rules))
         findings.extend(artifacts_stage.external_findings(component, resolution))
         verdict, more = judge_component(resolution, rules, judging)
         verdict = replace(verdict, lineage=traced.lineage)
         if policy.training_data == "strict":
-            verdict = lineage.strict_training(verdict, rules, judging)
+            verdict = training.strict_training(verdict, rules, judging)
         judged.append(verdict)
         judgement_findings[component.id] = more
 

@@ -9,12 +9,12 @@ This layer sits in front of it, in the CLI. Its key covers every input of a repo
   effective policy (every key, as echoed in the report);
 * the tree: what discovery found (every file's path, size, device, inode, mtime and ctime in ns, as git's
   index; the trees left out; discovery's own findings), the SHA-256 of every license-bearing file
-  (cache.dir.always_hashed: a write through a shared mmap changes no stat field), and the stat of each file a
+  (storage.always_hashed: a write through a shared mmap changes no stat field), and the stat of each file a
   policy pin names.
 
 A report is stored only when every answer in it is final: a scan with ScanCode unavailable or timing out,
 or with a failed detector, is never stored. Entries are small JSON files written atomically (0600, in a 0700
-folder), each holding the key it was stored under and sealed with a MAC (cache.dir.seal, a per-user secret
+folder), each holding the key it was stored under and sealed with a MAC (storage.seal, a per-user secret
 kept outside the cache folder); one that is not a regular file of at most MAX_ENTRY_BYTES, whose MAC or key
 does not match, or that is damaged, is a miss; at most MAX_ENTRIES are kept (the oldest go). Only this
 module reads them, and only the CLI uses it.
@@ -33,7 +33,10 @@ from datetime import date
 from pathlib import Path
 
 from license_check import __version__
-from license_check.cache.dir import (
+from license_check.collect.discover import Discovery
+from license_check.knowledge.data import rules_dir
+from license_check.model import Finding
+from license_check.storage import (
     ALWAYS_HASH_MAX,
     always_hashed,
     cache_dir,
@@ -43,9 +46,6 @@ from license_check.cache.dir import (
     unseal,
     write_private,
 )
-from license_check.collect.discover import Discovery
-from license_check.knowledge.data import rules_dir
-from license_check.model import Finding
 
 MAX_ENTRIES = 64
 MAX_ENTRY_BYTES = 64 << 20

@@ -33,7 +33,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from license_check import __version__
-from license_check.cache.dir import always_hashed, dependency_versions
 from license_check.cache.store import CACHE_DIR_ENV as CACHE_DIR_ENV
 from license_check.cache.store import DEFAULT_MAX_MB as DEFAULT_MAX_MB
 from license_check.cache.store import MAX_MB_ENV as MAX_MB_ENV
@@ -47,6 +46,7 @@ from license_check.collect.reading import HEADER_CAP, LICENSE_TEXT_CAP, README_C
 from license_check.collect.textid import scancode_matcher
 from license_check.errors import LicenseCheckError
 from license_check.model import Artifact, FileEntry
+from license_check.storage import always_hashed, dependency_versions
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total); stage "" = finished
 
@@ -213,7 +213,7 @@ def _read_plans(files: Sequence[FileEntry], ctx: ScanContext, report: Progress, 
                 prefix: bytes = b"") -> list[_Plan]:
     """Read and hash every file a file-local detector or license_files reads. A source or large file whose stat
     is what it was when it was last hashed keeps that digest (looked up in ``store``) and is not read now;
-    license-bearing files (cache.dir.always_hashed) are always read and hashed again."""
+    license-bearing files (storage.always_hashed) are always read and hashed again."""
     licenses = {e.path for e in license_files.text_candidates(files)}
     wanted: list[tuple[FileEntry, tuple[str, ...], bool, int, bytes | None]] = []
     for entry in files:

@@ -2,7 +2,7 @@
 
 One SQLite database (``results-v<SCHEMA>.sqlite``) in $LICENSE_CHECK_CACHE_DIR, else
 $XDG_CACHE_HOME/license-check, else ~/.cache/license-check. Entries are pickles of license-check's own
-dataclasses, sealed with a MAC over the row's key (cache.dir.seal: a per-user secret kept outside the cache
+dataclasses, sealed with a MAC over the row's key (storage.seal: a per-user secret kept outside the cache
 folder), checked before anything is unpickled, and loaded by an unpickler that refuses every other class; a
 damaged, edited or copied entry is a miss. The database and its journals must be regular files (0600).
 The total size is bounded ($LICENSE_CHECK_CACHE_MAX_MB, default 256): the least recently used entries go first.
@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from license_check import model
-from license_check.cache.dir import CACHE_DIR_ENV as CACHE_DIR_ENV
-from license_check.cache.dir import cache_dir as cache_dir
-from license_check.cache.dir import private_dir, seal, secret, unseal
 from license_check.collect.detectors import base, license_files
+from license_check.storage import CACHE_DIR_ENV as CACHE_DIR_ENV
+from license_check.storage import cache_dir as cache_dir
+from license_check.storage import private_dir, seal, secret, unseal
 
 SCHEMA = "1"  # bump when what is cached changes shape
 MAX_MB_ENV = "LICENSE_CHECK_CACHE_MAX_MB"

@@ -76,10 +76,10 @@ def scan(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_s
     combination. Exit status: 0 pass or warn, 1 fail, 2 usage or configuration error, 3 internal error.
     """
     # Imported here so that --help and --version stay fast.
-    from license_check.cache.dir import caches_enabled
     from license_check.cli.output import write
     from license_check.model import Severity, UseMode
-    from license_check.policy.model import load_policy
+    from license_check.policy.load import load_policy
+    from license_check.storage import caches_enabled
 
     click.get_current_context().meta["verbose"] = verbose  # for the internal-error report (cli/__init__)
 

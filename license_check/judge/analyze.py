@@ -17,6 +17,7 @@ from license_check.findings import make_finding
 from license_check.knowledge import normalize as norm
 from license_check.knowledge.expression import And, Expr, LicenseId, render
 from license_check.knowledge.facts import LicenseFacts
+from license_check.knowledge.normalize import render_expression
 from license_check.knowledge.rulebook import RuleBook
 from license_check.model import (
     Copyleft,
@@ -305,13 +306,6 @@ def _use_findings(cid: str, path: str, verdict: Judgement) -> list[Finding]:
                 "or replace the component.", where, [cid], fix=""))
     return out
 
-
-def render_expression(expression: str) -> str:
-    """The canonical rendering of a normalized expression (as found when it cannot be parsed)."""
-    try:
-        return render(norm.parse(expression))
-    except Exception:  # noqa: BLE001 - as judge_expression
-        return expression
 
 
 def combine(components: Sequence[JudgedComponent]) -> Use:

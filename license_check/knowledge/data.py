@@ -84,7 +84,7 @@ def use_parse_cache(enabled: bool) -> None:
 
 
 def _parsed_path(digest: str) -> Path | None:
-    from license_check.cache.dir import cache_dir  # the user cache directory (XDG)
+    from license_check.storage import cache_dir  # the user cache directory (XDG)
 
     try:
         return cache_dir() / "rules-parsed" / f"{digest}.json"
@@ -95,14 +95,14 @@ def _parsed_path(digest: str) -> Path | None:
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse a rules TOML file. Parsing the rules is a tenth of a warm scan, so the parsed form is kept
     as JSON in the user cache, keyed by the sha256 of the file's bytes (a changed file is parsed again;
-    a damaged, unreadable or unsealed cache file is ignored: entries carry a MAC, cache.dir.seal)."""
+    a damaged, unreadable or unsealed cache file is ignored: entries carry a MAC, storage.seal)."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     cached = _parsed_path(hashlib.sha256(data).hexdigest()) if _PARSE_CACHE["enabled"] else None
     if cached is not None:
-        from license_check.cache.dir import read_regular, unseal  # sealed entries only (see cachedir)
+        from license_check.storage import read_regular, unseal  # sealed entries only (see cachedir)
 
         blob = read_regular(cached, _PARSED_CAP)  # never a FIFO, device or link
         payload = None if blob is None else unseal(cached.name.encode(), blob)
@@ -126,7 +126,7 @@ def _store(target: Path, parsed: dict[str, Any]) -> None:
         text = json.dumps(parsed, ensure_ascii=False)
         if json.loads(text) != parsed:  # only what JSON keeps exactly (no dates)
             return
-        from license_check.cache.dir import seal, write_private
+        from license_check.storage import seal, write_private
 
         sealed = seal(target.name.encode(), text.encode("utf-8"))  # a MAC over the entry and its name
         if sealed is not None and len(sealed) <= _PARSED_CAP:

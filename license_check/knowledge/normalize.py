@@ -40,7 +40,8 @@ from license_check.knowledge.expression import Expr, ExpressionError, Grammar, K
 from license_check.model import RawForm
 
 __all__ = ["MAX_RAW", "Normalized", "Normalizer", "Target", "canonical_url", "classifier_key", "is_equivalent",
-           "licensedb_version", "name_key", "normalize", "normalizer", "parse", "spdx_list_version"]
+           "licensedb_version", "name_key", "normalize", "normalizer", "parse", "render_expression",
+           "spdx_list_version"]
 
 MAX_RAW = 1000  # longer raw strings are texts, not license names or expressions
 
@@ -368,6 +369,14 @@ def _normalize(raw: str, form: RawForm) -> Normalized:
         return Normalized(raw, None, (), f"license data unavailable: {exc}", (), "none")
     except Exception as exc:  # the library is untyped and lenient; never let it crash a scan
         return Normalized(raw, None, (), f"internal error while normalizing: {exc!r}", (), "none")
+
+
+def render_expression(expression: str) -> str:
+    """The canonical rendering of a normalized expression (as found when it cannot be parsed)."""
+    try:
+        return render(parse(expression))
+    except Exception:  # noqa: BLE001 - the library is lenient and untyped: never let it crash a scan
+        return expression
 
 
 def parse(expression: str) -> Expr:

@@ -1,7 +1,7 @@
 """The policy stage (pure, no I/O): the organisation's policy turns the tool's judgement into a verdict.
 
 Inputs are the judged components and every finding; the pins (expiry and sha256 status of waivers and
-clarifications) were checked beforehand by ``policy.check_pins``. In order:
+clarifications) were checked beforehand by ``policy.pins.check_pins``. In order:
 
 1. allow and deny lists -> ``denied-license`` / ``license-not-allowed`` errors, ``unused-allow`` warnings;
 2. waivers: an active waiver suppresses the findings it matches; expired or stale ones stop applying and

@@ -314,3 +314,14 @@ def load(policy_file_path: str | None, repo_root: str, use_repo_config: bool) ->
         if found is not None:
             return found
     return builtin_policy()
+
+
+def default_policy() -> Policy:
+    """The built-in policy, rules/policies/default.toml."""
+    return builtin_policy()
+
+
+def load_policy(policy_file: str | None, repo_root: str, use_repo_config: bool) -> Policy:
+    """``policy_file`` if given, else the scanned repository's pyproject.toml [tool.license-check]
+    (unless ``use_repo_config`` is False), else the built-in policy. Raises PolicyError."""
+    return load(policy_file, repo_root, use_repo_config)

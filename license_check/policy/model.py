@@ -14,16 +14,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 import pathspec
 
 from license_check.knowledge.facts import THRESHOLD_KEYS, LicenseFacts
 from license_check.model import Copyleft, Severity, Use, UseMode, Verdict
-
-if TYPE_CHECKING:
-    from license_check.policy.pins import Pins
-
 
 # The closed set of license categories an allow or deny entry may name as ``category:<name>``.
 CATEGORIES: dict[str, str] = {
@@ -242,25 +237,3 @@ def _entry_matches(entry: str, license_key: str, cats: frozenset[str]) -> bool:
     if entry.startswith(CATEGORY_PREFIX):
         return entry[len(CATEGORY_PREFIX):] in cats
     return entry.lower() == " ".join(license_key.split()).lower()
-
-
-def default_policy() -> Policy:
-    """The built-in policy, rules/policies/default.toml."""
-    from license_check.policy.load import builtin_policy
-
-    return builtin_policy()
-
-
-def load_policy(policy_file: str | None, repo_root: str, use_repo_config: bool) -> Policy:
-    """``policy_file`` if given, else the scanned repository's pyproject.toml [tool.license-check]
-    (unless ``use_repo_config`` is False), else the built-in policy. Raises PolicyError."""
-    from license_check.policy.load import load
-
-    return load(policy_file, repo_root, use_repo_config)
-
-
-def check_pins(policy: Policy, root: str, today: date) -> Pins:
-    """The status of every waiver and clarification (pins.py: active, expired, changed, ...)."""
-    from license_check.policy.pins import check_pins as check
-
-    return check(policy, root, today)

@@ -2,23 +2,19 @@
 
 A waiver is ``active``, ``expired`` (today is after its ``expires`` day), ``changed`` (its pinned
 file's sha256 differs), ``missing`` (the pinned file is gone, unreadable, not a regular file, or a
-symlink) or ``too-large`` (over HASH_CAP, not hashed). A clarification is ``active``, ``changed``,
-``missing`` or ``too-large``. Files are opened inside the scanned root only: the real path must stay
-inside the root and the file itself is opened with O_NOFOLLOW|O_NONBLOCK.
+symlink) or ``too-large`` (over collect.digests.HASH_CAP, not hashed). A clarification is ``active``,
+``changed``, ``missing`` or ``too-large``. The collect stage hashes the pinned files (collect/digests.py,
+inside the scanned root only); this module compares.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from license_check.policy.model import Policy
 
-HASH_CAP = 256 * 1024 * 1024  # bytes: a larger pinned file is not hashed ("too-large")
 STATUSES = ("active", "expired", "changed", "missing", "too-large")
 
 
@@ -37,46 +33,19 @@ class Pins:
             ("clarification", i, s) for i, s in sorted(self.clarifications.items()) if s != "active"]
 
 
-def file_sha256(root: str, rel: str) -> tuple[str | None, str]:
-    """(hex digest, "") or (None, "missing" | "too-large"). ``rel`` is a relative posix path."""
-    real_root = os.path.realpath(root)
-    target = os.path.join(real_root, *rel.split("/"))
-    parent = os.path.realpath(os.path.dirname(target))
-    if os.path.commonpath([real_root, parent]) != real_root:
-        return None, "missing"  # a symlinked folder leads outside the root
-    try:
-        fd = os.open(os.path.join(parent, os.path.basename(target)),
-                     os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return None, "missing"
-    with os.fdopen(fd, "rb", buffering=0) as handle:
-        try:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                return None, "missing"
-            if info.st_size > HASH_CAP:
-                return None, "too-large"
-            digest = hashlib.sha256()
-            read = 0
-            while chunk := handle.read(1024 * 1024):
-                read += len(chunk)
-                if read > HASH_CAP:  # it grew while being read
-                    return None, "too-large"
-                digest.update(chunk)
-        except OSError:
-            return None, "missing"
-    return digest.hexdigest(), ""
+def pinned_paths(policy: Policy) -> tuple[str, ...]:
+    """The files whose sha256 the waivers and clarifications of ``policy`` pin (for collect.digests)."""
+    paths = [w.file for w in policy.waivers if w.sha256 is not None and w.file is not None]
+    return tuple(sorted({*paths, *(c.path for c in policy.clarifications)}))
 
 
-def check_pins(policy: Policy, root: str, today: date) -> Pins:
-    """The status of every waiver and clarification of ``policy`` for the scan of ``root``."""
+def check_pins(policy: Policy, digests: Mapping[str, tuple[str | None, str]], today: date) -> Pins:
+    """The status of every waiver and clarification of ``policy``, given the ``digests`` the collect stage
+    made of ``pinned_paths(policy)`` (path -> (hex digest, "") or (None, "missing" | "too-large"))."""
     found: dict[tuple[str, int], str] = {}
-    cache: dict[str, tuple[str | None, str]] = {}
 
     def pin(kind: str, index: int, rel: str, expected: str) -> str:
-        if rel not in cache:
-            cache[rel] = file_sha256(root, rel)
-        digest, problem = cache[rel]
+        digest, problem = digests.get(rel, (None, "missing"))
         found[(kind, index)] = digest or ""
         if digest is None:
             return problem

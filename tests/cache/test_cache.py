@@ -204,11 +204,11 @@ def test_decode_builds_values_only() -> None:
     """Even license-check's own functions are refused: an entry can only build dataclasses, enums, builtins."""
     import hashlib
 
-    from license_check import cli
+    from license_check.cli import output
 
     class _Call:
         def __reduce__(self) -> tuple[object, tuple[str, str]]:
-            return (cli._write, ("/nonexistent/x", "y"))
+            return (output.write, ("/nonexistent/x", "y"))
 
     payload = pickle.dumps(_Call())
     assert cache.decode(hashlib.blake2b(payload, digest_size=16).digest() + payload) is None

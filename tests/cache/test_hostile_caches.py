@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from license_check.cache import dir as cachedir
+from license_check import storage as cachedir
 from license_check.cache import report as report_cache
 from license_check.cache import session as cache
 from license_check.cache.store import ResultStore

@@ -119,7 +119,7 @@ def test_at_most_max_entries_are_kept(home: Path, repo: Path, monkeypatch: pytes
 
 
 def test_library_versions_are_part_of_both_cache_keys() -> None:
-    from license_check.cache.dir import dependency_versions
+    from license_check.storage import dependency_versions
 
     versions = dependency_versions()
     assert "license-expression=" in versions and "scancode-toolkit=" in versions

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from license_check.collect.reading import decode, display_path, read_text
-from license_check.policy.model import default_policy
+from license_check.policy.load import default_policy
 
 
 def test_display_path_escapes_undecodable_bytes_and_control_characters() -> None:

@@ -215,7 +215,7 @@ class _Code:
             tree = ast.parse(path.read_text(encoding="utf-8"))
             names = self._names(tree)
             parts = dotted.split(".")
-            for key in {dotted, parts[-1], ".".join(parts[-2:])}:  # license_check.cache.dir, dir, cache.dir
+            for key in {dotted, parts[-1], ".".join(parts[-2:])}:  # license_check.cache.session, session, cache.session
                 self.modules.setdefault(key, set()).update(names)
             for node in ast.walk(tree):
                 if isinstance(node, ast.ClassDef):

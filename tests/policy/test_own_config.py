@@ -7,7 +7,7 @@ import hashlib
 from pathlib import Path
 
 from license_check.pipeline import ScanOptions, scan
-from license_check.policy.model import load_policy
+from license_check.policy.load import load_policy
 from license_check.render.table import render_table
 from tests.collect.test_gate import REFS
 

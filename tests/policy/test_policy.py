@@ -12,21 +12,21 @@ from pathlib import Path
 
 import pytest
 
+from license_check.collect import digests
+from license_check.collect.digests import pinned_digests
 from license_check.errors import PolicyError
 from license_check.knowledge.rulebook import load_rules
 from license_check.model import Severity, Use, UseMode, Verdict
-from license_check.policy import pins as policy_pins
 from license_check.policy.keys import KEYS
+from license_check.policy.load import default_policy, load_policy
 from license_check.policy.model import (
     CATEGORIES,
     DEFAULT_VERDICTS,
     Policy,
     Waiver,
     categories,
-    check_pins,
-    default_policy,
-    load_policy,
 )
+from license_check.policy.pins import check_pins, pinned_paths
 from license_check.tomlio.lines import KeyLines
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "policy.md"
@@ -387,13 +387,14 @@ license = "MIT"
 sha256 = "{SHA_X}"
 """)
     policy = load_policy(file, str(root), True)
-    monkeypatch.setattr(policy_pins, "HASH_CAP", 5)
-    pins = check_pins(policy, str(root), date.today())
+    monkeypatch.setattr(digests, "HASH_CAP", 5)
+    pins = check_pins(policy, pinned_digests(str(root), pinned_paths(policy)), date.today())
     assert pins.waivers == {0: "active", 1: "expired", 2: "changed", 3: "missing", 4: "active"}
     assert pins.clarifications == {0: "active", 1: "missing", 2: "missing", 3: "too-large"}
     assert pins.found[("waiver", 2)] == hashlib.sha256(b"new").hexdigest()
     assert pins.lapsed()[0] == ("waiver", 1, "expired")
-    assert check_pins(policy, str(root), date(2019, 12, 31)).waivers[1] == "changed"  # not expired: pin checked
+    found = pinned_digests(str(root), pinned_paths(policy))
+    assert check_pins(policy, found, date(2019, 12, 31)).waivers[1] == "changed"  # not expired: pin checked
 
 
 # --- echo, docs ---------------------------------------------------------------------------------

@@ -20,13 +20,15 @@ from __future__ import annotations
 import functools
 import importlib.util
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from license_check.collect.textid import gate
 from license_check.collect.textid.specs import REFERENCE_SPECS as REFERENCE_SPECS
 from license_check.collect.textid.specs import RefSpec as RefSpec
+from license_check.collect.textid.tokens import COPYRIGHT_LINE
+from license_check.collect.textid.tokens import FOREIGN_TOKEN as FOREIGN_TOKEN
+from license_check.collect.textid.tokens import normalize_tokens as normalize_tokens
 
 SHINGLE = 5  # words per shingle
 
@@ -64,11 +66,7 @@ OPERATIVE_PREFIXES = (
 )
 # Names of licenses: a file that adds one the reference does not contain ("dual licensed under MIT and
 # Apache" before an MIT text) says more than the reference.
-LICENSE_NAME_WORDS = _wordset(
-    """mit apache bsd gpl lgpl agpl gnu affero lesser mpl mozilla eupl epl eclipse isc cc cc0 creative
-    commons zlib boost bsl unlicense wtfpl artistic psf python cddl afl postgresql x11 expat openrail rail
-    llama gemma proprietary commercial sspl elastic busl bsl polyform cal ncsa upl blueoak openssl"""
-)
+LICENSE_NAME_WORDS = gate.LICENSE_NAME_WORDS  # words of license names (the gate lets them stand in titles)
 # Reference words that carry the grant: dropping any of them changes the license.
 GRANT_WORDS = _wordset(
     """permission permitted permit grant granted grants hereby use copy copies modify modification merge
@@ -89,81 +87,6 @@ class TextMatch:
     version_ambiguous: bool
     reference: str  # which reference text matched, e.g. "licenses/mit.LICENSE"
     exact: bool
-
-
-# ---------------------------------------------------------------- normalization
-
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
-# Line-start patterns are anchored on "\n" (the text gets one in front): much faster than "^" + MULTILINE.
-_BULLET = re.compile(r"\n[ \t#>*+•|=_`~/-]+")  # also comment prefixes: "# ", "// ", " * "
-_COPYRIGHT_LINE = re.compile(
-    r"\n(?:(?:portions[ \t]+)?(?:copyright[ \t]*(?:\(c\)|©|\[?\d{4}\]?|\[yyyy\]|<year>|\{yyyy\}|yyyy|\[year\])"
-    r"|©|\(c\)[ \t]*\d{4})[^\n]*|all[ \t]+rights[ \t]+reserved[^a-z0-9\n]*(?=\n))"
-)
-_NUMBERING = re.compile(r"\n(?:\(?(?:\d{1,3}|[a-z]|[ivxlc]{1,5})[.)]|\d+(?:\.\d+)+\.?)(?:\*\*|__)?[ \t]+")  # "**0.** "
-_INLINE_MARKER = re.compile(r"\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)")
-_MD_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
-# bytes -> words: every byte that is not [a-z0-9] becomes a space.
-_WORD_BYTES = bytes(c if (97 <= c <= 122 or 48 <= c <= 57) else 32 for c in range(256))
-_SPELLING = {
-    "https": "http", "organisation": "organization",
-    "authorised": "authorized", "unauthorised": "unauthorized", "favour": "favor",
-}
-
-
-# A URL or e-mail address is one word: which page a text links to ("http://fsf.org/" or "https://fsf.org/",
-# ".../philosophy/why-not-lgpl.html" or ".../licenses/why-not-lgpl.html") is not a term of the license,
-# and the gate (gate.py) counts a URL as boilerplate.
-_URL = re.compile(r"<?(?:https?://|ftp://|www\.)[^\s<>\"')\]]+>?|<?[\w.+-]+@[\w-]+(?:\.[\w-]+)+>?")
-# The Free Software Foundation's postal addresses over the years: GNU texts printed before 1995 say
-# "675 Mass Ave, Cambridge, MA 02139", until 2005 "59 Temple Place, Suite 330, Boston, MA 02111-1307",
-# since then "51 Franklin Street, Fifth Floor, Boston, MA 02110-1301" (the FSF's own copies of GPL-2.0
-# carried each in turn). Which one a copy prints does not change its terms.
-_FSF_ADDRESS = re.compile(
-    r"(?:675[ \t]+mass(?:achusetts)?[ \t]+ave(?:nue)?\.?,?[ \t]+cambridge,?[ \t]+ma[ \t]+02139"
-    r"|59[ \t]+temple[ \t]+place,?[ \t]+(?:-[ \t]+)?suite[ \t]+330,?[ \t]+boston,?[ \t]+ma[ \t]+02111-1307"
-    r"|51[ \t]+franklin[ \t]+st(?:reet|\.)?,?[ \t]+fifth[ \t]+floor,?[ \t]+boston,?[ \t]+ma[ \t]+02110-1301)"
-    r",?(?:[ \t]+usa\b)?")
-
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
-# Text in another script says something the reference does not: it becomes this token, which starts
-# with the operative prefix "non", so a foreign-language restriction can never ride along unseen.
-FOREIGN_TOKEN = "nonlatintext"
-
-
-def _fold_foreign(text: str) -> str:
-    """Accented Latin letters lose their accents; runs of other letters become FOREIGN_TOKEN."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return _NON_ASCII_RUN.sub(
-        lambda m: f" {FOREIGN_TOKEN} " if any(ch.isalpha() for ch in m.group()) else " ", plain)
-
-
-def normalize_tokens(text: str) -> list[str]:
-    """The words of a license text, normalized for comparison.
-
-    Lowercase; quotes, markdown links, bullets, list numbering and "(a)"-style markers dropped;
-    copyright and "All rights reserved" lines dropped; "non-x" joined; British spellings unified.
-    """
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    text = "\n" + text.lower().replace("\r\n", "\n").replace("\r", "\n") + "\n"
-    if "](" in text:
-        text = _MD_LINK.sub(r"\1", text)
-    text = _BULLET.sub("\n", text)
-    text = _COPYRIGHT_LINE.sub("\n", text)
-    if "://" in text or "www." in text or "@" in text:
-        text = _URL.sub(" url ", text)
-    if "ma" in text:
-        text = _FSF_ADDRESS.sub(" fsfaddress ", text)
-    if not text.isascii():
-        text = _fold_foreign(text)
-    text = _NUMBERING.sub("\n", text)
-    text = _INLINE_MARKER.sub(" ", text)
-    text = text.replace("non-", "non").replace("sub-licen", "sublicen").replace("&", " and ")
-    text = text.replace("licenc", "licens")  # licence, sublicence, licencee, ...
-    words = text.encode("latin-1", "replace").translate(_WORD_BYTES).decode("ascii").split()
-    spelling = _SPELLING
-    return [spelling.get(w, w) for w in words]
 
 
 # ---------------------------------------------------------------- references
@@ -399,7 +322,7 @@ def copyright_lines_harmless(text: str) -> bool:
     known = _references().copyright_lines
     for line in text.splitlines():
         bare = line.lstrip(_COPYRIGHT_MARKUP).rstrip(_COPYRIGHT_END_MARKUP)
-        if (_COPYRIGHT_LINE.match("\n" + bare.lower()) and not gate.copyright_line_ok(bare)
+        if (COPYRIGHT_LINE.match("\n" + bare.lower()) and not gate.copyright_line_ok(bare)
                 and " ".join(bare.lower().split()) not in known):
             return False
     return True
@@ -408,7 +331,7 @@ def copyright_lines_harmless(text: str) -> bool:
 def _copyright_lines(text: str) -> set[str]:
     """The copyright lines of a reference text, lowercased and collapsed (a file may keep them as they are)."""
     lines = (line.lstrip(_COPYRIGHT_MARKUP).rstrip(_COPYRIGHT_END_MARKUP) for line in text.splitlines())
-    return {" ".join(b.lower().split()) for b in lines if _COPYRIGHT_LINE.match("\n" + b.lower())}
+    return {" ".join(b.lower().split()) for b in lines if COPYRIGHT_LINE.match("\n" + b.lower())}
 
 
 def match_license_text(text: str, names: frozenset[str] = frozenset()) -> TextMatch | None:

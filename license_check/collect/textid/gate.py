@@ -20,11 +20,11 @@ Anything else keeps the file from being the plain license; the caller then reads
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from license_check.collect.textid.tokens import normalize_tokens
 from license_check.knowledge.data import rules_dir
 from license_check.knowledge.textrules import Boilerplate, load_boilerplate
 
@@ -77,10 +77,15 @@ def boilerplate() -> Boilerplate:
     return load_boilerplate(rules_dir())
 
 
-@functools.lru_cache(maxsize=1)
-def license_name_words() -> frozenset[str]:
-    from license_check.collect.textid.fastpath import LICENSE_NAME_WORDS  # fastpath imports this module
+# Words of license names: a title or heading may hold them ("MIT License", "Apache 2.0"); the fast path
+# also keeps them out of the words a reference text may lose.
+LICENSE_NAME_WORDS = frozenset(str.split(
+    """mit apache bsd gpl lgpl agpl gnu affero lesser mpl mozilla eupl epl eclipse isc cc cc0 creative
+    commons zlib boost bsl unlicense wtfpl artistic psf python cddl afl postgresql x11 expat openrail rail
+    llama gemma proprietary commercial sspl elastic busl bsl polyform cal ncsa upl blueoak openssl"""))
 
+
+def license_name_words() -> frozenset[str]:
     return LICENSE_NAME_WORDS
 
 
@@ -228,8 +233,6 @@ def _line_kind(line: str) -> str | None:
 
 
 def _words(sentence: str) -> list[str]:
-    from license_check.collect.textid.fastpath import normalize_tokens
-
     return normalize_tokens(sentence)
 
 

@@ -1,5 +1,6 @@
-"""Where license-check keeps its caches, and what makes them trustworthy (stdlib only: the light paths need
-nothing else).
+"""Where license-check keeps files of its own (the user cache folder), and what makes them trustworthy. A base
+module (stdlib only): the per-file and report caches (cache/) and the parsed-rules cache (knowledge/data.py) all
+use it, so it sits below every stage.
 
 A cache folder may be restored from elsewhere (CI caches come from other branches) or edited by anyone who can
 write it, so nothing read from it is believed on its own:
