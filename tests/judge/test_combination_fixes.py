@@ -94,7 +94,7 @@ def test_bad_test_code_data_is_rejected(tmp_path: Path) -> None:
     path.write_text(text.replace('files = ["test_*.py"', 'colour = 1\nfiles = ["a/b", "test_*.py"'), encoding="utf-8")
     with pytest.raises(RulesError) as caught:
         load_compat(broken)
-    problems = "\n".join(caught.value.problems)
+    problems = "\n".join(str(p) for p in caught.value.problems)
     for fragment in ("test_code.folders: must be a list", "test_code.files: must be a list", "test_code.colour"):
         assert fragment in problems, problems
 
