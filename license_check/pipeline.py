@@ -81,8 +81,8 @@ def _guarded(name: str, step: Callable[[], DetectorResult], ctx: ScanContext) ->
 
 
 def run_detectors(files: Sequence[FileEntry], ctx: ScanContext) -> tuple[list[Claim], list[Finding], list[Artifact]]:
-    results = {name: _guarded(name, partial(cache.run_detector, name, detect, files, ctx), ctx)
-               for name, detect in DETECTORS}
+    results = {d.name: _guarded(d.name, partial(cache.run_detector, d.name, d.detect, files, ctx), ctx)
+               for d in DETECTORS}
     # Second phase: license files that manifests point to under names no detector recognises.
     owners: dict[str, str] = {}
     for result in results.values():  # manifests and cards may point to license files by name
