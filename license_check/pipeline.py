@@ -6,7 +6,7 @@ No printing and no exit codes here: the CLI renders the Report and decides the e
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
@@ -81,8 +81,8 @@ def _guarded(name: str, step: Callable[[], DetectorResult], ctx: ScanContext) ->
 
 
 def run_detectors(files: Sequence[FileEntry], ctx: ScanContext) -> tuple[list[Claim], list[Finding], list[Artifact]]:
-    results = {name: _guarded(name, partial(cache.run_detector, name, detect, files, ctx), ctx)
-               for name, detect in DETECTORS}
+    results = {d.name: _guarded(d.name, partial(cache.run_detector, d.name, d.detect, files, ctx), ctx)
+               for d in DETECTORS}
     # Second phase: license files that manifests point to under names no detector recognises.
     owners: dict[str, str] = {}
     for result in results.values():  # manifests and cards may point to license files by name
@@ -110,24 +110,45 @@ def _sort_key(finding: Finding) -> tuple[int, str, str, str]:
     return (finding.severity.rank, finding.rule, first, finding.message)
 
 
+@dataclass(frozen=True, slots=True)
+class Collected:
+    """What the collect stage read of the scanned tree: everything the later stages work from."""
+
+    root: str
+    found: Discovery
+    claims: tuple[Claim, ...]
+    findings: tuple[Finding, ...]
+    artifacts: tuple[Artifact, ...]
+    digests: Mapping[str, tuple[str | None, str]]  # the pinned files' sha256 (collect.digests)
+
+
 def scan(root: str, options: ScanOptions | None = None) -> Report:
     """Scan the repository at ``root`` (an existing directory) and judge it."""
     options = options or ScanOptions()
     ruledata.use_parse_cache(options.cache)
     knowledge = Knowledge.load()  # every rules file, checked: a broken one stops here (RulesError, exit 2)
-    rules = knowledge.rules
     policy = options.policy or default_policy()
-    ctx = ScanContext(log=options.log, use_scancode=options.use_scancode)
+    return decide(collect(root, options, knowledge, policy), policy, options, knowledge)
 
+
+def collect(root: str, options: ScanOptions, knowledge: Knowledge, policy: Policy) -> Collected:
+    """The collect stage: the walk, every detector (through the per-file cache) and the pinned digests."""
+    ctx = ScanContext(log=options.log, use_scancode=options.use_scancode)
     found = options.discovery or discover(root, exclude=options.exclude)
     options.log(f"discovered {len(found.files)} files; ignored trees: {', '.join(found.ignored_dirs) or 'none'}")
-    with cache.scan_session(found.files, ctx, rules_version=rules.version, jobs=options.jobs,
+    with cache.scan_session(found.files, ctx, rules_version=knowledge.version, jobs=options.jobs,
                             use_cache=options.cache, progress=options.progress):
         claims, detector_findings, artifacts = run_detectors(found.files, ctx)
-    digests = pinned_digests(root, pinned_paths(policy))  # the pinned files' sha256 (collect stage)
-    pins = check_pins(policy, digests, options.today or utc_today())
+    digests = pinned_digests(root, pinned_paths(policy))
+    return Collected(root, found, tuple(claims), tuple(detector_findings), tuple(artifacts), digests)
+
+
+def decide(collected: Collected, policy: Policy, options: ScanOptions, knowledge: Knowledge) -> Report:
+    """Every stage after collect, on what collect read: clarify, assemble, judge, policy, the Report."""
+    root, found, rules = collected.root, collected.found, knowledge.rules
+    pins = check_pins(policy, collected.digests, options.today or utc_today())
     claims, detector_findings, artifacts, clarified = clarify.apply(
-        policy.clarifications, pins.clarifications, claims, detector_findings, artifacts)
+        policy.clarifications, pins.clarifications, collected.claims, collected.findings, collected.artifacts)
     if clarified:
         options.log(f"clarified by policy: {', '.join(clarified)}")
     components = artifacts_stage.route(group(found.files, claims, artifacts))
@@ -192,7 +213,7 @@ def scan(root: str, options: ScanOptions | None = None) -> Report:
     if policy.own_clarifications:
         # The repository's own clarifications speak for its owner's pre-release check only: what an adopter
         # pulls in is judged on the evidence as found (issue 13: no self-waivers for adoption).
-        as_found = scan(root, replace(options, policy=policy.without_own_config(), discovery=found))
+        as_found = decide(collected, policy.without_own_config(), options, knowledge)
         adoption = as_found.adoption or adoption
     checklist = duties.checklist([(c.component.id, [*c.obligations, *c.restrictions]) for c in shipped],
                                  policy.use_mode, duty_book)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,7 @@ def test_a_failing_detector_is_a_finding_not_a_crash(tmp_path: Path, monkeypatch
         raise ValueError("boom")
 
     (tmp_path / "LICENSE").write_text((SAMPLES / "mit-package" / "LICENSE").read_text())
-    detectors = tuple((name, broken if name == "spdx-headers" else fn) for name, fn in scan_module.DETECTORS)
+    detectors = tuple(replace(d, detect=broken) if d.name == "spdx-headers" else d for d in scan_module.DETECTORS)
     monkeypatch.setattr(scan_module, "DETECTORS", detectors)
     report = scan(str(tmp_path), ScanOptions(use_scancode=False))
     errors = [f for f in report.findings if f.rule == "detector-error"]

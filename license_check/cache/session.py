@@ -40,12 +40,12 @@ from license_check.cache.store import SCHEMA as SCHEMA
 from license_check.cache.store import ResultStore, decode, encode
 from license_check.cache.store import cache_dir as cache_dir
 from license_check.cache.store import max_bytes as max_bytes
-from license_check.collect.detectors import license_files, readme_prose, references, spdx_headers
+from license_check.collect.detectors import FILE_LOCAL, license_files
 from license_check.collect.detectors.base import Detector, DetectorResult, ScanContext
-from license_check.collect.reading import HEADER_CAP, LICENSE_TEXT_CAP, README_CAP, preloaded, read_bytes
+from license_check.collect.reading import LICENSE_TEXT_CAP, preloaded, read_bytes
 from license_check.collect.textid import scancode_matcher
 from license_check.errors import LicenseCheckError
-from license_check.model import Artifact, FileEntry
+from license_check.model import FileEntry
 from license_check.storage import always_hashed, dependency_versions
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total); stage "" = finished
@@ -53,18 +53,9 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total); stage "" = f
 POOL_MIN_FILES = 200  # fewer files to analyse than this: forking workers costs more than it saves
 SCANCODE_POOL_MIN = 2  # license texts for ScanCode (seconds each): two are enough for workers
 
-# Detectors whose result for files [a, b, ...] is the concatenation of their results for [a], [b], ...
-# (references dedups artifacts across files: see _merge_references). For each: which files it reads,
-# and the most bytes it reads of one. A detector that starts looking at other files must leave this table.
-FILE_LOCAL: dict[str, tuple[Callable[[FileEntry], bool], int]] = {
-    spdx_headers.NAME: (lambda e: not spdx_headers._skip(e), HEADER_CAP),
-    readme_prose.NAME: (lambda e: readme_prose.is_readme(e.name), README_CAP),
-    references.NAME: (references._eligible, README_CAP),
-}
+# The file-local detectors of the registry (collect.detectors.FILE_LOCAL): which files each reads, the
+# most bytes it reads of one, and how its per-file results combine.
 _EMPTY = DetectorResult()
-_DETECT: dict[str, Detector] = {
-    spdx_headers.NAME: spdx_headers.detect, readme_prose.NAME: readme_prose.detect, references.NAME: references.detect,
-}
 
 
 @dataclass(slots=True)
@@ -145,7 +136,7 @@ _FORK_STATE: dict[str, Any] = {}
 def _work_local(plan: _Plan) -> tuple[dict[str, DetectorResult], bool]:
     ctx: ScanContext = _FORK_STATE["ctx"]
     with _reread(plan) as same:
-        return {name: _DETECT[name]([plan.entry], ctx) for name in plan.detectors}, same
+        return {name: FILE_LOCAL[name].detect([plan.entry], ctx) for name in plan.detectors}, same
 
 
 def _work_scancode(item: tuple[FileEntry, str]) -> license_files.FileIdentification:
@@ -220,9 +211,9 @@ def _read_plans(files: Sequence[FileEntry], ctx: ScanContext, report: Progress, 
         is_license = entry.path in licenses
         if entry.size == 0 and not is_license:
             continue  # an empty file states nothing: nothing to read, hash or analyse (100,000 of them cost 26 s)
-        names = tuple(name for name, (wants, _) in FILE_LOCAL.items() if wants(entry))
+        names = tuple(name for name, d in FILE_LOCAL.items() if d.wants is not None and d.wants(entry))
         if names or is_license:
-            cap = max([FILE_LOCAL[name][1] for name in names] + ([LICENSE_TEXT_CAP] if is_license else []))
+            cap = max([FILE_LOCAL[name].cap for name in names] + ([LICENSE_TEXT_CAP] if is_license else []))
             by_stat = store is not None and not is_license and not always_hashed(entry.path, entry.size)
             wanted.append((entry, names, is_license, cap, _stat_key(prefix, entry, cap) if by_stat else None))
     known = store.get_many([w[4] for w in wanted if w[4] is not None]) if store else {}
@@ -376,21 +367,4 @@ def run_detector(name: str, detect: Detector, files: Sequence[FileEntry], ctx: S
         parts.append(detect(pending, ctx))
     if any(p.extra for p in parts):  # not file-local after all: never guess how to merge
         return detect(files, ctx)
-    if name == references.NAME:
-        return _merge_references(parts) or detect(files, ctx)
-    return DetectorResult(claims=tuple(c for p in parts for c in p.claims),
-                          findings=tuple(f for p in parts for f in p.findings),
-                          artifacts=tuple(a for p in parts for a in p.artifacts))
-
-
-def _merge_references(parts: list[DetectorResult]) -> DetectorResult | None:
-    """The first file (in scan order) that references an artifact is its evidence; None when the cap on
-    references is reached (which ones are kept then depends on the order inside files: rerun as a whole)."""
-    artifacts: dict[str | None, Artifact] = {}
-    for part in parts:
-        for artifact in part.artifacts:
-            artifacts.setdefault(artifact.ref, artifact)
-    if len(artifacts) >= references.MAX_REFERENCES:
-        return None
-    return DetectorResult(artifacts=tuple(artifacts[k] for k in sorted(artifacts, key=str)),
-                          findings=tuple(f for p in parts for f in p.findings))
+    return FILE_LOCAL[name].merge(parts) or detect(files, ctx)

@@ -118,22 +118,24 @@ def test_a_killed_worker_does_not_hang_the_scan(always_fork: None, tmp_path: Pat
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """The OOM killer ends a worker mid-task: the scan still finishes, with the report of --jobs 1."""
     import time
+    from dataclasses import replace
 
-    from license_check.collect.detectors import spdx_headers
+    from license_check.collect.detectors import FILE_LOCAL, spdx_headers
 
     for n in range(40):
         (tmp_path / f"m{n:02}.py").write_text(f"# SPDX-License-Identifier: {'MIT' if n % 2 else 'Apache-2.0'}\n")
     (tmp_path / "LICENSE").write_text((SAMPLES / "mit-package" / "LICENSE").read_text())
     expected = _json(tmp_path, 1)
     parent = os.getpid()
-    real = cache._DETECT[spdx_headers.NAME]
+    registered = FILE_LOCAL[spdx_headers.NAME]
+    real = registered.detect
 
     def killed_in_workers(files: list[object], ctx: object) -> object:
         if os.getpid() != parent and any(getattr(f, "path", "") == "m07.py" for f in files):
             os._exit(137)  # what SIGKILL from the OOM killer looks like to the pool: a worker gone mid-task
         return real(files, ctx)  # type: ignore[arg-type]
 
-    monkeypatch.setitem(cache._DETECT, spdx_headers.NAME, killed_in_workers)
+    monkeypatch.setitem(FILE_LOCAL, spdx_headers.NAME, replace(registered, detect=killed_in_workers))
     log: list[str] = []
     start = time.monotonic()
     assert _json(tmp_path, 2, log) == expected

@@ -11,16 +11,26 @@ from license_check.collect.detectors import references as references
 from license_check.collect.detectors import reuse as reuse
 from license_check.collect.detectors import spdx_headers as spdx_headers
 from license_check.collect.detectors import weights as weights
-from license_check.collect.detectors.base import Detector
+from license_check.collect.detectors.base import Registered
+from license_check.collect.reading import HEADER_CAP, README_CAP
+from license_check.model import FileEntry
 
-DETECTORS: tuple[tuple[str, Detector], ...] = (
-    (license_files.NAME, license_files.detect),
-    (spdx_headers.NAME, spdx_headers.detect),
-    (manifests.NAME, manifests.detect),
-    (readme_prose.NAME, readme_prose.detect),
-    (reuse.NAME, reuse.detect),
-    (model_cards.NAME, model_cards.detect),
-    (datasets.NAME, datasets.detect),
-    (weights.NAME, weights.detect),
-    (references.NAME, references.detect),
+
+def _is_readme(entry: FileEntry) -> bool:
+    return readme_prose.is_readme(entry.name)
+
+
+# In the order they run (and their results are listed). File-local ones (``wants``) may be served file by
+# file from the per-file cache.
+DETECTORS: tuple[Registered, ...] = (
+    Registered(license_files.NAME, license_files.detect),
+    Registered(spdx_headers.NAME, spdx_headers.detect, wants=spdx_headers.wants, cap=HEADER_CAP),
+    Registered(manifests.NAME, manifests.detect),
+    Registered(readme_prose.NAME, readme_prose.detect, wants=_is_readme, cap=README_CAP),
+    Registered(reuse.NAME, reuse.detect),
+    Registered(model_cards.NAME, model_cards.detect),
+    Registered(datasets.NAME, datasets.detect),
+    Registered(weights.NAME, weights.detect),
+    Registered(references.NAME, references.detect, wants=references.wants, cap=README_CAP, merge=references.merge),
 )
+FILE_LOCAL: dict[str, Registered] = {d.name: d for d in DETECTORS if d.file_local}

@@ -39,3 +39,31 @@ class DetectorResult:
 
 # A detector is a function: every discovered file in, claims and findings out.
 Detector = Callable[[Sequence[FileEntry], ScanContext], DetectorResult]
+
+
+def concatenate(parts: Sequence[DetectorResult]) -> DetectorResult | None:
+    """The result for files [a, b, ...] of a file-local detector: its results for [a], [b], ... in order."""
+    return DetectorResult(claims=tuple(c for p in parts for c in p.claims),
+                          findings=tuple(f for p in parts for f in p.findings),
+                          artifacts=tuple(a for p in parts for a in p.artifacts))
+
+
+@dataclass(frozen=True, slots=True)
+class Registered:
+    """One detector of the registry (collect/detectors/__init__.py), as the pipeline and the caches see it.
+
+    ``wants`` is set for a file-local detector: its result for a file depends on that file only, so the
+    per-file cache (cache/session.py) may run it file by file, keep each file's result and combine them
+    with ``merge`` (None from ``merge``: combine by running it on all the files again). ``cap`` is the most
+    bytes it reads of one file. A detector that starts looking at other files must drop ``wants``.
+    """
+
+    name: str
+    detect: Detector
+    wants: Callable[[FileEntry], bool] | None = None
+    cap: int = 0
+    merge: Callable[[Sequence[DetectorResult]], DetectorResult | None] = concatenate
+
+    @property
+    def file_local(self) -> bool:
+        return self.wants is not None

@@ -277,3 +277,22 @@ def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
     if dropped:
         ctx.log(f"references: {dropped} references beyond the first {MAX_REFERENCES} were not listed")
     return DetectorResult(artifacts=tuple(artifacts[k] for k in sorted(artifacts)), findings=tuple(findings))
+
+
+def wants(entry: FileEntry) -> bool:
+    """The files this detector reads (the per-file cache asks)."""
+    return _eligible(entry)
+
+
+def merge(parts: Sequence[DetectorResult]) -> DetectorResult | None:
+    """Per-file results combined: the first file (in scan order) that references an artifact is its
+    evidence; None when the cap on references is reached (which ones are kept then depends on the order
+    inside files: rerun as a whole)."""
+    artifacts: dict[str | None, Artifact] = {}
+    for part in parts:
+        for artifact in part.artifacts:
+            artifacts.setdefault(artifact.ref, artifact)
+    if len(artifacts) >= MAX_REFERENCES:
+        return None
+    return DetectorResult(artifacts=tuple(artifacts[k] for k in sorted(artifacts, key=str)),
+                          findings=tuple(f for p in parts for f in p.findings))

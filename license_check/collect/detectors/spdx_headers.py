@@ -241,3 +241,8 @@ def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
         claims += file_claims
         findings += file_findings
     return DetectorResult(claims=tuple(claims), findings=tuple(findings))
+
+
+def wants(entry: FileEntry) -> bool:
+    """The files this detector reads (the per-file cache asks)."""
+    return not _skip(entry)
