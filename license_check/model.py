@@ -266,6 +266,8 @@ class JudgedComponent:
     reasons: tuple[Reason, ...] = ()
     lineage: tuple[Lineage, ...] = ()
     evidence_omitted: int = 0  # per-file evidence counted but not listed (see resolve.FILE_EVIDENCE_PER_LICENSE)
+    # restrictions and obligations, most material first (rules/duties.toml order): what the table shows
+    material: tuple[Duty, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -176,3 +176,10 @@ def test_the_checks_catch_a_planted_upward_import_and_cycles(planted: Path) -> N
     assert upward(mods) == ["license_check.knowledge.rules (knowledge) imports license_check.judge.verdict (judge)"]
     assert sorted(cycles(mods)) == [["license_check.collect.a", "license_check.collect.b"],
                                     ["license_check.judge.verdict", "license_check.knowledge.rules"]]
+
+
+def test_renderers_read_the_report_only() -> None:
+    """render/ turns a Report into text: it imports only base modules (and itself), never the rules."""
+    for name, path in PACKAGE.items():
+        if layer(name) == "render":
+            assert {layer(t) for t in imports(name, path, PACKAGE)} <= {"base", "render"}, name

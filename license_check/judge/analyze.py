@@ -257,6 +257,8 @@ def judge_component(res: Resolution, rules: RuleBook, ctx: Context = PLAIN,
         obligations = (*obligations, *(Duty(
             "keep-notice-file", f"Redistribute {ev.path} with the work: a NOTICE carries attribution duties "
             "and grants nothing.", "Apache-2.0 §4(d) and the NOTICE file itself") for ev in res.notices))
+    obligations = tuple(sorted(set(obligations), key=lambda d: (d.code, d.source, d.text)))
+    restrictions = tuple(sorted(set(restrictions), key=lambda d: (d.code, d.source, d.text)))
     judged = JudgedComponent(
         component=comp,
         license=license_,
@@ -264,8 +266,9 @@ def judge_component(res: Resolution, rules: RuleBook, ctx: Context = PLAIN,
         elected_license=elected,
         commercial_use=use,
         evidence=res.evidence,
-        obligations=tuple(sorted(set(obligations), key=lambda d: (d.code, d.source, d.text))),
-        restrictions=tuple(sorted(set(restrictions), key=lambda d: (d.code, d.source, d.text))),
+        obligations=obligations,
+        restrictions=restrictions,
+        material=tuple(by_materiality([*restrictions, *obligations])),
         reasons=tuple(sorted(set(reasons), key=lambda r: (r.code, r.license, r.text))),
         evidence_omitted=res.evidence_omitted,
     )

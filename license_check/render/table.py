@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from tabulate import tabulate
 
-from license_check.judge.analyze import by_materiality
 from license_check.model import JudgedComponent, Report, Severity, Use
 from license_check.render.printable import printable, printable_report
 
@@ -32,7 +31,7 @@ def _component_cell(c: JudgedComponent) -> str:
 
 
 def _key_obligation(c: JudgedComponent) -> str:
-    duties = by_materiality([*c.restrictions, *c.obligations])  # the table shows the most material one
+    duties = c.material or (*c.restrictions, *c.obligations)  # the most material one first (judge/analyze.py)
     if not duties:
         return "-" if c.commercial_use is not Use.UNKNOWN else (printable(c.reasons[0].text) if c.reasons else "-")
     first = duties[0].text
