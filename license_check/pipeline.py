@@ -21,6 +21,7 @@ from license_check.collect.detectors import DETECTORS, license_files
 from license_check.collect.detectors.base import DetectorResult, ScanContext
 from license_check.collect.digests import pinned_digests
 from license_check.collect.discover import Discovery, discover
+from license_check.collect.repo_config import read_own_pyproject
 from license_check.errors import LicenseCheckError
 from license_check.findings import make_finding
 from license_check.judge import explain, training, works
@@ -45,7 +46,7 @@ from license_check.model import (
     Use,
 )
 from license_check.policy import clarify, enforce
-from license_check.policy.load import default_policy
+from license_check.policy.load import POLICY_CAP, default_policy, load
 from license_check.policy.model import Policy
 from license_check.policy.pins import check_pins, pinned_paths, utc_today
 
@@ -291,3 +292,11 @@ def _flag_stricter_references(findings: list[Finding], judged: Sequence[JudgedCo
                         "are more restrictive than the repository's own answer: they bind whoever fetches it.")
         out.append(f)
     return out
+
+
+def load_policy(policy_file: str | None, root: str, use_repo_config: bool) -> Policy:
+    """The policy for a scan of ``root``: ``policy_file``, else the repository's own pyproject.toml
+    [tool.license-check] (read in the collect stage), else the built-in one (policy/load.py). Raises
+    PolicyError."""
+    own = read_own_pyproject(root, POLICY_CAP) if use_repo_config else None
+    return load(policy_file, own, use_repo_config)

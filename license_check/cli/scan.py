@@ -77,8 +77,9 @@ def scan(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_s
     """
     # Imported here so that --help and --version stay fast.
     from license_check.cli.output import write
+    from license_check.collect.repo_config import read_own_pyproject
     from license_check.model import Severity, UseMode
-    from license_check.policy.load import load_policy
+    from license_check.policy.load import POLICY_CAP, load
     from license_check.storage import caches_enabled
 
     click.get_current_context().meta["verbose"] = verbose  # for the internal-error report (cli/__init__)
@@ -92,7 +93,9 @@ def scan(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_s
         log(f"caches off: {why_not}")
         no_cache = True
 
-    policy = load_policy(policy_file, path, not no_repo_config)  # PolicyError, RulesError: exit 2 (cli/__init__)
+    # The pipeline's load_policy, without importing the pipeline (a stored report needs none of it).
+    own = None if no_repo_config else read_own_pyproject(path, POLICY_CAP)
+    policy = load(policy_file, own, not no_repo_config)  # PolicyError, RulesError: exit 2 (cli/__init__)
     if use_mode:  # the command line wins over the policy's own settings
         policy = dataclasses.replace(policy, use_mode=UseMode(use_mode))
     if fail_on:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import stat
 import tomllib
 from dataclasses import replace
 from typing import Any
 
+from license_check.collect.repo_config import OwnConfig
 from license_check.errors import PolicyError
 from license_check.findings import RULES
 from license_check.knowledge import normalize as norm
@@ -258,18 +258,12 @@ def policy_file(file: str) -> Policy:
     return from_text(text, file, stem, file, file)
 
 
-def repo_policy(repo_root: str) -> Policy | None:
-    """The scanned repository's pyproject.toml [tool.license-check], or None (absent, unreadable,
-    a symlink, or malformed without a mention of our table)."""
-    file = os.path.join(repo_root, "pyproject.toml")
-    try:
-        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    except OSError:  # absent, a symlink (ELOOP), unreadable: not the owner's configuration
+def repo_policy(own: OwnConfig | None) -> Policy | None:
+    """The scanned repository's pyproject.toml [tool.license-check] (read by collect.repo_config), or None
+    (absent, unreadable, a symlink, or malformed without a mention of our table)."""
+    if own is None:
         return None
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            return None
-        data = handle.read(POLICY_CAP + 1)
+    file, data = own.path, own.data
     ours = _MENTIONS_US.search(data[:POLICY_CAP].decode("utf-8", errors="replace")) is not None
     text = _decode(data[:POLICY_CAP])
     if len(data) > POLICY_CAP:
@@ -304,13 +298,15 @@ def _merge_own(policy: Policy, own: Policy) -> Policy:
                    own_clarifications=frozenset(c.index for c in clarifications))
 
 
-def load(policy_file_path: str | None, repo_root: str, use_repo_config: bool) -> Policy:
+def load(policy_file_path: str | None, own_config: OwnConfig | None, use_repo_config: bool) -> Policy:
+    """``policy_file_path`` if given, else the repository's own pyproject.toml [tool.license-check] (unless
+    ``use_repo_config`` is False), else the built-in policy. Raises PolicyError."""
     if policy_file_path is not None:
         chosen = policy_file(policy_file_path)
-        own = repo_policy(repo_root) if use_repo_config and chosen.repository_config == "apply" else None
+        own = repo_policy(own_config) if use_repo_config and chosen.repository_config == "apply" else None
         return chosen if own is None else _merge_own(chosen, own)
     if use_repo_config:
-        found = repo_policy(repo_root)
+        found = repo_policy(own_config)
         if found is not None:
             return found
     return builtin_policy()
@@ -319,9 +315,3 @@ def load(policy_file_path: str | None, repo_root: str, use_repo_config: bool) ->
 def default_policy() -> Policy:
     """The built-in policy, rules/policies/default.toml."""
     return builtin_policy()
-
-
-def load_policy(policy_file: str | None, repo_root: str, use_repo_config: bool) -> Policy:
-    """``policy_file`` if given, else the scanned repository's pyproject.toml [tool.license-check]
-    (unless ``use_repo_config`` is False), else the built-in policy. Raises PolicyError."""
-    return load(policy_file, repo_root, use_repo_config)

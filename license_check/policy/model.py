@@ -5,7 +5,6 @@ allow and deny lists (license ids and categories), waivers, clarifications, seve
 Loading and validation (with file and line for every problem) live in load.py; the sha256
 pins of waivers and clarifications are checked by pins.py. Applying the policy to a scan is
 pipeline.py's job: this module only answers questions (``verdict``, ``decide``, ``Waiver.matches``).
-``load_policy``, ``default_policy`` and ``check_pins`` are re-exported from those modules.
 """
 
 from __future__ import annotations

@@ -6,8 +6,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from license_check.pipeline import ScanOptions, scan
-from license_check.policy.load import load_policy
+from license_check.pipeline import ScanOptions, load_policy, scan
 from license_check.render.table import render_table
 from tests.collect.test_gate import REFS
 

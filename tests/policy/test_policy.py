@@ -17,8 +17,9 @@ from license_check.collect.digests import pinned_digests
 from license_check.errors import PolicyError
 from license_check.knowledge.rulebook import load_rules
 from license_check.model import Severity, Use, UseMode, Verdict
+from license_check.pipeline import load_policy
 from license_check.policy.keys import KEYS
-from license_check.policy.load import default_policy, load_policy
+from license_check.policy.load import default_policy
 from license_check.policy.model import (
     CATEGORIES,
     DEFAULT_VERDICTS,
