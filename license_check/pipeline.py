@@ -12,10 +12,8 @@ from datetime import date
 from functools import partial
 
 from license_check import __version__
-from license_check.assemble import artifacts as artifacts_stage
-from license_check.assemble import lineage
-from license_check.assemble.components import file_owners, group, owner
-from license_check.assemble.resolve import Resolution, resolve
+from license_check.assemble.components import owner
+from license_check.assemble.stage import assemble
 from license_check.cache import session as cache
 from license_check.collect.detectors import DETECTORS, license_files
 from license_check.collect.detectors.base import DetectorResult, ScanContext
@@ -24,13 +22,13 @@ from license_check.collect.discover import Discovery, discover
 from license_check.collect.repo_config import read_own_pyproject
 from license_check.errors import LicenseCheckError
 from license_check.findings import make_finding
-from license_check.judge import explain, training, works
-from license_check.judge.analyze import Context, judge_component
+from license_check.judge import explain
+from license_check.judge.analyze import Context
+from license_check.judge.stage import judge
 from license_check.knowledge import data as ruledata
 from license_check.knowledge import duties
 from license_check.knowledge import normalize as norm
 from license_check.knowledge.book import Knowledge
-from license_check.knowledge.normalize import render_expression
 from license_check.model import (
     Adoption,
     Artifact,
@@ -152,46 +150,14 @@ def decide(collected: Collected, policy: Policy, options: ScanOptions, knowledge
         policy.clarifications, pins.clarifications, collected.claims, collected.findings, collected.artifacts)
     if clarified:
         options.log(f"clarified by policy: {', '.join(clarified)}")
-    components = artifacts_stage.route(group(found.files, claims, artifacts))
-    roots = {c.path for c in components if c.ref is None}
-    files_of: dict[str, list[str]] = {c.path: [] for c in components if c.ref is None}
-    for entry, folder in zip(found.files, file_owners(found.files, roots), strict=True):
-        files_of[folder].append(entry.path)
-
+    assembled = assemble(found.files, claims, artifacts)
     duty_book = knowledge.duties
     judging = Context(policy.use_mode, policy.organisation, duty_book)
-    judged: list[JudgedComponent] = []
+    verdicts = judge(assembled, rules, judging, knowledge.compat, strict_training=policy.training_data == "strict")
+    judged, conflicts, roots = list(verdicts.components), verdicts.conflicts, set(assembled.roots)
+    project_license = assembled.project_license
     findings: list[Finding] = [*found.findings, *detector_findings, *enforce.clarification_notes(
-        policy, pins.clarifications)]
-    project_license: str | None = None
-    resolved: dict[str, Resolution] = {}
-    traces: dict[str, lineage.LineageResult] = {}
-    judgement_findings: dict[str, list[Finding]] = {}
-    for component in components:  # parents before children, references last
-        traced = lineage.trace(component)
-        inherited = [(i.expression, ev) for i, ev in zip(traced.inherited, traced.evidence(), strict=True)]
-        resolution = resolve(component, files_of.get(component.path, []) if component.ref is None else [], inherited)
-        if component.ref is not None and not component.claims and not inherited:
-            resolution = replace(resolution, findings=(), problems=("external-artifact",))
-        resolution = artifacts_stage.inherit(component, resolution, resolved, roots)
-        resolved[component.id], traces[component.id] = resolution, traced
-        if component.path == "." and component.ref is None:  # what the repository declares for itself
-            project_license = render_expression(resolution.declared_own) if resolution.declared_own else None
-        findings.extend(resolution.findings)
-        findings.extend(traced.findings)
-        findings.extend(training.training_findings(component, traced, rules))
-        findings.extend(training.drift(component, resolution.declared_own, traced, rules))
-        findings.extend(artifacts_stage.external_findings(component, resolution))
-        verdict, more = judge_component(resolution, rules, judging)
-        verdict = replace(verdict, lineage=traced.lineage)
-        if policy.training_data == "strict":
-            verdict = training.strict_training(verdict, rules, judging)
-        judged.append(verdict)
-        judgement_findings[component.id] = more
-
-    judged, conflicts, rejudged = works.analyse(judged, resolved, traces, rules, judging, knowledge.compat)
-    judgement_findings.update(rejudged)
-    findings += [f for notes in judgement_findings.values() for f in notes] + [f for _, f in conflicts]
+        policy, pins.clarifications), *assembled.findings, *verdicts.findings]
     findings = sorted({_attach(f, roots) for f in findings}, key=_sort_key)
     shipped = [c for c in judged if in_repository(c)]  # the repository answer's components
     use = enforce.repository_use(shipped, findings, policy.use_mode)
