@@ -139,11 +139,8 @@ def test_no_import_cycle() -> None:
 
 def test_only_collect_reads_the_scanned_tree() -> None:
     """A parameter named ``root`` (the scanned tree) appears only in collect/, the pipeline and the CLI:
-    the later stages work on what collect read. (Known exceptions are listed with why.)"""
+    the later stages work on what collect read (the caches on collect's FileEntry values)."""
     allowed = {"collect", "pipeline", "cli"}
-    # cache.report keys a stored report by the stat of the tree's files (it runs before collect, to skip
-    # it: the CLI walks the tree for it and hands the walk to the pipeline).
-    exceptions = {"license_check.cache.report"}
     found = set()
     for name, path in PACKAGE.items():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -151,7 +148,7 @@ def test_only_collect_reads_the_scanned_tree() -> None:
                 names = {a.arg for a in (*node.args.args, *node.args.kwonlyargs)}
                 if names & {"root", "repo_root"} and layer(name) not in allowed:
                     found.add(name)
-    assert found <= exceptions, sorted(found - exceptions)
+    assert sorted(found) == []
 
 
 @pytest.fixture

@@ -26,13 +26,13 @@ import contextlib
 import hashlib
 import json
 import os
-import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from license_check import __version__
+from license_check.collect.digests import stat_line
 from license_check.collect.discover import Discovery
 from license_check.knowledge.data import rules_dir
 from license_check.model import Finding
@@ -85,15 +85,6 @@ def tool_digest() -> str:
     return _DIGESTS["tool"]
 
 
-def _stat_line(path: str) -> str:
-    try:
-        st = os.stat(path, follow_symlinks=False)
-    except OSError as exc:
-        return f"unreadable {exc.errno}"
-    kind = "f" if stat.S_ISREG(st.st_mode) else "o"
-    return f"{kind} {st.st_dev} {st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}"
-
-
 def _content(path: str, abspath: str, size: int) -> str:
     """The SHA-256 of a license-bearing file, or "" for a file whose stat is enough (source code, large files)."""
     if size == 0 or not always_hashed(path, size):
@@ -106,8 +97,9 @@ def _finding_line(f: Finding) -> str:
     return json.dumps([f.rule, f.message, [(loc.path, loc.line) for loc in f.locations]], ensure_ascii=False)
 
 
-def key(root: str, found: Discovery, settings: dict[str, object], pinned: Iterable[str], today: date) -> str:
-    """The digest of every input of the report (see the module docstring)."""
+def key(label: str, found: Discovery, settings: dict[str, object], pins: Mapping[str, str], today: date) -> str:
+    """The digest of every input of the report (see the module docstring). ``label`` is the root as the
+    report names it; ``pins`` are the stat lines of the pinned files (collect.digests.pin_stats)."""
     digest = hashlib.blake2b(digest_size=24)
 
     def add(text: str) -> None:
@@ -115,16 +107,16 @@ def key(root: str, found: Discovery, settings: dict[str, object], pinned: Iterab
 
     add(tool_digest())
     add(today.isoformat())
-    add(root)
+    add(label)
     add(json.dumps(settings, sort_keys=True, ensure_ascii=False, default=str))
     for entry in found.files:
         content = _content(entry.path, entry.abspath, entry.size)
-        add(f"{entry.path}\0{entry.abspath}\0{entry.size}\0{_stat_line(entry.abspath)}{content}")
+        add(f"{entry.path}\0{entry.abspath}\0{entry.size}\0{stat_line(entry.abspath)}{content}")
     add(json.dumps([list(found.ignored_dirs), list(found.excluded), found.gitignored, found.complete]))
     for finding in found.findings:
         add(_finding_line(finding))
-    for rel in sorted(set(pinned)):
-        add(f"pin {rel} {_stat_line(os.path.join(root, rel))}")
+    for rel in sorted(pins):
+        add(f"pin {rel} {pins[rel]}")
     return digest.hexdigest()
 
 

@@ -119,6 +119,7 @@ def _report(path: str, fmt: str, exclude: tuple[str, ...], no_scancode: bool, jo
     """The report text and exit code: stored (report_cache) when nothing it depends on changed, else scanned.
     The pipeline is imported only when a scan runs."""
     from license_check.cache import report as report_cache
+    from license_check.collect.digests import pin_stats
     from license_check.collect.discover import discover
 
     found = discover(path, exclude=exclude)
@@ -128,7 +129,7 @@ def _report(path: str, fmt: str, exclude: tuple[str, ...], no_scancode: bool, jo
                     "policy": policy.echo()}
         pinned = [p for w in policy.waivers if w.sha256 for p in (w.file or w.path,) if p]
         pinned += [c.path for c in policy.clarifications]
-        key = report_cache.key(path, found, settings, pinned, utc_today())
+        key = report_cache.key(path, found, settings, pin_stats(path, pinned), utc_today())
         stored = report_cache.load(key)
         if stored is not None:
             log(f"report reused from the cache: no file, setting, policy, rule or code changed ({key[:12]})")

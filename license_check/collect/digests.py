@@ -49,3 +49,17 @@ def file_sha256(root: str, rel: str) -> tuple[str | None, str]:
         except OSError:
             return None, "missing"
     return digest.hexdigest(), ""
+
+
+def pin_stats(root: str, paths: Iterable[str]) -> dict[str, str]:
+    """path -> its stat line, for the report cache's key (a changed pinned file is a different report)."""
+    return {rel: stat_line(os.path.join(root, rel)) for rel in set(paths)}
+
+
+def stat_line(path: str) -> str:
+    try:
+        st = os.stat(path, follow_symlinks=False)
+    except OSError as exc:
+        return f"unreadable {exc.errno}"
+    kind = "f" if stat.S_ISREG(st.st_mode) else "o"
+    return f"{kind} {st.st_dev} {st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}"

@@ -174,7 +174,7 @@ def test_a_change_no_stat_field_shows_is_still_seen(home: Path, repo: Path, monk
     assert run(str(repo), "--format", "json")[0] == 0
     before = os.stat(card)
     frozen = {"dev": before.st_dev, "ino": before.st_ino}
-    monkeypatch.setattr(report_cache, "_stat_line", lambda path: f"f {frozen}")  # what the kernel may leave
+    monkeypatch.setattr(report_cache, "stat_line", lambda path: f"f {frozen}")  # what the kernel may leave
     monkeypatch.setattr(cache, "_stat_key", lambda prefix, entry, cap: hashlib.blake2b(
         prefix + entry.path.encode(), digest_size=20).digest())
     run(str(repo), "--format", "json")  # stored under the frozen stat
