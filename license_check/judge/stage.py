@@ -23,20 +23,21 @@ class Judged:
 
 def judge(assembled: Assembled, rules: RuleBook, ctx: Context, compat: CompatBook,
           strict_training: bool) -> Judged:
+    # The OR election first (it needs only the resolutions), so that every component is judged once.
+    elections, found = works.elect_work(assembled.components, assembled.resolved, assembled.traces, rules, ctx,
+                                        compat)
     judged: list[JudgedComponent] = []
     findings: list[Finding] = []
-    notes: dict[str, list[Finding]] = {}
     for component in assembled.components:
         traced, resolution = assembled.traces[component.id], assembled.resolved[component.id]
         findings += training.training_findings(component, traced, rules)
         findings += training.drift(component, resolution.declared_own, traced, rules)
-        verdict, more = judge_component(resolution, rules, ctx)
+        verdict, notes = judge_component(resolution, rules, ctx, elect=elections.get(component.id))
         verdict = replace(verdict, lineage=traced.lineage)
         if strict_training:
             verdict = training.strict_training(verdict, rules, ctx)
         judged.append(verdict)
-        notes[component.id] = more
-    elected, conflicts, rejudged = works.analyse(judged, assembled.resolved, assembled.traces, rules, ctx, compat)
-    notes.update(rejudged)
-    findings += [f for found in notes.values() for f in found] + [f for _, f in conflicts]
-    return Judged(tuple(elected), tuple(conflicts), tuple(findings))
+        findings += notes
+    conflicts = works.check_works(judged, found, assembled.resolved, assembled.traces, rules, ctx, compat)
+    findings += [f for _, f in conflicts]
+    return Judged(tuple(judged), tuple(conflicts), tuple(findings))

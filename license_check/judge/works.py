@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from license_check.assemble.lineage import LineageResult
 from license_check.assemble.resolve import UNIDENTIFIED, Resolution
 from license_check.findings import make_finding
-from license_check.judge.analyze import Context, Judgement, judge, judge_component, judge_expression
+from license_check.judge.analyze import Context, Judgement, judge, judge_expression
 from license_check.knowledge import expression as expr
 from license_check.knowledge import normalize as norm
 from license_check.knowledge.compat import CompatBook, Conflict, Relation
@@ -39,6 +39,7 @@ from license_check.model import (
     Claim,
     ClaimRole,
     ClaimScope,
+    Component,
     Finding,
     JudgedComponent,
     Kind,
@@ -254,31 +255,27 @@ def findings(found: Sequence[Incompatibility], mode: UseMode,
     return out
 
 
-def analyse(judged: Sequence[JudgedComponent], resolved: Mapping[str, Resolution],
-            traces: Mapping[str, LineageResult], rules: RuleBook, ctx: Context, book: CompatBook
-            ) -> tuple[list[JudgedComponent], list[tuple[Incompatibility, Finding]], dict[str, list[Finding]]]:
-    """Every combined work of the repository: elect the code work's OR branches jointly (re-judging the
-    components whose election changes), then check derivations, merges and datasets. Returns the judged
-    components, the incompatibilities with their findings, and the judgement findings of every component
-    that was judged again (they replace the first judgement's)."""
-    out = list(judged)
-    split = {c.component.id: shipped(resolved[c.component.id], traces.get(c.component.id), book) for c in out
-             if c.component.kind is Kind.CODE and c.component.ref is None
-             and not book.is_test_code(c.component.path, is_dir=True)}  # a test folder: aggregated
-    code = [(i, c) for i, c in enumerate(out) if split.get(c.component.id, (None,))[0] is not None]
-    members = [Member(c.component.id, c.component.path,
-                      alternatives(str(split[c.component.id][0]), rules, ctx)) for _, c in code]
+def elect_work(components: Sequence[Component], resolved: Mapping[str, Resolution],
+               traces: Mapping[str, LineageResult], rules: RuleBook, ctx: Context, book: CompatBook
+               ) -> tuple[dict[str, str], tuple[Incompatibility, ...]]:
+    """The code work's OR branches, elected jointly before anything is judged: for every code component
+    whose election differs from its own best branch, the expression to judge it under (the elected
+    branch AND the terms of its test files), and the conflicts the election leaves."""
+    split = {c.id: shipped(resolved[c.id], traces.get(c.id), book) for c in components
+             if c.kind is Kind.CODE and c.ref is None
+             and not book.is_test_code(c.path, is_dir=True)}  # a test folder: aggregated
+    code = [c for c in components if split.get(c.id, (None,))[0] is not None]
+    members = [Member(c.id, c.path, alternatives(str(split[c.id][0]), rules, ctx)) for c in code]
     changed, found = elect(members, book)
-    rejudged: dict[str, list[Finding]] = {}
-    for index, comp in code:
-        cid = comp.component.id
-        if cid in changed:  # judged under the work's election and, still, the terms of its test files
-            elected = " AND ".join([changed[cid].elected, *split[cid][1]])
-            again, notes = judge_component(resolved[cid], rules, ctx, elect=elected)
-            out[index] = replace(again, lineage=comp.lineage)
-            rejudged[cid] = notes
+    return {cid: " AND ".join([branch.elected, *split[cid][1]]) for cid, branch in changed.items()}, found
+
+
+def check_works(judged: Sequence[JudgedComponent], found: Sequence[Incompatibility],
+                resolved: Mapping[str, Resolution], traces: Mapping[str, LineageResult], rules: RuleBook,
+                ctx: Context, book: CompatBook) -> list[tuple[Incompatibility, Finding]]:
+    """The election's conflicts (``found``), then derivations, merges and datasets, as findings."""
     conflicts = list(found)
-    for comp in out:
+    for comp in judged:
         cid = comp.component.id
         traced, own = traces.get(cid), resolved[cid].declared_own
         if traced is not None and own is not None:
@@ -290,5 +287,4 @@ def analyse(judged: Sequence[JudgedComponent], resolved: Mapping[str, Resolution
                 conflicts += merged(cid, parents, book)
         if comp.component.kind is not Kind.CODE and own is not None:  # one artifact under all its own terms
             conflicts += merged(cid, [judge_expression(own, rules, ctx).elected], book)
-    pairs = findings(conflicts, ctx.mode, {c.component.id: c.component.path for c in out})
-    return out, pairs, rejudged
+    return findings(conflicts, ctx.mode, {c.component.id: c.component.path for c in judged})
