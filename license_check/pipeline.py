@@ -25,9 +25,7 @@ from license_check.findings import make_finding
 from license_check.judge import explain
 from license_check.judge.analyze import Context
 from license_check.judge.stage import judge
-from license_check.knowledge import data as ruledata
 from license_check.knowledge import duties
-from license_check.knowledge import normalize as norm
 from license_check.knowledge.book import Knowledge
 from license_check.model import (
     Adoption,
@@ -63,7 +61,8 @@ class ScanOptions:
     cache: bool = True  # per-file results cached in the user cache directory (license_check.cache.session)
     progress: Callable[[str, int, int], None] | None = None  # (stage, done, total), e.g. license_check.render.progress
     today: date | None = None  # for waiver expiry (tests); None = the current date
-    discovery: Discovery | None = None  # the walk of ``root`` when the caller already made it (the CLI does)
+    discovery: Discovery | None = None  # the walk of ``root`` when the caller already made it (run.report does)
+    knowledge: Knowledge | None = None  # the rules, when the caller loaded them (run.report); None: loaded here
 
 
 def _guarded(name: str, step: Callable[[], DetectorResult], ctx: ScanContext) -> DetectorResult:
@@ -124,15 +123,15 @@ class Collected:
 def scan(root: str, options: ScanOptions | None = None) -> Report:
     """Scan the repository at ``root`` (an existing directory) and judge it."""
     options = options or ScanOptions()
-    ruledata.use_parse_cache(options.cache)
-    knowledge = Knowledge.load()  # every rules file, checked: a broken one stops here (RulesError, exit 2)
-    policy = options.policy or default_policy()
+    # every rules file, checked: a broken one stops here (RulesError, exit 2)
+    knowledge = options.knowledge or Knowledge.load(parse_cache=options.cache)
+    policy = options.policy or default_policy(knowledge.normalizer)
     return decide(collect(root, options, knowledge, policy), policy, options, knowledge)
 
 
 def collect(root: str, options: ScanOptions, knowledge: Knowledge, policy: Policy) -> Collected:
     """The collect stage: the walk, every detector (through the per-file cache) and the pinned digests."""
-    ctx = ScanContext(log=options.log, use_scancode=options.use_scancode)
+    ctx = ScanContext(log=options.log, use_scancode=options.use_scancode, knowledge=knowledge)
     found = options.discovery or discover(root, exclude=options.exclude)
     options.log(f"discovered {len(found.files)} files; ignored trees: {', '.join(found.ignored_dirs) or 'none'}")
     with cache.scan_session(found.files, ctx, rules_version=knowledge.version, jobs=options.jobs,
@@ -150,9 +149,9 @@ def decide(collected: Collected, policy: Policy, options: ScanOptions, knowledge
         policy.clarifications, pins.clarifications, collected.claims, collected.findings, collected.artifacts)
     if clarified:
         options.log(f"clarified by policy: {', '.join(clarified)}")
-    assembled = assemble(found.files, claims, artifacts)
+    assembled = assemble(found.files, claims, artifacts, knowledge)
     duty_book = knowledge.duties
-    judging = Context(policy.use_mode, policy.organisation, duty_book)
+    judging = Context(policy.use_mode, policy.organisation, duty_book, knowledge.normalizer)
     verdicts = judge(assembled, rules, judging, knowledge.compat, strict_training=policy.training_data == "strict")
     judged, conflicts, roots = list(verdicts.components), verdicts.conflicts, set(assembled.roots)
     project_license = assembled.project_license
@@ -165,7 +164,7 @@ def decide(collected: Collected, policy: Policy, options: ScanOptions, knowledge
     findings = _flag_stricter_references(findings, judged, use)
     broken = any(f.rule == "detector-error" for f in findings)
     deciding = judged if policy.scope == Scope.ADOPTION else shipped
-    outcome = enforce.enforce(policy, judged, findings, rules, pins.waivers,
+    outcome = enforce.enforce(policy, judged, findings, rules, pins.waivers, knowledge.normalizer,
                               deciding={c.component.id for c in deciding})
     suppressed = {(f.rule, f.message) for f in outcome.findings if f.suppressed}
     failures = enforce.policy_failures(policy, outcome)
@@ -187,7 +186,7 @@ def decide(collected: Collected, policy: Policy, options: ScanOptions, knowledge
     return Report(
         root=root,
         tool_version=__version__,
-        licensedb_version=norm.licensedb_version(),
+        licensedb_version=knowledge.normalizer.db_version,
         policy=policy.echo(),
         project_license=project_license,
         commercial_use=use,
@@ -265,4 +264,4 @@ def load_policy(policy_file: str | None, root: str, use_repo_config: bool) -> Po
     [tool.license-check] (read in the collect stage), else the built-in one (policy/load.py). Raises
     PolicyError."""
     own = read_own_pyproject(root, POLICY_CAP) if use_repo_config else None
-    return load(policy_file, own, use_repo_config)
+    return load(policy_file, own, use_repo_config, Knowledge.load().normalizer)

@@ -13,7 +13,7 @@ from dataclasses import replace
 from license_check.assemble.components import REF_PREFIX, owner
 from license_check.assemble.resolve import Resolution
 from license_check.findings import make_finding
-from license_check.knowledge import known
+from license_check.knowledge.known import KnownArtifacts
 from license_check.model import Claim, ClaimScope, Component, Evidence, Finding, Kind, Location, RawForm, Severity
 
 # Which component kinds a prose statement about weights or data speaks for.
@@ -28,7 +28,7 @@ def _under(path: str, folder: str) -> bool:
     return folder == "." or path == folder or path.startswith(folder + "/")
 
 
-def route(components: Sequence[Component]) -> list[Component]:
+def route(components: Sequence[Component], known: KnownArtifacts) -> list[Component]:
     """Move prose about weights or data from the folder's component to the artifacts it names, and
     give referenced artifacts the license the known-models table states for them.
 
@@ -42,7 +42,7 @@ def route(components: Sequence[Component]) -> list[Component]:
         extra = [c for c in about if c.applies_to is not None and comp.kind in _ABOUT[c.applies_to]
                  and _under(comp.path, c.target) and _speaks_of(c, comp)]
         if comp.ref is not None:
-            extra += _known_claims(comp)
+            extra += _known_claims(comp, known)
         out.append(replace(comp, claims=kept + tuple(extra)) if extra or len(kept) != len(comp.claims) else comp)
     taken = {c.id for c in out}
     for claim in about:
@@ -67,7 +67,7 @@ def _speaks_of(claim: Claim, comp: Component) -> bool:
     return claim.applies_to is not Kind.DATA or comp.ref is None or comp.ref.startswith(comp.path + "#")
 
 
-def _known_claims(comp: Component) -> list[Claim]:
+def _known_claims(comp: Component, known: KnownArtifacts) -> list[Claim]:
     assert comp.ref is not None
     hit = known.lookup(comp.ref, "dataset" if comp.kind in (Kind.DATASET, Kind.DATA) else "model")
     if hit is None:

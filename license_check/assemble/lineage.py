@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from license_check.findings import make_finding
-from license_check.knowledge import known
-from license_check.knowledge.normalize import render_expression
+from license_check.knowledge.known import KnownArtifacts
+from license_check.knowledge.normalize import Normalizer
 from license_check.model import (
     ArtifactRef,
     Component,
@@ -58,7 +58,7 @@ class LineageResult:
                               i.ref.evidence.key, None) for i in self.inherited)
 
 
-def trace(component: Component) -> LineageResult:
+def trace(component: Component, known: KnownArtifacts, norm: Normalizer) -> LineageResult:
     """Look up every lineage edge of ``component`` in the known-models table."""
     lineage: list[Lineage] = []
     inherited: list[Inherited] = []
@@ -69,7 +69,7 @@ def trace(component: Component) -> LineageResult:
         where = [Location(edge.evidence.path, edge.evidence.line)]
         is_data = edge.relation == TRAINED_ON
         hit = known.lookup(edge.ref, "dataset" if is_data else "model")
-        expression = render_expression(hit.license) if hit else None
+        expression = norm.rendered(hit.license) if hit else None
         lineage.append(Lineage(edge.relation, edge.ref, expression))
         if hit is None:
             if not is_data:

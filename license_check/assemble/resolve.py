@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from license_check.assemble.components import METADATA_SOURCES
 from license_check.findings import make_finding
-from license_check.knowledge import normalize as norm
+from license_check.knowledge.normalize import Normalizer
 from license_check.model import (
     Claim,
     ClaimRole,
@@ -80,25 +80,25 @@ def _relaxed(symbols: set[str]) -> set[str]:
     return {re.sub(r"-(only|or-later)$", "", s) for s in symbols}
 
 
-def _covered(part: str, whole: str, allow_subset: bool = True) -> bool:
+def _covered(norm: Normalizer, part: str, whole: str, allow_subset: bool = True) -> bool:
     """``part`` says nothing that contradicts ``whole`` (same license, or a subset of its ids)."""
-    if norm.is_equivalent(part, whole):
+    if norm.equivalent(part, whole):
         return True
     return allow_subset and _relaxed(_symbols(part)) <= _relaxed(_symbols(whole))
 
 
-def _consistent(item: _Item, base: str) -> bool:
+def _consistent(norm: Normalizer, item: _Item, base: str) -> bool:
     if item.expression is not None:
-        return _covered(item.expression, base)
+        return _covered(norm, item.expression, base)
     if item.candidates:
         return bool(_relaxed(set(item.candidates)) & _relaxed(_symbols(base)))
     return True  # an unusable declaration is reported on its own; it cannot contradict
 
 
-def _normalize(claim: Claim, findings: list[Finding], component: str) -> _Item:
+def _normalize(norm: Normalizer, claim: Claim, findings: list[Finding], component: str) -> _Item:
     if claim.raw is None:
         return _Item(claim, None, ())
-    result = norm.normalize(claim.raw, claim.form)
+    result = norm.read(claim.raw, claim.form)
     where = [Location(e.path, e.line) for e in claim.evidence[:1]]
     # README prose is weak evidence: what cannot be read there is worth a warning, not an error.
     severity = Severity.WARNING if claim.source == "readme-prose" else None
@@ -210,9 +210,10 @@ def _settle_versions(base: str, items: Sequence[_Item], cid: str, findings: list
     return base
 
 
-def resolve(component: Component, file_paths: Sequence[str],
-            inherited: Sequence[tuple[str, Evidence]] = ()) -> Resolution:
-    """Conclude ``component``'s license from its claims. ``file_paths``: the files it owns.
+def resolve(component: Component, file_paths: Sequence[str], inherited: Sequence[tuple[str, Evidence]],
+            norm: Normalizer) -> Resolution:
+    """Conclude ``component``'s license from its claims. ``file_paths``: the files it owns; ``norm``: the
+    normalizer of the scan's Knowledge.
 
     ``inherited``: licenses that flow in from base models (lineage), with the evidence naming the
     base; they are ANDed to what the component declares and explain declarations of the base's terms.
@@ -221,7 +222,7 @@ def resolve(component: Component, file_paths: Sequence[str],
     findings: list[Finding] = []
     grants = [c for c in component.claims if c.role is ClaimRole.GRANT]
     notices = tuple(e for c in component.claims if c.role is ClaimRole.NOTICE for e in c.evidence)
-    items = [_normalize(c, findings, cid) for c in grants]
+    items = [_normalize(norm, c, findings, cid) for c in grants]
 
     def tier(sources: frozenset[str] | set[str]) -> list[_Item]:
         return [i for i in items if i.claim.scope is ClaimScope.DIRECTORY and i.claim.target == component.path
@@ -237,7 +238,7 @@ def resolve(component: Component, file_paths: Sequence[str],
     inherited_expr = _and([e for e, _ in inherited]) if inherited else None
     carried: list[_Item] = []
     if inherited_expr and licenses and any(i.expression for i in metadata) and all(
-            i.expression and _covered(i.expression, inherited_expr) for i in licenses):
+            i.expression and _covered(norm, i.expression, inherited_expr) for i in licenses):
         # The license files are the base model's terms, passed on as its license requires (a Llama
         # fine-tune ships Llama's agreement): the component's own declaration is in its metadata.
         carried, licenses = licenses, []
@@ -250,7 +251,7 @@ def resolve(component: Component, file_paths: Sequence[str],
         base = _and([i.expression or UNIDENTIFIED for i in licenses])
         # Present the author's own spelling when a manifest states the same expression.
         base = next((i.expression for i in manifests if i.claim.form is RawForm.SPDX and i.expression
-                     and i.identified and norm.is_equivalent(i.expression, base)), base)
+                     and i.identified and norm.equivalent(i.expression, base)), base)
         rivals = manifests + metadata
     elif metadata and any(i.expression is not None for i in metadata):
         # One file's statements are one declaration (a dataset card listing two licenses means both).
@@ -311,7 +312,7 @@ def resolve(component: Component, file_paths: Sequence[str],
         base = _and([base, UNIDENTIFIED], keep_first=True)
     if base is not None:
         whole = _and([base, inherited_expr], keep_first=True) if inherited_expr else base
-        conflicts = [i for i in rivals if not _consistent(i, whole)]
+        conflicts = [i for i in rivals if not _consistent(norm, i, whole)]
         if licenses:  # a specific license text beats a vague declaration, which becomes a finding
             vague = [i for i in conflicts if _is_vague(i)]
             conflicts = [i for i in conflicts if i not in vague]
@@ -337,14 +338,14 @@ def resolve(component: Component, file_paths: Sequence[str],
                          f"{item.claim.path} says {item.expression!r} but the component is {base!r}.",
                          [Location(item.claim.path, item.claim.evidence[0].line)], [cid])
             for item in readme
-            if stronger and item.expression and item.identified and not _covered(item.expression, base))
+            if stronger and item.expression and item.identified and not _covered(norm, item.expression, base))
     own = base
     if base is not None and (licenses or manifests or metadata):
-        base = _fold_file_licenses(base, per_file, cid, findings)
+        base = _fold_file_licenses(norm, base, per_file, cid, findings)
     if inherited_expr is not None and "conflicting-declarations" not in problems:
         base = _and([base, inherited_expr], keep_first=True) if base else inherited_expr
 
-    evidence, omitted = _evidence(component, items)
+    evidence, omitted = _evidence(norm, component, items)
     evidence = tuple(sorted({*evidence, *(ev for _, ev in inherited), *component.origin},
                             key=lambda e: (e.path, e.line or 0, e.source, e.key or "", e.expression or "")))
     declared = tuple(sorted({i.expression for i in items if i.expression}))
@@ -366,14 +367,15 @@ def _from_files(component: Component, per_file: Sequence[_Item], file_paths: Seq
     return _and([i.expression or UNIDENTIFIED for i in per_file])
 
 
-def _fold_file_licenses(base: str, per_file: Sequence[_Item], cid: str, findings: list[Finding]) -> str:
+def _fold_file_licenses(norm: Normalizer, base: str, per_file: Sequence[_Item], cid: str,
+                        findings: list[Finding]) -> str:
     """Files whose own license differs make the component ``base AND <theirs>``."""
     by_expression: dict[str, list[_Item]] = defaultdict(list)
     for item in per_file:
         by_expression[item.expression or UNIDENTIFIED].append(item)
     extra: list[str] = []
     for expression, group in sorted(by_expression.items()):
-        if _covered(expression, base, allow_subset=" OR " not in base):
+        if _covered(norm, expression, base, allow_subset=" OR " not in base):
             continue
         extra.append(expression)
         paths = sorted({i.claim.target for i in group})
@@ -390,7 +392,7 @@ def _is_code(path: str) -> bool:
     return "." in name and name[name.rindex("."):] in CODE_SUFFIXES
 
 
-def _evidence(component: Component, items: Sequence[_Item]) -> tuple[tuple[Evidence, ...], int]:
+def _evidence(norm: Normalizer, component: Component, items: Sequence[_Item]) -> tuple[tuple[Evidence, ...], int]:
     """Every piece of evidence, except per-file evidence past the first FILE_EVIDENCE_PER_LICENSE
     (in path order) for the same source and license: those are counted, not listed."""
     out: list[Evidence] = []
@@ -399,7 +401,7 @@ def _evidence(component: Component, items: Sequence[_Item]) -> tuple[tuple[Evide
             if len(item.claim.evidence) == 1:
                 ev = replace(ev, expression=item.expression if item.expression else ev.expression)
             elif ev.expression:
-                ev = replace(ev, expression=norm.normalize(ev.expression, RawForm.SPDX).expression or ev.expression)
+                ev = replace(ev, expression=norm.read(ev.expression, RawForm.SPDX).expression or ev.expression)
             out.append(ev)
     for claim in component.claims:
         if claim.role is ClaimRole.NOTICE:

@@ -10,7 +10,7 @@ from license_check.assemble import artifacts as artifacts_stage
 from license_check.assemble import lineage
 from license_check.assemble.components import file_owners, group
 from license_check.assemble.resolve import Resolution, resolve
-from license_check.knowledge.normalize import render_expression
+from license_check.knowledge.book import Knowledge
 from license_check.model import Artifact, Claim, Component, FileEntry, Finding
 
 
@@ -24,8 +24,10 @@ class Assembled:
     project_license: str | None  # what the repository declares for itself (its root component)
 
 
-def assemble(files: Sequence[FileEntry], claims: Sequence[Claim], artifacts: Sequence[Artifact]) -> Assembled:
-    components = artifacts_stage.route(group(files, list(claims), list(artifacts)))
+def assemble(files: Sequence[FileEntry], claims: Sequence[Claim], artifacts: Sequence[Artifact],
+             knowledge: Knowledge) -> Assembled:
+    norm = knowledge.normalizer
+    components = artifacts_stage.route(group(files, list(claims), list(artifacts)), knowledge.known)
     roots = {c.path for c in components if c.ref is None}
     files_of: dict[str, list[str]] = {c.path: [] for c in components if c.ref is None}
     for entry, folder in zip(files, file_owners(files, roots), strict=True):
@@ -35,14 +37,15 @@ def assemble(files: Sequence[FileEntry], claims: Sequence[Claim], artifacts: Seq
     findings: list[Finding] = []
     project_license: str | None = None
     for component in components:  # parents first: a child inherits what its parent resolved
-        traced = lineage.trace(component)
+        traced = lineage.trace(component, knowledge.known, norm)
         inherited = [(i.expression, ev) for i, ev in zip(traced.inherited, traced.evidence(), strict=True)]
-        resolution = resolve(component, files_of.get(component.path, []) if component.ref is None else [], inherited)
+        resolution = resolve(component, files_of.get(component.path, []) if component.ref is None else [], inherited,
+                             norm)
         if component.ref is not None and not component.claims and not inherited:
             resolution = replace(resolution, findings=(), problems=("external-artifact",))
         resolution = artifacts_stage.inherit(component, resolution, resolved, roots)
         resolved[component.id], traces[component.id] = resolution, traced
         if component.path == "." and component.ref is None:
-            project_license = render_expression(resolution.declared_own) if resolution.declared_own else None
+            project_license = norm.rendered(resolution.declared_own) if resolution.declared_own else None
         findings += [*resolution.findings, *traced.findings, *artifacts_stage.external_findings(component, resolution)]
     return Assembled(tuple(components), frozenset(roots), resolved, traces, tuple(findings), project_license)

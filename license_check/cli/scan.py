@@ -10,19 +10,11 @@ import dataclasses
 import os
 import stat
 import sys
-from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import click
 
 from license_check import __version__
 from license_check.errors import OutputError
-from license_check.policy.pins import utc_today
-
-if TYPE_CHECKING:
-    from license_check.policy.model import Policy
-
-EXIT_OK, EXIT_FAIL = 0, 1
 
 
 def _folder_path(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -78,8 +70,10 @@ def scan(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_s
     # Imported here so that --help and --version stay fast.
     from license_check.cli.output import write
     from license_check.collect.repo_config import read_own_pyproject
+    from license_check.knowledge.book import Knowledge
     from license_check.model import Severity, UseMode
     from license_check.policy.load import POLICY_CAP, load
+    from license_check.run import Request, report
     from license_check.storage import caches_enabled
 
     click.get_current_context().meta["verbose"] = verbose  # for the internal-error report (cli/__init__)
@@ -93,9 +87,11 @@ def scan(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_s
         log(f"caches off: {why_not}")
         no_cache = True
 
-    # The pipeline's load_policy, without importing the pipeline (a stored report needs none of it).
+    # Rules first (a broken rules folder: RulesError, exit 2), then the pipeline's load_policy, without
+    # importing the pipeline (a stored report needs none of it).
+    knowledge = Knowledge.load(parse_cache=not no_cache)
     own = None if no_repo_config else read_own_pyproject(path, POLICY_CAP)
-    policy = load(policy_file, own, not no_repo_config)  # PolicyError, RulesError: exit 2 (cli/__init__)
+    policy = load(policy_file, own, not no_repo_config, knowledge.normalizer)  # PolicyError: exit 2
     if use_mode:  # the command line wins over the policy's own settings
         policy = dataclasses.replace(policy, use_mode=UseMode(use_mode))
     if fail_on:
@@ -103,7 +99,8 @@ def scan(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_s
     if scope:
         policy = dataclasses.replace(policy, scope=scope)
     log(f"policy {policy.name!r} from {policy.source}, use mode {policy.use_mode.value}")
-    text, code = _report(path, fmt, exclude, no_scancode, jobs, no_cache, policy, verbose, log)
+    request = Request(fmt, exclude, not no_scancode, jobs or 0, not no_cache, progress=not verbose, log=log)
+    text, code = report(path, request, policy, knowledge)
     if output:
         try:
             write(output, text)
@@ -112,37 +109,3 @@ def scan(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_s
     else:
         click.echo(text, nl=False)
     sys.exit(code)
-
-
-def _report(path: str, fmt: str, exclude: tuple[str, ...], no_scancode: bool, jobs: int | None, no_cache: bool,
-            policy: Policy, verbose: bool, log: Callable[[str], None]) -> tuple[str, int]:
-    """The report text and exit code: stored (report_cache) when nothing it depends on changed, else scanned.
-    The pipeline is imported only when a scan runs."""
-    from license_check.cache import report as report_cache
-    from license_check.collect.digests import pin_stats
-    from license_check.collect.discover import discover
-
-    found = discover(path, exclude=exclude)
-    key = None
-    if not no_cache:
-        settings = {"format": fmt, "exclude": list(exclude), "use_scancode": not no_scancode,
-                    "policy": policy.echo()}
-        pinned = [p for w in policy.waivers if w.sha256 for p in (w.file or w.path,) if p]
-        pinned += [c.path for c in policy.clarifications]
-        key = report_cache.key(path, found, settings, pin_stats(path, pinned), utc_today())
-        stored = report_cache.load(key)
-        if stored is not None:
-            log(f"report reused from the cache: no file, setting, policy, rule or code changed ({key[:12]})")
-            return stored.text, stored.exit_code
-    from license_check.pipeline import ScanOptions, scan
-    from license_check.render import RENDERERS, Format
-    from license_check.render.progress import for_stream
-
-    options = ScanOptions(exclude=exclude, use_scancode=not no_scancode, log=log, jobs=jobs or 0, policy=policy,
-                          cache=not no_cache, progress=None if verbose else for_stream(sys.stderr), discovery=found)
-    report = scan(path, options)
-    text = RENDERERS[Format(fmt)](report)
-    code = EXIT_FAIL if report.verdict.value == "fail" else EXIT_OK
-    if key is not None and report_cache.final(report.findings):
-        report_cache.store(key, text, code)
-    return text, code

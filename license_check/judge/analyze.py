@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING, Protocol
 
 from license_check.assemble.resolve import UNIDENTIFIED, Resolution
 from license_check.findings import make_finding
-from license_check.knowledge import normalize as norm
 from license_check.knowledge.expression import And, Expr, LicenseId, render
 from license_check.knowledge.facts import LicenseFacts
-from license_check.knowledge.normalize import render_expression
+from license_check.knowledge.normalize import Normalizer, normalizer
 from license_check.knowledge.rulebook import RuleBook
 from license_check.model import (
     Copyleft,
@@ -35,12 +34,14 @@ if TYPE_CHECKING:
     from license_check.knowledge.duties import DutyBook
 
 _COPYLEFT_RANK = {c: i for i, c in enumerate(Copyleft)}
-def by_materiality(duties: Sequence[Duty]) -> list[Duty]:
+def by_materiality(duties: Sequence[Duty], ctx: Context) -> list[Duty]:
     """Duties sorted so that the ones that matter most to a commercial adopter come first (rules/duties.toml
-    ``order``)."""
-    from license_check.knowledge.duties import load_duties  # rules data, loaded once and cached
+    ``order``, from the context's duty book)."""
+    if ctx.duties is None:  # a context made outside a scan (tests, tools): the shipped rules
+        from license_check.knowledge.duties import load_duties
 
-    return load_duties().by_materiality(duties)
+        return load_duties().by_materiality(duties)
+    return ctx.duties.by_materiality(duties)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,11 @@ class Context:
     mode: UseMode = UseMode.DISTRIBUTE
     profile: Profile | None = None  # None: no organisation stated
     duties: DutyBook | None = None
+    norm: Normalizer | None = None  # the scan's (Knowledge.normalizer); None: the shipped rules' (tests, tools)
+
+    @property
+    def normalizer(self) -> Normalizer:
+        return self.norm if self.norm is not None else normalizer()
 
 
 PLAIN = Context()
@@ -206,7 +212,7 @@ def judge(node: Expr, rules: RuleBook, ctx: Context = PLAIN) -> Judgement:
 def judge_expression(expression: str, rules: RuleBook, ctx: Context = PLAIN) -> Judgement:
     """Judge a normalized expression. Never raises: an unparseable one is unknown."""
     try:
-        tree = norm.parse(expression)
+        tree = ctx.normalizer.tree(expression)
     except Exception as exc:  # noqa: BLE001 - ValueError, or rules data that cannot be loaded
         return Judgement(Use.UNKNOWN, (), False,
                          (Reason("invalid-license-expression", expression, f"Cannot parse: {exc}"),), (), (),
@@ -249,10 +255,10 @@ def judge_component(res: Resolution, rules: RuleBook, ctx: Context = PLAIN,
             verdict = Judgement(forced.use, forced.picked, True, forced.reasons, forced.obligations,
                                 forced.restrictions, forced.copyleft, forced.unparsed)
         use, reasons = verdict.use, verdict.reasons
-        license_ = render_expression(res.license)
+        license_ = ctx.normalizer.rendered(res.license)
         elected = verdict.elected if verdict.had_choice else None  # OR-free, rendered as the tree is
         obligations, restrictions = verdict.obligations, verdict.restrictions
-        findings += _use_findings(comp.id, comp.path, verdict)
+        findings += _use_findings(comp.id, comp.path, verdict, ctx)
     if res.notices:
         obligations = (*obligations, *(Duty(
             "keep-notice-file", f"Redistribute {ev.path} with the work: a NOTICE carries attribution duties "
@@ -268,7 +274,7 @@ def judge_component(res: Resolution, rules: RuleBook, ctx: Context = PLAIN,
         evidence=res.evidence,
         obligations=obligations,
         restrictions=restrictions,
-        material=tuple(by_materiality([*restrictions, *obligations])),
+        material=tuple(by_materiality([*restrictions, *obligations], ctx)),
         reasons=tuple(sorted(set(reasons), key=lambda r: (r.code, r.license, r.text))),
         evidence_omitted=res.evidence_omitted,
     )
@@ -278,10 +284,11 @@ def judge_component(res: Resolution, rules: RuleBook, ctx: Context = PLAIN,
 _PROFILE_REASONS = frozenset({"threshold-exceeded", "region-excluded", "region-excluded-scope"})
 
 
-def _use_findings(cid: str, path: str, verdict: Judgement) -> list[Finding]:
+def _use_findings(cid: str, path: str, verdict: Judgement, ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     where = [Location(path)]
-    duties = "; ".join(d.text.rstrip(".") for d in by_materiality([*verdict.restrictions, *verdict.obligations])[:3])
+    material = by_materiality([*verdict.restrictions, *verdict.obligations], ctx)
+    duties = "; ".join(d.text.rstrip(".") for d in material[:3])
     profiled = {r.license for r in verdict.reasons if r.code in _PROFILE_REASONS}
     for reason in verdict.reasons:
         if reason.code in _PROFILE_REASONS:

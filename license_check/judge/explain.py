@@ -47,7 +47,7 @@ def _remedies(comp: JudgedComponent, rules: RuleBook, ctx: Context) -> tuple[Rem
             if all(r.code != fix[0] for r in out):
                 out.append(Remedy(*fix))
     if comp.commercial_use is Use.CONDITIONAL:
-        duties = by_materiality([*comp.restrictions, *comp.obligations])
+        duties = by_materiality([*comp.restrictions, *comp.obligations], ctx)
         if duties:
             listed = "; ".join(d.text.rstrip(".") for d in duties[:3])
             out.append(Remedy("meet-obligations", f"Meet the conditions before release: {listed}."))

@@ -30,8 +30,8 @@ def judge(assembled: Assembled, rules: RuleBook, ctx: Context, compat: CompatBoo
     findings: list[Finding] = []
     for component in assembled.components:
         traced, resolution = assembled.traces[component.id], assembled.resolved[component.id]
-        findings += training.training_findings(component, traced, rules)
-        findings += training.drift(component, resolution.declared_own, traced, rules)
+        findings += training.training_findings(component, traced, rules, ctx)
+        findings += training.drift(component, resolution.declared_own, traced, rules, ctx)
         verdict, notes = judge_component(resolution, rules, ctx, elect=elections.get(component.id))
         verdict = replace(verdict, lineage=traced.lineage)
         if strict_training:

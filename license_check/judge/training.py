@@ -9,7 +9,6 @@ from dataclasses import replace
 from license_check.assemble.lineage import TRAINED_ON, LineageResult
 from license_check.findings import make_finding
 from license_check.judge.analyze import Context, judge_expression
-from license_check.knowledge.normalize import render_expression
 from license_check.knowledge.rulebook import RuleBook
 from license_check.model import Component, Finding, JudgedComponent, Location, Reason, Use, UseMode, worst
 
@@ -18,11 +17,12 @@ from license_check.model import Component, Finding, JudgedComponent, Location, R
 _TRAINING_TERMS = ("non-commercial", "share-alike", "no-derivatives", "restricted", "unknown")
 
 
-def training_findings(component: Component, result: LineageResult, rules: RuleBook) -> list[Finding]:
+def training_findings(component: Component, result: LineageResult, rules: RuleBook, ctx: Context) -> list[Finding]:
     """``training-data-terms``: the component names training data whose license carries material terms."""
     out = []
+    render_expression = ctx.normalizer.rendered
     for data in result.training:
-        terms = training_terms(data.license, rules)
+        terms = training_terms(data.license, rules, ctx)
         if terms:
             out.append(make_finding(
                 "training-data-terms",
@@ -32,9 +32,10 @@ def training_findings(component: Component, result: LineageResult, rules: RuleBo
     return out
 
 
-def training_terms(expression: str, rules: RuleBook) -> list[str]:
-    """The material terms a dataset license places on models trained on it (empty: none known)."""
-    verdict = judge_expression(expression, rules)
+def training_terms(expression: str, rules: RuleBook, ctx: Context) -> list[str]:
+    """The material terms a dataset license places on models trained on it (empty: none known), whatever
+    the use mode (judged by commercial_use alone, with the context's normalizer)."""
+    verdict = judge_expression(expression, rules, Context(norm=ctx.norm))
     terms: set[str] = set()
     for key in {r.license for r in verdict.reasons if r.license}:
         facts = rules.facts(key)
@@ -48,15 +49,17 @@ def training_terms(expression: str, rules: RuleBook) -> list[str]:
     return sorted(terms)
 
 
-def drift(component: Component, own: str | None, result: LineageResult, rules: RuleBook) -> list[Finding]:
+def drift(component: Component, own: str | None, result: LineageResult, rules: RuleBook,
+          ctx: Context) -> list[Finding]:
     """``license-drift``: the component declares terms more permissive than a base it derives from
     (or a quantized copy declares anything other than its source's license)."""
     if own is None:
         return []
     out: list[Finding] = []
-    own_use = judge_expression(own, rules).use
+    plain, render_expression = Context(norm=ctx.norm), ctx.normalizer.rendered  # whatever the use mode
+    own_use = judge_expression(own, rules, plain).use
     for item in result.inherited:
-        base_use = judge_expression(item.expression, rules).use
+        base_use = judge_expression(item.expression, rules, plain).use
         same = render_expression(item.expression) == render_expression(own)
         looser = own_use.badness < base_use.badness
         relabelled = item.ref.relation == "quantized" and not same
@@ -92,7 +95,7 @@ def strict_training(judged: JudgedComponent, rules: RuleBook, ctx: Context) -> J
             reasons.append(Reason("training-data", edge.ref, f"Trained on {edge.ref!r}, whose license is not known "
                                                              "(strict reading of training-data terms)."))
             continue
-        for term in training_terms(edge.license, rules):
+        for term in training_terms(edge.license, rules, ctx):
             use = _STRICT_USE.get(term, Use.UNKNOWN)
             if term == "no-derivatives" and ctx.mode is UseMode.RELEASE_WEIGHTS:
                 use = Use.PROHIBITED

@@ -32,8 +32,8 @@ from license_check.assemble.resolve import UNIDENTIFIED, Resolution
 from license_check.findings import make_finding
 from license_check.judge.analyze import Context, Judgement, judge, judge_expression
 from license_check.knowledge import expression as expr
-from license_check.knowledge import normalize as norm
 from license_check.knowledge.compat import CompatBook, Conflict, Relation
+from license_check.knowledge.normalize import Normalizer
 from license_check.knowledge.rulebook import RuleBook
 from license_check.model import (
     Claim,
@@ -73,10 +73,10 @@ class Member:
     alternatives: tuple[Judgement, ...]  # best first; [0] is the component's own election
 
 
-def leaves(expression: str) -> tuple[str, ...]:
+def leaves(expression: str, norm: Normalizer) -> tuple[str, ...]:
     """The licenses of an expression (a ``WITH`` pair stays one leaf), sorted, unique."""
     try:
-        return expr.leaves(norm.parse(expression))
+        return expr.leaves(norm.tree(expression))
     except Exception:  # noqa: BLE001 - unparseable: no leaves to pair (it is unknown elsewhere)
         return ()
 
@@ -86,25 +86,26 @@ def alternatives(expression: str, rules: RuleBook, ctx: Context) -> tuple[Judgem
     own = judge_expression(expression, rules, ctx)
     if not own.had_choice:
         return (own,)
-    options = expr.alternatives(norm.parse(expression), MAX_ALTERNATIVES * 4)  # it parsed: there was a choice
+    options = expr.alternatives(ctx.normalizer.tree(expression), MAX_ALTERNATIVES * 4)  # it parsed: there was a choice
     judged = sorted((judge(expr.conjunction(parts), rules, ctx) for parts in options), key=lambda j: j.cost)
     rest = [j for j in judged if j.licenses != own.licenses]
     return (own, *rest[: MAX_ALTERNATIVES - 1])
 
 
-def _named(claims: Sequence[Claim]) -> set[str]:
+def _named(claims: Sequence[Claim], norm: Normalizer) -> set[str]:
     """Every license the claims may name (a family name: each of its candidates; unreadable: unidentified)."""
     out: set[str] = set()
     for claim in claims:
-        found = norm.normalize(claim.raw, claim.form) if claim.raw is not None else None
+        found = norm.read(claim.raw, claim.form) if claim.raw is not None else None
         # leaves of the string, not of found.tree: the two differ for the ids idtable maps to a deprecated
         # SPDX id that itself stands for a WITH expression (LicenseRef-scancode-wxwindows -> wxWindows)
-        out |= (set(leaves(found.expression)) if found is not None and found.expression else
+        out |= (set(leaves(found.expression, norm)) if found is not None and found.expression else
                 set(found.candidates) if found is not None and found.candidates else {UNIDENTIFIED})
     return out
 
 
-def shipped(res: Resolution, trace: LineageResult | None, book: CompatBook) -> tuple[str | None, tuple[str, ...]]:
+def shipped(res: Resolution, trace: LineageResult | None, book: CompatBook,
+            norm: Normalizer) -> tuple[str | None, tuple[str, ...]]:
     """A code component's license split into what its distributed code brings and the AND terms that only
     its test-only files bring (aggregated beside the work, not combined into it). A term that any other
     claim of the component (or an inherited license) also names stays in the work: fail safe."""
@@ -112,11 +113,11 @@ def shipped(res: Resolution, trace: LineageResult | None, book: CompatBook) -> t
     tests = [c for c in grants if c.scope is ClaimScope.FILE and book.is_test_code(c.target)]
     if res.license is None or not tests:
         return res.license, ()
-    in_tests = _named(tests)
-    kept = _named([c for c in grants if c not in tests]) | {
-        leaf for item in (trace.inherited if trace else ()) for leaf in leaves(item.expression)}
+    in_tests = _named(tests, norm)
+    kept = _named([c for c in grants if c not in tests], norm) | {
+        leaf for item in (trace.inherited if trace else ()) for leaf in leaves(item.expression, norm)}
     try:
-        tree = norm.parse(res.license)
+        tree = norm.tree(res.license)
     except Exception:  # noqa: BLE001 - unparseable: the whole license stays in the work
         return res.license, ()
     terms = [(expr.render(t), set(expr.leaves(t))) for t in expr.terms(tree)]
@@ -207,17 +208,19 @@ def elect(members: Sequence[Member], book: CompatBook) -> tuple[dict[str, Judgem
     return changed, tuple(found)
 
 
-def derivation(component: str, base: str, own: str, book: CompatBook) -> tuple[Incompatibility, ...]:
+def derivation(component: str, base: str, own: str, book: CompatBook,
+               norm: Normalizer) -> tuple[Incompatibility, ...]:
     """A model's own declared license against the license of the base it derives from."""
-    own_leaves = leaves(own)
+    own_leaves = leaves(own, norm)
     out = [Incompatibility(c.relation.value, (c.a, c.b), (component,), c.text, c.source)
-           for leaf in leaves(base) for c in book.derivation(leaf, own_leaves)]
+           for leaf in leaves(base, norm) for c in book.derivation(leaf, own_leaves)]
     return tuple(out)
 
 
-def merged(component: str, licenses: Sequence[str], book: CompatBook) -> tuple[Incompatibility, ...]:
+def merged(component: str, licenses: Sequence[str], book: CompatBook,
+           norm: Normalizer) -> tuple[Incompatibility, ...]:
     """The parents of a merge, or the parts of one dataset, combined into one work."""
-    found = sorted({leaf for expression in licenses for leaf in leaves(expression)})
+    found = sorted({leaf for expression in licenses for leaf in leaves(expression, norm)})
     if len(found) < 2:
         return ()
     return tuple(Incompatibility(c.relation.value, (c.a, c.b), (component,), c.text, c.source)
@@ -261,7 +264,7 @@ def elect_work(components: Sequence[Component], resolved: Mapping[str, Resolutio
     """The code work's OR branches, elected jointly before anything is judged: for every code component
     whose election differs from its own best branch, the expression to judge it under (the elected
     branch AND the terms of its test files), and the conflicts the election leaves."""
-    split = {c.id: shipped(resolved[c.id], traces.get(c.id), book) for c in components
+    split = {c.id: shipped(resolved[c.id], traces.get(c.id), book, ctx.normalizer) for c in components
              if c.kind is Kind.CODE and c.ref is None
              and not book.is_test_code(c.path, is_dir=True)}  # a test folder: aggregated
     code = [c for c in components if split.get(c.id, (None,))[0] is not None]
@@ -280,11 +283,11 @@ def check_works(judged: Sequence[JudgedComponent], found: Sequence[Incompatibili
         traced, own = traces.get(cid), resolved[cid].declared_own
         if traced is not None and own is not None:
             for item in traced.inherited:
-                conflicts += derivation(cid, item.expression, own, book)
+                conflicts += derivation(cid, item.expression, own, book, ctx.normalizer)
         if traced is not None:
             parents = [i.expression for i in traced.inherited if i.ref.relation == "merge"]
             if len(parents) > 1:
-                conflicts += merged(cid, parents, book)
+                conflicts += merged(cid, parents, book, ctx.normalizer)
         if comp.component.kind is not Kind.CODE and own is not None:  # one artifact under all its own terms
-            conflicts += merged(cid, [judge_expression(own, rules, ctx).elected], book)
+            conflicts += merged(cid, [judge_expression(own, rules, ctx).elected], book, ctx.normalizer)
     return findings(conflicts, ctx.mode, {c.component.id: c.component.path for c in judged})

@@ -39,8 +39,12 @@ class Knowledge:
         return self.rules.version
 
     @classmethod
-    def load(cls, directory: Path | None = None) -> Knowledge:
-        """The rules of ``directory`` (default: the shipped rules). Raises RulesError (file, line, key)."""
+    def load(cls, directory: Path | None = None, *, parse_cache: bool = True) -> Knowledge:
+        """The rules of ``directory`` (default: the shipped rules). Raises RulesError (file, line, key).
+        ``parse_cache`` False (--no-cache): the parsed-rules cache is neither read nor written, by this
+        load or any later one in the process (a process-wide switch: the loaders cache by folder)."""
+        if not parse_cache:
+            ruledata.use_parse_cache(False)
         folder = (directory or ruledata.rules_dir()).resolve()
         return cls(folder, load_rules(folder), load_duties(folder), load_compat(folder), known_artifacts(folder),
                    normalizer(folder), ruledata.load_file_names(folder), textrules.load_boilerplate(folder),

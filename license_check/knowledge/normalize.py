@@ -44,6 +44,8 @@ __all__ = ["MAX_RAW", "Normalized", "Normalizer", "Target", "canonical_url", "cl
            "spdx_list_version"]
 
 MAX_RAW = 1000  # longer raw strings are texts, not license names or expressions
+_MEMO_MAX_RAW = 512  # short strings repeat (one SPDX id in thousands of headers): their results are memoized
+
 
 @dataclass(frozen=True, slots=True)
 class Normalized:
@@ -111,6 +113,55 @@ class Normalizer:
         self.web = WebTables(directory, self)
         self.problems += self.web.problems
         self.hub_special, self.hub_ids = self.web.hub_special, self.web.hub_ids
+        self._memo_read = lru_cache(maxsize=8192)(self._read)
+        self._memo_tree = lru_cache(maxsize=8192)(self._parse)
+
+    # --- what the stages call: memoized (short strings repeat), never raising but ValueError from tree ----
+
+    def read(self, raw: str, form: RawForm) -> Normalized:
+        """Normalize ``raw`` read as ``form``. Never raises: problems are in the result."""
+        if not isinstance(cast(object, raw), str):  # defensive: callers are typed, data is not
+            return Normalized(str(raw), None, (), f"not a string: {type(raw).__name__}", (), "none")
+        return self._memo_read(raw, RawForm(form)) if len(raw) <= _MEMO_MAX_RAW else self._read(raw, form)
+
+    def _read(self, raw: str, form: RawForm) -> Normalized:
+        try:
+            return self.normalize(raw, RawForm(form))
+        except DataError as exc:
+            return Normalized(raw, None, (), f"license data unavailable: {exc}", (), "none")
+        except Exception as exc:  # the library is untyped and lenient; never let it crash a scan
+            return Normalized(raw, None, (), f"internal error while normalizing: {exc!r}", (), "none")
+
+    def tree(self, expression: str) -> Expr:
+        """The typed tree of an expression, read leniently as ``spdx`` reads it (the tree of a normalized
+        expression is its ``Normalized.tree``, except where idtable maps a spelling to a deprecated id that
+        stands for a WITH expression: "wxWindows" reads as GPL-2.0-or-later WITH WxWindows-exception-3.1).
+        Raises ValueError. Memoized: trees are immutable values."""
+        return self._memo_tree(expression) if len(expression) <= _MEMO_MAX_RAW else self._parse(expression)
+
+    def _parse(self, expression: str) -> Expr:
+        try:
+            tree = self.parse_tree(expression)
+        except ExpressionError as exc:
+            raise ValueError(f"invalid license expression {expression!r}: {_message(exc)}") from exc
+        if tree is None:
+            raise ValueError("empty license expression")
+        return tree
+
+    def rendered(self, expression: str) -> str:
+        """The canonical rendering of a normalized expression (as found when it cannot be parsed)."""
+        try:
+            return render(self.tree(expression))
+        except Exception:  # noqa: BLE001 - the library is lenient and untyped: never let it crash a scan
+            return expression
+
+    def equivalent(self, a: str, b: str) -> bool:
+        """True if both parse and are logically equivalent ("MIT OR Apache-2.0" == "Apache-2.0 OR MIT")."""
+        try:
+            ta, tb = self.tree(a), self.tree(b)
+        except ValueError:
+            return False
+        return self.grammar.equivalent(ta, tb)
 
     @property
     def short_names(self) -> dict[str, str]:
@@ -345,69 +396,21 @@ def spdx_list_version() -> str:
     return normalizer().spdx_version
 
 
-_MEMO_MAX_RAW = 512  # short strings repeat (one SPDX id in thousands of headers): their results are memoized
-
-
 def normalize(raw: str, form: RawForm) -> Normalized:
-    """Normalize ``raw`` read as ``form``. Never raises: problems are in the result."""
-    if not isinstance(cast(object, raw), str):  # defensive: callers are typed, data is not
-        return Normalized(str(raw), None, (), f"not a string: {type(raw).__name__}", (), "none")
-    if len(raw) <= _MEMO_MAX_RAW:
-        return _memo_normalize(raw, RawForm(form))
-    return _normalize(raw, form)
-
-
-@lru_cache(maxsize=8192)
-def _memo_normalize(raw: str, form: RawForm) -> Normalized:
-    return _normalize(raw, form)
-
-
-def _normalize(raw: str, form: RawForm) -> Normalized:
-    try:
-        return normalizer().normalize(raw, RawForm(form))
-    except DataError as exc:
-        return Normalized(raw, None, (), f"license data unavailable: {exc}", (), "none")
-    except Exception as exc:  # the library is untyped and lenient; never let it crash a scan
-        return Normalized(raw, None, (), f"internal error while normalizing: {exc!r}", (), "none")
+    """``Normalizer.read`` of the shipped rules (for callers outside a scan; a scan passes its Knowledge)."""
+    return normalizer().read(raw, form)
 
 
 def render_expression(expression: str) -> str:
-    """The canonical rendering of a normalized expression (as found when it cannot be parsed)."""
-    try:
-        return render(parse(expression))
-    except Exception:  # noqa: BLE001 - the library is lenient and untyped: never let it crash a scan
-        return expression
+    """``Normalizer.rendered`` of the shipped rules."""
+    return normalizer().rendered(expression)
 
 
 def parse(expression: str) -> Expr:
-    """The typed tree of an expression, read leniently as ``spdx`` reads it (the tree of a normalized
-    expression is its ``Normalized.tree``, except where idtable maps a spelling to a deprecated id that
-    stands for a WITH expression: "wxWindows" reads as GPL-2.0-or-later WITH WxWindows-exception-3.1).
-    Raises ValueError. Memoized: trees are immutable values."""
-    if len(expression) <= _MEMO_MAX_RAW:
-        return _memo_parse(expression)
-    return _parse(expression)
-
-
-@lru_cache(maxsize=8192)
-def _memo_parse(expression: str) -> Expr:
-    return _parse(expression)
-
-
-def _parse(expression: str) -> Expr:
-    try:
-        tree = normalizer().parse_tree(expression)
-    except ExpressionError as exc:
-        raise ValueError(f"invalid license expression {expression!r}: {_message(exc)}") from exc
-    if tree is None:
-        raise ValueError("empty license expression")
-    return tree
+    """``Normalizer.tree`` of the shipped rules. Raises ValueError."""
+    return normalizer().tree(expression)
 
 
 def is_equivalent(a: str, b: str) -> bool:
-    """True if both parse and are logically equivalent ("MIT OR Apache-2.0" == "Apache-2.0 OR MIT")."""
-    try:
-        ta, tb = parse(a), parse(b)
-    except ValueError:
-        return False
-    return normalizer().grammar.equivalent(ta, tb)
+    """``Normalizer.equivalent`` of the shipped rules."""
+    return normalizer().equivalent(a, b)

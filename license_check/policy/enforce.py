@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 
 from license_check.findings import make_finding
 from license_check.judge.works import DISTRIBUTING, leaves
+from license_check.knowledge.normalize import Normalizer
 from license_check.knowledge.rulebook import RuleBook
 from license_check.model import Finding, JudgedComponent, Location, Use, UseMode, Verdict, worst
 from license_check.policy.model import Policy, Waiver
@@ -49,7 +50,7 @@ def _policy_location(policy: Policy, key: str) -> tuple[list[Location], str]:
     return [], f" ({where}{f':{line}' if line else ''})"
 
 
-def _lists(policy: Policy, judged: Sequence[JudgedComponent], rules: RuleBook) -> list[Finding]:
+def _lists(policy: Policy, judged: Sequence[JudgedComponent], rules: RuleBook, norm: Normalizer) -> list[Finding]:
     out: list[Finding] = []
     used: set[str] = set()
     for comp in judged:
@@ -57,7 +58,7 @@ def _lists(policy: Policy, judged: Sequence[JudgedComponent], rules: RuleBook) -
         if expression is None:
             continue
         cid, where = comp.component.id, [Location(comp.component.path)]
-        for leaf in leaves(expression):
+        for leaf in leaves(expression, norm):
             base = leaf.split(" WITH ", 1)[0]
             decision = policy.decide(leaf, rules.facts(base))
             if decision is None:
@@ -148,10 +149,11 @@ def clarification_notes(policy: Policy, status: Mapping[int, str]) -> list[Findi
 
 
 def enforce(policy: Policy, judged: Sequence[JudgedComponent], findings: Sequence[Finding], rules: RuleBook,
-            waiver_status: Mapping[int, str], deciding: Set[str] | None = None) -> Outcome:
+            waiver_status: Mapping[int, str], norm: Normalizer, deciding: Set[str] | None = None) -> Outcome:
     """Apply ``policy`` (see the module docstring). ``findings`` are sorted; the result keeps them sorted.
-    ``deciding``: the ids of the components the verdict judges (the policy's scope); None: all of them."""
-    produced = _lists(policy, judged, rules)
+    ``norm``: the scan's normalizer; ``deciding``: the ids of the components the verdict judges (the
+    policy's scope); None: all of them."""
+    produced = _lists(policy, judged, rules, norm)
     marked, waived, notes = _waive(policy, waiver_status, judged, [*findings, *produced])
     every = [replace(f, severity=policy.severity_of(f.rule, f.severity)) for f in [*marked, *notes]]
     every.sort(key=lambda f: (f.severity.rank, f.rule, f.locations[0].path if f.locations else "", f.message))

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from license_check.knowledge import normalize as norm
 from license_check.knowledge.facts import THRESHOLD_KEYS
+from license_check.knowledge.normalize import Normalizer, normalizer
 from license_check.model import RawForm, Severity, Use, UseMode, Verdict
 from license_check.policy.model import CATEGORIES, DEFAULT_VERDICTS, REPOSITORY_CONFIG, SCOPES, TRAINING_DATA_READINGS
 from license_check.tomlio.lines import KeyLines, Path
@@ -111,8 +111,9 @@ def type_name(value: Any) -> str:
 class KeyReader:
     """Validates one parsed policy table, collecting every problem with its line."""
 
-    def __init__(self, file: str, text: str, prefix: Path) -> None:
+    def __init__(self, file: str, text: str, prefix: Path, norm: Normalizer | None = None) -> None:
         self.file, self.prefix = file, prefix
+        self.norm = norm if norm is not None else normalizer()  # the scan's Knowledge's; None: the shipped rules
         self.locate = KeyLines(text)
         self.problems: list[tuple[int, str]] = []  # (line, message)
 
@@ -236,9 +237,9 @@ class KeyReader:
         return text
 
 
-def license_entry(raw: str) -> tuple[str | None, str]:
+def license_entry(raw: str, norm: Normalizer) -> tuple[str | None, str]:
     """(canonical id or pair, problem): the problem is "" when ``raw`` is already canonical."""
-    found = norm.normalize(raw, RawForm.SPDX)
+    found = norm.read(raw, RawForm.SPDX)
     if found.expression is None or found.unknown_ids:
         unknown = ", ".join(found.unknown_ids)
         return None, found.error or (f"unknown license id '{unknown}'" if unknown else f"'{raw}' is not a license id")

@@ -18,8 +18,8 @@ from typing import Any
 from license_check.collect.repo_config import OwnConfig
 from license_check.errors import PolicyError
 from license_check.findings import RULES
-from license_check.knowledge import normalize as norm
 from license_check.knowledge.data import rules_dir
+from license_check.knowledge.normalize import Normalizer
 from license_check.model import RawForm, Severity, Use, UseMode, Verdict
 from license_check.policy.keys import GLOB_CHARS, KeyReader, dotted, license_entry, type_name
 from license_check.policy.model import (
@@ -132,7 +132,7 @@ def _list_entry(reader: KeyReader, where: Path, text: str) -> str | None:
             reader.problem(where, f"unknown category '{name}'{hint}")
             return None
         return text
-    canonical, problem = license_entry(text)
+    canonical, problem = license_entry(text, reader.norm)
     if problem:
         reader.problem(where, problem)
         return None
@@ -192,7 +192,7 @@ def _clarification(reader: KeyReader, index: int, item: Any) -> Clarification | 
     if "license" in body:
         raw = reader.string((*at, "license"), body["license"])
         if raw is not None:
-            found = norm.normalize(raw, RawForm.SPDX)
+            found = reader.norm.read(raw, RawForm.SPDX)
             if found.expression is None or found.unknown_ids:
                 unknown = ", ".join(found.unknown_ids)
                 reader.problem((*at, "license"), found.error or (f"unknown license id '{unknown}'" if unknown
@@ -219,19 +219,21 @@ def _parse(file: str, text: str) -> dict[str, Any]:
         raise PolicyError(f"{file}:{line}: invalid TOML: {what}") from exc
 
 
-def from_text(text: str, file: str, name: str, source: str, path: str | None) -> Policy:
-    """A policy file's text (the keys at top level)."""
+def from_text(text: str, file: str, name: str, source: str, path: str | None,
+              norm: Normalizer | None = None) -> Policy:
+    """A policy file's text (the keys at top level). ``norm``: the normalizer license entries are read with
+    (the scan's Knowledge's; None: the shipped rules')."""
     doc = _parse(file, text)  # first: a document tomllib refuses is never scanned for line numbers
-    return _build(KeyReader(file, text, ()), doc, name, source, path)
+    return _build(KeyReader(file, text, (), norm), doc, name, source, path)
 
 
-def builtin_policy() -> Policy:
+def builtin_policy(norm: Normalizer | None = None) -> Policy:
     path = rules_dir() / "policies" / "default.toml"
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise PolicyError(f"{path}: built-in policy cannot be read: {exc.strerror}") from exc
-    return from_text(text, str(path), "default", "built-in", None)
+    return from_text(text, str(path), "default", "built-in", None, norm)
 
 
 def _decode(data: bytes) -> str | None:
@@ -241,7 +243,7 @@ def _decode(data: bytes) -> str | None:
         return None
 
 
-def policy_file(file: str) -> Policy:
+def policy_file(file: str, norm: Normalizer | None = None) -> Policy:
     """``--policy FILE`` (the user's own choice: a symlink is followed)."""
     try:
         with open(file, "rb") as handle:
@@ -255,10 +257,10 @@ def policy_file(file: str) -> Policy:
         raise PolicyError(f"{file}: policy file is not UTF-8 text")
     stem = os.path.basename(file)
     stem = stem[: -len(".toml")] if stem.endswith(".toml") and len(stem) > len(".toml") else stem
-    return from_text(text, file, stem, file, file)
+    return from_text(text, file, stem, file, file, norm)
 
 
-def repo_policy(own: OwnConfig | None) -> Policy | None:
+def repo_policy(own: OwnConfig | None, norm: Normalizer | None = None) -> Policy | None:
     """The scanned repository's pyproject.toml [tool.license-check] (read by collect.repo_config), or None
     (absent, unreadable, a symlink, or malformed without a mention of our table)."""
     if own is None:
@@ -281,7 +283,7 @@ def repo_policy(own: OwnConfig | None) -> Policy | None:
     tool = doc.get("tool")
     if not isinstance(tool, dict) or "license-check" not in tool:
         return None
-    reader = KeyReader(file, text, PYPROJECT_TABLE)
+    reader = KeyReader(file, text, PYPROJECT_TABLE, norm)
     found = _build(reader, tool["license-check"], "pyproject", "pyproject", file)
     return replace(found, own_waivers=frozenset(w.index for w in found.waivers),
                    own_clarifications=frozenset(c.index for c in found.clarifications))
@@ -298,20 +300,22 @@ def _merge_own(policy: Policy, own: Policy) -> Policy:
                    own_clarifications=frozenset(c.index for c in clarifications))
 
 
-def load(policy_file_path: str | None, own_config: OwnConfig | None, use_repo_config: bool) -> Policy:
+def load(policy_file_path: str | None, own_config: OwnConfig | None, use_repo_config: bool,
+         norm: Normalizer | None = None) -> Policy:
     """``policy_file_path`` if given, else the repository's own pyproject.toml [tool.license-check] (unless
-    ``use_repo_config`` is False), else the built-in policy. Raises PolicyError."""
+    ``use_repo_config`` is False), else the built-in policy. ``norm``: the normalizer license entries are
+    read with (the scan's Knowledge's; None: the shipped rules'). Raises PolicyError."""
     if policy_file_path is not None:
-        chosen = policy_file(policy_file_path)
-        own = repo_policy(own_config) if use_repo_config and chosen.repository_config == "apply" else None
+        chosen = policy_file(policy_file_path, norm)
+        own = repo_policy(own_config, norm) if use_repo_config and chosen.repository_config == "apply" else None
         return chosen if own is None else _merge_own(chosen, own)
     if use_repo_config:
-        found = repo_policy(own_config)
+        found = repo_policy(own_config, norm)
         if found is not None:
             return found
-    return builtin_policy()
+    return builtin_policy(norm)
 
 
-def default_policy() -> Policy:
+def default_policy(norm: Normalizer | None = None) -> Policy:
     """The built-in policy, rules/policies/default.toml."""
-    return builtin_policy()
+    return builtin_policy(norm)

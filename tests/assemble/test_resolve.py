@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from license_check.assemble.resolve import UNIDENTIFIED, resolve
+from license_check.knowledge.normalize import normalizer
 from license_check.model import Claim, ClaimRole, ClaimScope, Component, Evidence, Kind, RawForm
 
 
@@ -18,7 +19,7 @@ def header(raw: str, path: str, source: str = "spdx-header") -> Claim:
 
 def run(*claims: Claim, files: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
     comp = Component(id=".", path=".", kind=Kind.CODE, claims=claims, files=len(files))
-    res = resolve(comp, files)
+    res = resolve(comp, files, (), normalizer())
     return res, [f.rule for f in res.findings]
 
 

@@ -17,6 +17,7 @@ from license_check.collect.detectors.base import ScanContext
 from license_check.collect.textid import fastpath
 from license_check.collect.textid import scancode_matcher as sa
 from license_check.collect.textid.templates import reference_text
+from license_check.knowledge.normalize import normalizer
 from license_check.model import ClaimRole, FileEntry
 
 WriteFiles = Callable[[dict[str, str | bytes]], list[FileEntry]]
@@ -76,7 +77,7 @@ def fake_inspect(match: FakeMatch) -> tuple[list[str], list[str]]:
 
 
 def judge(detections: list[FakeDetection], text: str = "") -> sa.ScanOutcome:
-    return sa.judge(list(detections), text or TEXT, fake_inspect)
+    return sa.judge(list(detections), text or TEXT, fake_inspect, normalizer())
 
 
 def test_judge_accepts_a_full_confident_match() -> None:
@@ -150,11 +151,12 @@ def test_judge_puts_an_exception_with_its_license() -> None:
     classpath = det("Classpath-exception-2.0", "classpath-exception-2.0", 21, 42)
     out = judge([gpl, classpath])
     assert (out.status, out.expression) == (sa.Status.IDENTIFIED, "GPL-2.0-only WITH Classpath-exception-2.0")
-    assert sa.with_exceptions(["GPL-2.0-only AND Linux-syscall-note"]) == "GPL-2.0-only WITH Linux-syscall-note"
-    assert sa.with_exceptions(["Linux-syscall-note", "GPL-2.0-only", "MIT"]) == (
+    assert sa.with_exceptions(["GPL-2.0-only AND Linux-syscall-note"], normalizer()) == (
+        "GPL-2.0-only WITH Linux-syscall-note")
+    assert sa.with_exceptions(["Linux-syscall-note", "GPL-2.0-only", "MIT"], normalizer()) == (
         "(GPL-2.0-only WITH Linux-syscall-note) AND MIT")
-    assert sa.with_exceptions(["Apache-2.0", "LLVM-exception"]) == "Apache-2.0 WITH LLVM-exception"
-    assert sa.with_exceptions(["MIT", "Apache-2.0"]) == "MIT AND Apache-2.0"
+    assert sa.with_exceptions(["Apache-2.0", "LLVM-exception"], normalizer()) == "Apache-2.0 WITH LLVM-exception"
+    assert sa.with_exceptions(["MIT", "Apache-2.0"], normalizer()) == "MIT AND Apache-2.0"
 
 
 def test_judge_gpl_version_ambiguity() -> None:
@@ -281,7 +283,7 @@ def test_scancode_agrees_with_every_fast_path_answer(scancode: list[str], tmp_pa
         fast = fastpath.match_license_text(text)
         assert fast is not None, label
         start = time.perf_counter()
-        out = sa.identify(_write(tmp_path, "LICENSE", text), text, label, 30.0, lambda m: None)
+        out = sa.identify(_write(tmp_path, "LICENSE", text), text, label, 30.0, lambda m: None, normalizer())
         slowest = max(slowest, time.perf_counter() - start)
         if fast.reference.startswith("project:"):
             # A variant ScanCode has no text for (rules/texts/): ScanCode must not take it for a plain

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from license_check.knowledge.book import Knowledge
 from license_check.model import Artifact, Claim, FileEntry, Finding
 
 
@@ -25,6 +26,7 @@ class ScanContext:
     log: Callable[[str], None] = _no_log  # verbose messages, written to stderr by the CLI
     use_scancode: bool = True  # False: texts the fast path cannot resolve stay unknown
     scancode_timeout: float = 10.0  # seconds per file for ScanCode matching
+    knowledge: Knowledge = field(default_factory=Knowledge.load)  # the scan's rules (the pipeline passes its own)
 
 
 @dataclass(frozen=True, slots=True)

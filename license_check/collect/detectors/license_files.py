@@ -248,7 +248,8 @@ def _quoted_terms(text: str) -> str:
 def identify_scancode(entry: FileEntry, text: str, ctx: ScanContext) -> FileIdentification:
     """ScanCode's identification of a license text the fast path does not know (loads its index once)."""
     loc = (Location(entry.path),)
-    outcome = scancode_matcher.identify(entry.abspath, text, entry.path, ctx.scancode_timeout, ctx.log)
+    outcome = scancode_matcher.identify(entry.abspath, text, entry.path, ctx.scancode_timeout, ctx.log,
+                                        ctx.knowledge.normalizer)
     if outcome.status == scancode_matcher.Status.IDENTIFIED and outcome.expression:
         return FileIdentification(entry, outcome.expression, outcome.confidence, outcome.version_ambiguous,
                                   "scancode")

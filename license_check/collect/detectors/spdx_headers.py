@@ -46,7 +46,7 @@ from license_check.collect.detectors.header_notices import find_named_notices, f
 from license_check.collect.reading import HEADER_CAP
 from license_check.collect.textid import operative
 from license_check.findings import make_finding
-from license_check.knowledge.normalize import normalize
+from license_check.knowledge.normalize import Normalizer
 from license_check.model import Claim, ClaimScope, Evidence, FileEntry, Finding, Location, RawForm
 
 NAME = "spdx-headers"
@@ -187,10 +187,10 @@ def _file_claim(entry: FileEntry, raw: str, source: str, line: int, confidence: 
                  version_ambiguous=version_ambiguous)
 
 
-def tag_notes(path: str, tag: Tag) -> tuple[bool, tuple[Finding, ...]]:
+def tag_notes(path: str, tag: Tag, norm: Normalizer) -> tuple[bool, tuple[Finding, ...]]:
     """What the normalizer's reading of ``tag`` adds: whether it leaves -only/-or-later unstated, and
     the findings on a family name or a '/' between ids (see the module docstring)."""
-    found = normalize(tag.expression, RawForm.SPDX)
+    found = norm.read(tag.expression, RawForm.SPDX)
     where = [Location(path, tag.line)]
     if found.candidates:
         return False, (make_finding(
@@ -206,8 +206,8 @@ def tag_notes(path: str, tag: Tag) -> tuple[bool, tuple[Finding, ...]]:
     return found.version_ambiguous, ()
 
 
-def scan_file(entry: FileEntry) -> tuple[list[Claim], tuple[Finding, ...]]:
-    """Claims from one file's header (empty for binary files)."""
+def scan_file(entry: FileEntry, norm: Normalizer) -> tuple[list[Claim], tuple[Finding, ...]]:
+    """Claims from one file's header (empty for binary files); ``norm`` reads the tags (``tag_notes``)."""
     read = read_or_report(entry.path, entry.abspath, HEADER_CAP, "file", report_binary=False)
     if read.text is None:
         return [], read.findings
@@ -216,7 +216,7 @@ def scan_file(entry: FileEntry) -> tuple[list[Claim], tuple[Finding, ...]]:
     claims: list[Claim] = []
     findings = list(read.findings)
     for tag in find_tags(lines, markdown=markdown):
-        ambiguous, notes = tag_notes(entry.path, tag)
+        ambiguous, notes = tag_notes(entry.path, tag, norm)
         claims.append(_file_claim(entry, tag.expression, SOURCE, tag.line, 0.95, "snippet" if tag.snippet else None,
                                   version_ambiguous=ambiguous))
         findings += notes
@@ -237,7 +237,7 @@ def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
     for entry in files:
         if _skip(entry):
             continue
-        file_claims, file_findings = scan_file(entry)
+        file_claims, file_findings = scan_file(entry, ctx.knowledge.normalizer)
         claims += file_claims
         findings += file_findings
     return DetectorResult(claims=tuple(claims), findings=tuple(findings))

@@ -32,7 +32,7 @@ from typing import Any
 
 from license_check.collect.textid import gate, templates
 from license_check.collect.textid.fastpath import GRANT_WORDS, OPERATIVE_PREFIXES, OPERATIVE_WORDS, normalize_tokens
-from license_check.knowledge import normalize
+from license_check.knowledge.normalize import Normalizer
 
 MIN_MATCH_SCORE = 90.0  # per match, 0-100
 MAX_UNEXPLAINED_WORDS = 30
@@ -142,8 +142,10 @@ def ensure_loaded(reason: str, log: Callable[[str], None]) -> str | None:
     return None
 
 
-def identify(abspath: str, text: str, display: str, timeout: float, log: Callable[[str], None]) -> ScanOutcome:
-    """Identify the license text in the file at ``abspath`` (``text`` is its content, already read)."""
+def identify(abspath: str, text: str, display: str, timeout: float, log: Callable[[str], None],
+             norm: Normalizer) -> ScanOutcome:
+    """Identify the license text in the file at ``abspath`` (``text`` is its content, already read); ScanCode's
+    keys are read with ``norm``, the scan's normalizer."""
     error = ensure_loaded(f"{display} is not a license text the fast path knows", log)
     if error is not None:
         return ScanOutcome(Status.UNAVAILABLE, detail=error)
@@ -159,7 +161,7 @@ def identify(abspath: str, text: str, display: str, timeout: float, log: Callabl
     if time.time() > deadline:
         return ScanOutcome(Status.TIMEOUT, detail=f"ScanCode did not finish within {timeout:g} s", seconds=seconds)
     try:
-        outcome = judge(detections, text, _inspect)
+        outcome = judge(detections, text, _inspect, norm)
     except Exception as exc:  # an unexpected shape from ScanCode: report, never crash
         return ScanOutcome(Status.ERROR, detail=f"unexpected ScanCode result: {type(exc).__name__}: {exc}",
                            seconds=seconds)
@@ -169,13 +171,13 @@ def identify(abspath: str, text: str, display: str, timeout: float, log: Callabl
                        outcome.detail, seconds)
 
 
-def judge(detections: list[Any], text: str, inspect: Inspector) -> ScanOutcome:
+def judge(detections: list[Any], text: str, inspect: Inspector, norm: Normalizer) -> ScanOutcome:
     """Decide whether ScanCode's detections identify the whole file with good confidence."""
     found = [d for d in detections if d.license_expression_spdx]
     if not found:
         return ScanOutcome(Status.NO_LICENSE, detail="ScanCode found no license in it")
     expressions = _unique([str(d.license_expression_spdx) for d in found])
-    expression = with_exceptions(expressions)
+    expression = with_exceptions(expressions, norm)
     seen = f"ScanCode saw {expression}"
     matches = [m for d in detections for m in d.matches]
     flags = sorted({str(flag) for d in detections for flag in (d.detection_log or ())} & DOUBT_FLAGS)
@@ -221,7 +223,7 @@ def judge(detections: list[Any], text: str, inspect: Inspector) -> ScanOutcome:
     if len(unexplained) > MAX_UNEXPLAINED_WORDS or share > MAX_UNEXPLAINED_SHARE:
         return ScanOutcome(Status.LOW_CONFIDENCE,
                            detail=f"{seen}, but {len(unexplained)} words ({share:.0%}) of the file are unmatched")
-    deleted = _deleted_clause(matches, text)
+    deleted = _deleted_clause(matches, text, norm)
     if deleted is not None:
         return ScanOutcome(Status.LOW_CONFIDENCE, detail=f"{seen}, but {deleted}")
     ambiguous = any(_is_bare_gpl_text(m) for m in matches) and not any(_is_gpl_notice(m) for m in matches)
@@ -269,10 +271,10 @@ def _is_gpl_notice(match: Any) -> bool:
     )
 
 
-def with_exceptions(expressions: list[str]) -> str:
+def with_exceptions(expressions: list[str], norm: Normalizer) -> str:
     """Detections joined by AND, where an exception's text goes WITH the license text before it (or, with
     none before, after it): a license text followed by an exception text is "LICENSE WITH EXCEPTION"."""
-    exceptions = normalize.normalizer().exceptions  # SPDX's and ScanCode's
+    exceptions = norm.exceptions  # SPDX's and ScanCode's
     terms: list[str] = []
     for expression in expressions:
         parts = expression.split(" AND ") if "(" not in expression and " OR " not in expression else [expression]
@@ -303,7 +305,7 @@ def _attach(license_term: str, exception: str) -> str:
     return f"{license_term} WITH {exception}"
 
 
-def _deleted_clause(matches: list[Any], text: str) -> str | None:
+def _deleted_clause(matches: list[Any], text: str, norm: Normalizer) -> str | None:
     """Why a near match is a modified license: it lacks a run of its SPDX text's required words."""
     for m in matches:
         if str(getattr(m, "matcher", "")) in _EXACT_MATCHERS and float(m.coverage()) >= 100:
@@ -311,7 +313,7 @@ def _deleted_clause(matches: list[Any], text: str) -> str | None:
         keys = [k for k in _rule_keys(m) if k not in ("and", "or", "with")]
         if len(keys) != 1:
             continue
-        spdx = normalize.normalizer().resolve(keys[0])
+        spdx = norm.resolve(keys[0])
         missing = templates.missing_clause(spdx, text) if spdx else None
         if missing is not None:
             return (f"the text lacks words of {spdx}'s own text (\"{missing[:160]}\"): a license with a clause "

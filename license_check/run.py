@@ -1,0 +1,70 @@
+"""One run of the scan command, behind the report cache: the report text and exit code of a scan of PATH.
+
+The pipeline layer's light entry point. It walks the tree (collect.discover) to key the report cache
+(cache/report.py), and returns a stored report when nothing it depends on changed; only on a miss does
+it import the stages (pipeline.py) and the renderers, and it hands them the walk it made, so that the
+tree is walked once either way. The CLI parses options and the policy, and calls ``report``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from license_check.cache import report as report_cache
+from license_check.collect.digests import pin_stats
+from license_check.collect.discover import discover
+from license_check.knowledge.book import Knowledge
+from license_check.policy.model import Policy
+from license_check.policy.pins import utc_today
+
+EXIT_OK, EXIT_FAIL = 0, 1
+
+
+def _no_log(message: str) -> None:
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """What the command line asked for, besides PATH and the policy."""
+
+    fmt: str = "table"
+    exclude: tuple[str, ...] = ()
+    use_scancode: bool = True
+    jobs: int = 0  # 0: the available cores
+    cache: bool = True  # the report cache and the per-file cache
+    progress: bool = False  # a progress bar on stderr (the CLI: unless --verbose)
+    log: Callable[[str], None] = _no_log
+
+
+def report(path: str, request: Request, policy: Policy, knowledge: Knowledge) -> tuple[str, int]:
+    """The report text and exit code for ``path``: stored when every input is unchanged, else scanned
+    (and stored when every answer in it is final)."""
+    found = discover(path, exclude=request.exclude)
+    key = None
+    if request.cache:
+        settings = {"format": request.fmt, "exclude": list(request.exclude), "use_scancode": request.use_scancode,
+                    "policy": policy.echo()}
+        pinned = [p for w in policy.waivers if w.sha256 for p in (w.file or w.path,) if p]
+        pinned += [c.path for c in policy.clarifications]
+        key = report_cache.key(path, found, settings, pin_stats(path, pinned), utc_today())
+        stored = report_cache.load(key)
+        if stored is not None:
+            request.log(f"report reused from the cache: no file, setting, policy, rule or code changed ({key[:12]})")
+            return stored.text, stored.exit_code
+    from license_check.pipeline import ScanOptions, scan  # a miss: now the stages are needed
+    from license_check.render import RENDERERS, Format
+    from license_check.render.progress import for_stream
+
+    options = ScanOptions(exclude=request.exclude, use_scancode=request.use_scancode, log=request.log,
+                          jobs=request.jobs, policy=policy, cache=request.cache,
+                          progress=for_stream(sys.stderr) if request.progress else None, discovery=found,
+                          knowledge=knowledge)
+    scanned = scan(path, options)
+    text = RENDERERS[Format(request.fmt)](scanned)
+    code = EXIT_FAIL if scanned.verdict.value == "fail" else EXIT_OK
+    if key is not None and report_cache.final(scanned.findings):
+        report_cache.store(key, text, code)
+    return text, code
