@@ -20,14 +20,14 @@ _TRAINING_TERMS = ("non-commercial", "share-alike", "no-derivatives", "restricte
 def training_findings(component: Component, result: LineageResult, rules: RuleBook, ctx: Context) -> list[Finding]:
     """``training-data-terms``: the component names training data whose license carries material terms."""
     out = []
-    render_expression = ctx.normalizer.rendered
+    rendered = ctx.normalizer.rendered
     for data in result.training:
         terms = training_terms(data.license, rules, ctx)
         if terms:
             out.append(make_finding(
                 "training-data-terms",
                 f"Component {component.id!r} names training data {data.ref!r} under "
-                f"{render_expression(data.license)} ({', '.join(terms)}; source: {data.source}). A conservative "
+                f"{rendered(data.license)} ({', '.join(terms)}; source: {data.source}). A conservative "
                 "reading carries these terms to the trained model.", [data.where], [component.id]))
     return out
 
@@ -56,18 +56,18 @@ def drift(component: Component, own: str | None, result: LineageResult, rules: R
     if own is None:
         return []
     out: list[Finding] = []
-    plain, render_expression = Context(norm=ctx.norm), ctx.normalizer.rendered  # whatever the use mode
+    plain, rendered = Context(norm=ctx.norm), ctx.normalizer.rendered  # whatever the use mode
     own_use = judge_expression(own, rules, plain).use
     for item in result.inherited:
         base_use = judge_expression(item.expression, rules, plain).use
-        same = render_expression(item.expression) == render_expression(own)
+        same = rendered(item.expression) == rendered(own)
         looser = own_use.badness < base_use.badness
         relabelled = item.ref.relation == "quantized" and not same
         if (looser or relabelled) and not same:
             out.append(make_finding(
                 "license-drift",
-                f"Component {component.id!r} declares {render_expression(own)} but is a {item.ref.relation} of "
-                f"{item.ref.ref!r}, which is under {render_expression(item.expression)}"
+                f"Component {component.id!r} declares {rendered(own)} but is a {item.ref.relation} of "
+                f"{item.ref.ref!r}, which is under {rendered(item.expression)}"
                 f" ({base_use.value} vs {own_use.value}); the base's terms apply too.",
                 [Location(item.ref.evidence.path, item.ref.evidence.line)], [component.id]))
     return out
