@@ -49,7 +49,7 @@ def report(path: str, request: Request, policy: Policy, knowledge: Knowledge) ->
                     "policy": policy.echo()}
         pinned = [p for w in policy.waivers if w.sha256 for p in (w.file or w.path,) if p]
         pinned += [c.path for c in policy.clarifications]
-        key = report_cache.key(path, found, settings, pin_stats(path, pinned), utc_today())
+        key = report_cache.key(path, found, settings, pin_stats(path, pinned), utc_today(), knowledge.directory)
         stored = report_cache.load(key)
         if stored is not None:
             request.log(f"report reused from the cache: no file, setting, policy, rule or code changed ({key[:12]})")

@@ -26,8 +26,11 @@ from pathlib import Path
 from license_check.collect.detectors import license_files as lf
 from license_check.collect.detectors.base import ScanContext
 from license_check.collect.textid import templates
+from license_check.knowledge.book import Knowledge
 from license_check.knowledge.data import rules_dir
 from license_check.model import FileEntry
+
+KNOWLEDGE = Knowledge.load()  # the shipped rules, passed as a scan passes its own
 
 ARCHIVE = Path(__file__).resolve().parent / "data" / "spdx-license-list-XML.tar.xz"
 KINDS = ("license", "exception", "real")
@@ -109,7 +112,7 @@ def judge(case: Case, got: str | None) -> str:
 
 def same_text(text: str) -> frozenset[str]:
     """The SPDX ids whose templates all match this text exactly (the chosen one and its siblings)."""
-    match = templates.identify(text)
+    match = templates.identify(text, KNOWLEDGE.boilerplate)
     if match is None or len(match.parts) != 1:
         return frozenset()
     return frozenset({match.parts[0].id, *match.parts[0].siblings})

@@ -73,16 +73,18 @@ def _tree_digest(folder: Path, suffixes: tuple[str, ...]) -> str:
     return digest.hexdigest()
 
 
-def tool_digest() -> str:
-    """The tool's version, code and rules: a stored report never outlives any of them."""
-    if "tool" not in _DIGESTS:
+def tool_digest(rules: Path | None = None) -> str:
+    """The tool's version and code, and the rules folder the scan judges with (``rules``: the Knowledge's
+    directory; None: the shipped rules): a stored report never outlives any of them."""
+    folder = (rules or rules_dir()).resolve()
+    tag = f"tool {folder}"
+    if tag not in _DIGESTS:
         package = Path(__file__).resolve().parents[1]  # the license_check package
-        rules = rules_dir()
         parts = [__version__, dependency_versions(), _tree_digest(package, (".py", ".json", ".toml"))]
-        if not rules.resolve().is_relative_to(package):  # a checkout: rules/ beside the package
-            parts.append(_tree_digest(rules, (".toml", ".json")))
-        _DIGESTS["tool"] = "\0".join(parts)
-    return _DIGESTS["tool"]
+        if not folder.is_relative_to(package):  # a checkout (rules/ beside the package), or another folder
+            parts += [str(folder), _tree_digest(folder, (".toml", ".json"))]
+        _DIGESTS[tag] = "\0".join(parts)
+    return _DIGESTS[tag]
 
 
 def _content(path: str, abspath: str, size: int) -> str:
@@ -97,15 +99,17 @@ def _finding_line(f: Finding) -> str:
     return json.dumps([f.rule, f.message, [(loc.path, loc.line) for loc in f.locations]], ensure_ascii=False)
 
 
-def key(label: str, found: Discovery, settings: dict[str, object], pins: Mapping[str, str], today: date) -> str:
+def key(label: str, found: Discovery, settings: dict[str, object], pins: Mapping[str, str], today: date,
+        rules: Path | None = None) -> str:
     """The digest of every input of the report (see the module docstring). ``label`` is the root as the
-    report names it; ``pins`` are the stat lines of the pinned files (collect.digests.pin_stats)."""
+    report names it; ``pins`` are the stat lines of the pinned files (collect.digests.pin_stats); ``rules``
+    the folder of the scan's Knowledge (None: the shipped rules)."""
     digest = hashlib.blake2b(digest_size=24)
 
     def add(text: str) -> None:
         digest.update(text.encode("utf-8", "surrogateescape") + b"\n")
 
-    add(tool_digest())
+    add(tool_digest(rules))
     add(today.isoformat())
     add(label)
     add(json.dumps(settings, sort_keys=True, ensure_ascii=False, default=str))

@@ -129,31 +129,39 @@ def _reread(plan: _Plan) -> Iterator[bool]:
         yield truncated == plan.truncated and _digest(data) == plan.digest
 
 
-# Set in the parent right before forking workers (they inherit it): what _work_* needs that cannot be pickled.
-_FORK_STATE: dict[str, Any] = {}
-
-
-def _work_local(plan: _Plan) -> tuple[dict[str, DetectorResult], bool]:
-    ctx: ScanContext = _FORK_STATE["ctx"]
+def _work_local(plan: _Plan, ctx: ScanContext) -> tuple[dict[str, DetectorResult], bool]:
     with _reread(plan) as same:
         return {name: FILE_LOCAL[name].detect([plan.entry], ctx) for name in plan.detectors}, same
 
 
-def _work_scancode(item: tuple[FileEntry, str]) -> license_files.FileIdentification:
+def _work_scancode(item: tuple[FileEntry, str], ctx: ScanContext) -> license_files.FileIdentification:
     entry, text = item
-    return license_files.identify_scancode(entry, text, _FORK_STATE["ctx"])
+    return license_files.identify_scancode(entry, text, ctx)
+
+
+# In a worker process only: the job its pool's initializer installed. A forked worker inherits the
+# initializer's arguments (the Process object is not pickled under fork), so the job may hold what cannot be
+# pickled (the scan's Knowledge, ScanCode's index); the parent process never sets this.
+_WORKER_JOB: list[Callable[[Any], Any]] = []
+
+
+def _install(job: Callable[[Any], Any]) -> None:
+    _WORKER_JOB[:] = [job]
 
 
 def _in_worker(item: Any) -> bytes:
-    return encode(_FORK_STATE["work"](item))
+    return encode(_WORKER_JOB[0](item))
 
 
-def _map(work: Callable[[Any], Any], items: list[Any], jobs: int, minimum: int, ctx: ScanContext,
+def _map(task: Callable[[Any, ScanContext], Any], items: list[Any], jobs: int, minimum: int, ctx: ScanContext,
          tick: Callable[[int], None]) -> list[Any]:
-    """work(item) for every item, in order: in ``jobs`` forked processes when worth it, else here. A worker
-    that dies (the OOM killer, a signal) breaks the pool at once instead of hanging it: the items without a
-    result are then done here, once."""
-    _FORK_STATE.update(ctx=ctx, work=work)
+    """task(item, ctx) for every item, in order: in ``jobs`` forked processes when worth it, else here. A
+    worker that dies (the OOM killer, a signal) breaks the pool at once instead of hanging it: the items
+    without a result are then done here, once."""
+
+    def work(item: Any) -> Any:  # never pickled: forked workers inherit it (see _WORKER_JOB)
+        return task(item, ctx)
+
     out: list[Any] = []
     use_pool = jobs > 1 and len(items) >= minimum and "fork" in multiprocessing.get_all_start_methods()
     if use_pool and threading.active_count() > 1:  # forking a threaded process can deadlock the child
@@ -163,7 +171,8 @@ def _map(work: Callable[[Any], Any], items: list[Any], jobs: int, minimum: int, 
         try:
             # fork, explicitly (Python 3.14 defaults to forkserver): workers share the parent's memory,
             # ScanCode's index included, instead of loading it again (+5 s and +1 GB each).
-            pool = ProcessPoolExecutor(min(jobs, len(items)), mp_context=multiprocessing.get_context("fork"))
+            pool = ProcessPoolExecutor(min(jobs, len(items)), mp_context=multiprocessing.get_context("fork"),
+                                       initializer=_install, initargs=(work,))
         except (OSError, AssertionError, ValueError) as exc:  # e.g. a daemonic process may not have children
             ctx.log(f"cannot start worker processes ({exc}); analysing in this process")
             use_pool = False

@@ -13,9 +13,12 @@ from pathlib import Path
 import pytest
 
 from license_check.collect.textid import fastpath as tm
+from license_check.knowledge.book import Knowledge
 from tests.conftest import REPO_ROOT
 
-REFS = {spec.source: tm.strip_front_matter(raw) for spec, raw in tm.reference_texts()}
+KNOWLEDGE = Knowledge.load()  # the shipped rules, passed as a scan passes its own
+
+REFS = {spec.source: tm.strip_front_matter(raw) for spec, raw in tm.reference_texts(KNOWLEDGE.directory)}
 MIT = REFS["licenses/mit.LICENSE"]
 APACHE = REFS["licenses/apache-2.0.LICENSE"]
 BSD3 = REFS["licenses/bsd-new.LICENSE"]
@@ -57,23 +60,23 @@ def rewrap(text: str, width: int) -> str:
 
 
 def expr(text: str) -> str | None:
-    found = tm.match_license_text(text)
+    found = tm.match_license_text(text, KNOWLEDGE)
     return found.expression if found else None
 
 
 def test_every_reference_is_available() -> None:
     assert tm.scancode_data_dir() is not None
     assert len(REFS) == len(tm.REFERENCE_SPECS)
-    assert tm.warm_up() == len(tm.REFERENCE_SPECS)
+    assert tm.warm_up(KNOWLEDGE) == len(tm.REFERENCE_SPECS)
 
 
 @pytest.mark.parametrize("spec", tm.REFERENCE_SPECS, ids=lambda s: s.source)
 def test_reference_resolves_to_itself(spec: tm.RefSpec) -> None:
     text = REFS[spec.source]
-    found = tm.match_license_text(text)
+    found = tm.match_license_text(text, KNOWLEDGE)
     assert found is not None and found.expression == spec.spdx and found.exact and found.score == 1.0
     assert found.version_ambiguous is spec.version_ambiguous
-    titled = tm.match_license_text("Some Project License\n\nCopyright (c) 2024 Some One\n\n" + text)
+    titled = tm.match_license_text("Some Project License\n\nCopyright (c) 2024 Some One\n\n" + text, KNOWLEDGE)
     assert titled is not None and titled.expression == spec.spdx and not titled.exact
     assert tm.MIN_SCORE <= titled.score < 1.0
 
@@ -83,7 +86,7 @@ def test_reference_resolves_to_itself(spec: tm.RefSpec) -> None:
 def test_reference_spdx_ids_agree_with_licensedb(spec: tm.RefSpec) -> None:
     parts = spec.source.split("+")
     if len(parts) == 1:
-        raw = {s.source: r for s, r in tm.reference_texts()}[spec.source]
+        raw = {s.source: r for s, r in tm.reference_texts(KNOWLEDGE.directory)}[spec.source]
         assert tm.front_matter_value(raw, "spdx_license_key") == spec.spdx
         return
     data = tm.scancode_data_dir()  # a text and its exception: each part's key, joined by WITH
@@ -121,7 +124,7 @@ def test_reference_spdx_ids_agree_with_licensedb(spec: tm.RefSpec) -> None:
          "bsd3-holder", "bsd3-regents", "isc-title"],
 )
 def test_edited_variants_resolve(text: str, expected: str) -> None:
-    found = tm.match_license_text(text)
+    found = tm.match_license_text(text, KNOWLEDGE)
     assert found is not None and found.expression == expected
     assert found.score >= tm.MIN_SCORE
 
@@ -159,7 +162,7 @@ COMMONS_CLAUSE = (
          "custom", "empty", "one-word"],
 )
 def test_changed_or_other_texts_do_not_resolve(text: str) -> None:
-    assert tm.match_license_text(text) is None
+    assert tm.match_license_text(text, KNOWLEDGE) is None
 
 
 def test_close_families_are_distinguished() -> None:
@@ -190,13 +193,13 @@ def test_close_families_are_distinguished() -> None:
 
 
 def test_gpl_family_is_version_ambiguous() -> None:
-    gpl2 = tm.match_license_text(REFS["licenses/gpl-2.0.LICENSE"])
+    gpl2 = tm.match_license_text(REFS["licenses/gpl-2.0.LICENSE"], KNOWLEDGE)
     assert gpl2 is not None and gpl2.expression == "GPL-2.0-only" and gpl2.version_ambiguous
-    mit = tm.match_license_text(MIT)
+    mit = tm.match_license_text(MIT, KNOWLEDGE)
     assert mit is not None and not mit.version_ambiguous
     # An "or later" statement in front of the text is not silently absorbed: it is left to ScanCode.
     header = "This program is licensed under the GPL, version 2 or (at your option) any later version.\n\n"
-    assert tm.match_license_text(header + REFS["licenses/gpl-2.0.LICENSE"]) is None
+    assert tm.match_license_text(header + REFS["licenses/gpl-2.0.LICENSE"], KNOWLEDGE) is None
 
 
 def test_normalization() -> None:
@@ -209,7 +212,7 @@ def test_normalization() -> None:
 
 
 def test_matching_is_fast() -> None:
-    tm.warm_up()
+    tm.warm_up(KNOWLEDGE)
     worst = 0.0
     for text in REFS.values():
         for variant in (text, "Project License\n" + text):
@@ -221,14 +224,15 @@ def test_matching_is_fast() -> None:
 
 def _timed(text: str) -> float:
     start = time.perf_counter()
-    tm.match_license_text(text)
+    tm.match_license_text(text, KNOWLEDGE)
     return time.perf_counter() - start
 
 
 def test_no_scancode_import() -> None:
     code = (
-        "import sys; from license_check.collect.textid import fastpath as tm; tm.warm_up();"
-        "tm.match_license_text('x y z w v u'); assert 'licensedcode' not in sys.modules, 'imported'"
+        "import sys; from license_check.collect.textid import fastpath as tm;"
+        "from license_check.knowledge.book import Knowledge; k = Knowledge.load(); tm.warm_up(k);"
+        "tm.match_license_text('x y z w v u', k); assert 'licensedcode' not in sys.modules, 'imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 
@@ -240,7 +244,7 @@ def test_comment_prefixed_texts_resolve(prefix: str) -> None:
     assert tm.normalize_tokens(f"{prefix}Copyright (c) 2020 X\n{prefix}1. Foo") == ["foo"]
     for text, expected in ((BSD3, "BSD-3-Clause"), ("MIT License\n\nCopyright (c) 2024 Foo Bar Inc.\n\n" + MIT, "MIT")):
         commented = "\n".join((prefix + line).rstrip() for line in text.splitlines())
-        found = tm.match_license_text(commented)
+        found = tm.match_license_text(commented, KNOWLEDGE)
         assert found is not None and found.expression == expected and found.score >= 0.99
 
 
@@ -250,17 +254,18 @@ def test_matching_tokens_is_matching_text() -> None:
     blocks = text.split("\n\n")
     tokens = [t for block in blocks for t in tm.normalize_tokens(block)]
     assert tokens == tm.normalize_tokens(text)
-    assert tm.match_license_tokens(tokens) == tm.match_license_text(text)
-    assert tm.length_fits(len(tokens)) and not tm.length_fits(3) and not tm.length_fits(100_000)
+    assert tm.match_license_tokens(tokens, KNOWLEDGE) == tm.match_license_text(text, KNOWLEDGE)
+    assert tm.length_fits(len(tokens), KNOWLEDGE)
+    assert not tm.length_fits(3, KNOWLEDGE) and not tm.length_fits(100_000, KNOWLEDGE)
 
 
 def test_text_in_another_script_is_never_ignored() -> None:
     mit = tm.strip_front_matter(
         (tm.scancode_data_dir() / "licenses" / "mit.LICENSE").read_text(encoding="utf-8"))  # type: ignore[operator]
-    assert tm.match_license_text(mit) is not None
+    assert tm.match_license_text(mit, KNOWLEDGE) is not None
     # "Model weights: non-commercial use only" in Chinese, after an otherwise exact MIT text.
-    assert tm.match_license_text(mit + "\n\n模型权重：仅限非商业用途。\n") is None
-    assert tm.match_license_text("Copyright (c) 2021 José Müller-Łukasz\n\n" + mit) is not None
+    assert tm.match_license_text(mit + "\n\n模型权重：仅限非商业用途。\n", KNOWLEDGE) is None
+    assert tm.match_license_text("Copyright (c) 2021 José Müller-Łukasz\n\n" + mit, KNOWLEDGE) is not None
     assert tm.normalize_tokens("Café") == ["cafe"]
 
 
@@ -277,11 +282,11 @@ def test_apache_terms_followed_by_the_filled_in_standard_notice() -> None:
               "   WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.\n"
               "   See the License for the specific language governing permissions and\n"
               "   limitations under the License.\n")
-    found = tm.match_license_text(terms + "\n   END OF TERMS AND CONDITIONS\n\n" + notice)
+    found = tm.match_license_text(terms + "\n   END OF TERMS AND CONDITIONS\n\n" + notice, KNOWLEDGE)
     assert found is not None and found.expression == "Apache-2.0"
     restricted = notice.replace("limitations under the License.", "limitations under the License.\n"
                                 "   The model weights may not be used for commercial purposes.")
-    assert tm.match_license_text(terms + "\n" + restricted) is None
+    assert tm.match_license_text(terms + "\n" + restricted, KNOWLEDGE) is None
 
 
 def test_a_repository_the_fast_path_resolves_never_loads_scancode(tmp_path: Path) -> None:
@@ -332,7 +337,7 @@ def test_scancode_agrees_with_the_composite_fast_path(tmp_path: Path) -> None:
     assert sa.ensure_loaded("the composite agreement test needs it", lambda m: None) is None
     disagreements = []
     for name, text in cases.items():
-        fast = bundles.match_bundle(text)
+        fast = bundles.match_bundle(text, KNOWLEDGE)
         assert fast is not None, name
         path = tmp_path / name
         path.write_text(text, encoding="utf-8")

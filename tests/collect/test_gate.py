@@ -9,8 +9,11 @@ import pytest
 
 from license_check.collect.textid import bundles, gate
 from license_check.collect.textid import fastpath as tm
+from license_check.knowledge.book import Knowledge
 
-REFS = {spec.source: tm.strip_front_matter(raw) for spec, raw in tm.reference_texts()}
+KNOWLEDGE = Knowledge.load()  # the shipped rules, passed as a scan passes its own
+
+REFS = {spec.source: tm.strip_front_matter(raw) for spec, raw in tm.reference_texts(KNOWLEDGE.directory)}
 MIT = REFS["licenses/mit.LICENSE"]
 APACHE = REFS["licenses/apache-2.0.LICENSE"]
 BSD3 = REFS["licenses/bsd-new.LICENSE"]
@@ -35,9 +38,9 @@ EVASIONS = [
 @pytest.mark.parametrize("rider", EVASIONS)
 def test_an_addition_in_any_wording_is_not_the_plain_license(rider: str) -> None:
     for text in (MIT + "\n\n" + rider + "\n", rider + "\n\n" + MIT, "MIT License\n\n" + rider + "\n\n" + MIT):
-        assert tm.match_license_text(text) is None, text[:80]
-    assert bundles.match_bundle(MIT + "\n\n-----\n\n" + rider + "\n\n-----\n\n" + BSD3) is None
-    assert not gate.harmless(rider).ok
+        assert tm.match_license_text(text, KNOWLEDGE) is None, text[:80]
+    assert bundles.match_bundle(MIT + "\n\n-----\n\n" + rider + "\n\n-----\n\n" + BSD3, KNOWLEDGE) is None
+    assert not gate.harmless(KNOWLEDGE.boilerplate, rider).ok
 
 
 @pytest.mark.parametrize("line", [
@@ -49,7 +52,7 @@ def test_an_addition_in_any_wording_is_not_the_plain_license(rider: str) -> None
     "Below are licenses used in those files, as indicated.",
 ])
 def test_boilerplate_is_recognised(line: str) -> None:
-    assert gate.harmless(line).ok, line
+    assert gate.harmless(KNOWLEDGE.boilerplate, line).ok, line
 
 
 def test_a_license_a_connective_grants_joins_the_expression() -> None:
@@ -63,7 +66,7 @@ def test_a_license_a_connective_grants_joins_the_expression() -> None:
             "Files located in the node_modules directory, and certain utilities used\nto build or test the software "
             "in the test and dist directories, are\nexternally maintained libraries used by this software which "
             "have their own\nlicenses; we recommend you read them, as their terms may differ from the\nterms above.\n")
-    found = bundles.match_bundle(text)
+    found = bundles.match_bundle(text, KNOWLEDGE)
     assert found is not None and found.expression == "MIT AND CC0-1.0"
 
 
@@ -76,7 +79,7 @@ def test_a_bundle_with_research_organisations_and_unless_noted() -> None:
             "each file. Below are licenses\nused in those files, as indicated.\n" + sep + APACHE
             + "\n\n------------- LICENSE FOR Facebook Fairseq code --------------\n\nMIT License\n\n"
               "Copyright (c) Facebook, Inc. and its affiliates.\n\n" + MIT)
-    found = bundles.match_bundle(text)
+    found = bundles.match_bundle(text, KNOWLEDGE)
     assert found is not None and found.expression == "BSD-3-Clause AND Apache-2.0 AND MIT"
 
 
@@ -102,25 +105,26 @@ def test_a_bundle_with_research_organisations_and_unless_noted() -> None:
      "Apache-2.0"),
 ])
 def test_real_variants_take_the_fast_path(text: str, expected: str) -> None:
-    found = tm.match_license_text(text)
+    found = tm.match_license_text(text, KNOWLEDGE)
     assert found is not None and found.expression == expected
 
 
 def test_gpt2_modified_mit_is_its_own_license_ref() -> None:
-    modified = next(raw for spec, raw in tm.reference_texts() if spec.source == "project:modified-mit-openai.txt")
-    found = tm.match_license_text(modified)
+    modified = next(raw for spec, raw in tm.reference_texts(KNOWLEDGE.directory)
+                    if spec.source == "project:modified-mit-openai.txt")
+    found = tm.match_license_text(modified, KNOWLEDGE)
     assert found is not None and found.expression == "LicenseRef-license-check-modified-mit-openai"
     # Its added sentences are not boilerplate: beside the plain MIT text they are not MIT.
-    assert tm.match_license_text(MIT + "\n\nWe only ask that you use GPT-2 responsibly.\n") is None
+    assert tm.match_license_text(MIT + "\n\nWe only ask that you use GPT-2 responsibly.\n", KNOWLEDGE) is None
 
 
 def test_one_license_with_a_pointer_to_another_file() -> None:
     text = (BSD3.replace("the ORGANIZATION", "the copyright holder") + "\n\nPlease also refer to the file "
             "CONTRIBUTING.md, which clarifies licensing of\nexternal contributions to this project including "
             "patches, pull requests, etc.\n")
-    found = bundles.match_bundle(text)
+    found = bundles.match_bundle(text, KNOWLEDGE)
     assert found is not None and found.expression == "BSD-3-Clause"
-    assert bundles.match_bundle(BSD3 + "\n\nUse by Acme Corp is disallowed.\n") is None
+    assert bundles.match_bundle(BSD3 + "\n\nUse by Acme Corp is disallowed.\n", KNOWLEDGE) is None
 
 
 @pytest.mark.parametrize(("header", "expected"), [
@@ -129,16 +133,17 @@ def test_one_license_with_a_pointer_to_another_file() -> None:
 ])
 def test_holder_lines_with_initials(header: str, expected: str) -> None:
     bsd2 = REFS["licenses/bsd-simplified.LICENSE"]
-    found = tm.match_license_text(header + bsd2.split("\n", 2)[2] if bsd2.startswith("Copyright") else header + bsd2)
+    text = header + bsd2.split("\n", 2)[2] if bsd2.startswith("Copyright") else header + bsd2
+    found = tm.match_license_text(text, KNOWLEDGE)
     assert found is not None and found.expression == expected
 
 
 def test_a_holder_line_without_a_year_inside_the_text() -> None:
     text = APACHE.replace("Copyright [yyyy] [name of copyright owner]", "Copyright Zhengxiao Du")
-    found = tm.match_license_text(text)
+    found = tm.match_license_text(text, KNOWLEDGE)
     assert found is not None and found.expression == "Apache-2.0"
     assert tm.match_license_text(APACHE.replace("Copyright [yyyy] [name of copyright owner]",
-                                                "Copyright Acme, non-commercial use only")) is None
+                                                "Copyright Acme, non-commercial use only"), KNOWLEDGE) is None
 
 
 def test_holder_lines_with_obfuscated_addresses() -> None:
@@ -146,5 +151,5 @@ def test_holder_lines_with_obfuscated_addresses() -> None:
     bsd2 = REFS["licenses/bsd-simplified.LICENSE"]
     header = ("Copyright (c) 2010-2014, Salvatore Sanfilippo <antirez at gmail dot com>\n"
               "Copyright (c) 2025, Eric Curtin <ericcurtin17 at gmail dot com>\n\nAll rights reserved.\n\n")
-    found = tm.match_license_text(header + bsd2)
+    found = tm.match_license_text(header + bsd2, KNOWLEDGE)
     assert found is not None and found.expression == "BSD-2-Clause"

@@ -11,9 +11,12 @@ from hypothesis import strategies as st
 from license_check.collect.detectors.base import ScanContext
 from license_check.collect.detectors.header_notices import find_named_notices
 from license_check.collect.detectors.spdx_headers import detect
+from license_check.knowledge.book import Knowledge
 from license_check.knowledge.normalize import normalize
 from license_check.model import RawForm
 from tests.conftest import WriteFiles
+
+KNOWLEDGE = Knowledge.load()  # the shipped rules, passed as a scan passes its own
 
 BRIA = (
     "# Copyright (c) Bria.ai. All rights reserved.\n#\n# This file is licensed under the Creative Commons "
@@ -101,10 +104,10 @@ import torch
 def test_a_non_commercial_notice_in_a_leading_comment_is_a_claim_on_the_file() -> None:
     from license_check.collect.detectors.header_notices import find_restrictive_terms
 
-    found = find_restrictive_terms(NVIDIA_HEADER.splitlines())
+    found = find_restrictive_terms(NVIDIA_HEADER.splitlines(), KNOWLEDGE.use_terms)
     assert found is not None and found.category == "noncommercial" and found.line == 11
     # Only the leading comment counts: the same words in code or later comments are not a notice.
-    assert find_restrictive_terms(("import torch\n" + NVIDIA_HEADER).splitlines()) is None
+    assert find_restrictive_terms(("import torch\n" + NVIDIA_HEADER).splitlines(), KNOWLEDGE.use_terms) is None
 
 
 def test_a_vendored_file_under_a_non_commercial_notice_makes_its_component_prohibited(tmp_path: Path) -> None:

@@ -13,11 +13,14 @@ from license_check.collect.detectors import license_files as lf
 from license_check.collect.detectors.base import DetectorResult, ScanContext
 from license_check.collect.reading import LICENSE_TEXT_CAP
 from license_check.collect.textid import bundles, fastpath, scancode_matcher
+from license_check.knowledge.book import Knowledge
 from license_check.model import Claim, ClaimRole, ClaimScope, FileEntry, RawForm, Severity
+
+KNOWLEDGE = Knowledge.load()  # the shipped rules, passed as a scan passes its own
 
 WriteFiles = Callable[[dict[str, str | bytes]], list[FileEntry]]
 
-REFS = {spec.source: fastpath.strip_front_matter(raw) for spec, raw in fastpath.reference_texts()}
+REFS = {spec.source: fastpath.strip_front_matter(raw) for spec, raw in fastpath.reference_texts(KNOWLEDGE.directory)}
 MIT = "MIT License\n\nCopyright (c) 2024 Example Org\n\n" + REFS["licenses/mit.LICENSE"]
 APACHE = REFS["licenses/apache-2.0.LICENSE"]
 GPL3 = REFS["licenses/gpl-3.0.LICENSE"]
@@ -285,7 +288,7 @@ def identify(write_files: WriteFiles, text: str, **ctx: object) -> lf.FileIdenti
 def test_bundled_license_file(write_files: WriteFiles) -> None:
     logged: list[str] = []
     text = neox_like()
-    assert fastpath.match_license_text(text) is None  # not one license: the whole-text fast path fails
+    assert fastpath.match_license_text(text, KNOWLEDGE) is None  # not one license: the whole-text fast path fails
     ident = identify(write_files, text, log=logged.append)
     assert ident.expression == "Apache-2.0 AND BSD-3-Clause AND MIT"
     assert ident.method == "fast-path-composite" and ident.findings == ()
@@ -367,13 +370,13 @@ def test_decorated_title_still_works(write_files: WriteFiles) -> None:
 
 
 def test_every_reference_bundles_with_mit() -> None:
-    for spec, raw in fastpath.reference_texts():
+    for spec, raw in fastpath.reference_texts(KNOWLEDGE.directory):
         text = fastpath.strip_front_matter(raw)
         if spec.spdx == "MIT":
             continue
         for bundle, expected in ((MIT + "\n\n-----\n\n" + text, f"MIT AND {spec.spdx}"),
                                  (text.replace("\n", "\r\n") + "\r\n\r\n*****\r\n" + MIT, f"{spec.spdx} AND MIT")):
-            found = bundles.match_bundle(bundle)
+            found = bundles.match_bundle(bundle, KNOWLEDGE)
             assert found is not None and found.expression == expected, spec.source
 
 
@@ -394,11 +397,11 @@ def test_every_reference_bundles_with_mit() -> None:
     ("Copyright 2020 Acme, not for resale", False),
 ])
 def test_connective_prose(note: str, ok: bool) -> None:
-    assert bundles.prose_ok(note) is ok
+    assert bundles.prose_ok(note, KNOWLEDGE) is ok
 
 
 def test_bundle_matching_is_fast(write_files: WriteFiles) -> None:
-    fastpath.warm_up()
+    fastpath.warm_up(KNOWLEDGE)
     words = str.split("the of and to in a is that for it as was with be by on he this are his from at which have an "
                       "they you were her she there one all we can their has been if more when will would who so code")
     prose = [" ".join(words[(i * 7 + j) % len(words)] for j in range(25)) for i in range(2600)]

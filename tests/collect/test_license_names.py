@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 
 from license_check.collect.textid import operative
+from license_check.knowledge.book import Knowledge
 from tests.policy.test_policy_scan import APACHE, MIT, run, write
+
+KNOWLEDGE = Knowledge.load()  # the shipped rules, passed as a scan passes its own
 
 _DATA = Path(__file__).resolve().parents[1] / "license_texts"
 CC_BY_NC = (_DATA / "cc-by-nc-4.0.txt").read_text(encoding="utf-8")
@@ -77,7 +80,7 @@ def test_a_custom_text_that_forbids_commercial_use_is_prohibited(tmp_path: Path,
 def test_gpl2_noncommercial_distribution_clause_is_not_a_restriction() -> None:
     # GPL-2.0 §3(c) "allowed only for noncommercial distribution" grants commercial use.
     assert operative.read_terms("This alternative is allowed only for noncommercial distribution and only if you "
-                                "received the program in object code.") == ()
+                                "received the program in object code.", KNOWLEDGE.use_terms) == ()
 
 
 def test_a_custom_text_with_no_such_clause_stays_unknown_and_quotes_other_terms(tmp_path: Path) -> None:
@@ -85,4 +88,4 @@ def test_a_custom_text_with_no_such_clause_stays_unknown_and_quotes_other_terms(
     repo = write(tmp_path / "r", {"LICENSE": text})
     code, data, _ = run(str(repo), "--no-scancode")
     assert (code, data["commercial_use"]) == (1, "unknown")
-    assert operative.read_terms(text)[0].category == "no-derivatives"
+    assert operative.read_terms(text, KNOWLEDGE.use_terms)[0].category == "no-derivatives"

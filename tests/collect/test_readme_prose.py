@@ -11,7 +11,10 @@ from hypothesis import strategies as st
 
 from license_check.collect.detectors import readme_prose
 from license_check.collect.detectors.base import ScanContext
+from license_check.knowledge.book import Knowledge
 from license_check.model import ClaimScope, FileEntry, RawForm
+
+KNOWLEDGE = Knowledge.load()  # the shipped rules, passed as a scan passes its own
 
 WriteFiles = Callable[[dict[str, str | bytes]], list[FileEntry]]
 CTX = ScanContext()
@@ -164,7 +167,7 @@ def test_binary_readme_and_bounds(write_files: WriteFiles) -> None:
 @given(st.text(max_size=2000))
 def test_never_raises_on_arbitrary_text(text: str) -> None:
     lines = readme_prose.prose_lines(text)
-    scan = readme_prose._Scan(FileEntry("README.md", "/nonexistent", 0), lines)
+    scan = readme_prose._Scan(FileEntry("README.md", "/nonexistent", 0), lines, KNOWLEDGE.use_terms)
     scan.run()
     for claim in scan.claims:
         assert claim.raw
@@ -177,7 +180,8 @@ def test_never_raises_on_arbitrary_text(text: str) -> None:
     "```\n", "which", ".", ",", "dual-licensed under", "![b](https://img.shields.io/badge/License-", "-x)",
 ]), max_size=60))
 def test_never_raises_on_license_like_noise(parts: list[str]) -> None:
-    scan = readme_prose._Scan(FileEntry("README.md", "/nonexistent", 0), readme_prose.prose_lines("".join(parts)))
+    scan = readme_prose._Scan(FileEntry("README.md", "/nonexistent", 0), readme_prose.prose_lines("".join(parts)),
+                              KNOWLEDGE.use_terms)
     scan.run()
 
 
@@ -187,7 +191,7 @@ def test_prose_applies_to_what_its_sentence_names_and_the_name_ends_at_the_name(
         "# X\n\n## License\n\nThis repository is licensed under the Apache-2.0 License. The use of Nimbus model "
         "weights is subject to the Model License.\n\nThe weights are released under CC BY-NC 4.0 and may only be "
         "used for research.\n")
-    claims, _ = readme_prose.scan_readme(FileEntry("README.md", str(tmp_path / "README.md"), 1))
+    claims, _ = readme_prose.scan_readme(FileEntry("README.md", str(tmp_path / "README.md"), 1), KNOWLEDGE.use_terms)
     assert sorted((c.raw or "", str(c.applies_to)) for c in claims) == [
         ("Apache-2.0 License", "None"), ("CC BY-NC 4.0", "weights")]
 
@@ -197,12 +201,12 @@ def test_two_grants_in_one_sentence_each_apply_to_their_own_subject(tmp_path: Pa
     # CC-BY-NC 4.0." One finding per fact: no "License:" line claim for the whole sentence.
     (tmp_path / "README.md").write_text(
         "# A\n\n**License:** Code is released under MIT, model weights are released under CC-BY-NC 4.0.\n")
-    claims, _ = readme_prose.scan_readme(FileEntry("README.md", str(tmp_path / "README.md"), 1))
+    claims, _ = readme_prose.scan_readme(FileEntry("README.md", str(tmp_path / "README.md"), 1), KNOWLEDGE.use_terms)
     assert sorted((c.raw or "", str(c.applies_to)) for c in claims) == [("CC-BY-NC 4.0", "weights"), ("MIT", "None")]
 
 
 def test_the_model_as_the_subject_of_a_research_only_sentence(tmp_path: Path) -> None:
     text = "# X\n\n### Usage and License:\nThe model is intended and licensed for research use only.\n"
     (tmp_path / "README.md").write_text(text)
-    claims, _ = readme_prose.scan_readme(FileEntry("README.md", str(tmp_path / "README.md"), 1))
+    claims, _ = readme_prose.scan_readme(FileEntry("README.md", str(tmp_path / "README.md"), 1), KNOWLEDGE.use_terms)
     assert [(c.raw, str(c.applies_to)) for c in claims] == [(readme_prose.NONCOMMERCIAL, "weights")]

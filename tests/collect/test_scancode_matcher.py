@@ -17,12 +17,15 @@ from license_check.collect.detectors.base import ScanContext
 from license_check.collect.textid import fastpath
 from license_check.collect.textid import scancode_matcher as sa
 from license_check.collect.textid.templates import reference_text
+from license_check.knowledge.book import Knowledge
 from license_check.knowledge.normalize import normalizer
 from license_check.model import ClaimRole, FileEntry
 
+KNOWLEDGE = Knowledge.load()  # the shipped rules, passed as a scan passes its own
+
 WriteFiles = Callable[[dict[str, str | bytes]], list[FileEntry]]
 
-REFS = {spec.source: fastpath.strip_front_matter(raw) for spec, raw in fastpath.reference_texts()}
+REFS = {spec.source: fastpath.strip_front_matter(raw) for spec, raw in fastpath.reference_texts(KNOWLEDGE.directory)}
 MIT = REFS["licenses/mit.LICENSE"]
 ISC = REFS["licenses/isc.LICENSE"]
 APACHE = REFS["licenses/apache-2.0.LICENSE"]
@@ -77,7 +80,7 @@ def fake_inspect(match: FakeMatch) -> tuple[list[str], list[str]]:
 
 
 def judge(detections: list[FakeDetection], text: str = "") -> sa.ScanOutcome:
-    return sa.judge(list(detections), text or TEXT, fake_inspect, normalizer())
+    return sa.judge(list(detections), text or TEXT, fake_inspect, KNOWLEDGE)
 
 
 def test_judge_accepts_a_full_confident_match() -> None:
@@ -218,7 +221,7 @@ def test_scancode_identifies_texts_the_fast_path_does_not_know(
     data = fastpath.scancode_data_dir()
     assert data is not None
     text = fastpath.strip_front_matter((data / "licenses" / f"{key}.LICENSE").read_text(encoding="utf-8"))
-    assert fastpath.match_license_text(text) is None
+    assert fastpath.match_license_text(text, KNOWLEDGE) is None
     log: list[str] = []
     result = lf.detect(write_files({"LICENSE": text}), ScanContext(log=log.append))
     claim = next(c for c in result.claims if c.role is ClaimRole.GRANT)
@@ -264,7 +267,7 @@ def test_scancode_timeout_means_unknown(scancode: list[str], write_files: WriteF
 
 def _fast_path_variants() -> list[tuple[str, str]]:
     out = []
-    for spec, raw in fastpath.reference_texts():
+    for spec, raw in fastpath.reference_texts(KNOWLEDGE.directory):
         text = fastpath.strip_front_matter(raw)
         out.append((spec.source, text))
         out.append((spec.source + "+title", "Some Project License\n\nCopyright (c) 2024 Some One\n\n" + text))
@@ -280,10 +283,10 @@ def test_scancode_agrees_with_every_fast_path_answer(scancode: list[str], tmp_pa
     disagreements = []
     slowest = 0.0
     for label, text in _fast_path_variants():
-        fast = fastpath.match_license_text(text)
+        fast = fastpath.match_license_text(text, KNOWLEDGE)
         assert fast is not None, label
         start = time.perf_counter()
-        out = sa.identify(_write(tmp_path, "LICENSE", text), text, label, 30.0, lambda m: None, normalizer())
+        out = sa.identify(_write(tmp_path, "LICENSE", text), text, label, 30.0, lambda m: None, KNOWLEDGE)
         slowest = max(slowest, time.perf_counter() - start)
         if fast.reference.startswith("project:"):
             # A variant ScanCode has no text for (rules/texts/): ScanCode must not take it for a plain

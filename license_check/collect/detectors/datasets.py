@@ -28,6 +28,7 @@ from license_check.collect.parsers.jsondoc import Problem, load_json
 from license_check.collect.reading import MANIFEST_CAP
 from license_check.collect.textid import fastpath
 from license_check.findings import make_finding
+from license_check.knowledge.book import Knowledge
 from license_check.model import Artifact, Claim, ClaimScope, Evidence, FileEntry, Finding, Kind, Location, RawForm
 
 NAME = "datasets"
@@ -52,8 +53,8 @@ def _which(name: str) -> str | None:
     return None
 
 
-def _manifest(entry: FileEntry, source: str,
-              paths: set[str]) -> tuple[list[Claim], list[Finding], dict[str, str], Kind | None]:
+def _manifest(entry: FileEntry, source: str, paths: set[str],
+              knowledge: Knowledge) -> tuple[list[Claim], list[Finding], dict[str, str], Kind | None]:
     read = read_or_report(entry.path, entry.abspath, MANIFEST_CAP, "dataset manifest")
     if read.text is None:
         return [], list(read.findings), {}, None
@@ -103,7 +104,7 @@ def _manifest(entry: FileEntry, source: str,
                     f"{entry.path}: {decl.key} points to {decl.raw!r}, which is not a file in the repository; "
                     "the dataset's license cannot be read, so it is unknown.", [Location(entry.path, decl.line)]))
         elif decl.free_text:
-            match = fastpath.match_license_text(decl.raw)
+            match = fastpath.match_license_text(decl.raw, knowledge)
             claim(match.expression if match else None, RawForm.SPDX, decl.key, decl.line)
         else:
             claim(decl.raw, decl.form, decl.key, decl.line)
@@ -141,7 +142,7 @@ def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
         source = _which(entry.name)
         if source is None:
             continue
-        more, problems, pointed, kind = _manifest(entry, source, paths)
+        more, problems, pointed, kind = _manifest(entry, source, paths, ctx.knowledge)
         claims += more
         findings += problems
         owners.update(pointed)

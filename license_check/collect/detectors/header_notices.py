@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from license_check.collect.detectors._util import LEADER_STRIP_RE, strip_closers
+from license_check.knowledge.textrules import Clause
 
 MAX_LINES = 60  # a header, not the whole file
 
@@ -134,7 +135,7 @@ def leading_comment(lines: Sequence[str]) -> tuple[str, list[int]]:
     return "\n".join(texts), numbers
 
 
-def find_restrictive_terms(lines: Sequence[str]) -> HeaderTerms | None:
+def find_restrictive_terms(lines: Sequence[str], clauses: tuple[Clause, ...]) -> HeaderTerms | None:
     """A clause of the leading comment that restricts commercial use (rules/use-terms.toml): a vendored file
     under the NVIDIA Source Code License says it "may be used or intended for use non-commercially"."""
     from license_check.collect.textid import operative
@@ -142,7 +143,7 @@ def find_restrictive_terms(lines: Sequence[str]) -> HeaderTerms | None:
     text, numbers = leading_comment(lines)
     if not text.strip():
         return None
-    term = operative.restricts_commercial_use(operative.read_terms(text))
+    term = operative.restricts_commercial_use(operative.read_terms(text, clauses))
     if term is None:
         return None
     line = numbers[min(max(term.line - 1, 0), len(numbers) - 1)]

@@ -40,6 +40,7 @@ from license_check.collect.reading import LICENSE_TEXT_CAP, read_text
 from license_check.collect.textid import bundles, fastpath, operative, scancode_matcher, templates
 from license_check.errors import LicenseCheckError
 from license_check.findings import make_finding
+from license_check.knowledge.textrules import Clause
 from license_check.model import (
     Artifact,
     Claim,
@@ -168,7 +169,7 @@ def identify_fast(entry: FileEntry, ctx: ScanContext) -> FileIdentification | st
         return FileIdentification(entry, None, findings=(make_finding(
             "unknown-license-text", f"{entry.path}: the license file is empty; it states no license terms. "
             "Put the license text in it, or remove it.", loc, fix=""),))
-    found = fastpath.match_license_text(text)
+    found = fastpath.match_license_text(text, ctx.knowledge)
     if found is not None and found.exact:
         return FileIdentification(entry, found.expression, found.score, found.version_ambiguous, "fast-path")
     exact = _spdx_template(entry, text, ctx)  # SPDX's exact texts decide between near siblings
@@ -179,7 +180,7 @@ def identify_fast(entry: FileEntry, ctx: ScanContext) -> FileIdentification | st
         return exact
     if found is not None and not _lacks_clause(entry, found.expression, text, ctx):
         return FileIdentification(entry, found.expression, found.score, found.version_ambiguous, "fast-path")
-    bundle = bundles.match_bundle(text)
+    bundle = bundles.match_bundle(text, ctx.knowledge)
     if bundle is not None and not _lacks_clause(entry, bundle.expression, text, ctx):
         ctx.log(f"{entry.path}: {bundle.expression} by fast-path-composite ({len(bundle.parts)} license texts: "
                 f"{', '.join(m.expression for m in bundle.parts)}; {bundle.prose_words} words of connective prose)")
@@ -191,7 +192,7 @@ def identify_fast(entry: FileEntry, ctx: ScanContext) -> FileIdentification | st
             f"{entry.path}: {exact}; which license the exception applies to is not stated, so its license is "
             "unknown. Add the license text (or an SPDX-License-Identifier such as 'GPL-2.0-only WITH "
             "Classpath-exception-2.0').", loc, fix=""),))
-    terms = operative.read_terms(text)
+    terms = operative.read_terms(text, ctx.knowledge.use_terms)
     restriction = operative.restricts_commercial_use(terms)
     if restriction is not None:  # a custom text that says what it forbids needs no matcher
         ctx.log(f"{entry.path}: {restriction.category} clause on line {restriction.line}; read as a custom license")
@@ -212,7 +213,7 @@ def identify_fast(entry: FileEntry, ctx: ScanContext) -> FileIdentification | st
 def _spdx_template(entry: FileEntry, text: str, ctx: ScanContext) -> FileIdentification | str | None:
     """The file's identification when it is exactly SPDX license texts (templates.py); the reason when it
     holds only exception texts; else None (the text is left to the next matcher)."""
-    match = templates.identify(text)
+    match = templates.identify(text, ctx.knowledge.boilerplate)
     if match is None:
         return None
     if match.expression is not None:
@@ -239,9 +240,9 @@ def _clip(quote: str, width: int = 300) -> str:
     return quote if len(quote) <= width else quote[: width - 1] + "…"
 
 
-def _quoted_terms(text: str) -> str:
+def _quoted_terms(text: str, clauses: tuple[Clause, ...]) -> str:
     """The restricting clauses of an unidentified text, quoted for its finding ("" when none)."""
-    terms = operative.read_terms(text)
+    terms = operative.read_terms(text, clauses)
     return "".join(f" It says ({t.category}, line {t.line}): \"{_clip(t.quote, 200)}\"." for t in terms)
 
 
@@ -249,7 +250,8 @@ def identify_scancode(entry: FileEntry, text: str, ctx: ScanContext) -> FileIden
     """ScanCode's identification of a license text the fast path does not know (loads its index once)."""
     loc = (Location(entry.path),)
     outcome = scancode_matcher.identify(entry.abspath, text, entry.path, ctx.scancode_timeout, ctx.log,
-                                        ctx.knowledge.normalizer)
+                                        ctx.knowledge)
+    clauses = ctx.knowledge.use_terms
     if outcome.status == scancode_matcher.Status.IDENTIFIED and outcome.expression:
         return FileIdentification(entry, outcome.expression, outcome.confidence, outcome.version_ambiguous,
                                   "scancode")
@@ -262,8 +264,9 @@ def identify_scancode(entry: FileEntry, text: str, ctx: ScanContext) -> FileIden
         finding = make_finding(
             "unknown-license-text",
             f"{entry.path}: the license text could not be identified with good confidence "
-            f"({outcome.detail}); it may hold custom terms, so its license is unknown.{_quoted_terms(text)} Review "
-            "the text: replace it with a standard license text, or get the terms reviewed by counsel before use.",
+            f"({outcome.detail}); it may hold custom terms, so its license is unknown.{_quoted_terms(text, clauses)} "
+            "Review the text: replace it with a standard license text, or get the terms reviewed by counsel before "
+            "use.",
             loc, fix="")
     repeatable = outcome.status in (scancode_matcher.Status.LOW_CONFIDENCE, scancode_matcher.Status.NO_LICENSE)
     return FileIdentification(entry, None, findings=(finding,), cacheable=repeatable)

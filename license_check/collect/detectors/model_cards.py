@@ -29,6 +29,7 @@ from license_check.collect.parsers import frontmatter
 from license_check.collect.reading import README_CAP
 from license_check.findings import make_finding
 from license_check.knowledge.data import has_scheme
+from license_check.knowledge.textrules import Clause
 from license_check.model import (
     Artifact,
     ArtifactRef,
@@ -67,8 +68,10 @@ def is_named_card(path: str) -> bool:
 
 
 class _Card:
-    def __init__(self, entry: FileEntry, folder_files: set[str], own: bool = False) -> None:
+    def __init__(self, entry: FileEntry, folder_files: set[str], clauses: tuple[Clause, ...],
+                 own: bool = False) -> None:
         self.entry = entry
+        self.clauses = clauses  # the scan's Knowledge.use_terms, for the card's prose
         self.folder = entry.path if own else entry.parent  # a named card is its own component
         self.beside = entry.parent
         self.folder_files = folder_files
@@ -147,7 +150,7 @@ class _Card:
 
     def prose(self, text: str) -> Artifact | None:
         """A named card without front matter: its license statements, read as README prose is."""
-        claims, found = readme_prose.scan_text(self.entry, text, target=self.folder)
+        claims, found = readme_prose.scan_text(self.entry, text, self.clauses, target=self.folder)
         self.findings += found
         lines = text.splitlines()
         # "**License:** [Proprietary](LICENSE)": the card points to a license file of the repository, which
@@ -191,7 +194,7 @@ def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
         findings += read.findings
         if read.text is None:
             continue
-        card = _Card(entry, all_paths, own)
+        card = _Card(entry, all_paths, ctx.knowledge.use_terms, own)
         artifact = card.run(read.text)
         if own and artifact is None:  # no front matter: the card's prose ("**License** Non-commercial ...")
             artifact = card.prose(read.text)

@@ -34,7 +34,7 @@ from license_check.collect.detectors.base import DetectorResult, ScanContext
 from license_check.collect.detectors.spdx_headers import find_gpl_notices
 from license_check.collect.reading import README_CAP
 from license_check.collect.textid import operative
-from license_check.knowledge.textrules import PROHIBITING
+from license_check.knowledge.textrules import PROHIBITING, Clause
 from license_check.model import Claim, ClaimScope, Evidence, FileEntry, Finding, Kind, RawForm
 
 NAME = "readme-prose"
@@ -256,8 +256,10 @@ def subjects(sentence: str, heading: str | None) -> list[Kind | None]:
 
 
 class _Scan:
-    def __init__(self, entry: FileEntry, lines: list[str], target: str | None = None) -> None:
+    def __init__(self, entry: FileEntry, lines: list[str], clauses: tuple[Clause, ...],
+                 target: str | None = None) -> None:
         self.entry = entry
+        self.clauses = clauses  # the scan's Knowledge.use_terms
         self.target = entry.parent if target is None else target
         self.floor = 0  # where the sentence of the next grant may start at the earliest (sentence_at)
         self.lines = lines
@@ -310,7 +312,7 @@ class _Scan:
     def restrictions(self) -> None:
         """Sentences that limit use without naming a license ("for research purposes only")."""
         # The same operative clauses as custom license texts (rules/use-terms.toml, collect/textid/operative.py).
-        matches = (m for pattern in operative.patterns(PROHIBITING) for m in pattern.finditer(self.text))
+        matches = (m for pattern in operative.patterns(PROHIBITING, self.clauses) for m in pattern.finditer(self.text))
         for match in sorted(matches, key=lambda m: m.start()):
             start = match.start()
             if self.third_party(start):
@@ -396,18 +398,19 @@ class _Scan:
                 self.add(body, j - len(para) + 1, WEAK)
 
 
-def scan_readme(entry: FileEntry) -> tuple[list[Claim], tuple[Finding, ...]]:
+def scan_readme(entry: FileEntry, clauses: tuple[Clause, ...]) -> tuple[list[Claim], tuple[Finding, ...]]:
     read = read_or_report(entry.path, entry.abspath, README_CAP, "README", report_binary=False)
     if read.text is None:
         return [], read.findings
-    claims, _ = scan_text(entry, read.text)
+    claims, _ = scan_text(entry, read.text, clauses)
     return claims, read.findings
 
 
-def scan_text(entry: FileEntry, text: str, target: str | None = None) -> tuple[list[Claim], tuple[Finding, ...]]:
+def scan_text(entry: FileEntry, text: str, clauses: tuple[Clause, ...],
+              target: str | None = None) -> tuple[list[Claim], tuple[Finding, ...]]:
     """The license statements of ``text`` (the prose of ``entry``), as claims on ``target`` (default: the
-    file's folder; a model card by another name is its own component)."""
-    scan = _Scan(entry, prose_lines(text), target)
+    file's folder; a model card by another name is its own component); ``clauses``: the use terms."""
+    scan = _Scan(entry, prose_lines(text), clauses, target)
     scan.run()
     return scan.claims, ()
 
@@ -417,7 +420,7 @@ def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
     findings: list[Finding] = []
     for entry in files:
         if is_readme(entry.name):
-            file_claims, file_findings = scan_readme(entry)
+            file_claims, file_findings = scan_readme(entry, ctx.knowledge.use_terms)
             claims += file_claims
             findings += file_findings
     return DetectorResult(tuple(claims), tuple(findings))

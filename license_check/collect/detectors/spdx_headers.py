@@ -46,6 +46,7 @@ from license_check.collect.detectors.header_notices import find_named_notices, f
 from license_check.collect.reading import HEADER_CAP
 from license_check.collect.textid import operative
 from license_check.findings import make_finding
+from license_check.knowledge.book import Knowledge
 from license_check.knowledge.normalize import Normalizer
 from license_check.model import Claim, ClaimScope, Evidence, FileEntry, Finding, Location, RawForm
 
@@ -206,8 +207,8 @@ def tag_notes(path: str, tag: Tag, norm: Normalizer) -> tuple[bool, tuple[Findin
     return found.version_ambiguous, ()
 
 
-def scan_file(entry: FileEntry, norm: Normalizer) -> tuple[list[Claim], tuple[Finding, ...]]:
-    """Claims from one file's header (empty for binary files); ``norm`` reads the tags (``tag_notes``)."""
+def scan_file(entry: FileEntry, knowledge: Knowledge) -> tuple[list[Claim], tuple[Finding, ...]]:
+    """Claims from one file's header (empty for binary files), read with the scan's ``knowledge``."""
     read = read_or_report(entry.path, entry.abspath, HEADER_CAP, "file", report_binary=False)
     if read.text is None:
         return [], read.findings
@@ -216,7 +217,7 @@ def scan_file(entry: FileEntry, norm: Normalizer) -> tuple[list[Claim], tuple[Fi
     claims: list[Claim] = []
     findings = list(read.findings)
     for tag in find_tags(lines, markdown=markdown):
-        ambiguous, notes = tag_notes(entry.path, tag, norm)
+        ambiguous, notes = tag_notes(entry.path, tag, knowledge.normalizer)
         claims.append(_file_claim(entry, tag.expression, SOURCE, tag.line, 0.95, "snippet" if tag.snippet else None,
                                   version_ambiguous=ambiguous))
         findings += notes
@@ -224,7 +225,7 @@ def scan_file(entry: FileEntry, norm: Normalizer) -> tuple[list[Claim], tuple[Fi
         claims += [_file_claim(entry, n.spdx_id, NOTICE_SOURCE, n.line, 0.9) for n in find_gpl_notices(lines)]
         claims += [_file_claim(entry, n.name, NOTICE_SOURCE, n.line, 0.8, form=RawForm.NAME)
                    for n in find_named_notices(lines)]
-        restrictive = find_restrictive_terms(lines)
+        restrictive = find_restrictive_terms(lines, knowledge.use_terms)
         if restrictive is not None:  # a notice that reserves commercial use, whatever it is called
             claims.append(_file_claim(entry, operative.NONCOMMERCIAL, NOTICE_SOURCE, restrictive.line, 0.8,
                                       key="use-terms"))
@@ -237,7 +238,7 @@ def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
     for entry in files:
         if _skip(entry):
             continue
-        file_claims, file_findings = scan_file(entry, ctx.knowledge.normalizer)
+        file_claims, file_findings = scan_file(entry, ctx.knowledge)
         claims += file_claims
         findings += file_findings
     return DetectorResult(claims=tuple(claims), findings=tuple(findings))

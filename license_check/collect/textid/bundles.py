@@ -32,8 +32,11 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from license_check.collect.textid import fastpath, gate
+from license_check.knowledge.book import Knowledge
+from license_check.knowledge.textrules import Boilerplate
 
 MAX_PROSE_WORDS = 80  # per prose block (normalized words: copyright lines do not count)
 MAX_TOTAL_PROSE_WORDS = 200  # all prose blocks of the file together
@@ -179,26 +182,27 @@ def _paragraph(raw: str) -> _Paragraph:
 
 
 @functools.lru_cache(maxsize=1024)
-def _prose_verdict(raw: str) -> tuple[bool, frozenset[str], tuple[str, ...]]:
+def _prose_verdict(raw: str, bp: Boilerplate) -> tuple[bool, frozenset[str], tuple[str, ...]]:
     """Whether a paragraph is connective prose (the gate: every sentence recognised boilerplate), the
     license names it mentions, and the licenses its connectives grant ("waived via CC0")."""
-    verdict = gate.harmless(raw)
+    verdict = gate.harmless(bp, raw)
     if not verdict.ok:
         return False, frozenset(), ()
     words = fastpath.normalize_tokens(raw)
     return True, frozenset(fastpath.LICENSE_NAME_WORDS.intersection(words)), verdict.grants
 
 
-def prose_ok(raw: str) -> bool:
+def prose_ok(raw: str, knowledge: Knowledge) -> bool:
     """Whether ``raw`` could be accepted as connective prose (length and license names aside)."""
-    return _prose_verdict(raw)[0]
+    return _prose_verdict(raw, knowledge.boilerplate)[0]
 
 
 @functools.cache
-def _reference_words() -> dict[str, frozenset[str]]:
+def _reference_words(directory: Path) -> dict[str, frozenset[str]]:
     """For each reference, the words that name its license: its SPDX id's and its text's ("apache", "gnu")."""
     return {spec.source: frozenset(re.findall(r"[a-z0-9]+", spec.spdx.lower())).union(
-        fastpath.normalize_tokens(fastpath.strip_front_matter(raw))) for spec, raw in fastpath.reference_texts()}
+        fastpath.normalize_tokens(fastpath.strip_front_matter(raw)))
+        for spec, raw in fastpath.reference_texts(directory)}
 
 
 # ---------------------------------------------------------------- matching
@@ -206,6 +210,7 @@ def _reference_words() -> dict[str, frozenset[str]]:
 
 @dataclass
 class _State:
+    bp: Boilerplate
     licenses: list[fastpath.TextMatch]
     prose_words: int = 0
     names: frozenset[str] = frozenset()
@@ -216,7 +221,7 @@ class _State:
         if words > MAX_PROSE_WORDS or self.prose_words + words > MAX_TOTAL_PROSE_WORDS:
             return False
         for paragraph in paragraphs:
-            ok, names, grants = _prose_verdict(paragraph.raw)
+            ok, names, grants = _prose_verdict(paragraph.raw, self.bp)
             if not ok:
                 return False
             self.names |= names
@@ -225,44 +230,45 @@ class _State:
         return True
 
 
-def _is_prose(paragraphs: list[_Paragraph]) -> bool:
+def _is_prose(paragraphs: list[_Paragraph], bp: Boilerplate) -> bool:
     return (sum(len(p.tokens) for p in paragraphs) <= MAX_PROSE_WORDS
-            and all(_prose_verdict(p.raw)[0] for p in paragraphs))
+            and all(_prose_verdict(p.raw, bp)[0] for p in paragraphs))
 
 
-def _peel_options(paragraphs: list[_Paragraph]) -> Iterator[int]:
+def _peel_options(paragraphs: list[_Paragraph], bp: Boilerplate) -> Iterator[int]:
     """How many paragraphs may be peeled off the front of ``paragraphs`` as prose: 0, 1, ..."""
     yield 0
     words = 0
     for count, paragraph in enumerate(paragraphs, start=1):
         words += len(paragraph.tokens)
-        if count > MAX_PEEL or words > MAX_PROSE_WORDS or not _prose_verdict(paragraph.raw)[0]:
+        if count > MAX_PEEL or words > MAX_PROSE_WORDS or not _prose_verdict(paragraph.raw, bp)[0]:
             return
         yield count
 
 
-def _match_block(paragraphs: list[_Paragraph]) -> tuple[fastpath.TextMatch, int, int] | None:
+def _match_block(paragraphs: list[_Paragraph], knowledge: Knowledge) -> tuple[fastpath.TextMatch, int, int] | None:
     """A license text made of ``paragraphs`` minus a few prose ones at each end: (match, lead, trail)."""
     if any(p.foreign for p in paragraphs):  # e.g. a note in Chinese: no words to check, so no match
         return None
     total = sum(len(p.tokens) for p in paragraphs)
-    leads = list(_peel_options(paragraphs))
-    trails = list(_peel_options(paragraphs[::-1]))
+    leads = list(_peel_options(paragraphs, knowledge.boilerplate))
+    trails = list(_peel_options(paragraphs[::-1], knowledge.boilerplate))
     lead_words = [sum(len(p.tokens) for p in paragraphs[:a]) for a in leads]
     trail_words = [sum(len(p.tokens) for p in paragraphs[len(paragraphs) - b:]) for b in trails]
     options = sorted(((a, b) for a in leads for b in trails if a + b < len(paragraphs)), key=sum)
     for a, b in options:
-        if not fastpath.length_fits(total - lead_words[a] - trail_words[b]):
+        if not fastpath.length_fits(total - lead_words[a] - trail_words[b], knowledge):
             continue
         core = [t for p in paragraphs[a: len(paragraphs) - b] for t in p.tokens]
-        found = fastpath.match_license_tokens(core)
+        found = fastpath.match_license_tokens(core, knowledge)
         if found is not None:
             return found, a, b
     return None
 
 
-def match_bundle(text: str) -> BundleMatch | None:
-    """Identify ``text`` as several standard license texts and connective prose, or None."""
+def match_bundle(text: str, knowledge: Knowledge) -> BundleMatch | None:
+    """Identify ``text`` as several standard license texts and connective prose, or None (with the
+    reference texts and boilerplate of ``knowledge``, the scan's)."""
     pending = iter_pieces(text)
     raw_pieces: list[list[str]] = []
     tokenized: dict[int, list[_Paragraph]] = {}
@@ -281,19 +287,19 @@ def match_bundle(text: str) -> BundleMatch | None:
             tokenized[index] = [_paragraph(p) for p in raw_pieces[index]]
         return tokenized[index]
 
-    if not fastpath.copyright_lines_harmless(text) or available(1) < 1:
+    if not fastpath.copyright_lines_harmless(text, knowledge) or available(1) < 1:
         return None
-    state = _State([])
+    state = _State(knowledge.boilerplate, [])
     i = 0
     while i < available(i + 1):
-        if _is_prose(piece(i)):  # no license text is this short and free of operative words
+        if _is_prose(piece(i), knowledge.boilerplate):  # no license text is this short and free of operative words
             if not state.add_prose(piece(i)):
                 return None
             i += 1
             continue
         for k in range(1, min(MAX_JOIN, available(i + MAX_JOIN) - i) + 1):
             paragraphs = [p for j in range(i, i + k) for p in piece(j) if p.tokens or p.foreign]
-            block = _match_block(paragraphs) if paragraphs else None
+            block = _match_block(paragraphs, knowledge) if paragraphs else None
             if block is not None:
                 found, lead, trail = block
                 if not (state.add_prose(paragraphs[:lead])
@@ -308,7 +314,7 @@ def match_bundle(text: str) -> BundleMatch | None:
         return None  # one text alone is the whole-text fast path's; with gated prose around it, ours
     # Prose may name the licenses it introduces ("---- Apache License 2.0 ----"), never another one.
     named = frozenset(re.findall(r"[a-z0-9]+", " ".join(state.grants).lower())).union(
-        *(_reference_words()[m.reference] for m in state.licenses))
+        *(_reference_words(knowledge.directory)[m.reference] for m in state.licenses))
     if state.names and not state.names <= named:
         return None
     granted = [*(m.expression for m in state.licenses), *state.grants]

@@ -29,6 +29,8 @@ from license_check.collect.textid.specs import RefSpec as RefSpec
 from license_check.collect.textid.tokens import COPYRIGHT_LINE
 from license_check.collect.textid.tokens import FOREIGN_TOKEN as FOREIGN_TOKEN
 from license_check.collect.textid.tokens import normalize_tokens as normalize_tokens
+from license_check.knowledge.book import Knowledge
+from license_check.knowledge.textrules import Boilerplate
 
 SHINGLE = 5  # words per shingle
 
@@ -147,14 +149,13 @@ def _shingles(tokens: tuple[str, ...] | list[str]) -> list[int]:
     return list(map(hash, zip(t, t[1:], t[2:], t[3:], t[4:], strict=False)))  # SHINGLE == 5
 
 
-def reference_texts() -> list[tuple[RefSpec, str]]:
-    """Each reference spec with its raw text (front matter kept); specs whose file is missing are left out."""
-    from license_check.knowledge.data import rules_dir
-
+def reference_texts(directory: Path) -> list[tuple[RefSpec, str]]:
+    """Each reference spec with its raw text (front matter kept); specs whose file is missing are left out.
+    ``directory``: the rules folder (its texts/ holds the project's own reference texts)."""
     data = scancode_data_dir()
     if data is None:
         return []
-    texts = rules_dir() / "texts"
+    texts = directory / "texts"
     out = []
     for spec in REFERENCE_SPECS:
         try:
@@ -166,12 +167,17 @@ def reference_texts() -> list[tuple[RefSpec, str]]:
     return out
 
 
+def _references(knowledge: Knowledge) -> _RefSet:
+    """The reference fingerprints of the scan's rules (built once per rules folder and boilerplate)."""
+    return _index(knowledge.directory, knowledge.boilerplate)
+
+
 @functools.cache
-def _references() -> _RefSet:
+def _index(directory: Path, bp: Boilerplate) -> _RefSet:
     refs: list[_Ref] = []
     by_text: dict[str, _Ref] = {}
     lines: set[str] = set()
-    for spec, raw in reference_texts():
+    for spec, raw in reference_texts(directory):
         lines |= _copyright_lines(strip_front_matter(raw))
         tokens = tuple(normalize_tokens(strip_front_matter(raw)))
         if len(tokens) < SHINGLE:
@@ -181,16 +187,16 @@ def _references() -> _RefSet:
         position: dict[int, int] = {}
         for index, shingle in enumerate(shingles):
             position.setdefault(shingle, index)
-        reworded = {w for a, b in gate.boilerplate().substitutions if set(b) <= own for w in a}  # "lesser"
+        reworded = {w for a, b in bp.substitutions if set(b) <= own for w in a}  # "lesser"
         ref = _Ref(spec, tokens, shingles, frozenset(shingles), LICENSE_NAME_WORDS - own - reworded, position)
         refs.append(ref)
         by_text.setdefault(" ".join(tokens), ref)
     return _RefSet(tuple(refs), by_text, frozenset(lines))
 
 
-def warm_up() -> int:
+def warm_up(knowledge: Knowledge) -> int:
     """Build the reference fingerprints now; returns how many references are available."""
-    return len(_references().refs)
+    return len(_references(knowledge).refs)
 
 
 # ---------------------------------------------------------------- matching
@@ -263,7 +269,7 @@ _MAX_MISSING = MAX_LEAD_MISSING + MAX_TRAIL_MISSING + MAX_INNER_MISSING
 
 def _additions_harmless(
     runs: list[tuple[int, int]], tokens: list[str], shingles: list[int], ref: _Ref,
-    missing: list[tuple[int, int]], names: frozenset[str],
+    missing: list[tuple[int, int]], names: frozenset[str], bp: Boilerplate,
 ) -> bool:
     """The gate (gate.py) on the words the file adds: each run a title, URL or project name, or, inside
     the text, a name put at the very place of a placeholder the file lacks ("Google Inc." for "the
@@ -271,20 +277,21 @@ def _additions_harmless(
     starts = dict(missing)
     for start, end in runs:
         words = tokens[start:end]
-        if gate.words_harmless(words, names) or gate.copyright_template_run(words) or gate.holder_run(words) or (
-                start == 0 and gate.title_run(words, names)):
+        if gate.words_harmless(bp, words, names) or gate.copyright_template_run(bp, words) or gate.holder_run(
+                words) or (start == 0 and gate.title_run(bp, words, names)):
             continue
         if start >= SHINGLE and end < len(tokens):
             before = ref.position.get(shingles[start - SHINGLE])
             hole = None if before is None else before + SHINGLE
             lacks = ref.tokens[hole:starts[hole]] if hole is not None and hole in starts else ()
-            if gate.placeholder_run(lacks) or gate.substitution(words, lacks):
+            if gate.placeholder_run(bp, lacks) or gate.substitution(bp, words, lacks):
                 continue
         return False
     return True
 
 
-def _compare(tokens: list[str], shingles: list[int], ref: _Ref, names: frozenset[str]) -> float | None:
+def _compare(tokens: list[str], shingles: list[int], ref: _Ref, names: frozenset[str],
+             bp: Boilerplate) -> float | None:
     """The similarity of the file to ``ref`` when it passes every limit and the gate, else None."""
     ref_set = ref.shingle_set
     file_misses = [i for i, sh in enumerate(shingles) if sh not in ref_set]
@@ -298,28 +305,29 @@ def _compare(tokens: list[str], shingles: list[int], ref: _Ref, names: frozenset
     ref_misses = [j for j, sh in enumerate(ref.shingles) if sh not in shingle_set]
     missing_runs = _uncovered_runs(ref_misses, len(ref.tokens))
     ok, missing = _runs_ok(missing_runs, ref.tokens, _MISSING_LIMITS, GRANT_WORDS)
-    if not ok or missing_runs is None or not _additions_harmless(runs, tokens, shingles, ref, missing_runs, names):
+    if not ok or missing_runs is None or not _additions_harmless(runs, tokens, shingles, ref, missing_runs, names,
+                                                                                bp):
         return None
     n, m = len(tokens), len(ref.tokens)
     score = (n - extra + m - missing) / (n + m)
     return score if score >= MIN_SCORE else None
 
 
-def length_fits(n: int) -> bool:
+def length_fits(n: int, knowledge: Knowledge) -> bool:
     """Whether a text of ``n`` normalized words is long enough, and short enough, to match some reference."""
-    return any(len(r.tokens) - _MAX_MISSING <= n <= len(r.tokens) + _MAX_EXTRA for r in _references().refs)
+    return any(len(r.tokens) - _MAX_MISSING <= n <= len(r.tokens) + _MAX_EXTRA for r in _references(knowledge).refs)
 
 
 _COPYRIGHT_MARKUP = " \t#>*+•|=_`~/-"
 _COPYRIGHT_END_MARKUP = " \t#*+•|=_`~/-"  # a closing ">" stays: "Jane Doe <jane at example dot com>"
 
 
-def copyright_lines_harmless(text: str) -> bool:
+def copyright_lines_harmless(text: str, knowledge: Knowledge) -> bool:
     """Whether every copyright line (which normalization drops) names a holder and says nothing more:
     "Copyright 2020 Acme, not for resale" keeps a text from being the plain license."""
     if "copyright" not in text.lower() and "©" not in text and "(c)" not in text.lower():
         return True
-    known = _references().copyright_lines
+    known = _references(knowledge).copyright_lines
     for line in text.splitlines():
         bare = line.lstrip(_COPYRIGHT_MARKUP).rstrip(_COPYRIGHT_END_MARKUP)
         if (COPYRIGHT_LINE.match("\n" + bare.lower()) and not gate.copyright_line_ok(bare)
@@ -334,20 +342,21 @@ def _copyright_lines(text: str) -> set[str]:
     return {" ".join(b.lower().split()) for b in lines if COPYRIGHT_LINE.match("\n" + b.lower())}
 
 
-def match_license_text(text: str, names: frozenset[str] = frozenset()) -> TextMatch | None:
-    """Identify ``text`` as one of the reference licenses, or None (left to ScanCode). ``names``: words
-    of the project's own name, which a title may use (gate.name_words)."""
-    if not copyright_lines_harmless(text):
+def match_license_text(text: str, knowledge: Knowledge, names: frozenset[str] = frozenset()) -> TextMatch | None:
+    """Identify ``text`` as one of the reference licenses of ``knowledge`` (the scan's), or None (left to
+    ScanCode). ``names``: words of the project's own name, which a title may use (gate.name_words)."""
+    if not copyright_lines_harmless(text, knowledge):
         return None
-    return match_license_tokens(normalize_tokens(text), names)
+    return match_license_tokens(normalize_tokens(text), knowledge, names)
 
 
-def match_license_tokens(tokens: list[str], names: frozenset[str] = frozenset()) -> TextMatch | None:
+def match_license_tokens(tokens: list[str], knowledge: Knowledge,
+                         names: frozenset[str] = frozenset()) -> TextMatch | None:
     """``match_license_text`` on words already normalized (normalization is line-local: the words of
     consecutive blocks of lines, normalized one by one and concatenated, are those of the whole)."""
     if len(tokens) < SHINGLE:
         return None
-    refset = _references()
+    refset = _references(knowledge)
     exact = refset.by_text.get(" ".join(tokens))
     if exact is not None:
         spec = exact.spec
@@ -359,7 +368,7 @@ def match_license_tokens(tokens: list[str], names: frozenset[str] = frozenset())
     shingles = _shingles(tokens)
     best: tuple[float, _Ref] | None = None
     for ref in candidates:
-        score = _compare(tokens, shingles, ref, names)
+        score = _compare(tokens, shingles, ref, names, knowledge.boilerplate)
         if score is not None and (best is None or score > best[0]):
             best = (score, ref)
     if best is None:

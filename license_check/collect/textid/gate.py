@@ -25,8 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from license_check.collect.textid.tokens import normalize_tokens
-from license_check.knowledge.data import rules_dir
-from license_check.knowledge.textrules import Boilerplate, load_boilerplate
+from license_check.knowledge.textrules import Boilerplate
 
 MAX_TITLE_WORDS = 12
 MAX_LABEL_WORDS = 3  # "CC0:", "Source code:", "See" before a URL
@@ -73,10 +72,6 @@ class Verdict:
     grants: tuple[str, ...] = ()  # licenses connectives grant to a part of the work ("CC0-1.0")
 
 
-def boilerplate() -> Boilerplate:
-    return load_boilerplate(rules_dir())
-
-
 # Words of license names: a title or heading may hold them ("MIT License", "Apache 2.0"); the fast path
 # also keeps them out of the words a reference text may lose.
 LICENSE_NAME_WORDS = frozenset(str.split(
@@ -85,27 +80,24 @@ LICENSE_NAME_WORDS = frozenset(str.split(
     llama gemma proprietary commercial sspl elastic busl bsl polyform cal ncsa upl blueoak openssl"""))
 
 
-def license_name_words() -> frozenset[str]:
-    return LICENSE_NAME_WORDS
-
-
 def name_words(names: Iterable[str]) -> frozenset[str]:
     """The words of the project's own names (root folder, package names) a title may use."""
     return frozenset(w for name in names for w in _WORD.findall(name.lower()) if len(w) > 1)
 
 
-def title_word(word: str, names: frozenset[str] = frozenset()) -> bool:
-    """Whether one normalized word may stand in a title or heading."""
-    if word in boilerplate().title_words or word in license_name_words() or word in names:
+def title_word(bp: Boilerplate, word: str, names: frozenset[str] = frozenset()) -> bool:
+    """Whether one normalized word may stand in a title or heading (``bp``: the scan's
+    Knowledge.boilerplate, as for every function here that takes it)."""
+    if word in bp.title_words or word in LICENSE_NAME_WORDS or word in names:
         return True
     versioned = _VERSIONED.fullmatch(word)  # "gplv2", "lgpl21", "apache2"
-    return _DIGITS.fullmatch(word) is not None or (versioned is not None and versioned.group(1) in license_name_words())
+    return _DIGITS.fullmatch(word) is not None or (versioned is not None and versioned.group(1) in LICENSE_NAME_WORDS)
 
 
-def words_harmless(words: Sequence[str], names: frozenset[str] = frozenset()) -> bool:
+def words_harmless(bp: Boilerplate, words: Sequence[str], names: frozenset[str] = frozenset()) -> bool:
     """Token-level gate (the fast path's extra runs): every word a title word, license name, number, URL
     token or project name word. A run of other words is an addition to the license, whatever it says."""
-    return all(title_word(w, names) for w in words)
+    return all(title_word(bp, w, names) for w in words)
 
 
 MAX_TITLE_NAME_WORDS = 4
@@ -120,33 +112,33 @@ def holder_run(words: Sequence[str]) -> bool:
         w in _USE_WORDS or w.startswith(_USE_STEMS) for w in words)
 
 
-def title_run(words: Sequence[str], names: frozenset[str] = frozenset()) -> bool:
+def title_run(bp: Boilerplate, words: Sequence[str], names: frozenset[str] = frozenset()) -> bool:
     """The gate on words before a license text: title words, or a heading "<Name> License" whose name
     ("Some Project", "DALLE-pytorch") is at most a few words, none about use ("Noncommercial License")."""
-    if words_harmless(words, names):
+    if words_harmless(bp, words, names):
         return True
     if holder_run(words):
         return True
-    others = [w for w in words if not title_word(w, names)]
+    others = [w for w in words if not title_word(bp, w, names)]
     return (len(others) <= MAX_TITLE_NAME_WORDS and any(w in {"license", "licence"} for w in words)
             and not any(w in _USE_WORDS or w.startswith(_USE_STEMS) for w in others))
 
 
-def copyright_template_run(words: Sequence[str]) -> bool:
+def copyright_template_run(bp: Boilerplate, words: Sequence[str]) -> bool:
     """A license's own copyright template inside a text ("Copyright [yyyy] [name of copyright owner]", the
     line normalization drops, when rewrapping put it mid-line)."""
     return len(words) > 1 and words[0] == "copyright" and all(
-        w in boilerplate().placeholder_words or _DIGITS.fullmatch(w) is not None for w in words[1:])
+        w in bp.placeholder_words or _DIGITS.fullmatch(w) is not None for w in words[1:])
 
 
-def substitution(words: Sequence[str], reference: Sequence[str]) -> bool:
+def substitution(bp: Boilerplate, words: Sequence[str], reference: Sequence[str]) -> bool:
     """Whether the file's ``words`` in place of the reference's are an official rewording (boilerplate.toml)."""
-    return (tuple(words), tuple(reference)) in boilerplate().substitutions
+    return (tuple(words), tuple(reference)) in bp.substitutions
 
 
-def placeholder_run(words: Sequence[str]) -> bool:
+def placeholder_run(bp: Boilerplate, words: Sequence[str]) -> bool:
     """Whether reference words a file lacks are a placeholder a name may replace ("the copyright holder")."""
-    return bool(words) and all(w in boilerplate().placeholder_words for w in words)
+    return bool(words) and all(w in bp.placeholder_words for w in words)
 
 
 def sentences(text: str) -> list[str]:
@@ -236,7 +228,7 @@ def _words(sentence: str) -> list[str]:
     return normalize_tokens(sentence)
 
 
-def sentence_kind(sentence: str, names: frozenset[str] = frozenset()) -> tuple[str, str | None] | None:
+def sentence_kind(bp: Boilerplate, sentence: str, names: frozenset[str] = frozenset()) -> tuple[str, str | None] | None:
     """What kind of boilerplate ``sentence`` is, with the license a connective grants; None if it is none."""
     if len(sentence) > MAX_SENTENCE_CHARS:
         return None
@@ -254,18 +246,18 @@ def sentence_kind(sentence: str, names: frozenset[str] = frozenset()) -> tuple[s
         if len(label) < len(words) and len(label) <= MAX_LABEL_WORDS and not any(
                 w in _USE_WORDS or w.startswith(_USE_STEMS) for w in label):
             return "url", None  # "CC0: <url>", "foo-lib (<url>)", "See <url>"
-        if len(words) <= MAX_TITLE_WORDS and title_run(words, names):
+        if len(words) <= MAX_TITLE_WORDS and title_run(bp, words, names):
             return "title", None
         if len(words) <= MAX_NAME_HEADING_WORDS and not bare.endswith((".", ";", "!", "?")) and not any(
                 w in _USE_WORDS or w.startswith(_USE_STEMS) for w in words):
             return "title", None  # a heading that names the project ("Gym Retro", "RequireJS")
     flat = " ".join(_URL.sub("url", bare).split()).rstrip(".:;!? ")
-    for connective in boilerplate().connectives:
+    for connective in bp.connectives:
         found = connective.pattern.fullmatch(flat)
         if found is None:
             continue
         groups = found.groupdict()
-        if groups.get("name") is not None and not words_harmless(_words(groups["name"]), names):
+        if groups.get("name") is not None and not words_harmless(bp, _words(groups["name"]), names):
             continue
         if groups.get("holder") is not None and not holder_like(groups["holder"]):
             continue
@@ -273,12 +265,12 @@ def sentence_kind(sentence: str, names: frozenset[str] = frozenset()) -> tuple[s
     return None
 
 
-def harmless(text: str, names: Iterable[str] = ()) -> Verdict:
+def harmless(bp: Boilerplate, text: str, names: Iterable[str] = ()) -> Verdict:
     """Whether all of ``text`` (what a file says outside the matched license) is recognised boilerplate."""
     own = name_words(names)
     grants: list[str] = []
     for sentence in sentences(text):
-        kind = sentence_kind(sentence, own)
+        kind = sentence_kind(bp, sentence, own)
         if kind is None:
             return Verdict(False, " ".join(sentence.split())[:300])
         if kind[1] is not None:

@@ -15,8 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from license_check.knowledge.data import rules_dir
-from license_check.knowledge.textrules import CATEGORIES, PROHIBITING, Clause, load_use_terms
+from license_check.knowledge.textrules import CATEGORIES, PROHIBITING, Clause
 
 NONCOMMERCIAL = "LicenseRef-license-check-noncommercial"
 MAX_CHARS = 400_000
@@ -33,21 +32,18 @@ class Term:
     source: str
 
 
-def clauses() -> tuple[Clause, ...]:
-    return load_use_terms(rules_dir())
-
-
-def patterns(categories: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+def patterns(categories: tuple[str, ...], clauses: tuple[Clause, ...]) -> tuple[re.Pattern[str], ...]:
     """The compiled patterns of ``categories`` (for README prose, which reads sentences itself)."""
-    return tuple(c.pattern for c in clauses() if c.category in categories)
+    return tuple(c.pattern for c in clauses if c.category in categories)
 
 
-def read_terms(text: str) -> tuple[Term, ...]:
-    """The first clause of each category in ``text``, in category order."""
+def read_terms(text: str, clauses: tuple[Clause, ...]) -> tuple[Term, ...]:
+    """The first clause of each category in ``text``, in category order. ``clauses``: the scan's
+    Knowledge.use_terms (rules/use-terms.toml)."""
     text = text[:MAX_CHARS]
     flat, offsets = _collapse(text)
     found: dict[str, Term] = {}
-    for clause in clauses():
+    for clause in clauses:
         if clause.category in found:
             continue
         hit = clause.pattern.search(flat)

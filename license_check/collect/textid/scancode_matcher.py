@@ -32,6 +32,7 @@ from typing import Any
 
 from license_check.collect.textid import gate, templates
 from license_check.collect.textid.fastpath import GRANT_WORDS, OPERATIVE_PREFIXES, OPERATIVE_WORDS, normalize_tokens
+from license_check.knowledge.book import Knowledge
 from license_check.knowledge.normalize import Normalizer
 
 MIN_MATCH_SCORE = 90.0  # per match, 0-100
@@ -143,9 +144,9 @@ def ensure_loaded(reason: str, log: Callable[[str], None]) -> str | None:
 
 
 def identify(abspath: str, text: str, display: str, timeout: float, log: Callable[[str], None],
-             norm: Normalizer) -> ScanOutcome:
+             knowledge: Knowledge) -> ScanOutcome:
     """Identify the license text in the file at ``abspath`` (``text`` is its content, already read); ScanCode's
-    keys are read with ``norm``, the scan's normalizer."""
+    keys are read and its residue gated with ``knowledge``, the scan's."""
     error = ensure_loaded(f"{display} is not a license text the fast path knows", log)
     if error is not None:
         return ScanOutcome(Status.UNAVAILABLE, detail=error)
@@ -161,7 +162,7 @@ def identify(abspath: str, text: str, display: str, timeout: float, log: Callabl
     if time.time() > deadline:
         return ScanOutcome(Status.TIMEOUT, detail=f"ScanCode did not finish within {timeout:g} s", seconds=seconds)
     try:
-        outcome = judge(detections, text, _inspect, norm)
+        outcome = judge(detections, text, _inspect, knowledge)
     except Exception as exc:  # an unexpected shape from ScanCode: report, never crash
         return ScanOutcome(Status.ERROR, detail=f"unexpected ScanCode result: {type(exc).__name__}: {exc}",
                            seconds=seconds)
@@ -171,13 +172,13 @@ def identify(abspath: str, text: str, display: str, timeout: float, log: Callabl
                        outcome.detail, seconds)
 
 
-def judge(detections: list[Any], text: str, inspect: Inspector, norm: Normalizer) -> ScanOutcome:
+def judge(detections: list[Any], text: str, inspect: Inspector, knowledge: Knowledge) -> ScanOutcome:
     """Decide whether ScanCode's detections identify the whole file with good confidence."""
     found = [d for d in detections if d.license_expression_spdx]
     if not found:
         return ScanOutcome(Status.NO_LICENSE, detail="ScanCode found no license in it")
     expressions = _unique([str(d.license_expression_spdx) for d in found])
-    expression = with_exceptions(expressions, norm)
+    expression = with_exceptions(expressions, knowledge.normalizer)
     seen = f"ScanCode saw {expression}"
     matches = [m for d in detections for m in d.matches]
     flags = sorted({str(flag) for d in detections for flag in (d.detection_log or ())} & DOUBT_FLAGS)
@@ -193,7 +194,7 @@ def judge(detections: list[Any], text: str, inspect: Inspector, norm: Normalizer
         return ScanOutcome(Status.LOW_CONFIDENCE, detail=f"{seen}, but a match scores only {low:.0f}/100")
     rest = _unexplained_text(text, [(int(m.start_line), int(m.end_line)) for m in matches])
     unexplained, total = normalize_tokens(rest), len(normalize_tokens(text))
-    outside = gate.harmless(rest)
+    outside = gate.harmless(knowledge.boilerplate, rest)
     if not outside.ok:  # the one gate (gate.py): only recognised boilerplate may stand beside the match
         return ScanOutcome(Status.LOW_CONFIDENCE,
                            detail=f"{seen}, but the file also says: \"{outside.offending[:200]}\"")
@@ -223,7 +224,7 @@ def judge(detections: list[Any], text: str, inspect: Inspector, norm: Normalizer
     if len(unexplained) > MAX_UNEXPLAINED_WORDS or share > MAX_UNEXPLAINED_SHARE:
         return ScanOutcome(Status.LOW_CONFIDENCE,
                            detail=f"{seen}, but {len(unexplained)} words ({share:.0%}) of the file are unmatched")
-    deleted = _deleted_clause(matches, text, norm)
+    deleted = _deleted_clause(matches, text, knowledge.normalizer)
     if deleted is not None:
         return ScanOutcome(Status.LOW_CONFIDENCE, detail=f"{seen}, but {deleted}")
     ambiguous = any(_is_bare_gpl_text(m) for m in matches) and not any(_is_gpl_notice(m) for m in matches)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from license_check.collect.textid.templates.match import find
 from license_check.collect.textid.templates.program import Elem, Lit, Template, all_templates, template
 from license_check.collect.textid.templates.text import Text, read_text
+from license_check.knowledge.textrules import Boilerplate
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,9 +97,10 @@ def expression_of(parts: Sequence[Part]) -> str | None:
     return " AND ".join(f"({e})" if " WITH " in e else e for e in unique)
 
 
-def identify(raw: str) -> TemplateMatch | None:
-    """The SPDX licenses the text is, exactly; None when no template matches any part of it."""
-    from license_check.collect.textid import gate  # the gate loads rules/boilerplate.toml; only needed here
+def identify(raw: str, bp: Boilerplate) -> TemplateMatch | None:
+    """The SPDX licenses the text is, exactly; None when no template matches any part of it. ``bp``: the
+    scan's Knowledge.boilerplate, for the gate on what the text says besides the templates."""
+    from license_check.collect.textid import gate  # the gate and its patterns: only needed here
 
     text = read_text(raw)
     if not text.tokens:
@@ -112,7 +114,7 @@ def identify(raw: str) -> TemplateMatch | None:
     if expression is None:
         return TemplateMatch(None, tuple(parts), False, residue,
                              f"the text of {names} (an exception), without the license it is an exception to")
-    verdict = gate.harmless(residue)
+    verdict = gate.harmless(bp, residue)
     if not verdict.ok:
         return TemplateMatch(None, tuple(parts), ambiguous, residue,
                              f"SPDX's {names} text, but the file also says: \"{verdict.offending[:200]}\"")
