@@ -8,7 +8,6 @@ tree is walked once either way. The CLI parses options and the policy, and calls
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -35,7 +34,7 @@ class Request:
     use_scancode: bool = True
     jobs: int = 0  # 0: the available cores
     cache: bool = True  # the report cache and the per-file cache
-    progress: bool = False  # a progress bar on stderr (the CLI: unless --verbose)
+    progress: Callable[[str, int, int], None] | None = None  # render.progress.for_stream (the CLI: on a terminal)
     log: Callable[[str], None] = _no_log
 
 
@@ -56,11 +55,10 @@ def report(path: str, request: Request, policy: Policy, knowledge: Knowledge) ->
             return stored.text, stored.exit_code
     from license_check.pipeline import ScanOptions, scan  # a miss: now the stages are needed
     from license_check.render import RENDERERS, Format
-    from license_check.render.progress import for_stream
 
     options = ScanOptions(exclude=request.exclude, use_scancode=request.use_scancode, log=request.log,
                           jobs=request.jobs, policy=policy, cache=request.cache,
-                          progress=for_stream(sys.stderr) if request.progress else None, discovery=found,
+                          progress=request.progress, discovery=found,
                           knowledge=knowledge)
     scanned = scan(path, options)
     text = RENDERERS[Format(request.fmt)](scanned)

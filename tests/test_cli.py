@@ -98,7 +98,7 @@ def test_internal_error_is_exit_3_without_traceback(monkeypatch: pytest.MonkeyPa
 
 
 def test_broken_rules_are_a_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(directory: object = None) -> None:
+    def broken(directory: object = None, **options: object) -> None:
         raise RulesError(["rules/licenses/code.toml: licenses.MIT.commercial_use: 'maybe' is not allowed"])
 
     monkeypatch.setattr(scan.Knowledge, "load", broken)

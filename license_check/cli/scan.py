@@ -73,10 +73,12 @@ def scan(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_s
     from license_check.knowledge.book import Knowledge
     from license_check.model import Severity, UseMode
     from license_check.policy.load import POLICY_CAP, load
+    from license_check.render.progress import for_stream
     from license_check.run import Request, report
     from license_check.storage import caches_enabled
 
     click.get_current_context().meta["verbose"] = verbose  # for the internal-error report (cli/__init__)
+    progress = None if verbose else for_stream(sys.stderr)  # its delay counts from the start of the command
 
     def log(message: str) -> None:
         if verbose:
@@ -99,7 +101,7 @@ def scan(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_s
     if scope:
         policy = dataclasses.replace(policy, scope=scope)
     log(f"policy {policy.name!r} from {policy.source}, use mode {policy.use_mode.value}")
-    request = Request(fmt, exclude, not no_scancode, jobs or 0, not no_cache, progress=not verbose, log=log)
+    request = Request(fmt, exclude, not no_scancode, jobs or 0, not no_cache, progress=progress, log=log)
     text, code = report(path, request, policy, knowledge)
     if output:
         try:
