@@ -1,1 +1,1 @@
-"""Dependencies: what a repository declares it installs (manifests, lock files) and what an environment has installed."""
+"""Dependencies: what a repository declares it installs (manifests, lock files) and what is installed."""
