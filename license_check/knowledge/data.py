@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from license_check.errors import RulesError
-from license_check.knowledge.fields import BOOL, REPLACEMENTS, STR, STR_OR_NULL, STRS, entry_problems
+from license_check.knowledge.expression import is_valid_key
+from license_check.knowledge.fields import BOOL, ID, REPLACEMENTS, STR, STR_OR_NULL, STRS, entry_problems
 
 LICENSEDB_FILE = Path("generated") / "scancode-licensedb.json"
 SPDX_TEMPLATES_FILE = Path("generated") / "spdx-templates.json"  # SPDX's license templates (collect/textid/templates)
@@ -171,7 +172,7 @@ def load_licensedb(directory: Path) -> LicenseDB:
     return LicenseDB(data["scancode_toolkit_version"], data["spdx_license_list_version"], entries)
 
 
-_DB_FIELDS = {"key": STR, "short_name": STR, "spdx_license_key": STR, "other_spdx_license_keys": STRS,
+_DB_FIELDS = {"key": ID, "short_name": STR, "spdx_license_key": ID, "other_spdx_license_keys": STRS,
               "category": STR, "is_exception": BOOL, "is_deprecated": BOOL}
 
 
@@ -215,7 +216,7 @@ def load_spdx_ids(directory: Path) -> SpdxList:
     return SpdxList(data["license_list_version"], data["commit"], entries)
 
 
-_SPDX_FIELDS = {"id": STR, "name": STR, "exception": BOOL, "deprecated": STR_OR_NULL, "obsoleted_by": REPLACEMENTS}
+_SPDX_FIELDS = {"id": ID, "name": STR, "exception": BOOL, "deprecated": STR_OR_NULL, "obsoleted_by": REPLACEMENTS}
 
 
 _TEMPLATE_KEYS = (("license_list_version", str), ("equivalent_words", list), ("required", dict), ("templates", dict))
@@ -256,7 +257,7 @@ def load_project_ids(directory: Path) -> dict[str, str]:
         except DataError:
             continue
         for ident, body in dict(tables if isinstance(tables, dict) else {}).items():
-            if str(ident).startswith(PROJECT_ID_PREFIX):
+            if str(ident).startswith(PROJECT_ID_PREFIX) and is_valid_key(str(ident)):  # else: load_rules says
                 name = body.get("name") if isinstance(body, dict) else None
                 found.setdefault(str(ident), str(name or ident))
     return found

@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from license_check.knowledge.expression import is_valid_key
+
 # a field's kind: (does a value fit, how the problem words what is required)
 Kind = tuple[Callable[[Any], bool], str]
 
 STR: Kind = (lambda v: isinstance(v, str), "must be a string")
 BOOL: Kind = (lambda v: isinstance(v, bool), "must be true or false")
 STRS: Kind = (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "must be a list of strings")
+ID: Kind = (lambda v: isinstance(v, str) and is_valid_key(v), "must be a license id (letters, digits, '.', '-')")
 STR_OR_NULL: Kind = (lambda v: v is None or isinstance(v, str), "must be a string or null")
 
 

@@ -117,7 +117,7 @@ def _load(directory: Path) -> RuleBook:
         data = loader.toml(file)
         for extra in sorted(set(data) - {"licenses"}):
             loader.problem(file, extra, "unknown section (expected [licenses.\"<id>\"])")
-        for ident, body in dict(data.get("licenses", {})).items():
+        for ident, body in loader.section(file, data, "licenses").items():
             if ident in where:
                 loader.problem(file, f"licenses.{ident!r}", f"duplicate: also in {where[ident].name}")
                 continue
@@ -129,7 +129,7 @@ def _load(directory: Path) -> RuleBook:
     exc_data = loader.toml(exc_file)
     for extra in sorted(set(exc_data) - {"exceptions"}):
         loader.problem(exc_file, extra, "unknown section (expected [exceptions.\"<id>\"])")
-    for ident, body in dict(exc_data.get("exceptions", {})).items():
+    for ident, body in loader.section(exc_file, exc_data, "exceptions").items():
         exc_facts = loader.exception(exc_file, str(ident), body)
         if exc_facts is not None:
             exceptions[exc_facts.id] = exc_facts
