@@ -294,7 +294,8 @@ class _Loader:
     def relations(self, path: str, value: Any) -> tuple[Relation, ...]:
         if value is None:
             return tuple(Relation)
-        if not isinstance(value, list) or not value or any(not isinstance(v, str) or v not in set(Relation) for v in value):
+        if not isinstance(value, list) or not value or any(
+                not isinstance(v, str) or v not in set(Relation) for v in value):
             self.problem(path, f"must be a non-empty list of {', '.join(Relation)}")
             return ()
         return tuple(Relation(v) for v in value)

@@ -22,7 +22,7 @@ def read_osadl(directory: Path, values: Collection[str]) -> tuple[dict[str, dict
     if not isinstance(data, dict):
         return {}, "OSADL matrix", [f"{_NAME}: a JSON object is required"]
     problems = _source_problems(data)
-    source = data.get("source")
+    source: dict[str, str] = {} if problems else data["source"]
     label = "OSADL matrix" if problems else (
         f"OSADL matrix {source['package_version']} ({source['license']}, {source['attribution']})")
     matrix = data.get("matrix")
