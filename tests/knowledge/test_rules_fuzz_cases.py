@@ -70,6 +70,8 @@ TOML_CASES = [  # (rules file, edit, the problem's line, key and message)
     pytest.param("boilerplate.toml", lambda s: s.replace("[[connectives]]", "[[connectivesx]]").replace(
                  "[[connectivesx]]", "connectives = 0\n[[connectivesx]]", 1),
                  49, "connectives", "must be an array of [[connectives]] tables", id="boilerplate-connectives"),
+    pytest.param("urls.toml", lambda s: s.replace("match = 'creativecommons", "match = [[]]\nx = 'creativecommons", 1),
+                 29, "patterns[0].match", "must be a string (a regular expression)", id="urls-match-array"),
     pytest.param("aliases.toml", lambda s: s.replace("[names]\n", '[names]\n"Foo v2" = "ISC"\n"Foo: v2" = "MIT"\n', 1),
                  33, "names.'Foo: v2'", "collides with another entry (same key 'foo 2') that maps to 'ISC', not 'MIT'",
                  id="aliases-clash-quoted-key"),
