@@ -17,7 +17,8 @@ Kind = tuple[Callable[[Any], bool], str]
 STR: Kind = (lambda v: isinstance(v, str), "must be a string")
 BOOL: Kind = (lambda v: isinstance(v, bool), "must be true or false")
 STRS: Kind = (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "must be a list of strings")
-ID: Kind = (lambda v: isinstance(v, str) and is_valid_key(v), "must be a license id (letters, digits, '.', '-')")
+ID: Kind = (lambda v: isinstance(v, str) and v.strip() == v != "" and is_valid_key(v),
+            "must be a license id (letters, digits, '.', '-')")
 STR_OR_NULL: Kind = (lambda v: v is None or isinstance(v, str), "must be a string or null")
 
 

@@ -117,6 +117,8 @@ JSON_CASES = [  # (generated file, edit, the problem's key and message); JSON pr
                  id="licensedb-id-grammar"),
     pytest.param(SPDX_IDS, lambda d: d["licenses"][2].__setitem__("id", {}), "licenses[2].id",
                  "must be a license id (letters, digits, '.', '-')", id="spdx-id-table"),
+    pytest.param(SPDX_IDS, lambda d: d["licenses"][2].__setitem__("id", "\n"), "licenses[2].id",
+                 "must be a license id (letters, digits, '.', '-')", id="spdx-id-blank"),
     pytest.param(SPDX_IDS, lambda d: d["licenses"][2].__setitem__("obsoleted_by", [[]]), "licenses[2].obsoleted_by",
                  "must be a list of objects with a string 'id' (and 'expression')", id="spdx-obsoleted-by"),
     pytest.param(SPDX_IDS, lambda d: d["licenses"][3].__setitem__("deprecated", 0), "licenses[3].deprecated",
