@@ -60,7 +60,7 @@ class Problem:
                 shown = path.resolve().relative_to(directory.resolve()).as_posix()
             except (ValueError, OSError):
                 shown = head
-        key, sep, message = rest.partition(": ")
+        key, sep, message = _split_key(rest)
         if not sep or len(key) > 200 or key.startswith(("invalid TOML", "cannot read", "not a")):
             key, message = "", rest
         return cls(shown, int(given) if given else _line(path, key, rest), key, message)
@@ -69,6 +69,19 @@ class Problem:
 _FILE = re.compile(r"^(.+\.(toml|json))(?::(\d+))?$")  # a rules or policy file, perhaps with its line
 _PARSE_LINE = re.compile(r"\(at line (\d+), column \d+\)")
 _SEGMENT = re.compile(r"\[(\d+)\]|\.|[^.\[]+")
+
+
+def _split_key(rest: str) -> tuple[str, str, str]:
+    """``<key path>: <what>`` split at the first ``": "`` outside a quoted key (names.'GPL: v2')."""
+    quote = ""
+    for i, char in enumerate(rest):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"" and (i == 0 or rest[i - 1] in ".["):
+            quote = char
+        elif rest.startswith(": ", i):
+            return rest[:i], ": ", rest[i + 2:]
+    return rest.partition(": ")
 
 
 def _line(path: Path, key: str, rest: str) -> int | None:

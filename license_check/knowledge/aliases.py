@@ -93,7 +93,7 @@ class NameTables:
             previous = table.setdefault(key, target)
             if previous != target:
                 self.problems.append(
-                    f"aliases.toml [{section}] {raw_key!r}: collides with another entry "
+                    f"aliases.toml: {section}.{str(raw_key)!r}: collides with another entry "
                     f"(same key {key!r}) that maps to {previous!r}, not {target!r}")
 
     def is_unstated(self, raw: str) -> bool:

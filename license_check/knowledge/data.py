@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from license_check.errors import RulesError
+from license_check.knowledge.expression import is_valid_key
+from license_check.knowledge.fields import BOOL, ID, REPLACEMENTS, STR, STR_OR_NULL, STRS, entry_problems
 
 LICENSEDB_FILE = Path("generated") / "scancode-licensedb.json"
 SPDX_TEMPLATES_FILE = Path("generated") / "spdx-templates.json"  # SPDX's license templates (collect/textid/templates)
@@ -159,28 +161,19 @@ def load_licensedb(directory: Path) -> LicenseDB:
     path = directory / LICENSEDB_FILE
     data = read_json(path, (("licenses", list), ("scancode_toolkit_version", str),
                                 ("spdx_license_list_version", str)))
-    try:
-        entries = tuple(
-            DBEntry(
-                key=str(lic["key"]),
-                short_name=str(lic["short_name"]),
-                spdx=str(lic["spdx_license_key"]),
-                other_spdx=tuple(str(k) for k in lic["other_spdx_license_keys"]),
-                category=str(lic["category"]),
-                is_exception=bool(lic["is_exception"]),
-                is_deprecated=bool(lic["is_deprecated"]),
-            )
-            for lic in data["licenses"]
-        )
-        return LicenseDB(
-            scancode_version=str(data["scancode_toolkit_version"]),
-            spdx_list_version=str(data["spdx_license_list_version"]),
-            entries=entries,
-        )
-    except KeyError as exc:
-        raise DataError(f"{path}: licenses: an entry has no {exc.args[0]!r} (not a LicenseDB snapshot)") from exc
-    except (ValueError, TypeError) as exc:
-        raise DataError(f"{path}: not a LicenseDB snapshot: {exc!r}") from exc
+    problems = entry_problems(str(path), data["licenses"], _DB_FIELDS)
+    if problems:
+        raise DataError(problems)
+    entries = tuple(
+        DBEntry(key=lic["key"], short_name=lic["short_name"], spdx=lic["spdx_license_key"],
+                other_spdx=tuple(lic["other_spdx_license_keys"]), category=lic["category"],
+                is_exception=lic["is_exception"], is_deprecated=lic["is_deprecated"])
+        for lic in data["licenses"])
+    return LicenseDB(data["scancode_toolkit_version"], data["spdx_license_list_version"], entries)
+
+
+_DB_FIELDS = {"key": ID, "short_name": STR, "spdx_license_key": ID, "other_spdx_license_keys": STRS,
+              "category": STR, "is_exception": BOOL, "is_deprecated": BOOL}
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,18 +206,17 @@ class SpdxList:
 def load_spdx_ids(directory: Path) -> SpdxList:
     path = directory / SPDX_IDS_FILE
     data = read_json(path, (("licenses", list), ("license_list_version", str), ("commit", str)))
-    try:
-        entries = tuple(
-            SpdxId(str(lic["id"]), str(lic["name"]), lic["exception"] is True,
-                   None if lic["deprecated"] is None else str(lic["deprecated"]),
-                   tuple(Replacement(str(r["id"]), None if r.get("expression") is None else str(r["expression"]))
-                         for r in lic["obsoleted_by"]))
-            for lic in data["licenses"])
-        return SpdxList(str(data["license_list_version"]), str(data["commit"]), entries)
-    except KeyError as exc:
-        raise DataError(f"{path}: licenses: an entry has no {exc.args[0]!r} (not an SPDX id list)") from exc
-    except (ValueError, TypeError, AttributeError) as exc:
-        raise DataError(f"{path}: not an SPDX id list: {exc!r}") from exc
+    problems = entry_problems(str(path), data["licenses"], _SPDX_FIELDS)
+    if problems:
+        raise DataError(problems)
+    entries = tuple(
+        SpdxId(lic["id"], lic["name"], lic["exception"] is True, lic["deprecated"],
+               tuple(Replacement(r["id"], r.get("expression")) for r in lic["obsoleted_by"]))
+        for lic in data["licenses"])
+    return SpdxList(data["license_list_version"], data["commit"], entries)
+
+
+_SPDX_FIELDS = {"id": ID, "name": STR, "exception": BOOL, "deprecated": STR_OR_NULL, "obsoleted_by": REPLACEMENTS}
 
 
 _TEMPLATE_KEYS = (("license_list_version", str), ("equivalent_words", list), ("required", dict), ("templates", dict))
@@ -265,7 +257,7 @@ def load_project_ids(directory: Path) -> dict[str, str]:
         except DataError:
             continue
         for ident, body in dict(tables if isinstance(tables, dict) else {}).items():
-            if str(ident).startswith(PROJECT_ID_PREFIX):
+            if str(ident).startswith(PROJECT_ID_PREFIX) and is_valid_key(str(ident)):  # else: load_rules says
                 name = body.get("name") if isinstance(body, dict) else None
                 found.setdefault(str(ident), str(name or ident))
     return found

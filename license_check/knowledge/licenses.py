@@ -52,6 +52,14 @@ class Loader:
             self.problems.append(str(exc))
             return {}
 
+    def section(self, file: Path, data: dict[str, Any], name: str) -> dict[str, Any]:
+        """The table ``name`` of ``data`` ({} and a problem when it is not a table)."""
+        value = data.get(name, {})
+        if not isinstance(value, dict):
+            self.problem(file, name, "must be a table")
+            return {}
+        return value
+
     def canonical_id(self, file: Path, path: str, ident: str, exception: bool) -> bool:
         found = self.norm.resolve(ident)
         if found is None:

@@ -117,7 +117,7 @@ def _load(directory: Path) -> RuleBook:
         data = loader.toml(file)
         for extra in sorted(set(data) - {"licenses"}):
             loader.problem(file, extra, "unknown section (expected [licenses.\"<id>\"])")
-        for ident, body in dict(data.get("licenses", {})).items():
+        for ident, body in loader.section(file, data, "licenses").items():
             if ident in where:
                 loader.problem(file, f"licenses.{ident!r}", f"duplicate: also in {where[ident].name}")
                 continue
@@ -129,7 +129,7 @@ def _load(directory: Path) -> RuleBook:
     exc_data = loader.toml(exc_file)
     for extra in sorted(set(exc_data) - {"exceptions"}):
         loader.problem(exc_file, extra, "unknown section (expected [exceptions.\"<id>\"])")
-    for ident, body in dict(exc_data.get("exceptions", {})).items():
+    for ident, body in loader.section(exc_file, exc_data, "exceptions").items():
         exc_facts = loader.exception(exc_file, str(ident), body)
         if exc_facts is not None:
             exceptions[exc_facts.id] = exc_facts
@@ -148,14 +148,14 @@ def _load(directory: Path) -> RuleBook:
             facts[ident] = replace(_seeded(entry, version), id=ident)
     listed = f"SPDX license list {loader.norm.spdx_version}: listed, not reviewed"
     for spdx_id in load_spdx_ids(directory).entries:  # ids newer than the LicenseDB: known, unclassified
-        ident = loader.norm.resolve(spdx_id.id)
-        if ident != spdx_id.id:
+        listed_id = loader.norm.resolve(spdx_id.id)
+        if listed_id is None or listed_id != spdx_id.id:
             continue  # deprecated: its replacement's facts apply
         if spdx_id.is_exception:
-            exceptions.setdefault(ident, ExceptionFacts(ident, spdx_id.name, None, listed, False))
-        elif ident not in facts:
-            facts[ident] = LicenseFacts(
-                id=ident, name=spdx_id.name, commercial_use=Use.UNKNOWN, copyleft=Copyleft.NONE, notice=False,
+            exceptions.setdefault(listed_id, ExceptionFacts(listed_id, spdx_id.name, None, listed, False))
+        elif listed_id not in facts:
+            facts[listed_id] = LicenseFacts(
+                id=listed_id, name=spdx_id.name, commercial_use=Use.UNKNOWN, copyleft=Copyleft.NONE, notice=False,
                 obligations=(), restrictions=(), sources=dict.fromkeys(FACT_KEYS, listed), reviewed=False,
                 category=None)
     return RuleBook(facts, exceptions, _version(directory), loader.norm)

@@ -44,6 +44,8 @@ def load_boilerplate(directory: Path) -> Boilerplate:
     path = directory / BOILERPLATE_FILE
     data = read_toml(path)
     connectives = []
+    if not isinstance(data.get("connectives", []), list):
+        raise DataError(f"{path}: connectives: must be an array of [[connectives]] tables")
     for i, item in enumerate(data.get("connectives", [])):
         where = f"{path}: connectives[{i}]"
         if not isinstance(item, dict) or not isinstance(item.get("match"), str) or not isinstance(

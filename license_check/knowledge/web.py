@@ -164,8 +164,12 @@ def read_urls(directory: Path) -> LicenseUrls:
     for where, body in shape.tables(data, "patterns"):
         shape.keys(where, body, {"match", "license", "candidates", "or_later_unstated", "source", "examples"})
         shape.text(f"{where}.source", body.get("source"))
+        match = body.get("match")
+        if match is not None and not isinstance(match, str):
+            shape.problem(f"{where}.match", "must be a string (a regular expression)")
+            continue
         try:
-            regex = re.compile(str(body.get("match") or "(?!)"))
+            regex = re.compile(match or "(?!)")
         except re.error as exc:
             shape.problem(f"{where}.match", f"not a regular expression: {exc}")
             continue

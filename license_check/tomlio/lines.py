@@ -71,13 +71,13 @@ class KeyLines:
                 count = self.aot.get(header, 0)
                 self.aot[header] = count + 1
                 table = (*header, count)
-                self.lines.setdefault(header, line)
+                self._record((), header, line)  # [[a.b]]: a and a.b are defined here unless before
                 self.lines[table] = line
             elif self._peek() == "[":
                 self.pos += 1
                 table = self._resolve(self._key())
                 self._expect("]")
-                self.lines.setdefault(table, line)
+                self._record((), table, line)  # [a.b]: so is a, unless it was defined before
             else:
                 key = self._key()
                 self._expect("=")

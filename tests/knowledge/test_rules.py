@@ -234,7 +234,7 @@ def test_validation_reports_every_problem_at_once(tmp_path: Path) -> None:
         "exceptions.toml: exceptions.'LLVM-exception'.copyleft: 'medium' is not one of",
         "exceptions.toml: exceptions.'LLVM-exception'.source: must be a non-empty string",
         "aliases.toml: names.'Totally Made Up': target 'Nope-1.0': unknown ids Nope-1.0",
-        "aliases.toml [names] 'MIT Licence': collides with another entry",
+        "aliases.toml: names.'MIT Licence': collides with another entry",
     ]
     for fragment in expected:
         assert fragment in text, f"missing {fragment!r} in:\n{text}"
