@@ -111,6 +111,14 @@ def test_symlinks_out_of_the_site_folder_are_not_followed(tmp_path: Path) -> Non
     assert "evil-1.0.dist-info is a symbolic link out of" in messages
     assert "METADATA is a symbolic link out of" in messages
     assert "License-File '../../outside/SECRET' is not in" in messages
+    assert "inside-target is installed twice in one folder" in messages
+
+
+def test_single_file_egg_info(tmp_path: Path) -> None:
+    (tmp_path / "ancient-0.1-py3.11.egg-info").write_text("Metadata-Version: 1.0\nName: Ancient\nVersion: 0.1\n"
+                                                           "License: MIT\n")
+    (item,), problems = read_distributions([tmp_path])
+    assert (item.name, item.version, item.license, problems) == ("ancient", "0.1", "MIT", [])
 
 
 def test_license_text_is_capped_and_headers_only(tmp_path: Path) -> None:
