@@ -137,6 +137,14 @@ RULES: dict[str, Rule] = {
              "Adopting the repository pulls in that artifact and its terms: they are judged in the adoption "
              "answer (--scope adoption), and in the repository answer only where the tree states them.",
              "Check the artifact's license; state it in the README or clarify it in policy."),
+        Rule("dependency-unresolved", _I, "Declared dependencies whose license could not be read.",
+             "A dependency is part of what adopting the repository pulls in; with no installed metadata its "
+             "terms are unknown (the adoption answer), and the repository's own answer does not depend on it.",
+             "Run with --deps-env pointing at the environment the code runs in, or install the missing packages."),
+        Rule("dependency-environment", _E, "The environment given with --deps-env could not be read.",
+             "No dependency license was read from it, so every dependency's terms are unknown.",
+             "Point --deps-env at a virtual environment folder (with pyvenv.cfg), a Python interpreter, or use "
+             "'auto' inside an activated venv."),
         Rule("denied-license", _E, "A component is under a license the policy denies.",
              "The organisation has decided not to adopt work under this license (or category).",
              "Replace or drop the component, elect another OR branch, or change the policy's deny list."),

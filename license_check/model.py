@@ -173,6 +173,10 @@ class Artifact:
     ref: str | None = None
     is_dir: bool = True  # False: the artifact is one file (a weights file)
     has_license: bool = False  # its own metadata states a license (else it inherits one)
+    # a dependency (kind DEPENDENCY, ``ref`` its package URL without version): how it is needed
+    # ("default", "optional", "dev") and the version installed or pinned
+    group: str | None = None
+    version: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +253,8 @@ class Component:
     lineage: tuple[ArtifactRef, ...] = ()
     is_dir: bool = True
     origin: tuple[Evidence, ...] = ()  # where a referenced artifact is mentioned (path, line)
+    group: str | None = None  # a dependency: "default", "optional" or "dev" (Artifact.group)
+    version: str | None = None  # a dependency: the version installed, else pinned
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,6 +63,7 @@ class ScanOptions:
     today: date | None = None  # for waiver expiry (tests); None = the current date
     discovery: Discovery | None = None  # the walk of ``root`` when the caller already made it (run.report does)
     knowledge: Knowledge | None = None  # the rules, when the caller loaded them (run.report); None: loaded here
+    deps_env: str | None = None  # --deps-env: a venv, a Python interpreter or "auto" (None: no environment)
 
 
 def _guarded(name: str, step: Callable[[], DetectorResult], ctx: ScanContext) -> DetectorResult:
@@ -131,7 +132,8 @@ def scan(root: str, options: ScanOptions | None = None) -> Report:
 
 def collect(root: str, options: ScanOptions, knowledge: Knowledge, policy: Policy) -> Collected:
     """The collect stage: the walk, every detector (through the per-file cache) and the pinned digests."""
-    ctx = ScanContext(log=options.log, use_scancode=options.use_scancode, knowledge=knowledge)
+    ctx = ScanContext(log=options.log, use_scancode=options.use_scancode, knowledge=knowledge,
+                      deps_env=options.deps_env)
     found = options.discovery or discover(root, exclude=options.exclude)
     options.log(f"discovered {len(found.files)} files; ignored trees: {', '.join(found.ignored_dirs) or 'none'}")
     with cache.scan_session(found.files, ctx, rules_version=knowledge.version, jobs=options.jobs,
@@ -197,7 +199,7 @@ def decide(collected: Collected, policy: Policy, options: ScanOptions, knowledge
         coverage={
             "code": "analysed" if found.complete and not broken else "partial",
             "license-texts": "analysed" if options.use_scancode else "partial",
-            "dependencies": "not-analysed",
+            "dependencies": _dependency_coverage(judged),
             "model-weights": "analysed" if not broken else "partial",
             "datasets": "analysed" if not broken else "partial",
             "referenced-artifacts": "analysed" if not broken else "partial",
@@ -234,11 +236,22 @@ def in_repository(comp: JudgedComponent) -> bool:
     warning)."""
     if comp.component.ref is None:
         return True
+    if comp.component.kind is Kind.DEPENDENCY:  # installed with the code, its license read where installed
+        return comp.component.group == "default" and comp.commercial_use is not Use.UNKNOWN
     stated = any(e.source not in _NOT_STATED for e in comp.evidence)
     return stated and comp.component.kind in _RUN_ARTIFACTS and comp.commercial_use is not Use.UNKNOWN
 
 
 _RUN_ARTIFACTS = frozenset({Kind.MODEL, Kind.WEIGHTS})
+
+
+def _dependency_coverage(judged: Sequence[JudgedComponent]) -> str:
+    """analysed: every default dependency's license was read where it is installed; partial: some were
+    declared but not all read; not-analysed: no dependency file was found (or none declares any)."""
+    deps = [c for c in judged if c.component.kind is Kind.DEPENDENCY and c.component.group == "default"]
+    if not deps:
+        return "not-analysed"
+    return "analysed" if all(c.commercial_use is not Use.UNKNOWN for c in deps) else "partial"
 # Evidence that does not state terms in the tree: the reference itself, and the rules' table of known
 # hub ids (those terms bind whoever fetches the artifact: the adoption answer, with a warning).
 _NOT_STATED = frozenset({"reference", "known-models"})

@@ -36,6 +36,7 @@ class Request:
     cache: bool = True  # the report cache and the per-file cache
     progress: Callable[[str, int, int], None] | None = None  # render.progress.for_stream (the CLI: on a terminal)
     log: Callable[[str], None] = _no_log
+    deps_env: str | None = None  # --deps-env
 
 
 def report(path: str, request: Request, policy: Policy, knowledge: Knowledge) -> tuple[str, int]:
@@ -45,7 +46,11 @@ def report(path: str, request: Request, policy: Policy, knowledge: Knowledge) ->
     key = None
     if request.cache:
         settings = {"format": request.fmt, "exclude": list(request.exclude), "use_scancode": request.use_scancode,
-                    "policy": policy.echo()}
+                    "policy": policy.echo(), "deps_env": request.deps_env}
+        if request.deps_env is not None:  # what is installed there is an input too (collect/deps/installed.py)
+            from license_check.collect.deps.installed import fingerprint
+
+            settings["environment"] = fingerprint(request.deps_env)
         pinned = [p for w in policy.waivers if w.sha256 for p in (w.file or w.path,) if p]
         pinned += [c.path for c in policy.clarifications]
         key = report_cache.key(path, found, settings, pin_stats(path, pinned), utc_today(), knowledge.directory)
@@ -59,7 +64,7 @@ def report(path: str, request: Request, policy: Policy, knowledge: Knowledge) ->
     options = ScanOptions(exclude=request.exclude, use_scancode=request.use_scancode, log=request.log,
                           jobs=request.jobs, policy=policy, cache=request.cache,
                           progress=request.progress, discovery=found,
-                          knowledge=knowledge)
+                          knowledge=knowledge, deps_env=request.deps_env)
     scanned = scan(path, options)
     text = RENDERERS[Format(request.fmt)](scanned)
     code = EXIT_FAIL if scanned.verdict.value == "fail" else EXIT_OK

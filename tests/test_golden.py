@@ -63,6 +63,9 @@ EXPECTED = {
     "restrictive-texts": ("prohibited", "fail", "MIT"),
     "gpl-classpath": ("conditional", "warn", "GPL-2.0-or-later WITH Classpath-exception-2.0"),
     "finetune-other-license": ("unknown", "fail", "LicenseRef-license-check-unknown"),
+    # Issue 15: declared dependencies (pyproject.toml, uv.lock) with no --deps-env: listed, their terms
+    # unknown in the adoption answer only (tests/test_dependencies.py scans it with a built environment).
+    "deps-uv": ("allowed", "pass", "Apache-2.0"),
 }
 
 

@@ -80,8 +80,8 @@ def external_findings(comp: Component, res: Resolution) -> list[Finding]:
     """``external-artifact`` (info) for a referenced artifact. The scan turns it into a warning where the
     artifact's stated or known terms are more restrictive than the repository's own answer; with no terms
     the artifact belongs to the adoption answer only, so it never fails the repository's check."""
-    if comp.ref is None or comp.ref.startswith(comp.path + "#"):
-        return []
+    if comp.ref is None or comp.ref.startswith(comp.path + "#") or comp.kind is Kind.DEPENDENCY:
+        return []  # dependencies: one summary finding (collect/detectors/dependencies.py)
     known_license = res.license is not None
     text = (f"The repository references {comp.kind.value} {comp.ref!r} (in {comp.path}) that it does not contain; "
             + (f"its license is {res.license} (from {', '.join(sorted({e.source for e in res.evidence}))})."

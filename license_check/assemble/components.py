@@ -10,7 +10,7 @@ evidence and only speaks for the folder it sits in.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from license_check.model import Artifact, ArtifactRef, Claim, ClaimRole, ClaimScope, Component, FileEntry, Kind
 
@@ -23,7 +23,7 @@ COMPONENT_SOURCES = frozenset({"license-file", "pyproject", "setup-cfg", "setup-
 # Sources whose claims come from an artifact's own metadata (cards, dataset manifests, weight headers).
 METADATA_SOURCES = frozenset({
     "model-card", "dataset-card", "datapackage", "croissant", "dataset-info", "citation-cff",
-    "safetensors", "gguf", "onnx",
+    "safetensors", "gguf", "onnx", "dist-info", "package-lock",
 })
 
 
@@ -80,7 +80,7 @@ def owner(path: str, roots: set[str] | frozenset[str], is_dir: bool = False) -> 
 
 
 _CARD_SOURCES = frozenset({"model-card", "dataset-card", "readme-prose"})
-_KIND_RANK = {Kind.MODEL: 0, Kind.DATASET: 1, Kind.WEIGHTS: 2, Kind.DATA: 3}
+_KIND_RANK = {Kind.MODEL: 0, Kind.DATASET: 1, Kind.WEIGHTS: 2, Kind.DATA: 3, Kind.DEPENDENCY: 4}
 REF_PREFIX = "ref:"
 
 
@@ -134,8 +134,8 @@ def group(files: Sequence[FileEntry], claims: Sequence[Claim],
     claims_of: dict[str, list[Claim]] = defaultdict(list)
     files_of: dict[str, int] = defaultdict(int)
     lineage_of: dict[str, list[ArtifactRef]] = defaultdict(list)
-    for claim in claims:
-        claims_of[owner(claim.target, roots)].append(claim)
+    for claim in claims:  # a claim on a referenced artifact (a dependency's metadata) targets its id
+        claims_of[claim.target if claim.target.startswith(REF_PREFIX) else owner(claim.target, roots)].append(claim)
     for folder in file_owners(files, roots):
         files_of[folder] += 1
     file_roots = {a.path for a in artifacts if a.ref is None and not a.is_dir} & set(kinds)
@@ -154,10 +154,11 @@ def group(files: Sequence[FileEntry], claims: Sequence[Claim],
         )
         for root in sorted(roots)
     ]
-    return out + referenced(artifacts, {c.id for c in out})
+    return out + referenced(artifacts, {c.id for c in out}, claims_of)
 
 
-def referenced(artifacts: Sequence[Artifact], taken: set[str]) -> list[Component]:
+def referenced(artifacts: Sequence[Artifact], taken: set[str],
+               claims_of: Mapping[str, Sequence[Claim]] | None = None) -> list[Component]:
     """One component per distinct referenced artifact; its path is the first file that references it."""
     by_ref: dict[str, list[Artifact]] = defaultdict(list)
     for art in artifacts:
@@ -169,9 +170,11 @@ def referenced(artifacts: Sequence[Artifact], taken: set[str]) -> list[Component
         cid = REF_PREFIX + ref
         if cid in taken:
             continue
+        own = tuple(sorted((claims_of or {}).get(cid, ()), key=_claim_key))
         out.append(Component(id=cid, path=arts[0].path, kind=min((a.kind for a in arts), key=_KIND_RANK.__getitem__),
-                             ref=ref, lineage=_unique_refs([x for a in arts for x in a.lineage]), is_dir=False,
-                             origin=tuple(a.evidence for a in arts[:5])))
+                             claims=own, ref=ref, lineage=_unique_refs([x for a in arts for x in a.lineage]),
+                             is_dir=False, origin=tuple(a.evidence for a in arts[:5]),
+                             group=_group(arts), version=next((a.version for a in arts if a.version), None)))
     return out
 
 
@@ -185,3 +188,12 @@ def _unique_refs(refs: Sequence[ArtifactRef]) -> tuple[ArtifactRef, ...]:
 def _claim_key(claim: Claim) -> tuple[str, str, int, str]:
     first = claim.evidence[0]
     return (first.path, first.source, first.line or 0, claim.raw or "")
+
+
+_GROUP_RANK = {"default": 0, "optional": 1, "dev": 2}
+
+
+def _group(artifacts: Sequence[Artifact]) -> str | None:
+    """A dependency declared in several groups is needed as its most demanding one (default first)."""
+    groups = [a.group for a in artifacts if a.group is not None]
+    return min(groups, key=lambda g: _GROUP_RANK.get(g, 9)) if groups else None

@@ -11,7 +11,7 @@ from license_check.assemble import lineage
 from license_check.assemble.components import file_owners, group
 from license_check.assemble.resolve import Resolution, resolve
 from license_check.knowledge.book import Knowledge
-from license_check.model import Artifact, Claim, Component, FileEntry, Finding
+from license_check.model import Artifact, Claim, Component, FileEntry, Finding, Kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +42,8 @@ def assemble(files: Sequence[FileEntry], claims: Sequence[Claim], artifacts: Seq
         resolution = resolve(component, files_of.get(component.path, []) if component.ref is None else [], inherited,
                              norm)
         if component.ref is not None and not component.claims and not inherited:
-            resolution = replace(resolution, findings=(), problems=("external-artifact",))
+            unread = "dependency-unresolved" if component.kind is Kind.DEPENDENCY else "external-artifact"
+            resolution = replace(resolution, findings=(), problems=(unread,))
         resolution = artifacts_stage.inherit(component, resolution, resolved, roots)
         resolved[component.id], traces[component.id] = resolution, traced
         if component.path == "." and component.ref is None:

@@ -57,11 +57,15 @@ def _folder_path(ctx: click.Context, param: click.Parameter, value: str) -> str:
 @click.option("--scope", type=click.Choice(["repository", "adoption"]),
               help="Which answer decides the verdict and exit code: the repository as shipped (default), or "
                    "adoption, which also counts the referenced artifacts a user must fetch (unknown terms: unknown).")
+@click.option("--deps-env", metavar="PYTHON_OR_VENV",
+              help="Read the licenses of the declared dependencies where they are installed: a virtual environment "
+                   "folder, a Python interpreter, or 'auto' (the venv in $VIRTUAL_ENV). Never a registry query: "
+                   "without it, dependencies are listed with unknown licenses (the adoption answer).")
 @click.option("-v", "--verbose", is_flag=True, help="Explain the scan on stderr (e.g. why ScanCode was loaded).")
 @click.version_option(__version__, "-V", "--version", prog_name="license-check")
 def scan(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_scancode: bool, jobs: int | None,
         no_cache: bool, policy_file: str | None, no_repo_config: bool, use_mode: str | None, fail_on: str | None,
-        scope: str | None, verbose: bool) -> None:
+        scope: str | None, deps_env: str | None, verbose: bool) -> None:
     """Tell whether the repository at PATH may be used commercially.
 
     Scans code, license files, manifests and headers, normalizes every license to SPDX and judges the
@@ -84,6 +88,16 @@ def scan(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_s
         if verbose:
             click.echo(f"license-check: {message}", err=True)
 
+    if deps_env is not None:  # a usage error, before anything is scanned
+        from license_check.collect.deps.environment import locate
+        from license_check.collect.deps.model import ReadProblem
+
+        where = locate(deps_env, dict(os.environ))
+        if isinstance(where, ReadProblem):
+            raise click.BadParameter(where.message, param_hint="'--deps-env'")
+        log(f"dependencies: --deps-env {deps_env}: {where.found}, site folders "
+            f"{', '.join(str(d) for d in where.site_dirs) or 'none'}")
+
     enabled, why_not = caches_enabled()
     if not no_cache and not enabled:
         log(f"caches off: {why_not}")
@@ -101,7 +115,8 @@ def scan(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_s
     if scope:
         policy = dataclasses.replace(policy, scope=scope)
     log(f"policy {policy.name!r} from {policy.source}, use mode {policy.use_mode.value}")
-    request = Request(fmt, exclude, not no_scancode, jobs or 0, not no_cache, progress=progress, log=log)
+    request = Request(fmt, exclude, not no_scancode, jobs or 0, not no_cache, progress=progress, log=log,
+                      deps_env=deps_env)
     text, code = report(path, request, policy, knowledge)
     if output:
         try:

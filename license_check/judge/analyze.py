@@ -23,6 +23,7 @@ from license_check.model import (
     Duty,
     Finding,
     JudgedComponent,
+    Kind,
     Location,
     Reason,
     Use,
@@ -226,6 +227,8 @@ _PROBLEM_TEXT = {
     "unlicensed-files": "Source files without any license grant: all rights reserved.",
     "unknown-license-id": "The declared license is only a family name; the exact license is unknown.",
     "external-artifact": "A referenced model or dataset (not in the repository) whose license is not known.",
+    "dependency-unresolved": "A declared dependency whose license could not be read where it is installed "
+                             "(not installed, no metadata, or no --deps-env).",
 }
 
 
@@ -258,7 +261,8 @@ def judge_component(res: Resolution, rules: RuleBook, ctx: Context = PLAIN,
         license_ = ctx.normalizer.rendered(res.license)
         elected = verdict.elected if verdict.had_choice else None  # OR-free, rendered as the tree is
         obligations, restrictions = verdict.obligations, verdict.restrictions
-        findings += _use_findings(comp.id, comp.path, verdict, ctx)
+        declared_at = comp.origin[0].line if comp.kind is Kind.DEPENDENCY and comp.origin else None
+        findings += _use_findings(comp.id, comp.path, verdict, ctx, declared_at)
     if res.notices:
         obligations = (*obligations, *(Duty(
             "keep-notice-file", f"Redistribute {ev.path} with the work: a NOTICE carries attribution duties "
@@ -284,9 +288,9 @@ def judge_component(res: Resolution, rules: RuleBook, ctx: Context = PLAIN,
 _PROFILE_REASONS = frozenset({"threshold-exceeded", "region-excluded", "region-excluded-scope"})
 
 
-def _use_findings(cid: str, path: str, verdict: Judgement, ctx: Context) -> list[Finding]:
+def _use_findings(cid: str, path: str, verdict: Judgement, ctx: Context, line: int | None = None) -> list[Finding]:
     out: list[Finding] = []
-    where = [Location(path)]
+    where = [Location(path, line)]
     material = by_materiality([*verdict.restrictions, *verdict.obligations], ctx)
     duties = "; ".join(d.text.rstrip(".") for d in material[:3])
     profiled = {r.license for r in verdict.reasons if r.code in _PROFILE_REASONS}

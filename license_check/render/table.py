@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tabulate import tabulate
 
-from license_check.model import JudgedComponent, Report, Severity, Use
+from license_check.model import JudgedComponent, Kind, Report, Severity, Use
 from license_check.render.printable import printable, printable_report
 
 _MAX_MESSAGE = 600
@@ -133,9 +133,37 @@ def _scanned_line(report: Report) -> list[str]:
     return ["", f"scanned {scan.get('files')} file(s) from {source}; left out: " + "; ".join(parts)]
 
 
+def _dependency_lines(report: Report) -> list[str]:
+    """The dependencies in one summary line, and one line per dependency that is not allowed (issue 15:
+    a line per problem, not one per package)."""
+    every = {c.component.id: c for c in (*report.components, *(report.adoption.components if report.adoption else ()))
+             if c.component.kind is Kind.DEPENDENCY}
+    if not every:
+        return []
+    counted = [c for c in every.values() if (c.component.group or "default") == "default"]
+    uses: dict[str, int] = {}
+    for c in counted:
+        uses[c.commercial_use.value] = uses.get(c.commercial_use.value, 0) + 1
+    apart = len(every) - len(counted)
+    tally = ", ".join(f"{n} {u}" for u, n in sorted(uses.items(), key=lambda p: -Use(p[0]).badness))
+    lines = ["", f"dependencies: {len(counted)} needed at run time ({tally})"
+                 + (f"; {apart} optional or development-only, not counted" if apart else "")]
+    for c in sorted(counted, key=lambda c: (-c.commercial_use.badness, c.component.id)):
+        if c.commercial_use is Use.ALLOWED:
+            continue
+        decl = next((e for e in c.component.origin if e.path), None)
+        where = f"{decl.path}:{decl.line}" if decl is not None and decl.line else (decl.path if decl else "")
+        source = next((e.path for e in c.evidence if e.source == "dist-info"), None)
+        name = (c.component.ref or c.component.id).removeprefix("pkg:")
+        version = f" {c.component.version}" if c.component.version else ""
+        lines.append(f"  {_clip(name + version, 50)}  {_license_cell(c)}  {c.commercial_use.value}  (declared in "
+                     f"{where}" + (f"; license from {source}" if source else "") + ")")
+    return lines
+
+
 def render_table(report: Report) -> str:
     rows = [[_component_cell(c), c.component.kind.value, _license_cell(c), c.commercial_use.value, _key_obligation(c)]
-            for c in report.components]
+            for c in report.components if c.component.kind is not Kind.DEPENDENCY]
     out = [tabulate(rows, headers=["component", "kind", "license", "commercial use", "key obligation"],
                     tablefmt="simple")]
     unstated = _unstated(report)
@@ -153,7 +181,7 @@ def render_table(report: Report) -> str:
             frows.append([f.severity.value, printable(f.rule), where, _clip(f.message, _MAX_MESSAGE)])
         out += ["", tabulate(frows, headers=["severity", "rule", "location", "message"], tablefmt="simple",
                              maxcolwidths=[None, None, 40, 90])]
-    out += _adoption_lines(report, unstated) + _why(report) + _checklist(report)
+    out += _dependency_lines(report) + _adoption_lines(report, unstated) + _why(report) + _checklist(report)
     counts = {s: sum(1 for f in active if f.severity is s) for s in Severity}
     summary = ", ".join(f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n) or "no findings"
     suppressed = len(report.findings) - len(active)

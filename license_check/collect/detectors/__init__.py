@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from license_check.collect.detectors import datasets as datasets
+from license_check.collect.detectors import dependencies as dependencies
 from license_check.collect.detectors import license_files as license_files
 from license_check.collect.detectors import manifests as manifests
 from license_check.collect.detectors import model_cards as model_cards
@@ -32,5 +33,6 @@ DETECTORS: tuple[Registered, ...] = (
     Registered(datasets.NAME, datasets.detect),
     Registered(weights.NAME, weights.detect),
     Registered(references.NAME, references.detect, wants=references.wants, cap=README_CAP, merge=references.merge),
+    Registered(dependencies.NAME, dependencies.detect),
 )
 FILE_LOCAL: dict[str, Registered] = {d.name: d for d in DETECTORS if d.file_local}

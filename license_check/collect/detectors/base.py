@@ -27,6 +27,7 @@ class ScanContext:
     use_scancode: bool = True  # False: texts the fast path cannot resolve stay unknown
     scancode_timeout: float = 10.0  # seconds per file for ScanCode matching
     knowledge: Knowledge = field(default_factory=Knowledge.load)  # the scan's rules (the pipeline passes its own)
+    deps_env: str | None = None  # --deps-env: the environment whose installed dependencies are read
 
 
 @dataclass(frozen=True, slots=True)
