@@ -86,7 +86,7 @@ def pep508(spec: object, path: str, line: int | None, key: str, group: Group = G
     except InvalidRequirement as exc:
         first = str(exc).splitlines()[0] if str(exc) else "invalid"
         return ReadProblem(path, line, f"{key} is not a valid PEP 508 requirement ({first[:200]}): {text[:120]!r}")
-    except (RecursionError, ValueError, TypeError) as exc:
+    except (RecursionError, ValueError, TypeError, SyntaxError) as exc:  # packaging's marker strings: ast
         return ReadProblem(path, line, f"{key} could not be parsed as a requirement ({type(exc).__name__})")
     return Declared(
         name=normalize_name(req.name), ecosystem=Ecosystem.PYPI, spec=text, path=path, line=line, key=key,

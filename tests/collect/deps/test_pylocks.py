@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 
 from license_check.collect.deps.model import Group
 from license_check.collect.deps.pylocks import MAX_ENTRIES, read_pipfile_lock, read_poetry_lock, read_uv_lock
@@ -300,3 +301,33 @@ def test_never_raises_on_garbage() -> None:
         for reader in (read_uv_lock, read_poetry_lock, read_pipfile_lock):
             declared, problems = reader(text, "f")
             assert isinstance(declared, list) and isinstance(problems, list)
+
+
+def mutations(text: str, count: int, seed: int) -> list[str]:
+    """Deterministic damaged copies of ``text``: characters dropped, duplicated or replaced."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        chars = list(text)
+        for _ in range(rng.randint(1, 8)):
+            at = rng.randrange(len(chars))
+            action = rng.random()
+            if action < 0.4:
+                del chars[at]
+            elif action < 0.7:
+                chars.insert(at, rng.choice('[]{}"\'=,.\n\\#;:@ 0aZ\x00\u00e9'))
+            else:
+                chars[at] = rng.choice('[]{}"\'=,\n ')
+        out.append("".join(chars))
+    return out
+
+
+def test_damaged_lock_files_never_raise() -> None:
+    pipfile = json.dumps(PIPFILE_LOCK, indent=4)
+    for text in mutations(UV_LOCK, 300, 1) + mutations(POETRY_LOCK, 300, 2):
+        for reader in (read_uv_lock, read_poetry_lock):
+            declared, problems = reader(text, "f")
+            assert all(d.path == "f" for d in declared) and all(p.message for p in problems)
+    for text in mutations(pipfile, 300, 3):
+        declared, problems = read_pipfile_lock(text, "f")
+        assert all(p.message for p in problems)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from license_check.collect.deps.model import Group
 from license_check.collect.deps.pyproject import MAX_ENTRIES, read_pyproject
 
@@ -205,3 +207,18 @@ def test_garbage_never_raises() -> None:
     for text in samples:
         declared, problems = read_pyproject(text, "pyproject.toml")
         assert isinstance(declared, list) and isinstance(problems, list)
+
+
+def test_damaged_files_never_raise() -> None:
+    rng = random.Random(15)
+    for sample in (PEP621, POETRY):
+        for _ in range(400):
+            chars = list(sample)
+            for _ in range(rng.randint(1, 8)):
+                at = rng.randrange(len(chars))
+                if rng.random() < 0.5:
+                    del chars[at]
+                else:
+                    chars.insert(at, rng.choice('[]{}"\'=,.\n\\#;@ 0a\x00'))
+            declared, problems = read_pyproject("".join(chars), "pyproject.toml")
+            assert all(d.name for d in declared) and all(p.message for p in problems)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from license_check.collect.deps.requirements import MAX_PROBLEMS, Include, RequirementsFile, read_requirements
 
 # The shape pip-compile writes (hashes, continuations, "via" comments), with a few hand-written lines.
@@ -132,3 +134,17 @@ def test_hostile_input() -> None:
                  "x @ https://h/\udcff.whl"]:
         result = read_requirements(text, "r.txt")
         assert isinstance(result, RequirementsFile), text
+
+
+def test_damaged_files_never_raise() -> None:
+    rng = random.Random(15)
+    for _ in range(400):
+        chars = list(COMPILED)
+        for _ in range(rng.randint(1, 10)):
+            at = rng.randrange(len(chars))
+            if rng.random() < 0.5:
+                del chars[at]
+            else:
+                chars.insert(at, rng.choice('-=@;#\\\n :/[]"\'.\x00~$'))
+        result = read_requirements("".join(chars), "r.txt")
+        assert all(d.name for d in result.declared) and all(p.message for p in result.problems)
