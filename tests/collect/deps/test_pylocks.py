@@ -331,3 +331,24 @@ def test_damaged_lock_files_never_raise() -> None:
     for text in mutations(pipfile, 300, 3):
         declared, problems = read_pipfile_lock(text, "f")
         assert all(p.message for p in problems)
+
+
+def test_pipfile_lock_lines_of_tricky_names() -> None:
+    text = '''{
+    "_meta": {"hash": {"sha256": "x"}},
+    "default": {
+        "markers": {"markers": "os_name == 'nt'", "version": "==1.0"},
+        "version": {"version": "==2.0"},
+        "caf\\u00e9": {"version": "==3.0"}
+    },
+    "develop": {"markers": {"version": "==1.1"}}
+}'''
+    declared, problems = read_pipfile_lock(text, "Pipfile.lock")
+    assert problems == []
+    assert [(d.key, d.line, d.version) for d in declared] == [
+        ("default.markers", 4, "1.0"), ("default.version", 5, "2.0"), ("default.café", 6, "3.0"),
+        ("develop.markers", 8, "1.1")]
+    minified = json.dumps({"default": {f"p\u00e9{i}": {"version": "==1"} for i in range(5000)}},
+                          ensure_ascii=False, separators=(",", ":"))
+    declared, _ = read_pipfile_lock(minified, "Pipfile.lock")
+    assert len(declared) == 5000 and {d.line for d in declared} == {1}
