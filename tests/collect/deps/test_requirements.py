@@ -148,3 +148,9 @@ def test_damaged_files_never_raise() -> None:
                 chars.insert(at, rng.choice('-=@;#\\\n :/[]"\'.\x00~$'))
         result = read_requirements("".join(chars), "r.txt")
         assert all(d.name for d in result.declared) and all(p.message for p in result.problems)
+
+
+def test_windows_line_endings() -> None:
+    result = read_requirements("a==1 \\\r\n    --hash=sha256:abc\r\n-r base.txt\r\nb\r\n", "r.txt")
+    assert [(d.name, d.line, d.spec) for d in result.declared] == [("a", 1, "a==1"), ("b", 4, "b")]
+    assert result.includes == (Include("base.txt", 3, False),) and result.problems == ()

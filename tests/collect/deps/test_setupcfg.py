@@ -99,3 +99,8 @@ def test_damaged_files_never_raise() -> None:
                 chars.insert(at, rng.choice('[]=:;#%()\n \t\x00'))
         declared, problems = read_setup_cfg("".join(chars), "setup.cfg")
         assert all(d.name for d in declared) and all(p.message for p in problems)
+
+
+def test_windows_line_endings() -> None:
+    declared, problems = read_setup_cfg("[options]\r\ninstall_requires =\r\n  a\r\n  b==1\r\n", "setup.cfg")
+    assert [(d.name, d.line, d.version) for d in declared] == [("a", 3, None), ("b", 4, "1")] and problems == []
