@@ -20,6 +20,7 @@ from license_check.tomlio import safe as tomlsafe
 MAX_ENTRIES = 10_000  # dependencies read from one file; real lock files hold a few thousand at most
 MAX_SPEC = 10_000  # characters of one requirement; real ones (a URL with a hash) stay under 1,000
 
+_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,198}[A-Za-z0-9])?")  # PEP 508 names (a length cap added)
 _TOML_AT = re.compile(r"\(at line (\d+), column \d+\)\s*$")
 
 
@@ -61,6 +62,11 @@ class LineIndex:
 
     def line(self, offset: int) -> int:
         return bisect.bisect_left(self.newlines, offset) + 1
+
+
+def valid_name(name: object) -> bool:
+    """A project name as PEP 508 allows it (letters, digits, '.', '_', '-'; at most 200 characters)."""
+    return isinstance(name, str) and _NAME.fullmatch(name.strip()) is not None
 
 
 def exact_version(req: Requirement) -> str | None:

@@ -26,7 +26,15 @@ import json
 import re
 from typing import Any
 
-from license_check.collect.deps._pep508 import MAX_ENTRIES, MAX_SPEC, LineIndex, kind, load_toml, too_many
+from license_check.collect.deps._pep508 import (
+    MAX_ENTRIES,
+    MAX_SPEC,
+    LineIndex,
+    kind,
+    load_toml,
+    too_many,
+    valid_name,
+)
 from license_check.collect.deps.model import Declared, Ecosystem, Group, ReadProblem, normalize_name
 from license_check.collect.parsers.jsondoc import load_json
 from license_check.tomlio.lines import KeyLines
@@ -57,9 +65,10 @@ def _packages(data: dict[str, Any], path: str, lines: KeyLines,
                                         f"package[{index}] must be a table, not {kind(package)}"))
             continue
         name = package.get("name")
-        if not isinstance(name, str) or not name.strip() or len(name) > 200:
+        if not valid_name(name):
+            shown = f"{str(name)[:60]!r}" if isinstance(name, str) and name.strip() else kind(name)
             problems.append(ReadProblem(path, lines.line(("package", index, "name")),
-                                        f"package[{index}].name must be a short package name, not {kind(name)}"))
+                                        f"package[{index}].name must be a package name, not {shown}"))
             continue
         out.append((index, package))
     return out
@@ -276,8 +285,8 @@ class _KeyPositions:
 def _pipfile_entry(name: str, entry: object, section: str, group: Group, path: str,
                    line: int | None) -> Declared | ReadProblem | None:
     key = f"{section}.{name}"
-    if not name.strip() or len(name) > 200:
-        return ReadProblem(path, line, f"{section}: a package name must be a short, non-empty string")
+    if not valid_name(name):
+        return ReadProblem(path, line, f"{section}: {name[:60]!r} is not a package name")
     if not isinstance(entry, dict):
         return ReadProblem(path, line, f"{key} must be an object, not {kind(entry)}")
     version = entry.get("version")

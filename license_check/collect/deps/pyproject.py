@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from license_check.collect.deps._pep508 import MAX_ENTRIES, MAX_SPEC, kind, load_toml, pep508, too_many
+from license_check.collect.deps._pep508 import MAX_ENTRIES, MAX_SPEC, kind, load_toml, pep508, too_many, valid_name
 from license_check.collect.deps.model import Declared, Ecosystem, Group, ReadProblem, normalize_name
 from license_check.tomlio.lines import KeyLines, Path
 
@@ -224,8 +224,8 @@ def _poetry_table(r: _Reader, value: object, keys: Path, group: Group, extra: st
 def _poetry_one(r: _Reader, name: str, spec: object, where: Path, group: Group, extra: str | None,
                 extras_of: dict[str, str]) -> None:
     key = dotted(where)
-    if not name.strip() or len(name) > 200:
-        r.problem(where, f"{key}: a dependency name must be a short, non-empty string")
+    if not valid_name(name):
+        r.problem(where, f"{key}: {name[:60]!r} is not a package name")
         return
     constraints = spec if isinstance(spec, list) else [spec]  # a list: one constraint per environment
     if not constraints:

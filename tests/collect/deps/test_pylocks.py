@@ -339,16 +339,26 @@ def test_pipfile_lock_lines_of_tricky_names() -> None:
     "default": {
         "markers": {"markers": "os_name == 'nt'", "version": "==1.0"},
         "version": {"version": "==2.0"},
-        "caf\\u00e9": {"version": "==3.0"}
+        "caf\\u0065": {"version": "==3.0"}
     },
     "develop": {"markers": {"version": "==1.1"}}
 }'''
     declared, problems = read_pipfile_lock(text, "Pipfile.lock")
     assert problems == []
     assert [(d.key, d.line, d.version) for d in declared] == [
-        ("default.markers", 4, "1.0"), ("default.version", 5, "2.0"), ("default.café", 6, "3.0"),
+        ("default.markers", 4, "1.0"), ("default.version", 5, "2.0"), ("default.cafe", 6, "3.0"),
         ("develop.markers", 8, "1.1")]
-    minified = json.dumps({"default": {f"p\u00e9{i}": {"version": "==1"} for i in range(5000)}},
-                          ensure_ascii=False, separators=(",", ":"))
+    minified = json.dumps({"default": {f"p-{i}": {"version": "==1", "markers": f"p-{i}"}
+                                       for i in range(5000)}}, separators=(",", ":"))
     declared, _ = read_pipfile_lock(minified, "Pipfile.lock")
     assert len(declared) == 5000 and {d.line for d in declared} == {1}
+
+
+def test_invalid_package_names_are_problems() -> None:
+    _, problems = read_uv_lock('[[package]]\nname = "no such/name"\nversion = "1"\n', "uv.lock")
+    assert [(p.line, p.message) for p in problems] == [
+        (2, "package[0].name must be a package name, not 'no such/name'")]
+    _, problems = read_poetry_lock('[[package]]\nname = ""\n', "poetry.lock")
+    assert problems[0].message == "package[0].name must be a package name, not an empty string"
+    _, problems = read_pipfile_lock('{"default": {"../evil": {"version": "==1"}}}', "Pipfile.lock")
+    assert problems[0].message == "default: '../evil' is not a package name"

@@ -222,3 +222,11 @@ def test_damaged_files_never_raise() -> None:
                     chars.insert(at, rng.choice('[]{}"\'=,.\n\\#;@ 0a\x00'))
             declared, problems = read_pyproject("".join(chars), "pyproject.toml")
             assert all(d.name for d in declared) and all(p.message for p in problems)
+
+
+def test_poetry_invalid_names() -> None:
+    declared, problems = read_pyproject('[tool.poetry.dependencies]\n"a b" = "1"\n"-x" = "2"\nok = "3"\n', "p")
+    assert [d.name for d in declared] == ["ok"]
+    assert [(p.line, p.message) for p in problems] == [
+        (2, "tool.poetry.dependencies.\"a b\": 'a b' is not a package name"),
+        (3, "tool.poetry.dependencies.-x: '-x' is not a package name")]
