@@ -20,6 +20,7 @@ from license_check.tomlio import safe as tomlsafe
 MAX_ENTRIES = 10_000  # dependencies read from one file; real lock files hold a few thousand at most
 MAX_SPEC = 10_000  # characters of one requirement; real ones (a URL with a hash) stay under 1,000
 
+_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,198}[A-Za-z0-9])?")  # PEP 508 names (a length cap added)
 _TOML_AT = re.compile(r"\(at line (\d+), column \d+\)\s*$")
 
 
@@ -63,6 +64,11 @@ class LineIndex:
         return bisect.bisect_left(self.newlines, offset) + 1
 
 
+def valid_name(name: object) -> bool:
+    """A project name as PEP 508 allows it (letters, digits, '.', '_', '-'; at most 200 characters)."""
+    return isinstance(name, str) and _NAME.fullmatch(name.strip()) is not None
+
+
 def exact_version(req: Requirement) -> str | None:
     """The version of an exact pin (one ``==`` / ``===`` specifier without a wildcard), else None."""
     specs = list(req.specifier)
@@ -86,7 +92,7 @@ def pep508(spec: object, path: str, line: int | None, key: str, group: Group = G
     except InvalidRequirement as exc:
         first = str(exc).splitlines()[0] if str(exc) else "invalid"
         return ReadProblem(path, line, f"{key} is not a valid PEP 508 requirement ({first[:200]}): {text[:120]!r}")
-    except (RecursionError, ValueError, TypeError) as exc:
+    except (RecursionError, ValueError, TypeError, SyntaxError) as exc:  # packaging's marker strings: ast
         return ReadProblem(path, line, f"{key} could not be parsed as a requirement ({type(exc).__name__})")
     return Declared(
         name=normalize_name(req.name), ecosystem=Ecosystem.PYPI, spec=text, path=path, line=line, key=key,

@@ -21,11 +21,20 @@ written; pyproject.toml gives them with their lines), and the wheels / sdists / 
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from typing import Any
 
-from license_check.collect.deps._pep508 import MAX_ENTRIES, MAX_SPEC, LineIndex, kind, load_toml, too_many
+from license_check.collect.deps._pep508 import (
+    MAX_ENTRIES,
+    MAX_SPEC,
+    LineIndex,
+    kind,
+    load_toml,
+    too_many,
+    valid_name,
+)
 from license_check.collect.deps.model import Declared, Ecosystem, Group, ReadProblem, normalize_name
 from license_check.collect.parsers.jsondoc import load_json
 from license_check.tomlio.lines import KeyLines
@@ -33,6 +42,7 @@ from license_check.tomlio.lines import KeyLines
 MAX_JSON = 32 * 1024 * 1024  # characters of a Pipfile.lock parsed; big real ones are a few MB
 _STRENGTH = {Group.DEFAULT: 0, Group.OPTIONAL: 1, Group.DEV: 2}
 _JSON_AT = re.compile(r"at line (\d+)")
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 
 Direct = dict[str, tuple[Group, str | None, str | None]]  # name -> (group, extra, marker)
 
@@ -55,9 +65,10 @@ def _packages(data: dict[str, Any], path: str, lines: KeyLines,
                                         f"package[{index}] must be a table, not {kind(package)}"))
             continue
         name = package.get("name")
-        if not isinstance(name, str) or not name.strip() or len(name) > 200:
+        if not valid_name(name):
+            shown = f"{str(name)[:60]!r}" if isinstance(name, str) and name.strip() else kind(name)
             problems.append(ReadProblem(path, lines.line(("package", index, "name")),
-                                        f"package[{index}].name must be a short package name, not {kind(name)}"))
+                                        f"package[{index}].name must be a package name, not {shown}"))
             continue
         out.append((index, package))
     return out
@@ -211,23 +222,24 @@ def read_pipfile_lock(text: str, path: str) -> tuple[list[Declared], list[ReadPr
     if not isinstance(result.value, dict):
         return [], [ReadProblem(path, 1, f"a Pipfile.lock must be a JSON object, not {kind(result.value)}")]
     index = LineIndex(text)
+    keys = _KeyPositions(text)
     declared: list[Declared] = []
     problems: list[ReadProblem] = []
     for section, group in (("default", Group.DEFAULT), ("develop", Group.DEV)):
         entries = result.value.get(section)
-        start = _find_key(text, section, 0)
+        start = keys.next(section, 1, -1)
         section_line = index.line(start) if start >= 0 else None
         if entries is None:
             continue
         if not isinstance(entries, dict):
             problems.append(ReadProblem(path, section_line, f"{section} must be an object, not {kind(entries)}"))
             continue
-        cursor = max(start, 0)
+        cursor = start
         for name, entry in entries.items():
             if len(declared) >= MAX_ENTRIES:
                 problems.append(too_many(path, section_line, section))
                 return declared, problems
-            found = _find_key(text, name, cursor)
+            found = keys.next(name, 2, cursor)
             cursor = found if found >= 0 else cursor
             line = index.line(found) if found >= 0 else section_line
             one = _pipfile_entry(name, entry, section, group, path, line)
@@ -238,25 +250,43 @@ def read_pipfile_lock(text: str, path: str) -> tuple[list[Declared], list[ReadPr
     return declared, problems
 
 
-def _find_key(text: str, key: str, start: int) -> int:
-    """Where the object key ``"key":`` next stands from ``start`` (-1: not found)."""
-    quoted = json.dumps(key)
-    at = text.find(quoted, start)
-    while at >= 0:
-        after = at + len(quoted)
-        while after < len(text) and text[after] in " \t\r\n":
-            after += 1
-        if after < len(text) and text[after] == ":":
-            return at
-        at = text.find(quoted, at + 1)
-    return -1
+class _KeyPositions:
+    """Where each object key of a JSON text stands, by nesting depth: one linear pass over its strings
+    (outside strings JSON has no quotes, so matching them left to right stays aligned; the brackets
+    between them give the depth). A string followed by ':' is a key."""
+
+    def __init__(self, text: str) -> None:
+        self.positions: dict[tuple[str, int], list[int]] = {}
+        depth, end = 0, 0
+        for match in _JSON_STRING.finditer(text):
+            gap = text[end:match.start()]
+            depth += gap.count("{") + gap.count("[") - gap.count("}") - gap.count("]")
+            end = match.end()
+            after = end
+            while after < len(text) and text[after] in " \t\r\n":
+                after += 1
+            if after >= len(text) or text[after] != ":":
+                continue
+            raw = match.group(0)
+            try:
+                key = json.loads(raw) if "\\" in raw else raw[1:-1]
+            except ValueError:
+                continue
+            if isinstance(key, str):
+                self.positions.setdefault((key, depth), []).append(match.start())
+
+    def next(self, key: str, depth: int, after: int) -> int:
+        """The offset of the first ``"key":`` at ``depth`` (1: the top object) beyond ``after`` (-1: none)."""
+        found = self.positions.get((key, depth), [])
+        at = bisect.bisect_right(found, after)
+        return found[at] if at < len(found) else -1
 
 
 def _pipfile_entry(name: str, entry: object, section: str, group: Group, path: str,
                    line: int | None) -> Declared | ReadProblem | None:
     key = f"{section}.{name}"
-    if not name.strip() or len(name) > 200:
-        return ReadProblem(path, line, f"{section}: a package name must be a short, non-empty string")
+    if not valid_name(name):
+        return ReadProblem(path, line, f"{section}: {name[:60]!r} is not a package name")
     if not isinstance(entry, dict):
         return ReadProblem(path, line, f"{key} must be an object, not {kind(entry)}")
     version = entry.get("version")

@@ -21,12 +21,14 @@ Hatch environments, uv's ``tool.uv.dev-dependencies``).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
-from license_check.collect.deps._pep508 import MAX_ENTRIES, MAX_SPEC, kind, load_toml, pep508, too_many
+from license_check.collect.deps._pep508 import MAX_ENTRIES, MAX_SPEC, kind, load_toml, pep508, too_many, valid_name
 from license_check.collect.deps.model import Declared, Ecosystem, Group, ReadProblem, normalize_name
 from license_check.tomlio.lines import KeyLines, Path
 
+MAX_INCLUDE_DEPTH = 100  # PEP 735 include chains followed (each level is two stack frames)
 _POETRY_PIN = re.compile(r"(?:==)?\s*v?\d[A-Za-z0-9.+!_-]*")
 
 
@@ -118,59 +120,80 @@ def read_pyproject(text: str, path: str) -> tuple[list[Declared], list[ReadProbl
 
 
 def _dependency_groups(r: _Reader, groups: dict[str, Any]) -> None:
-    by_name: dict[str, str] = {}
+    resolver = _Groups(r, groups)
     for name in groups:
-        by_name.setdefault(normalize_name(name), name)
-    for name, value in groups.items():
-        keys: Path = ("dependency-groups", name)
+        for declared in resolver.resolve(name, (normalize_name(name),)):
+            if r.full(("dependency-groups", name, 0)):
+                return
+            r.declared.append(declared if declared.extra == name else replace(declared, extra=name))
+
+
+class _Groups:
+    """PEP 735 groups with their includes followed. Each group is resolved once (memoized), so an entry's
+    problem is reported once and a lattice of includes costs no more than the requirements it yields."""
+
+    def __init__(self, r: _Reader, groups: dict[str, Any]) -> None:
+        self.r, self.groups = r, groups
+        self.by_name: dict[str, str] = {}
+        for name in groups:
+            self.by_name.setdefault(normalize_name(name), name)
+        self.resolved: dict[str, list[Declared]] = {}
+
+    def resolve(self, name: str, chain: tuple[str, ...]) -> list[Declared]:
+        """The requirements of group ``name`` (each with its own group as ``extra``); ``chain``: the
+        normalized names of the groups being resolved, ``name``'s last."""
+        known = self.resolved.get(name)
+        if known is not None:
+            return known
+        r, value = self.r, self.groups.get(name)
+        out: list[Declared] = []
         if not isinstance(value, list):
-            r.problem(keys, f"{dotted(keys)} must be an array of PEP 508 strings and include-group tables, "
-                            f"not {kind(value)}")
-            continue
-        _group_entries(r, groups, by_name, name, name, (normalize_name(name),), report=True)
+            r.problem(("dependency-groups", name), f"dependency-groups.{name} must be an array of PEP 508 strings "
+                                                  f"and include-group tables, not {kind(value)}")
+            value = []
+        for index, item in enumerate(value):
+            keys: Path = ("dependency-groups", name, index)
+            if len(out) >= MAX_ENTRIES:
+                r.problems.append(too_many(r.path, r.line(keys), dotted(keys[:2])))
+                break
+            if isinstance(item, dict) and set(item) == {"include-group"}:
+                seen = {d.key for d in out}  # an entry reached twice (two includes of one group) counts once
+                out.extend([d for d in self._include(item["include-group"], keys, chain) if d.key not in seen]
+                           [:MAX_ENTRIES - len(out)])
+            elif isinstance(item, str):
+                result = pep508(item, r.path, r.line(keys), dotted(keys), Group.DEV, name)
+                if isinstance(result, Declared):
+                    out.append(result)
+                else:
+                    r.problems.append(result)
+            else:
+                r.problem(keys, f"{dotted(keys)} must be a PEP 508 string or an {{include-group = \"...\"}} "
+                                f"table, not {kind(item)}")
+        self.resolved[name] = out
+        return out
 
-
-def _group_entries(r: _Reader, groups: dict[str, Any], by_name: dict[str, str], reported: str, name: str,
-                   chain: tuple[str, ...], report: bool) -> None:
-    """The entries of group ``name``, declared under group ``reported``; ``chain`` is the include path.
-    Problems of the group's own entries are reported once (``report``: while reading that group itself)."""
-    value = groups.get(name)
-    if not isinstance(value, list):
-        return
-    for index, item in enumerate(value):
-        keys: Path = ("dependency-groups", name, index)
-        if r.full(keys):
-            return
-        if isinstance(item, dict) and set(item) == {"include-group"}:
-            target = item["include-group"]
-            if not isinstance(target, str):
-                if report:
-                    r.problem(keys, f"{dotted(keys)}.include-group must be a string, not {kind(target)}")
-                continue
-            wanted = normalize_name(target)
-            if wanted in chain:
-                members = frozenset(chain[chain.index(wanted):])
-                if members not in r.cycles:  # one problem per cycle, wherever the reading meets it
-                    r.cycles.add(members)
-                    loop = " -> ".join((*chain[chain.index(wanted):], wanted))
-                    r.problem(keys, f"{dotted(keys)} includes group {target!r}, which makes a cycle ({loop}); "
-                                    f"the include was not followed")
-                continue
-            if wanted not in by_name:
-                if report:
-                    r.problem(keys, f"{dotted(keys)} includes group {target!r}, which dependency-groups "
-                                    f"does not define")
-                continue
-            if len(chain) > 50:  # a chain of includes this long is not a real file
-                continue
-            _group_entries(r, groups, by_name, reported, by_name[wanted], (*chain, wanted), report=False)
-        elif isinstance(item, str):
-            result = pep508(item, r.path, r.line(keys), dotted(keys), Group.DEV, reported)
-            if isinstance(result, Declared) or report:
-                r.add(result)
-        elif report:
-            r.problem(keys, f"{dotted(keys)} must be a PEP 508 string or an {{include-group = \"...\"}} table, "
-                            f"not {kind(item)}")
+    def _include(self, target: object, keys: Path, chain: tuple[str, ...]) -> list[Declared]:
+        r = self.r
+        if not isinstance(target, str):
+            r.problem(keys, f"{dotted(keys)}.include-group must be a string, not {kind(target)}")
+            return []
+        wanted = normalize_name(target)
+        if wanted in chain:
+            members = frozenset(chain[chain.index(wanted):])
+            if members not in r.cycles:  # one problem per cycle, wherever the reading meets it
+                r.cycles.add(members)
+                loop = " -> ".join((*chain[chain.index(wanted):], wanted))
+                r.problem(keys, f"{dotted(keys)} includes group {target!r}, which makes a cycle ({loop}); "
+                                f"the include was not followed")
+            return []
+        if wanted not in self.by_name:
+            r.problem(keys, f"{dotted(keys)} includes group {target!r}, which dependency-groups does not define")
+            return []
+        if len(chain) > MAX_INCLUDE_DEPTH:  # a chain of includes this long is not a real file
+            r.problem(keys, f"{dotted(keys)}: includes nested more than {MAX_INCLUDE_DEPTH} groups deep "
+                            f"were not followed")
+            return []
+        return self.resolve(self.by_name[wanted], (*chain, wanted))
 
 
 # --- Poetry -------------------------------------------------------------------------------------------
@@ -224,8 +247,8 @@ def _poetry_table(r: _Reader, value: object, keys: Path, group: Group, extra: st
 def _poetry_one(r: _Reader, name: str, spec: object, where: Path, group: Group, extra: str | None,
                 extras_of: dict[str, str]) -> None:
     key = dotted(where)
-    if not name.strip() or len(name) > 200:
-        r.problem(where, f"{key}: a dependency name must be a short, non-empty string")
+    if not valid_name(name):
+        r.problem(where, f"{key}: {name[:60]!r} is not a package name")
         return
     constraints = spec if isinstance(spec, list) else [spec]  # a list: one constraint per environment
     if not constraints:

@@ -58,6 +58,8 @@ class Include(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class RequirementsFile:
+    """What one requirements file gives: its requirements, its -r / -c includes (unresolved), its problems."""
+
     declared: tuple[Declared, ...] = ()
     includes: tuple[Include, ...] = ()
     problems: tuple[ReadProblem, ...] = field(default=())

@@ -107,7 +107,7 @@ def read_setup_cfg(text: str, path: str) -> tuple[list[Declared], list[ReadProbl
 def _line_of(item: str, where: list[tuple[int, str]], cursor: int, step: int) -> tuple[int | None, int]:
     """The line of ``item`` among its option's lines, searching on from ``cursor``; (line, new cursor).
     ``step`` is 1 when items stand one per line, 0 when they share the option's line."""
-    for index in range(cursor, len(where)):
+    for index in range(cursor, min(len(where), cursor + 1000)):  # bounded: a miss must not cost the whole file
         if item in where[index][1]:
             return where[index][0], index + step
     return (where[0][0] if where else None), cursor

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 
 from license_check.collect.deps.model import Group
 from license_check.collect.deps.pylocks import MAX_ENTRIES, read_pipfile_lock, read_poetry_lock, read_uv_lock
@@ -300,3 +301,64 @@ def test_never_raises_on_garbage() -> None:
         for reader in (read_uv_lock, read_poetry_lock, read_pipfile_lock):
             declared, problems = reader(text, "f")
             assert isinstance(declared, list) and isinstance(problems, list)
+
+
+def mutations(text: str, count: int, seed: int) -> list[str]:
+    """Deterministic damaged copies of ``text``: characters dropped, duplicated or replaced."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        chars = list(text)
+        for _ in range(rng.randint(1, 8)):
+            at = rng.randrange(len(chars))
+            action = rng.random()
+            if action < 0.4:
+                del chars[at]
+            elif action < 0.7:
+                chars.insert(at, rng.choice('[]{}"\'=,.\n\\#;:@ 0aZ\x00\u00e9'))
+            else:
+                chars[at] = rng.choice('[]{}"\'=,\n ')
+        out.append("".join(chars))
+    return out
+
+
+def test_damaged_lock_files_never_raise() -> None:
+    pipfile = json.dumps(PIPFILE_LOCK, indent=4)
+    for text in mutations(UV_LOCK, 300, 1) + mutations(POETRY_LOCK, 300, 2):
+        for reader in (read_uv_lock, read_poetry_lock):
+            declared, problems = reader(text, "f")
+            assert all(d.path == "f" for d in declared) and all(p.message for p in problems)
+    for text in mutations(pipfile, 300, 3):
+        declared, problems = read_pipfile_lock(text, "f")
+        assert all(p.message for p in problems)
+
+
+def test_pipfile_lock_lines_of_tricky_names() -> None:
+    text = '''{
+    "_meta": {"hash": {"sha256": "x"}},
+    "default": {
+        "markers": {"markers": "os_name == 'nt'", "version": "==1.0"},
+        "version": {"version": "==2.0"},
+        "caf\\u0065": {"version": "==3.0"}
+    },
+    "develop": {"markers": {"version": "==1.1"}}
+}'''
+    declared, problems = read_pipfile_lock(text, "Pipfile.lock")
+    assert problems == []
+    assert [(d.key, d.line, d.version) for d in declared] == [
+        ("default.markers", 4, "1.0"), ("default.version", 5, "2.0"), ("default.cafe", 6, "3.0"),
+        ("develop.markers", 8, "1.1")]
+    minified = json.dumps({"default": {f"p-{i}": {"version": "==1", "markers": f"p-{i}"}
+                                       for i in range(5000)}}, separators=(",", ":"))
+    declared, _ = read_pipfile_lock(minified, "Pipfile.lock")
+    assert len(declared) == 5000 and {d.line for d in declared} == {1}
+
+
+def test_invalid_package_names_are_problems() -> None:
+    _, problems = read_uv_lock('[[package]]\nname = "no such/name"\nversion = "1"\n', "uv.lock")
+    assert [(p.line, p.message) for p in problems] == [
+        (2, "package[0].name must be a package name, not 'no such/name'")]
+    _, problems = read_poetry_lock('[[package]]\nname = ""\n', "poetry.lock")
+    assert problems[0].message == "package[0].name must be a package name, not an empty string"
+    _, problems = read_pipfile_lock('{"default": {"../evil": {"version": "==1"}}}', "Pipfile.lock")
+    assert problems[0].message == "default: '../evil' is not a package name"

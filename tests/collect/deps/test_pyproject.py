@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from license_check.collect.deps.model import Group
 from license_check.collect.deps.pyproject import MAX_ENTRIES, read_pyproject
 
@@ -72,7 +74,8 @@ c = [{include-group = "nothing"}, {include-group = 3}, 7, "not valid!!"]
 d = "z"
 '''
     declared, problems = read_pyproject(text, "pyproject.toml")
-    assert sorted((d.name, d.extra) for d in declared) == [("x", "a"), ("x", "b"), ("y", "a"), ("y", "b")]
+    # a is read first: a = x + (b = y + (a: the cycle, not followed)); b keeps what it had when the cycle was cut
+    assert sorted((d.name, d.extra) for d in declared) == [("x", "a"), ("y", "a"), ("y", "b")]
     messages = [p.message for p in problems]
     assert sum("cycle" in m for m in messages) == 1
     assert any("'nothing', which dependency-groups does not define" in m for m in messages)
@@ -205,3 +208,45 @@ def test_garbage_never_raises() -> None:
     for text in samples:
         declared, problems = read_pyproject(text, "pyproject.toml")
         assert isinstance(declared, list) and isinstance(problems, list)
+
+
+def test_damaged_files_never_raise() -> None:
+    rng = random.Random(15)
+    for sample in (PEP621, POETRY):
+        for _ in range(400):
+            chars = list(sample)
+            for _ in range(rng.randint(1, 8)):
+                at = rng.randrange(len(chars))
+                if rng.random() < 0.5:
+                    del chars[at]
+                else:
+                    chars.insert(at, rng.choice('[]{}"\'=,.\n\\#;@ 0a\x00'))
+            declared, problems = read_pyproject("".join(chars), "pyproject.toml")
+            assert all(d.name for d in declared) and all(p.message for p in problems)
+
+
+def test_poetry_invalid_names() -> None:
+    declared, problems = read_pyproject('[tool.poetry.dependencies]\n"a b" = "1"\n"-x" = "2"\nok = "3"\n', "p")
+    assert [d.name for d in declared] == ["ok"]
+    assert [(p.line, p.message) for p in problems] == [
+        (2, "tool.poetry.dependencies.\"a b\": 'a b' is not a package name"),
+        (3, "tool.poetry.dependencies.-x: '-x' is not a package name")]
+
+
+def test_include_lattice_costs_what_it_yields() -> None:
+    # g0 includes g1 twice, g1 includes g2 twice, ...: 2**60 paths, one requirement at the bottom.
+    lines = [f'g{i} = [{{include-group = "g{i + 1}"}}, {{include-group = "g{i + 1}"}}]' for i in range(60)]
+    text = "[dependency-groups]\n" + "\n".join(lines) + '\ng60 = ["leaf==1"]\n'
+    declared, problems = read_pyproject(text, "pyproject.toml")
+    assert problems == [] and len(declared) == 61
+    assert {(d.name, d.line, d.key) for d in declared} == {("leaf", 62, "dependency-groups.g60[0]")}
+    assert {d.extra for d in declared} == {f"g{i}" for i in range(61)}
+    empty = "[dependency-groups]\n" + "\n".join(lines) + "\ng60 = []\n"
+    assert read_pyproject(empty, "pyproject.toml") == ([], [])
+
+
+def test_include_chain_too_deep() -> None:
+    lines = [f'g{i} = [{{include-group = "g{i + 1}"}}]' for i in range(300)]
+    declared, problems = read_pyproject("[dependency-groups]\n" + "\n".join(lines) + '\ng300 = ["x"]\n', "p")
+    assert any("nested more than 100 groups deep" in p.message for p in problems)
+    assert all(d.name == "x" for d in declared)
