@@ -25,7 +25,8 @@ _TOKEN = re.compile(r'//.*|"(?:[^"\\\n]|\\.)*"?|`[^`\n]*`?|=>|[()]|(?:[^\s"`()/=
 _VERBS = frozenset({"module", "go", "toolchain", "godebug", "require", "exclude", "replace", "retract",
                     "tool", "ignore"})
 _LOCAL = ("./", "../", "/", ".\\", "..\\")
-_MODULE_PATH = re.compile(r"[A-Za-z0-9._~+-]+(?:/[A-Za-z0-9._~+-]+)*")  # golang.org/x/mod/module: CheckPath's alphabet
+# golang.org/x/mod/module CheckPath: its alphabet, and no element that is empty or starts with a dot
+_MODULE_PATH = re.compile(r"[A-Za-z0-9_~+-][A-Za-z0-9._~+-]*(?:/[A-Za-z0-9_~+-][A-Za-z0-9._~+-]*)*")
 _Bad = Callable[[int | None, str], None]  # records one problem (line, message)
 
 
