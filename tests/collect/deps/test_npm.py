@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -263,8 +265,7 @@ packages:
     dev: false
 """
 
-PNPM_9 = """
-lockfileVersion: '9.0'
+PNPM_9 = """lockfileVersion: '9.0'
 
 settings:
   autoInstallPeers: true
@@ -284,6 +285,9 @@ importers:
       '@types/node':
         specifier: ^20.1.0
         version: 20.1.0
+      jest:
+        specifier: ^29.7.0
+        version: 29.7.0
 
   packages/lib:
     dependencies:
@@ -301,6 +305,9 @@ packages:
     engines: {node: ^8.16.0 || ^10.6.0 || >=11.0.0}
     os: [darwin]
 
+  jest@29.7.0:
+    resolution: {integrity: sha512-jest==}
+
   lodash@4.17.21:
     resolution: {integrity: sha512-lod==}
 
@@ -308,10 +315,16 @@ packages:
     resolution: {integrity: sha512-ghi==}
     hasBin: true
 
+  pretty-format@29.7.0:
+    resolution: {integrity: sha512-pf==}
+
   react-dom@18.2.0:
     resolution: {integrity: sha512-def==}
     peerDependencies:
       react: ^18.2.0
+
+  react@18.2.0:
+    resolution: {integrity: sha512-re==}
 
 snapshots:
 
@@ -320,14 +333,25 @@ snapshots:
   fsevents@2.3.3:
     optional: true
 
+  jest@29.7.0:
+    dependencies:
+      loose-envify: 1.4.0
+      pretty-format: 29.7.0
+
   lodash@4.17.21: {}
 
   loose-envify@1.4.0: {}
+
+  pretty-format@29.7.0: {}
 
   react-dom@18.2.0(react@18.2.0):
     dependencies:
       loose-envify: 1.4.0
       react: 18.2.0
+    optionalDependencies:
+      fsevents: 2.3.3
+
+  react@18.2.0: {}
 """
 
 
@@ -526,14 +550,39 @@ def test_pnpm_6() -> None:
 def test_pnpm_9() -> None:
     declared, problems = read_pnpm_lock(PNPM_9, "pnpm-lock.yaml")
     assert problems == []
-    assert rows(declared) == [
-        ("@types/node", "20.1.0", Group.DEV, True, 31),
-        ("fsevents", "2.3.3", Group.OPTIONAL, False, 34),  # optional in its snapshot
-        ("lodash", "4.17.21", Group.DEFAULT, True, 39),  # direct for the workspace packages/lib
-        ("loose-envify", "1.4.0", Group.DEFAULT, False, 42),
-        ("react-dom", "18.2.0", Group.DEFAULT, True, 46)]
+    assert rows(declared) == [  # no dev flags in 9.x: the group that reaches each package through snapshots
+        ("@types/node", "20.1.0", Group.DEV, True, 33),
+        ("fsevents", "2.3.3", Group.OPTIONAL, False, 36),  # an optional dependency of react-dom
+        ("jest", "29.7.0", Group.DEV, True, 41),
+        ("lodash", "4.17.21", Group.DEFAULT, True, 44),  # direct for the workspace packages/lib
+        ("loose-envify", "1.4.0", Group.DEFAULT, False, 47),  # needed by jest (dev) and react-dom
+        ("pretty-format", "29.7.0", Group.DEV, False, 51),  # only jest needs it
+        ("react-dom", "18.2.0", Group.DEFAULT, True, 54),
+        ("react", "18.2.0", Group.DEFAULT, False, 59)]
     assert declared[0].key == "packages.@types/node@20.1.0"
     assert declared[0].purl == "pkg:npm/%40types/node@20.1.0"
+
+
+def test_pnpm_a_dev_flag_does_not_hide_a_production_importer() -> None:
+    text = ("lockfileVersion: '6.0'\ndependencies:\n  a:\n    specifier: ^1\n    version: 1.0.0\n"
+            "packages:\n  /a@1.0.0:\n    dev: true\n")
+    assert rows(read_pnpm_lock(text, "pnpm-lock.yaml")[0]) == [("a", "1.0.0", Group.DEFAULT, True, 7)]
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    (PACKAGE_JSON, read_package_json), (LOCK_V3, read_package_lock), (LOCK_V1, read_package_lock),
+    (YARN_V1, read_yarn_lock), (BERRY, read_yarn_lock), (PNPM_5, read_pnpm_lock), (PNPM_6, read_pnpm_lock),
+    (PNPM_9, read_pnpm_lock)])
+def test_each_line_is_the_line_of_its_key(text: str, read: Callable[[str, str], tuple[Any, ...]]) -> None:
+    declared = read(text, "f")[0]
+    assert declared
+    for item in declared:
+        assert item.line is not None
+        shown = text.split("\n")[item.line - 1]
+        key = item.key or ""
+        expected = (key if read is read_yarn_lock else key.removeprefix("packages.") if key.startswith("packages.")
+                    else key.rsplit("ependencies.", 1)[-1])
+        assert expected in shown, (item, shown)
 
 
 @pytest.mark.parametrize(("ref", "major", "parsed"), [
