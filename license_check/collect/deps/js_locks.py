@@ -127,7 +127,7 @@ def _berry(text: str, path: str, problems: Problems) -> list[Declared]:
     if result is None or result.data is None:
         return []
     declared: list[Declared] = []
-    for key, entry in list(result.data.items())[:MAX_ENTRIES]:
+    for key, entry in problems.capped(result.data, "the lock file", None):
         line = result.lines.get(key)
         if key == "__metadata":
             continue
@@ -270,10 +270,8 @@ def read_pnpm_lock(text: str, path: str) -> tuple[list[Declared], list[ReadProbl
     direct, roots = _pnpm_direct(data, major, problems, result.lines)
     reached = _snapshot_groups(data, major, roots) if major >= 9 else {}
     lines = _nested_lines(text, "packages")
-    if len(packages) > MAX_ENTRIES:
-        problems.add(result.lines.get("packages"), f"more than {MAX_ENTRIES} packages; the rest were not read")
     merged: dict[tuple[str, str], Declared] = {}
-    for raw_key, entry in list(packages.items())[:MAX_ENTRIES]:
+    for raw_key, entry in problems.capped(packages, "packages", result.lines.get("packages")):
         key = str(raw_key)
         line = lines.get(key, result.lines.get("packages"))
         if not isinstance(entry, dict):

@@ -621,6 +621,19 @@ def test_pnpm_local_packages_are_skipped() -> None:
     assert read_pnpm_lock(text, "pnpm-lock.yaml") == ([], [])
 
 
+def test_entry_caps_are_problems(monkeypatch: pytest.MonkeyPatch) -> None:
+    from license_check.collect.deps import npm
+    monkeypatch.setattr(npm, "MAX_ENTRIES", 2)
+    declared, problems = read_package_json('{"dependencies": {"a": "1", "b": "1", "c": "1"}}', "package.json")
+    assert [d.name for d in declared] == ["a", "b"]
+    assert [p.message for p in problems] == ["package.json: dependencies has more than 2 entries; the rest were "
+                                             "not read"]
+    declared, _, problems = read_package_lock(LOCK_V1, "package-lock.json")
+    assert len(declared) == 2 and "more than 2 packages" in problems[0].message
+    declared, problems = read_pnpm_lock(PNPM_9, "pnpm-lock.yaml")
+    assert len(declared) == 2 and "packages has more than 2 entries" in problems[0].message
+
+
 # --------------------------------------------------------------------------- hostile input
 
 HOSTILE = [
