@@ -2,8 +2,9 @@
 
 Specs: yarn.lock v1 https://classic.yarnpkg.com/lang/en/docs/yarn-lock/ (yarn classic's own text format:
 ``"pattern", pattern:`` header lines, then two-space-indented ``version "1.2.3"`` fields), read by hand;
-yarn berry (v2+) https://yarnpkg.com/advanced/lexicon#lockfile (YAML with a ``__metadata`` key, entries
-``"descriptor, ...": {version, resolution: "name@npm:1.2.3", linkType}``); pnpm-lock.yaml
+yarn berry (v2+; no format page: Project.generateLockfile in yarnpkg/berry packages/yarnpkg-core writes
+it, the terms are https://yarnpkg.com/advanced/lexicon): YAML with a ``__metadata`` key and entries
+``"descriptor, ...": {version, resolution: "name@npm:1.2.3", linkType}``; pnpm-lock.yaml
 https://github.com/pnpm/spec/tree/master/lockfile (lockfile 5.x "/name/1.2.3_peer" keys, 6.x
 "/name@1.2.3(peer@1.0.0)", 9.x "name@1.2.3" under ``packages`` and ``snapshots``). YAML goes through
 frontmatter.load_yaml (bounded, so a lock file over its size cap is a ReadProblem).
