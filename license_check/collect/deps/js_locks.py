@@ -67,6 +67,9 @@ def _yaml(text: str, problems: Problems) -> YamlResult | None:
         found = AT_LINE.search(result.problem or "")
         problems.add(int(found.group(1)) if found else None, f"could not be read: {result.problem}")
         return None
+    for warning in result.warnings:  # a top-level key twice (the last is used), keys that are not strings
+        found = re.search(r"and (\d+)\)", warning)
+        problems.add(int(found.group(1)) if found else None, warning)
     return result
 
 

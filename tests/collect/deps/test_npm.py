@@ -607,6 +607,7 @@ def test_pnpm_ref(ref: str, major: int, parsed: tuple[str, str]) -> None:
     ("lockfileVersion: '9.0'\npackages:\n  /: {}\n", "packages./: the key names no package"),
     ("- a\n- b\n", "must be a mapping of keys, not a list"),
     ("a: &x [*x]\n", "YAML"),
+    ("lockfileVersion: '9.0'\npackages: {}\npackages: {}\n", "top-level key 'packages' appears twice (lines 2 and 3)"),
     ("packages:\n  a@1: {resolution: {integrity: x}\n", "invalid YAML"),
 ])
 def test_pnpm_problems(text: str, words: str) -> None:
