@@ -25,7 +25,8 @@ _TOKEN = re.compile(r'//.*|"(?:[^"\\\n]|\\.)*"?|`[^`\n]*`?|=>|[()]|(?:[^\s"`()/=
 _VERBS = frozenset({"module", "go", "toolchain", "godebug", "require", "exclude", "replace", "retract",
                     "tool", "ignore"})
 _LOCAL = ("./", "../", "/", ".\\", "..\\")
-_MODULE_PATH = re.compile(r"[A-Za-z0-9._~+-]+(?:/[A-Za-z0-9._~+-]+)*")  # golang.org/x/mod/module: CheckPath's alphabet
+# golang.org/x/mod/module CheckPath: its alphabet, and no element that is empty or starts with a dot
+_MODULE_PATH = re.compile(r"[A-Za-z0-9_~+-][A-Za-z0-9._~+-]*(?:/[A-Za-z0-9_~+-][A-Za-z0-9._~+-]*)*")
 _Bad = Callable[[int | None, str], None]  # records one problem (line, message)
 
 
@@ -73,7 +74,7 @@ def read_go_mod(text: str, path: str) -> tuple[list[Declared], list[ReadProblem]
     replaces: dict[tuple[str, str | None], str] = {}  # (old module, old version or None: all) -> replacement
     block: str | None = None  # the verb of the open ( ... ) block
     block_line = 0
-    lines = text.splitlines()
+    lines = text.split("\n")  # go counts \n only (str.splitlines also breaks at \f, \x1c...)
     if len(lines) > MAX_LINES:
         bad(MAX_LINES, f"more than {MAX_LINES} lines; the rest were not read")
     for number, raw in enumerate(lines[:MAX_LINES], start=1):

@@ -2,16 +2,18 @@
 
 Specs: yarn.lock v1 https://classic.yarnpkg.com/lang/en/docs/yarn-lock/ (yarn classic's own text format:
 ``"pattern", pattern:`` header lines, then two-space-indented ``version "1.2.3"`` fields), read by hand;
-yarn berry (v2+) https://yarnpkg.com/advanced/lexicon#lockfile (YAML with a ``__metadata`` key, entries
-``"descriptor, ...": {version, resolution: "name@npm:1.2.3", linkType}``); pnpm-lock.yaml
+yarn berry (v2+; no format page: Project.generateLockfile in yarnpkg/berry packages/yarnpkg-core writes
+it, the terms are https://yarnpkg.com/advanced/lexicon): YAML with a ``__metadata`` key and entries
+``"descriptor, ...": {version, resolution: "name@npm:1.2.3", linkType}``; pnpm-lock.yaml
 https://github.com/pnpm/spec/tree/master/lockfile (lockfile 5.x "/name/1.2.3_peer" keys, 6.x
 "/name@1.2.3(peer@1.0.0)", 9.x "name@1.2.3" under ``packages`` and ``snapshots``). YAML goes through
 frontmatter.load_yaml (bounded, so a lock file over its size cap is a ReadProblem).
 
 yarn entries are ``direct=False`` (package.json says which are direct). pnpm importers (lockfile 5
-without workspaces: the top level) name the direct dependencies and their group; a transitive pnpm
-package is DEV / OPTIONAL only when its entry says ``dev: true`` / ``optional: true`` (lockfile 9 keeps
-no dev flag: its transitive packages are DEFAULT unless a snapshot is optional). Skipped without a
+without workspaces: the top level) name the direct dependencies and their group; a 5.x/6.x package is
+DEV / OPTIONAL when its entry says ``dev: true`` / ``optional: true``; 9.x keeps no dev flag, so the
+group is the most needed one that reaches the package from the importers through ``snapshots``
+(unreached: DEFAULT). A package is never less needed than an importer names it. Skipped without a
 problem: local packages (link:, file:, portal:, workspace:, pnpm ``directory`` resolutions), berry
 ``linkType: soft`` and ``patch:`` entries (the patched package is locked as itself too).
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from license_check.collect.deps.model import Declared, Ecosystem, Group, ReadProblem
@@ -43,7 +46,6 @@ _YARN_HEADER = re.compile(r'"((?:[^"\\]|\\.)*)"|([^,\s][^,]*)')
 _YARN_FIELD = re.compile(r'\A  ("?)([^\s"]+)\1:?\s+(.*?)\s*\Z')
 _BERRY = re.compile(r"^__metadata:", re.MULTILINE)
 _YAML_KEY = re.compile(r"""\A  (?:'((?:[^']|'')*)'|"((?:[^"\\]|\\.)*)"|([^\s'"#][^#]*?)):(?:\s|\Z)""")
-_PEER = re.compile(r"[(_]")
 
 
 def _unquote(value: str) -> str:
@@ -65,6 +67,9 @@ def _yaml(text: str, problems: Problems) -> YamlResult | None:
         found = AT_LINE.search(result.problem or "")
         problems.add(int(found.group(1)) if found else None, f"could not be read: {result.problem}")
         return None
+    for warning in result.warnings:  # a top-level key twice (the last is used), keys that are not strings
+        found = re.search(r"and (\d+)\)", warning)
+        problems.add(int(found.group(1)) if found else None, warning)
     return result
 
 
@@ -89,7 +94,8 @@ def read_yarn_lock(text: str, path: str) -> tuple[list[Declared], list[ReadProbl
 
 def _yarn_v1(text: str, path: str, problems: Problems) -> list[Declared]:
     entries: list[tuple[int, str, dict[str, str]]] = []  # (line, first pattern, fields)
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(text.split("\n"), start=1):
+        raw = raw.removesuffix("\r")
         if not raw.strip() or raw.lstrip().startswith("#") or raw.startswith(("    ", "\t")):
             continue  # blank, comment, or an item of a dependencies: list
         if not raw[0].isspace():
@@ -125,7 +131,7 @@ def _berry(text: str, path: str, problems: Problems) -> list[Declared]:
     if result is None or result.data is None:
         return []
     declared: list[Declared] = []
-    for key, entry in list(result.data.items())[:MAX_ENTRIES]:
+    for key, entry in problems.capped(result.data, "the lock file", None):
         line = result.lines.get(key)
         if key == "__metadata":
             continue
@@ -147,6 +153,11 @@ def _berry(text: str, path: str, problems: Problems) -> list[Declared]:
 
 # --------------------------------------------------------------------------- pnpm-lock.yaml
 
+def _strip_peers(version: str, major: int) -> str:
+    """5.x "18.2.0_react@18.2.0", 6.x and 9.x "18.2.0(react@18.2.0)" -> "18.2.0"."""
+    return re.split(r"[(_]" if major < 6 else r"\(", version, maxsplit=1)[0]
+
+
 def pnpm_ref(ref: str, major: int) -> tuple[str, str]:
     """A package key or aliased dependency version -> (name, version without its peer suffix):
     5.x "/@types/node/20.1.0_abc", 6.x "/@types/node@20.1.0(react@18.2.0)", 9.x "@types/node@20.1.0"."""
@@ -157,14 +168,14 @@ def pnpm_ref(ref: str, major: int) -> tuple[str, str]:
         name, version = "/".join(parts[:cut]), "/".join(parts[cut:])
     else:
         name, version = split_name(ref)
-    return name, _PEER.split(version, maxsplit=1)[0]
+    return name, _strip_peers(version, major)
 
 
 def _nested_lines(text: str, section: str) -> dict[str, int]:
     """The line of each key directly under the top-level ``section:`` of a block-style YAML text."""
     lines: dict[str, int] = {}
     inside = False
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(text.split("\n"), start=1):
         if raw[:1].strip() and not raw.startswith("#"):
             inside = raw.rstrip() == f"{section}:"
         elif inside and len(lines) < MAX_ENTRIES and (found := _YAML_KEY.match(raw)):
@@ -175,37 +186,69 @@ def _nested_lines(text: str, section: str) -> dict[str, int]:
     return lines
 
 
+def _refs(table: object, major: int) -> Iterator[tuple[str, str]]:
+    """(name, version as written) of a dependencies mapping (5.x: name: version; 6.x+: name: {version})."""
+    for name, value in list(table.items())[:MAX_ENTRIES] if isinstance(table, dict) else ():
+        ref = _text(value.get("version") if isinstance(value, dict) else value)
+        if ref is not None and not ref.startswith(LOCAL):
+            yield str(name), ref
+
+
+def _target(name: str, ref: str, major: int) -> tuple[str, str]:
+    """What a dependency version points to: "18.2.0" (of ``name``) or an alias "string-width@4.2.3"."""
+    return (name, _strip_peers(ref, major)) if ref[:1].isdigit() else pnpm_ref(ref, major)
+
+
 def _pnpm_direct(data: dict[str, Any], major: int, problems: Problems,
-                 lines: dict[str, int]) -> dict[tuple[str, str], Group]:
-    """(name, version) -> group, for what the project's importers (lockfile 5: the top level) name."""
+                 lines: dict[str, int]) -> tuple[dict[tuple[str, str], Group], list[tuple[Group, str, str]]]:
+    """(name, version) -> group for what the project's importers (lockfile 5: the top level) name, and
+    the (group, name, version as written) of each, where a walk of the snapshots starts."""
     importers = data.get("importers")
     if not isinstance(importers, dict):
         importers = {".": data}
     direct: dict[tuple[str, str], Group] = {}
+    roots: list[tuple[Group, str, str]] = []
     for importer, entry in list(importers.items())[:MAX_ENTRIES]:
         for section, group, _ in SECTIONS[:3] if isinstance(entry, dict) else ():
             table = entry.get(section)
             if table is not None and not isinstance(table, dict):
                 problems.add(lines.get("importers", lines.get(section)),
                              f"importers.{importer}.{section} must be a mapping, not {describe(table)}")
-                continue
-            for name, value in list((table or {}).items())[:MAX_ENTRIES]:
-                ref = _text(value.get("version") if isinstance(value, dict) else value)
-                if ref is None or ref.startswith(LOCAL):
-                    continue
-                target, version = ((str(name), _PEER.split(ref, maxsplit=1)[0]) if ref[:1].isdigit()
-                                   else pnpm_ref(ref, major))  # else an alias: "/string-width/4.2.3"
-                if (target, version) not in direct or RANK[group] < RANK[direct[(target, version)]]:
-                    direct[(target, version)] = group
-    return direct
+            for name, ref in _refs(table, major):
+                target = _target(name, ref, major)
+                roots.append((group, name, ref))
+                if target not in direct or RANK[group] < RANK[direct[target]]:
+                    direct[target] = group
+    return direct, roots
 
 
-def _optional_snapshots(data: dict[str, Any], major: int) -> set[tuple[str, str]]:
+def _snapshot_groups(data: dict[str, Any], major: int,
+                     roots: list[tuple[Group, str, str]]) -> dict[tuple[str, str], Group]:
+    """Lockfile 9 keeps no dev flag: (name, version) -> the most needed group that reaches it from the
+    importers through ``snapshots`` (an ``optional: true`` snapshot is OPTIONAL at best)."""
     snapshots = data.get("snapshots")
     if not isinstance(snapshots, dict):
-        return set()
-    return {pnpm_ref(str(key), major) for key, entry in list(snapshots.items())[:MAX_ENTRIES]
-            if isinstance(entry, dict) and entry.get("optional") is True}
+        return {}
+    groups: dict[str, Group] = {}  # snapshot key -> group
+    steps = 0
+    for group in (Group.DEFAULT, Group.OPTIONAL, Group.DEV):
+        stack = [ref if not ref[:1].isdigit() else f"{name}@{ref}" for seed, name, ref in roots if seed is group]
+        while stack and steps < 20 * MAX_ENTRIES:
+            steps += 1
+            key = stack.pop()
+            entry = snapshots.get(key)
+            if key in groups or not isinstance(entry, dict):
+                continue
+            groups[key] = Group.OPTIONAL if group is Group.DEFAULT and entry.get("optional") is True else group
+            for section in ("dependencies", "optionalDependencies"):
+                stack.extend(ref if not ref[:1].isdigit() else f"{name}@{ref}"
+                             for name, ref in _refs(entry.get(section), major))
+    best: dict[tuple[str, str], Group] = {}
+    for key, group in groups.items():
+        package = pnpm_ref(key, major)
+        if package not in best or RANK[group] < RANK[best[package]]:
+            best[package] = group
+    return best
 
 
 def read_pnpm_lock(text: str, path: str) -> tuple[list[Declared], list[ReadProblem]]:
@@ -228,11 +271,11 @@ def read_pnpm_lock(text: str, path: str) -> tuple[list[Declared], list[ReadProbl
     if not isinstance(packages, dict):
         problems.add(result.lines.get("packages"), f"packages must be a mapping, not {describe(packages)}")
         return [], list(problems)
-    direct = _pnpm_direct(data, major, problems, result.lines)
-    optional = _optional_snapshots(data, major)
+    direct, roots = _pnpm_direct(data, major, problems, result.lines)
+    reached = _snapshot_groups(data, major, roots) if major >= 9 else {}
     lines = _nested_lines(text, "packages")
     merged: dict[tuple[str, str], Declared] = {}
-    for raw_key, entry in list(packages.items())[:MAX_ENTRIES]:
+    for raw_key, entry in problems.capped(packages, "packages", result.lines.get("packages")):
         key = str(raw_key)
         line = lines.get(key, result.lines.get("packages"))
         if not isinstance(entry, dict):
@@ -247,14 +290,15 @@ def read_pnpm_lock(text: str, path: str) -> tuple[list[Declared], list[ReadProbl
         if not name:
             problems.add(line, f"packages.{key[:120]}: the key names no package")
             continue
-        group, extra = lock_group(entry)
-        if (name, version) in direct:
-            group, extra = direct[(name, version)], None
-        elif (name, version) in optional:
-            group, extra = Group.OPTIONAL, None
+        group, extra = reached.get((name, version), Group.DEFAULT), None
+        if major < 9:  # 5.x / 6.x: "dev: true" (only for development), "optional: true"
+            group, extra = lock_group(entry)
+        wanted = direct.get((name, version))
+        if wanted is not None and RANK[wanted] < RANK[group]:
+            group, extra = wanted, None
         item = Declared(name=name, ecosystem=Ecosystem.NPM, spec=version or key, path=path, line=line,
                         key=f"packages.{key}", group=group, extra=extra,
-                        version=version if VERSION.match(version) else None, direct=(name, version) in direct)
+                        version=version if VERSION.match(version) else None, direct=wanted is not None)
         previous = merged.get((name, version))
         if previous is None:
             merged[(name, version)] = item

@@ -47,6 +47,12 @@ class Problems(list[ReadProblem]):
         if len(self) < MAX_PROBLEMS:
             self.append(ReadProblem(self.path, line, f"{self.path}: {message}"))
 
+    def capped(self, items: dict[Any, Any], what: str, line: int | None) -> list[tuple[Any, Any]]:
+        """The first MAX_ENTRIES items of a mapping; a problem says when there are more."""
+        if len(items) > MAX_ENTRIES:
+            self.add(line, f"{what} has more than {MAX_ENTRIES} entries; the rest were not read")
+        return list(items.items())[:MAX_ENTRIES]
+
 
 def exact_version(spec: str) -> str | None:
     """The version an npm range pins exactly ("1.2.3", "=1.2.3", "v1.2.3"), else None."""
@@ -141,7 +147,7 @@ def read_package_json(text: str, path: str) -> tuple[list[Declared], list[ReadPr
             problems.add(_line(lines, section), f"{section} must be an object of package names to version ranges, "
                                                 f"not {describe(table)}")
             continue
-        for name, spec in list(table.items())[:MAX_ENTRIES]:
+        for name, spec in problems.capped(table, section, _line(lines, section)):
             key = f"{section}.{name}"
             line = _line(lines, section, name)
             if not name.strip():
@@ -208,7 +214,7 @@ def _lock_packages(packages: dict[str, Any], path: str, lines: dict[Path, int],
     locations[""] = set().union(*locations.values())  # the workspaces' dependencies are hoisted to the root
     declared: list[Declared] = []
     installed: list[Installed] = []
-    for key, entry in list(packages.items())[:MAX_ENTRIES]:
+    for key, entry in problems.capped(packages, "packages", _line(lines, "packages")):
         where = f"packages.{key}"
         cut = f"/{key}".rfind("/node_modules/")
         if cut < 0:
@@ -227,7 +233,10 @@ def _lock_packages(packages: dict[str, Any], path: str, lines: dict[Path, int],
             version = None
         group, extra = lock_group(entry)
         pinned = version if version and VERSION.match(version) else None
-        package = real if isinstance(real, str) and real.strip() else name
+        package = real.strip() if isinstance(real, str) and real.strip() else name
+        if not package:
+            problems.add(line, f"{where}: the key names no package")
+            continue
         declared.append(Declared(name=package, ecosystem=Ecosystem.NPM, spec=version or "", path=path, line=line,
                                  key=where, group=group, extra=extra, version=pinned,
                                  direct=name in locations.get(parent, ())))
@@ -246,7 +255,10 @@ def _lock_v1(dependencies: dict[str, Any], path: str, lines: dict[Path, int], pr
     so every package is direct=False (package.json says which are direct)."""
     declared: list[Declared] = []
     stack: list[tuple[Path, dict[str, Any]]] = [(("dependencies",), dependencies)]
-    while stack and len(declared) < MAX_ENTRIES:
+    while stack:
+        if len(declared) >= MAX_ENTRIES:
+            problems.add(_line(lines, "dependencies"), f"more than {MAX_ENTRIES} packages; the rest were not read")
+            break
         where, table = stack.pop()
         for name, entry in table.items():
             key_path = (*where, name)
