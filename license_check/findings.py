@@ -141,6 +141,10 @@ RULES: dict[str, Rule] = {
              "A dependency is part of what adopting the repository pulls in; with no installed metadata its "
              "terms are unknown (the adoption answer), and the repository's own answer does not depend on it.",
              "Run with --deps-env pointing at the environment the code runs in, or install the missing packages."),
+        Rule("unreadable-dependencies", _W, "A dependency manifest or lock file could not be read, or part of it.",
+             "The dependencies it declares are missing from the report: adopting the repository may pull in terms "
+             "nobody saw. The repository's own license does not depend on them.",
+             "Fix the file's syntax (the message names the key and line), or regenerate the lock file."),
         Rule("dependency-environment", _E, "The environment given with --deps-env could not be read.",
              "No dependency license was read from it, so every dependency's terms are unknown.",
              "Point --deps-env at a virtual environment folder (with pyvenv.cfg), a Python interpreter, or use "

@@ -160,7 +160,7 @@ def decide(collected: Collected, policy: Policy, options: ScanOptions, knowledge
     findings: list[Finding] = [*found.findings, *detector_findings, *enforce.clarification_notes(
         policy, pins.clarifications), *assembled.findings, *verdicts.findings]
     findings = sorted({_attach(f, roots) for f in findings}, key=_sort_key)
-    shipped = [c for c in judged if in_repository(c)]  # the repository answer's components
+    shipped = [c for c in judged if in_repository(c, policy)]  # the repository answer's components
     use = enforce.repository_use(shipped, findings, policy.use_mode)
     adoption_use = enforce.repository_use(judged, findings, policy.use_mode)
     findings = _flag_stricter_references(findings, judged, use)
@@ -226,7 +226,7 @@ def decide(collected: Collected, policy: Policy, options: ScanOptions, knowledge
     )
 
 
-def in_repository(comp: JudgedComponent) -> bool:
+def in_repository(comp: JudgedComponent, policy: Policy | None = None) -> bool:
     """Whether ``comp`` counts in the repository answer: everything the tree ships, and the referenced
     models and weights whose terms the tree itself states (README or card prose, license files).
     Referenced datasets are inputs a user fetches and uses under their own terms; terms known only from
@@ -237,7 +237,10 @@ def in_repository(comp: JudgedComponent) -> bool:
     if comp.component.ref is None:
         return True
     if comp.component.kind is Kind.DEPENDENCY:  # installed with the code, its license read where installed
-        return comp.component.group == "default" and comp.commercial_use is not Use.UNKNOWN
+        groups = policy.dependency_groups if policy is not None else ("default",)
+        counted = (comp.component.group or "default") in groups
+        unread = comp.commercial_use is Use.UNKNOWN
+        return counted and (not unread or (policy is not None and policy.unresolved_dependencies == "repository"))
     stated = any(e.source not in _NOT_STATED for e in comp.evidence)
     return stated and comp.component.kind in _RUN_ARTIFACTS and comp.commercial_use is not Use.UNKNOWN
 

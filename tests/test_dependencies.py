@@ -161,7 +161,7 @@ def test_requirements_includes_are_followed_inside_the_tree(tmp_path: Path) -> N
     report = scan(str(repo), ScanOptions(cache=False))
     refs = {c.component.ref for c in report.adoption.components} if report.adoption else set()
     assert {"pkg:pypi/numpy", "pkg:pypi/scipy"} <= refs
-    assert any(f.rule == "malformed-metadata" and "../outside.txt" in f.message for f in report.findings)
+    assert any(f.rule == "unreadable-dependencies" and "../outside.txt" in f.message for f in report.findings)
 
 
 def test_a_package_lock_records_licenses_offline(tmp_path: Path) -> None:
@@ -195,3 +195,39 @@ def test_the_report_cache_sees_a_change_in_the_environment(tmp_path: Path, monke
     shutil.rmtree(next(site.glob("qtplot-*.dist-info")))  # the GPL package is uninstalled
     again = CliRunner().invoke(cli, args)
     assert json.loads(again.stdout)["commercial_use"] == "allowed"
+
+
+def test_a_policy_key_lets_unread_dependencies_move_the_repository_answer(tmp_path: Path) -> None:
+    policy = tmp_path / "strict.toml"
+    policy.write_text('[dependencies]\nunresolved = "repository"\n')
+    code, report, _ = run(str(SAMPLE), "--format", "json", "--policy", str(policy))
+    assert isinstance(report, dict) and (code, report["commercial_use"], report["verdict"]) == (1, "unknown", "fail")
+    assert report["policy"]["dependencies"] == {"groups": ["default"], "unresolved": "repository"}  # type: ignore[index]
+
+
+def test_a_policy_key_counts_more_groups(venv: Path, tmp_path: Path) -> None:
+    policy = tmp_path / "all.toml"
+    policy.write_text('[dependencies]\ngroups = ["default", "dev"]\nunresolved = "repository"\n')
+    _, report, _ = run(str(SAMPLE), "--format", "json", "--policy", str(policy), "--deps-env", str(venv))
+    assert isinstance(report, dict)
+    shipped = {c["id"] for c in report["components"]}
+    assert "ref:pkg:pypi/checkerlib" in shipped and "ref:pkg:pypi/plotmore" not in shipped
+
+
+def test_a_bad_dependencies_policy_key_is_a_configuration_error(tmp_path: Path) -> None:
+    policy = tmp_path / "typo.toml"
+    policy.write_text('[dependencies]\ngroups = ["runtime"]\n')
+    result = CliRunner().invoke(cli, [str(SAMPLE), "--policy", str(policy), "--no-cache"])
+    assert result.exit_code == 2 and "typo.toml:2: dependencies.groups[0]" in result.stderr
+
+
+def test_a_large_yaml_lock_file_is_read(tmp_path: Path) -> None:
+    repo = tmp_path / "web"
+    repo.mkdir()
+    packages = "".join(f"  /pkg{i}@1.0.{i}:\n    resolution: {{integrity: sha512-{'a' * 80}}}\n    dev: false\n"
+                       for i in range(3000))
+    (repo / "pnpm-lock.yaml").write_text(f"lockfileVersion: '6.0'\n\npackages:\n\n{packages}")
+    assert (repo / "pnpm-lock.yaml").stat().st_size > 256 * 1024
+    report = scan(str(repo), ScanOptions(cache=False))
+    refs = {c.component.ref for c in report.adoption.components} if report.adoption else set()
+    assert len([r for r in refs if r and r.startswith("pkg:npm/pkg")]) == 3000

@@ -17,7 +17,15 @@ from typing import Any
 from license_check.knowledge.facts import THRESHOLD_KEYS
 from license_check.knowledge.normalize import Normalizer, normalizer
 from license_check.model import RawForm, Severity, Use, UseMode, Verdict
-from license_check.policy.model import CATEGORIES, DEFAULT_VERDICTS, REPOSITORY_CONFIG, SCOPES, TRAINING_DATA_READINGS
+from license_check.policy.model import (
+    CATEGORIES,
+    DEFAULT_VERDICTS,
+    DEPENDENCY_GROUPS,
+    REPOSITORY_CONFIG,
+    SCOPES,
+    TRAINING_DATA_READINGS,
+    UNRESOLVED_DEPENDENCIES,
+)
 from license_check.tomlio.lines import KeyLines, Path
 
 _SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
@@ -45,6 +53,9 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("training_data", "string", '"lenient"', ENUM(TRAINING_DATA_READINGS)),
     KeySpec("scope", "string", '"repository"', ENUM(SCOPES)),
     KeySpec("repository_config", "string", '"refuse"', ENUM(REPOSITORY_CONFIG)),
+    KeySpec("dependencies", "table", "{}", "a table with keys groups, unresolved"),
+    KeySpec("dependencies.groups", "array of strings", '["default"]', ENUM(DEPENDENCY_GROUPS)),
+    KeySpec("dependencies.unresolved", "string", '"adoption"', ENUM(UNRESOLVED_DEPENDENCIES)),
     KeySpec("verdicts", "table", "{}", "a table with keys " + ENUM(u.value for u in Use)),
     *(KeySpec(f"verdicts.{u.value}", "string", f'"{DEFAULT_VERDICTS[u].value}"', ENUM(v.value for v in Verdict))
       for u in Use),

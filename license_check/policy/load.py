@@ -26,9 +26,11 @@ from license_check.policy.model import (
     CATEGORIES,
     CATEGORY_PREFIX,
     DEFAULT_VERDICTS,
+    DEPENDENCY_GROUPS,
     REPOSITORY_CONFIG,
     SCOPES,
     TRAINING_DATA_READINGS,
+    UNRESOLVED_DEPENDENCIES,
     Clarification,
     Organisation,
     Policy,
@@ -53,6 +55,7 @@ def _build(reader: KeyReader, data: Any, name: str, source: str, path: str | Non
     scope = reader.choice(("scope",), top.get("scope", "repository"), list(SCOPES))
     repository_config = reader.choice(("repository_config",), top.get("repository_config", "refuse"),
                                       list(REPOSITORY_CONFIG))
+    groups, unresolved = _dependencies(reader, top.get("dependencies", {}))
 
     verdicts = dict(DEFAULT_VERDICTS)
     for key, value in (reader.table(("verdicts",), top.get("verdicts", {})) or {}).items():
@@ -110,6 +113,7 @@ def _build(reader: KeyReader, data: Any, name: str, source: str, path: str | Non
         fail_on=Severity(fail_on) if fail_on else None, training_data=training, scope=scope,
         organisation=Organisation(**org), allow=tuple(lists["allow"]), deny=tuple(lists["deny"]),
         severity=severity, waivers=waivers, clarifications=clarifications, repository_config=repository_config,
+        dependency_groups=groups, unresolved_dependencies=unresolved,
         lines={dotted(p[len(reader.prefix):]): line for p, line in sorted(reader.locate.lines.items(), key=str)
                if tuple(p[:len(reader.prefix)]) == reader.prefix and len(p) > len(reader.prefix)},
     )
@@ -121,6 +125,20 @@ def _array(reader: KeyReader, key: str, top: dict[str, Any]) -> list[Any]:
         reader.problem((key,), f"expected an array of tables ([[{key}]]), got {type_name(value)}")
         return []
     return value
+
+
+def _dependencies(reader: KeyReader, value: Any) -> tuple[tuple[str, ...], str]:
+    """[dependencies]: which groups count in the repository answer, and where unread licenses count."""
+    table = reader.table(("dependencies",), value) or {}
+    groups: list[str] = []
+    if "groups" in table:
+        for where, text in reader.strings(("dependencies", "groups"), table["groups"]):
+            found = reader.choice(where, text, list(DEPENDENCY_GROUPS))
+            if found is not None and found not in groups:
+                groups.append(found)
+    unresolved = reader.choice(("dependencies", "unresolved"), table.get("unresolved", "adoption"),
+                               list(UNRESOLVED_DEPENDENCIES))
+    return tuple(groups) if "groups" in table else ("default",), unresolved or "adoption"
 
 
 def _list_entry(reader: KeyReader, where: Path, text: str) -> str | None:

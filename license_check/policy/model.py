@@ -37,6 +37,10 @@ TRAINING_DATA_READINGS = ("strict", "lenient")
 SCOPES = ("repository", "adoption")
 # Whether a --policy file merges the scanned repository's own [tool.license-check] waivers and clarifications.
 REPOSITORY_CONFIG = ("refuse", "apply")
+# Which dependency groups count in the repository answer (collect/deps/model.Group), and where a dependency
+# whose license could not be read counts: in the adoption answer only, or in the repository answer too.
+DEPENDENCY_GROUPS = ("default", "optional", "dev")
+UNRESOLVED_DEPENDENCIES = ("adoption", "repository")
 
 
 def categories(facts: LicenseFacts | None) -> frozenset[str]:
@@ -177,6 +181,8 @@ class Policy:
     # REPOSITORY_CONFIG: whether a --policy file also takes the scanned repository's own waivers and
     # clarifications ([tool.license-check]); they apply to the repository answer only, never to adoption.
     repository_config: str = "refuse"
+    dependency_groups: tuple[str, ...] = ("default",)  # DEPENDENCY_GROUPS counted in the repository answer
+    unresolved_dependencies: str = "adoption"  # UNRESOLVED_DEPENDENCIES
     # Which waivers and clarifications come from the scanned repository itself (their indexes): the
     # report labels them, and the adoption answer is judged without them.
     own_waivers: frozenset[int] = frozenset()
@@ -229,6 +235,7 @@ class Policy:
             "waivers": [w.echo() for w in self.waivers],
             "clarifications": [c.echo() for c in self.clarifications],
             "repository_config": self.repository_config,
+            "dependencies": {"groups": list(self.dependency_groups), "unresolved": self.unresolved_dependencies},
         }
 
 

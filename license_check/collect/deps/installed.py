@@ -102,7 +102,7 @@ def _read(where: Location, declared: Sequence[Declared]) -> EnvRead:
         if origin is not None:
             transitive.append(replace(origin, name=dist.name, spec=reached.path, key=f"required: {reached.path}",
                                       version=dist.version, marker=None, direct=False))
-    findings = [make_finding("malformed-metadata", f"{p.path}: {p.message}", [])
+    findings = [make_finding("unreadable-dependencies", f"{p.path}: {p.message}", [])
                 for p in (*site.problems, *closed.problems)]
     unreached = [m for m in closed.missing if m.chain]  # declared ones: dependency-unresolved
     if unreached:

@@ -46,6 +46,7 @@ _YARN_HEADER = re.compile(r'"((?:[^"\\]|\\.)*)"|([^,\s][^,]*)')
 _YARN_FIELD = re.compile(r'\A  ("?)([^\s"]+)\1:?\s+(.*?)\s*\Z')
 _BERRY = re.compile(r"^__metadata:", re.MULTILINE)
 _YAML_KEY = re.compile(r"""\A  (?:'((?:[^']|'')*)'|"((?:[^"\\]|\\.)*)"|([^\s'"#][^#]*?)):(?:\s|\Z)""")
+LOCK_YAML_CHARS = 32 * 1024 * 1024  # a YAML lock file of a large project is megabytes (the read cap too)
 
 
 def _unquote(value: str) -> str:
@@ -62,7 +63,7 @@ def _yaml(text: str, problems: Problems) -> YamlResult | None:
     if "\x00" in text:
         problems.add(None, "it is binary, not a lock file")
         return None
-    result = load_yaml(text)
+    result = load_yaml(text, max_chars=LOCK_YAML_CHARS)
     if result.data is None:
         found = AT_LINE.search(result.problem or "")
         problems.add(int(found.group(1)) if found else None, f"could not be read: {result.problem}")

@@ -43,7 +43,9 @@ def _plain(reader: Callable[[str, str], tuple[list[Declared], list[ReadProblem]]
 
 def _requirements(text: str, path: str) -> Read:
     found = requirements.read_requirements(text, path)
-    return Read(found.declared, found.problems, includes=tuple((i.target, i.line) for i in found.includes))
+    # a constraint file (-c) pins versions and declares nothing: it is not followed
+    return Read(found.declared, found.problems,
+                includes=tuple((i.target, i.line) for i in found.includes if not i.is_constraint))
 
 
 def _package_lock(text: str, path: str) -> Read:
@@ -51,8 +53,8 @@ def _package_lock(text: str, path: str) -> Read:
     return Read(tuple(declared), tuple(problems), tuple(installed))
 
 
-REQUIREMENTS = Format(("requirements*.txt", "*-requirements.txt", "*_requirements.txt", "requirements*.in",
-                       "constraints*.txt"), "requirements", _requirements)
+REQUIREMENTS = Format(("requirements*.txt", "*-requirements.txt", "*_requirements.txt", "requirements*.in"),
+                      "requirements", _requirements)
 FORMATS: tuple[Format, ...] = (
     Format(("pyproject.toml",), "pyproject", _plain(pyproject.read_pyproject)),
     REQUIREMENTS,

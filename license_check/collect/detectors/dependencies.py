@@ -61,14 +61,13 @@ def declared(files: Sequence[FileEntry]) -> Declarations:
     seen = {e.path for e, _ in queue}
     while queue:
         entry, fmt = queue.pop(0)
-        read = read_or_report(entry.path, entry.abspath, LOCK_CAP, "dependency file")
-        out.findings.extend(read.findings)
-        if read.text is None:
+        read = read_or_report(entry.path, entry.abspath, LOCK_CAP, "dependency file", report_binary=False)
+        if read.text is None:  # unreadable or binary: the license detectors report what matters to them
+            out.findings.append(_unread(entry.path, None, "it could not be read as text"))
             continue
         if read.truncated:
-            out.findings.append(make_finding(
-                "malformed-metadata", f"{entry.path}: larger than {LOCK_CAP // (1024 * 1024)} MiB; the "
-                "dependencies past the cap are not read.", [Location(entry.path)]))
+            out.findings.append(_unread(entry.path, None, f"it is larger than {LOCK_CAP // (1024 * 1024)} MiB; "
+                                        "the dependencies past the cap are not read"))
         got = fmt.read(read.text, entry.path)
         out.found.extend((d, fmt.source) for d in got.declared)
         out.recorded.extend((i, entry.path) for i in got.installed)
@@ -76,10 +75,8 @@ def declared(files: Sequence[FileEntry]) -> Declarations:
         for target, line in got.includes:
             included = _include(entry.path, target)
             if included is None or included not in by_path:
-                out.findings.append(make_finding(
-                    "malformed-metadata",
-                    f"{entry.path}:{line}: includes {target!r}, which is not a file of the repository; the "
-                    "dependencies it declares are not read.", [Location(entry.path, line)]))
+                out.findings.append(_unread(entry.path, line, f"it includes {target!r}, which is not a file of "
+                                            "the repository; the dependencies it declares are not read"))
             elif included not in seen:
                 seen.add(included)
                 queue.append((by_path[included], REQUIREMENTS))
@@ -105,8 +102,13 @@ def _include(path: str, target: str) -> str | None:
 
 
 def _problem(problem: ReadProblem) -> Finding:
-    return make_finding("malformed-metadata", f"{problem.path}: {problem.message}",
-                        [Location(problem.path, problem.line)])
+    message = problem.message.removeprefix(f"{problem.path}: ")
+    return _unread(problem.path, problem.line, message)
+
+
+def _unread(path: str, line: int | None, what: str) -> Finding:
+    return make_finding("unreadable-dependencies", f"{path}{f':{line}' if line else ''}: {what}.",
+                        [Location(path, line)])
 
 
 def package_id(ecosystem: Ecosystem, name: str) -> str:

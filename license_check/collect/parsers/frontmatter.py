@@ -164,10 +164,11 @@ def _error_text(exc: BaseException, start_line: int) -> str:
     return f"invalid YAML{where}: {what or str(exc).split(chr(10))[0][:200] or type(exc).__name__}"
 
 
-def load_yaml(text: str, start_line: int = 1) -> YamlResult:
-    """Load one YAML document whose first line is line ``start_line`` of its file. Never raises."""
-    if len(text) > MAX_YAML_CHARS:
-        return YamlResult(None, f"its YAML is larger than {MAX_YAML_CHARS // 1024} KiB and was not parsed")
+def load_yaml(text: str, start_line: int = 1, *, max_chars: int = MAX_YAML_CHARS) -> YamlResult:
+    """Load one YAML document whose first line is line ``start_line`` of its file. Never raises.
+    ``max_chars``: the size cap (a card's front matter is small; a lock file may be megabytes)."""
+    if len(text) > max_chars:
+        return YamlResult(None, f"its YAML is larger than {max_chars // 1024} KiB and was not parsed")
     loader: _Loader | None = None
     try:
         loader = _Loader(text)
