@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from license_check.cli import cli
 from license_check.pipeline import ScanOptions, scan
 from tests.conftest import SAMPLES
-from tests.deps_env import PACKAGES, Package, build
+from tests.deps_env import MIT_TEXT, PACKAGES, Package, build
 
 SAMPLE = SAMPLES / "deps-uv"
 
@@ -231,3 +231,33 @@ def test_a_large_yaml_lock_file_is_read(tmp_path: Path) -> None:
     report = scan(str(repo), ScanOptions(cache=False))
     refs = {c.component.ref for c in report.adoption.components} if report.adoption else set()
     assert len([r for r in refs if r and r.startswith("pkg:npm/pkg")]) == 3000
+
+
+def test_an_installed_node_modules_gives_npm_licenses(tmp_path: Path) -> None:
+    repo = tmp_path / "web"
+    (repo / "node_modules" / "@types" / "node").mkdir(parents=True)
+    (repo / "node_modules" / "chalk").mkdir(parents=True)
+    (repo / "package.json").write_text('{"name": "web", "license": "MIT", "dependencies": {"chalk": "^5",'
+                                       ' "@types/node": "^20", "absent": "1.0.0"}}\n')
+    (repo / "node_modules" / "chalk" / "package.json").write_text('{"name": "chalk", "version": "5.3.0", '
+                                                                  '"license": "MIT"}')
+    (repo / "node_modules" / "@types" / "node" / "package.json").write_text(
+        '{"name": "@types/node", "version": "20.1.0", "license": "MIT"}')
+    report = scan(str(repo), ScanOptions(cache=False))
+    deps = {c.component.ref: c for c in report.components if c.component.ref}
+    assert deps["pkg:npm/chalk"].license == "MIT" and deps["pkg:npm/%40types/node"].license == "MIT"
+    assert {e.path for e in deps["pkg:npm/chalk"].evidence} >= {"node_modules/chalk/package.json", "package.json"}
+    unread = {c.component.ref for c in report.adoption.components} if report.adoption else set()
+    assert "pkg:npm/absent" in unread
+
+
+def test_a_license_file_identifies_a_distribution_whose_metadata_names_none(tmp_path: Path) -> None:
+    env = tmp_path / "venv"
+    build(env, (Package("plainlib", "1.0", (("License-File", "LICENSE"),), {"licenses/LICENSE": MIT_TEXT}),))
+    repo = _gpl_repo(tmp_path / "app", ["plainlib"])
+    _, report, _ = run(str(repo), "--format", "json", "--deps-env", str(env))
+    assert isinstance(report, dict)
+    dep = components(report)["ref:pkg:pypi/plainlib"]
+    assert dep["license"] == "MIT"
+    assert any(e["key"] == "License-File" and e["path"].startswith("env:plainlib-1.0.dist-info/")
+               for e in dep["evidence"])  # type: ignore[union-attr]

@@ -23,7 +23,7 @@ COMPONENT_SOURCES = frozenset({"license-file", "pyproject", "setup-cfg", "setup-
 # Sources whose claims come from an artifact's own metadata (cards, dataset manifests, weight headers).
 METADATA_SOURCES = frozenset({
     "model-card", "dataset-card", "datapackage", "croissant", "dataset-info", "citation-cff",
-    "safetensors", "gguf", "onnx", "dist-info", "package-lock",
+    "safetensors", "gguf", "onnx", "dist-info", "package-lock", "node-modules",
 })
 
 

@@ -22,12 +22,16 @@ from license_check.collect.deps import closure as closing
 from license_check.collect.deps.distributions import read_site
 from license_check.collect.deps.environment import Location, locate
 from license_check.collect.deps.model import Declared, Ecosystem, Installed, ReadProblem
+from license_check.collect.reading import LICENSE_TEXT_CAP, read_text
+from license_check.collect.textid import fastpath
 from license_check.findings import make_finding
+from license_check.knowledge.book import Knowledge
 from license_check.model import Claim, ClaimScope, Evidence, Finding, RawForm
 from license_check.model import Location as Where
 
 ENV_SOURCE = "dist-info"  # the evidence source of a license read from an installed distribution
 _GROUP_RANK = {"default": 0, "optional": 1, "dev": 2}
+MAX_LICENSE_FILES = 4  # license files of one distribution identified when its metadata names no license
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +53,12 @@ def _shown(where: str, sites: Sequence[Path]) -> str:
     return "env:" + Path(where).name
 
 
-def license_claims(ref: str, dist: Installed, shown: str) -> list[Claim]:
+def license_claims(ref: str, dist: Installed, shown: str, knowledge: Knowledge | None = None,
+                   sites: Sequence[Path] = ()) -> list[Claim]:
     """What an installed distribution says of its license, best tier only: PEP 639 License-Expression;
     else the License field when it is a name (one short line, not a license text); else its license
-    classifiers (each a claim: resolve ANDs them, the fail-safe reading of a list)."""
+    classifiers (each a claim: resolve ANDs them, the fail-safe reading of a list); else the license files
+    it ships, identified by the fast path (a text it does not know gives no claim: unknown)."""
     target = "ref:" + ref
 
     def claim(raw: str, form: RawForm, key: str) -> Claim:
@@ -63,7 +69,16 @@ def license_claims(ref: str, dist: Installed, shown: str) -> list[Claim]:
         return [claim(dist.license_expression.strip(), RawForm.SPDX, "License-Expression")]
     if text and len(text) <= 200 and "\n" not in text and text.upper() not in {"UNKNOWN", "NONE"}:
         return [claim(text, RawForm.NAME, "License")]
-    return [claim(c, RawForm.CLASSIFIER, "Classifier") for c in dist.classifiers]
+    if dist.classifiers or knowledge is None:
+        return [claim(c, RawForm.CLASSIFIER, "Classifier") for c in dist.classifiers]
+    out = []
+    for path in dist.license_files[:MAX_LICENSE_FILES]:
+        read = read_text(path, LICENSE_TEXT_CAP)
+        found = fastpath.match_license_text(read.text, knowledge) if read.text and not read.truncated else None
+        if found is not None:
+            out.append(Claim(target, ClaimScope.FILE, found.expression, RawForm.SPDX, (Evidence(
+                _shown(path, sites), ENV_SOURCE, found.expression, None, "License-File", found.score),)))
+    return out
 
 
 def _extras(decl: Declared) -> frozenset[str]:
@@ -73,16 +88,18 @@ def _extras(decl: Declared) -> frozenset[str]:
         return frozenset()
 
 
-def read(spec: str, declared: Sequence[Declared], env: dict[str, str] | None = None) -> EnvRead:
-    """The environment ``spec`` names, read for ``declared`` (only the Python ones are looked up)."""
+def read(spec: str, declared: Sequence[Declared], env: dict[str, str] | None = None,
+         knowledge: Knowledge | None = None) -> EnvRead:
+    """The environment ``spec`` names, read for ``declared`` (only the Python ones are looked up);
+    ``knowledge``: the scan's, to identify license files by the fast path."""
     where = locate(spec, dict(os.environ) if env is None else env)
     if isinstance(where, ReadProblem):
         return EnvRead(findings=(make_finding(
             "dependency-environment", f"--deps-env {spec}: {where.message}; no dependency license was read.", []),))
-    return _read(where, [d for d in declared if d.ecosystem is Ecosystem.PYPI])
+    return _read(where, [d for d in declared if d.ecosystem is Ecosystem.PYPI], knowledge)
 
 
-def _read(where: Location, declared: Sequence[Declared]) -> EnvRead:
+def _read(where: Location, declared: Sequence[Declared], knowledge: Knowledge | None) -> EnvRead:
     site = read_site(where.site_dirs)
     installed = {d.name: d for d in site.installed}
     roots: dict[str, Declared] = {}
@@ -95,7 +112,7 @@ def _read(where: Location, declared: Sequence[Declared]) -> EnvRead:
     for reached in closed.reached:
         dist = reached.installed
         ref = Declared(dist.name, Ecosystem.PYPI, "", "", None, None).purl
-        claims += license_claims(ref, dist, _shown(dist.where, where.site_dirs))
+        claims += license_claims(ref, dist, _shown(dist.where, where.site_dirs), knowledge, where.site_dirs)
         if dist.name in roots:
             continue
         origin = roots.get(reached.chain[-1]) if reached.chain else None

@@ -19,8 +19,10 @@ installed distribution's ``Requires-Dist`` (markers evaluated for that environme
 from __future__ import annotations
 
 import fnmatch
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from license_check.collect.deps.model import Declared, Ecosystem, Group, Installed, ReadProblem
 from license_check.collect.deps.table import FORMATS, REQUIREMENTS, Format
@@ -153,6 +155,38 @@ def _recorded_claims(package: Installed, path: str) -> list[Claim]:
                   (evidence,))]
 
 
+def node_modules_claims(files: Sequence[FileEntry], wanted: set[str]) -> tuple[list[Claim], list[Finding]]:
+    """The licenses of the npm packages ``wanted`` (names) that an installed ``node_modules/`` beside a
+    package.json of the tree holds (the folder discovery leaves out as installed content). A
+    ``node_modules`` that is a symbolic link is not read (it may lead out of the scanned root)."""
+    from license_check.collect.deps.node_modules import read_node_modules  # only where one is installed
+
+    claims: list[Claim] = []
+    findings: list[Finding] = []
+    for entry in files:
+        if entry.name != "package.json" or not wanted:
+            continue
+        folder = os.path.dirname(entry.abspath)
+        modules = os.path.join(folder, "node_modules")
+        if os.path.islink(modules) or not os.path.isdir(modules):
+            continue
+        installed, problems = read_node_modules(Path(modules))
+        base = "" if entry.parent == "." else entry.parent + "/"
+        findings += [_unread(base + "node_modules", None, p.message.replace(folder + os.sep, base))
+                     for p in problems[:MAX_LISTED]]
+        for package in installed:
+            if package.name not in wanted:
+                continue
+            shown = base + os.path.relpath(package.where, folder).replace(os.sep, "/")
+            raw = (package.license_expression or package.license or "").strip()
+            if raw:
+                form = RawForm.SPDX if package.license_expression else RawForm.NAME
+                evidence = Evidence(shown, "node-modules", raw, None, "license", 1.0)
+                claims.append(Claim("ref:" + package_id(Ecosystem.NPM, package.name), ClaimScope.FILE, raw, form,
+                                    (evidence,)))
+    return claims, findings
+
+
 def _why(decl: Declared, env_given: bool, installed: set[str]) -> str:
     if not env_given:
         return "no environment"
@@ -165,11 +199,17 @@ def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
     read = declared(files)
     found, findings = read.found, read.findings
     claims = [c for installed, path in read.recorded for c in _recorded_claims(installed, path)]
+    recorded = {c.target for c in claims}  # a lock file's recorded license wins over node_modules' copy
+    npm = {d.name for d, _ in found if d.ecosystem is Ecosystem.NPM
+           and "ref:" + package_id(Ecosystem.NPM, d.name) not in recorded}
+    more, notes = node_modules_claims(files, npm)
+    claims += more
+    findings += notes
     installed_names: set[str] = set()
     if ctx.deps_env is not None:
         from license_check.collect.deps import installed  # the environment: read only when asked for
 
-        env = installed.read(ctx.deps_env, [d for d, _ in found])
+        env = installed.read(ctx.deps_env, [d for d, _ in found], knowledge=ctx.knowledge)
         ctx.log(f"dependencies: environment {ctx.deps_env} ({env.found or 'not found'}): {len(env.versions)} "
                 f"distributions reached, {len(env.transitive)} of them not declared by the repository")
         findings += env.findings
