@@ -164,6 +164,7 @@ def decide(collected: Collected, policy: Policy, options: ScanOptions, knowledge
     use = enforce.repository_use(shipped, findings, policy.use_mode)
     adoption_use = enforce.repository_use(judged, findings, policy.use_mode)
     findings = _flag_stricter_references(findings, judged, use)
+    findings = _quiet_adoption_dependencies(findings, judged, shipped)
     broken = any(f.rule == "detector-error" for f in findings)
     deciding = judged if policy.scope == Scope.ADOPTION else shipped
     outcome = enforce.enforce(policy, judged, findings, rules, pins.waivers, knowledge.normalizer,
@@ -258,6 +259,16 @@ def _dependency_coverage(judged: Sequence[JudgedComponent]) -> str:
 # Evidence that does not state terms in the tree: the reference itself, and the rules' table of known
 # hub ids (those terms bind whoever fetches the artifact: the adoption answer, with a warning).
 _NOT_STATED = frozenset({"reference", "known-models"})
+
+
+def _quiet_adoption_dependencies(findings: list[Finding], judged: Sequence[JudgedComponent],
+                                 shipped: Sequence[JudgedComponent]) -> list[Finding]:
+    """A finding about dependencies that count only in the adoption answer (unread, optional, dev) is
+    info: it does not decide the repository's answer, and the table's dependencies section lists them."""
+    counted = {c.component.id for c in shipped}
+    apart = {c.component.id for c in judged if c.component.kind is Kind.DEPENDENCY and c.component.id not in counted}
+    return [replace(f, severity=Severity.INFO) if f.components and set(f.components) <= apart
+            and f.severity is not Severity.INFO else f for f in findings]
 
 
 def _flag_stricter_references(findings: list[Finding], judged: Sequence[JudgedComponent], use: Use) -> list[Finding]:

@@ -261,3 +261,22 @@ def test_a_license_file_identifies_a_distribution_whose_metadata_names_none(tmp_
     assert dep["license"] == "MIT"
     assert any(e["key"] == "License-File" and e["path"].startswith("env:plainlib-1.0.dist-info/")
                for e in dep["evidence"])  # type: ignore[union-attr]
+
+
+def test_a_family_classifier_is_settled_by_the_license_file_and_unread_ones_are_info(tmp_path: Path) -> None:
+    from license_check.collect.textid.templates import reference_text
+
+    bsd = ("Copyright (c) 2020, Example authors\n\n" + reference_text("BSD-3-Clause"))
+    env = tmp_path / "venv"
+    build(env, (Package("bsdlib", "1.0", (("Classifier", "License :: OSI Approved :: BSD License"),
+                                          ("License-File", "LICENSE")), {"licenses/LICENSE": bsd}),
+                Package("vaguelib", "2.0", (("Classifier", "License :: OSI Approved :: BSD License"),))))
+    repo = _gpl_repo(tmp_path / "app", ["bsdlib", "vaguelib"])
+    _, report, _ = run(str(repo), "--format", "json", "--deps-env", str(env))
+    assert isinstance(report, dict)
+    comps = components(report)
+    assert comps["ref:pkg:pypi/bsdlib"]["license"] == "BSD-3-Clause"
+    assert comps["ref:pkg:pypi/vaguelib"]["commercial_use"] == "unknown"  # "BSD" alone: which BSD is unknown
+    about = [f for f in report["findings"] if f["components"] == ["ref:pkg:pypi/vaguelib"]]  # type: ignore[union-attr]
+    assert about and all(f["severity"] == "info" for f in about)  # it counts in the adoption answer only
+    assert report["commercial_use"] == "allowed"

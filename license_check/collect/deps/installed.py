@@ -68,9 +68,22 @@ def license_claims(ref: str, dist: Installed, shown: str, knowledge: Knowledge |
     if dist.license_expression and dist.license_expression.strip():
         return [claim(dist.license_expression.strip(), RawForm.SPDX, "License-Expression")]
     if text and len(text) <= 200 and "\n" not in text and text.upper() not in {"UNKNOWN", "NONE"}:
-        return [claim(text, RawForm.NAME, "License")]
-    if dist.classifiers or knowledge is None:
-        return [claim(c, RawForm.CLASSIFIER, "Classifier") for c in dist.classifiers]
+        stated = [claim(text, RawForm.NAME, "License")]
+    else:
+        stated = [claim(c, RawForm.CLASSIFIER, "Classifier") for c in dist.classifiers]
+    if knowledge is None or (stated and all(_exact(c, knowledge) for c in stated)):
+        return stated
+    # a family name ("BSD", "License :: OSI Approved :: BSD License") or nothing: the license texts the
+    # distribution ships say which license it is; the vague statement stays beside them as evidence
+    return [*_file_claims(target, dist, knowledge, sites), *stated]
+
+
+def _exact(claim: Claim, knowledge: Knowledge) -> bool:
+    found = knowledge.normalizer.read(claim.raw or "", claim.form)
+    return found.expression is not None and not found.unknown_ids and not found.candidates
+
+
+def _file_claims(target: str, dist: Installed, knowledge: Knowledge, sites: Sequence[Path]) -> list[Claim]:
     out = []
     for path in dist.license_files[:MAX_LICENSE_FILES]:
         read = read_text(path, LICENSE_TEXT_CAP)
