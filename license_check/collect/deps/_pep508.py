@@ -14,6 +14,7 @@ from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 
+from license_check.collect.deps._shared import kind as kind
 from license_check.collect.deps.model import Declared, Ecosystem, Group, ReadProblem, normalize_name
 from license_check.tomlio import safe as tomlsafe
 
@@ -22,23 +23,6 @@ MAX_SPEC = 10_000  # characters of one requirement; real ones (a URL with a hash
 
 _NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,198}[A-Za-z0-9])?")  # PEP 508 names (a length cap added)
 _TOML_AT = re.compile(r"\(at line (\d+), column \d+\)\s*$")
-
-
-def kind(value: object) -> str:
-    """A wrong value as the author of a TOML / INI / JSON file would call it."""
-    if isinstance(value, bool):
-        return f"a boolean ({'true' if value else 'false'})"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "an empty string" if not value.strip() else "a string"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "a table"
-    if value is None:
-        return "null"
-    return f"a {type(value).__name__}"
 
 
 def load_toml(text: str, path: str) -> tuple[dict[str, Any] | None, ReadProblem | None]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import tomllib
 
+from license_check.collect.deps._shared import kind
 from license_check.collect.deps.model import Declared, Ecosystem, ReadProblem
 from license_check.tomlio.lines import KeyLines
 from license_check.tomlio.safe import loads
@@ -21,18 +22,6 @@ from license_check.tomlio.safe import loads
 MAX_PACKAGES = 100_000  # crates read from one file; a large workspace locks a few thousand
 MAX_PROBLEMS = 50
 _AT_LINE = re.compile(r"\(at line (\d+), column \d+\)")
-
-
-def _describe(value: object) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "a table"
-    return f"a {type(value).__name__}"  # datetime, date, time
 
 
 def read_cargo_lock(text: str, path: str) -> tuple[list[Declared], list[ReadProblem]]:
@@ -52,7 +41,7 @@ def read_cargo_lock(text: str, path: str) -> tuple[list[Declared], list[ReadProb
     if not isinstance(packages, list):
         return [], [ReadProblem(path, lines.line(("package",)),
                                 f"{path}: 'package' must be an array of tables ([[package]]), not "
-                                f"{_describe(packages)}")]
+                                f"{kind(packages)}")]
     declared: list[Declared] = []
     problems: list[ReadProblem] = []
 
@@ -66,21 +55,21 @@ def read_cargo_lock(text: str, path: str) -> tuple[list[Declared], list[ReadProb
         key = f"package[{index}]"
         line = lines.line(("package", index))
         if not isinstance(package, dict):
-            bad(line, f"{key} must be a table, not {_describe(package)}")
+            bad(line, f"{key} must be a table, not {kind(package)}")
             continue
         name, version, source = package.get("name"), package.get("version"), package.get("source")
         if source is None:
             continue  # a workspace member or path crate: the repository's own code
         if not isinstance(source, str):
-            bad(line, f"{key}.source must be a string, not {_describe(source)}")
+            bad(line, f"{key}.source must be a string, not {kind(source)}")
             continue
         if not isinstance(name, str) or not name.strip():
             bad(line, f"{key}.name must be a non-empty string" +
-                ("" if name is None or isinstance(name, str) else f", not {_describe(name)}"))
+                ("" if name is None or isinstance(name, str) else f", not {kind(name)}"))
             continue
         if not isinstance(version, str) or not version.strip():
             bad(line, f"{key} ({name}): version must be a non-empty string" +
-                ("" if version is None or isinstance(version, str) else f", not {_describe(version)}"))
+                ("" if version is None or isinstance(version, str) else f", not {kind(version)}"))
             continue
         name, version = name.strip(), version.strip()
         declared.append(Declared(name=name, ecosystem=Ecosystem.CARGO, spec=version, path=path, line=line,

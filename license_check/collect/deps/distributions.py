@@ -22,6 +22,7 @@ from email.message import Message
 from email.parser import HeaderParser
 from pathlib import Path
 
+from license_check.collect.deps._shared import inside, regular
 from license_check.collect.deps.model import Ecosystem, Installed, ReadProblem, normalize_name
 from license_check.collect.reading import decode, read_bytes
 
@@ -74,10 +75,6 @@ def read_site(site_dirs: Sequence[Path], *, limit: int = MAX_DISTRIBUTIONS) -> S
     return out
 
 
-def _inside(real: str, root: str) -> bool:
-    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
-
-
 def _folder_name(entry: Path) -> str:
     stem = entry.name.rsplit(".", 1)[0]
     match = _FOLDER.match(stem)
@@ -87,7 +84,7 @@ def _folder_name(entry: Path) -> str:
 def _read_one(entry: Path, root: str, out: SiteRead, seen: dict[str, str]) -> None:
     shown = str(entry)
     real = os.path.realpath(entry)
-    if not _inside(real, root):
+    if not inside(real, root):
         out.problems.append(ReadProblem(shown, None, f"{shown} is a symbolic link out of its site-packages "
                                                      "folder (not followed)"))
         return
@@ -98,7 +95,7 @@ def _read_one(entry: Path, root: str, out: SiteRead, seen: dict[str, str]) -> No
     else:
         return
     meta_real = os.path.realpath(meta)
-    if not _inside(meta_real, root):
+    if not inside(meta_real, root):
         _unreadable(out, entry, f"{meta} is a symbolic link out of its site-packages folder (not followed)")
         return
     data, _truncated, error = read_bytes(meta_real, METADATA_CAP)
@@ -176,7 +173,7 @@ def _license_files(message: Message, folder: Path, dist_info: bool, root: str) -
     if named:
         for name in named:
             bases = (folder / "licenses", folder) if dist_info else (folder,)
-            hit = next((p for p in (_regular(b / name, root) for b in bases) if p), None)
+            hit = next((p for p in (regular(b / name, root) for b in bases) if p), None)
             if hit is None:
                 problems.append(f"License-File {name!r} is not in {folder}")
             elif hit not in out:
@@ -189,16 +186,9 @@ def _license_files(message: Message, folder: Path, dist_info: bool, root: str) -
         except OSError:
             continue
         for name in names[:MAX_LICENSE_FILES]:
-            hit = _regular(base / name, root)
+            hit = regular(base / name, root)
             if hit and hit not in out:
                 out.append(hit)
     return tuple(out), problems
 
 
-def _regular(path: Path, root: str) -> str | None:
-    """The real path of a regular file inside ``root``, else None (a link out is not followed)."""
-    try:
-        real = os.path.realpath(path)
-        return real if _inside(real, root) and os.path.isfile(real) else None
-    except (OSError, ValueError):
-        return None
