@@ -5,6 +5,7 @@ No printing and no exit codes here: the CLI renders the Report and decides the e
 
 from __future__ import annotations
 
+import os
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -220,6 +221,7 @@ def decide(collected: Collected, policy: Policy, options: ScanOptions, knowledge
                 "waivers": sorted(policy.own_waivers), "clarifications": sorted(policy.own_clarifications),
                 "applies_to": "repository" if policy.own_waivers or policy.own_clarifications else "none",
             },
+            **_environment(options.deps_env),
         },
         causes=causes,
         checklist=checklist,
@@ -247,6 +249,19 @@ def in_repository(comp: JudgedComponent, policy: Policy | None = None) -> bool:
 
 
 _RUN_ARTIFACTS = frozenset({Kind.MODEL, Kind.WEIGHTS})
+
+
+def _environment(spec: str | None) -> dict[str, object]:
+    """``scan.dependency_environment``: the --deps-env as given and how it was found ("auto: $VIRTUAL_ENV")."""
+    if spec is None:
+        return {}
+    from license_check.collect.deps.environment import locate
+    from license_check.collect.deps.model import ReadProblem
+
+    where = locate(spec, dict(os.environ))
+    found = f"not found: {where.message}" if isinstance(where, ReadProblem) else where.found
+    python = None if isinstance(where, ReadProblem) else where.python_version
+    return {"dependency_environment": {"given": spec, "found": found, "python": python}}
 
 
 def _dependency_coverage(judged: Sequence[JudgedComponent]) -> str:

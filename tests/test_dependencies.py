@@ -280,3 +280,11 @@ def test_a_family_classifier_is_settled_by_the_license_file_and_unread_ones_are_
     about = [f for f in report["findings"] if f["components"] == ["ref:pkg:pypi/vaguelib"]]  # type: ignore[union-attr]
     assert about and all(f["severity"] == "info" for f in about)  # it counts in the adoption answer only
     assert report["commercial_use"] == "allowed"
+
+
+def test_auto_takes_the_activated_venv_and_the_report_says_so(venv: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VIRTUAL_ENV", str(venv))
+    code, report, _ = run(str(SAMPLE), "--format", "json", "--deps-env", "auto")
+    assert isinstance(report, dict) and code == 0 and report["commercial_use"] == "conditional"
+    used = report["scan"]["dependency_environment"]  # type: ignore[index]
+    assert used["given"] == "auto" and used["found"] == "auto: $VIRTUAL_ENV" and used["python"]
