@@ -39,9 +39,18 @@ class Request:
     deps_env: str | None = None  # --deps-env
 
 
-def report(path: str, request: Request, policy: Policy, knowledge: Knowledge) -> tuple[str, int]:
-    """The report text and exit code for ``path``: stored when every input is unchanged, else scanned
-    (and stored when every answer in it is final)."""
+@dataclass(frozen=True, slots=True)
+class Run:
+    """What one run gives the CLI: the report text in the asked format, the exit code, the verdict line."""
+
+    text: str
+    exit_code: int
+    verdict: str
+
+
+def report(path: str, request: Request, policy: Policy, knowledge: Knowledge) -> Run:
+    """The report for ``path``: stored when every input is unchanged, else scanned (and stored when every
+    answer in it is final)."""
     found = discover(path, exclude=request.exclude)
     key = None
     if request.cache:
@@ -57,9 +66,10 @@ def report(path: str, request: Request, policy: Policy, knowledge: Knowledge) ->
         stored = report_cache.load(key)
         if stored is not None:
             request.log(f"report reused from the cache: no file, setting, policy, rule or code changed ({key[:12]})")
-            return stored.text, stored.exit_code
+            return Run(stored.text, stored.exit_code, stored.verdict)
     from license_check.pipeline import ScanOptions, scan  # a miss: now the stages are needed
     from license_check.render import RENDERERS, Format
+    from license_check.render.table import verdict_line
 
     options = ScanOptions(exclude=request.exclude, use_scancode=request.use_scancode, log=request.log,
                           jobs=request.jobs, policy=policy, cache=request.cache,
@@ -68,6 +78,7 @@ def report(path: str, request: Request, policy: Policy, knowledge: Knowledge) ->
     scanned = scan(path, options)
     text = RENDERERS[Format(request.fmt)](scanned)
     code = EXIT_FAIL if scanned.verdict.value == "fail" else EXIT_OK
+    line = verdict_line(scanned)
     if key is not None and report_cache.final(scanned.findings):
-        report_cache.store(key, text, code)
-    return text, code
+        report_cache.store(key, text, code, line)
+    return Run(text, code, line)

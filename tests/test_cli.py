@@ -163,7 +163,7 @@ def test_output_to_a_device_writes_to_it_and_never_replaces_it() -> None:
     import stat
 
     code, out, err = invoke(str(SAMPLES / "mit-package"), "-o", "/dev/null")
-    assert code == 0 and out == "" and err == ""
+    assert code == 0 and out == "" and err.startswith("verdict: PASS") and err.count("\n") == 1  # the answer
     assert stat.S_ISCHR(os.lstat("/dev/null").st_mode)
 
 
@@ -213,3 +213,13 @@ def test_output_keeps_the_mode_of_the_file_it_replaces(tmp_path: Path) -> None:
     os.chmod(target, 0o640)
     assert invoke(str(SAMPLES / "mit-package"), "-o", str(target))[0] == 0
     assert stat.S_IMODE(target.stat().st_mode) == 0o640 and "verdict: PASS" in target.read_text()
+
+
+def test_quiet_prints_only_the_verdict_line_and_o_prints_it_on_stderr(tmp_path: Path) -> None:
+    code, out, err = invoke(str(SAMPLES / "gpl-app-vendored"), "-q")
+    assert code == 0 and err == "" and out.count("\n") == 1 and out.startswith("verdict: WARN — commercial use")
+    target = tmp_path / "report.json"
+    code, out, err = invoke(str(SAMPLES / "no-license"), "--format", "json", "-o", str(target))
+    assert code == 1 and out == "" and err.startswith("verdict: FAIL") and json.loads(target.read_text())
+    code, out, err = invoke(str(SAMPLES / "no-license"), "--format", "json", "-q")
+    assert code == 1 and out.startswith("verdict: FAIL") and "{" not in out

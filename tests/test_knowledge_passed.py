@@ -69,13 +69,14 @@ def test_the_report_cache_keys_on_the_knowledge(edited: Knowledge, tmp_path: Pat
     request = Request(fmt="json", cache=True, log=said.append)
     shipped = Knowledge.load()
     policy = default_policy(shipped.normalizer)
-    first, code = report(sample, request, policy, shipped)
-    assert json.loads(first)["commercial_use"] == "conditional" and code == 0
-    again, _ = report(sample, request, policy, shipped)
+    first = report(sample, request, policy, shipped)
+    assert json.loads(first.text)["commercial_use"] == "conditional" and first.exit_code == 0
+    again = report(sample, request, policy, shipped)
     assert again == first and any("report reused" in m for m in said)
+    assert again.verdict.startswith("verdict: WARN")
     said.clear()
-    other, _ = report(sample, request, policy, edited)
-    assert json.loads(other)["commercial_use"] == "prohibited"
+    other = report(sample, request, policy, edited)
+    assert json.loads(other.text)["commercial_use"] == "prohibited"
     assert not any("report reused" in m for m in said)
 
 

@@ -63,3 +63,10 @@ def test_installed_wheel_runs_outside_the_checkout(tmp_path: Path) -> None:
     module = subprocess.run([str(python), "-m", "license_check", "--version"], capture_output=True, text=True,
                             cwd=elsewhere)
     assert module.returncode == 0 and version.stdout == module.stdout
+
+    # the documents --help and `explain` point to ship in the wheel (issue 16)
+    docs = Path(module_file).parent / "docs"
+    assert (docs / "policy.md").is_file() and (docs / "diagnostics.md").is_file()
+    explained = subprocess.run([str(exe), "explain", "no-license"], capture_output=True, text=True, cwd=elsewhere)
+    assert explained.returncode == 0 and explained.stdout.startswith("no-license (error by default)")
+    assert str(docs / "diagnostics.md") in explained.stdout

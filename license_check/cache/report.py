@@ -49,7 +49,7 @@ from license_check.storage import (
 
 MAX_ENTRIES = 64
 MAX_ENTRY_BYTES = 64 << 20
-FOLDER = "reports-v1"
+FOLDER = "reports-v2"  # v2: entries hold the verdict line too
 # Findings that say an answer is not final (it could differ on the next run with the same inputs).
 _TRANSIENT_RULES = frozenset({"scancode-unavailable", "detector-error"})
 _DIGESTS: dict[str, str] = {}
@@ -59,6 +59,7 @@ _DIGESTS: dict[str, str] = {}
 class Stored:
     text: str
     exit_code: int
+    verdict: str = ""  # the verdict line (render.table.verdict_line)
 
 
 def _tree_digest(folder: Path, suffixes: tuple[str, ...]) -> str:
@@ -145,11 +146,11 @@ def load(digest: str) -> Stored | None:
     except ValueError:
         return None
     if (not isinstance(data, dict) or data.get("key") != digest or not isinstance(data.get("text"), str)
-            or data.get("exit_code") not in (0, 1)):
+            or data.get("exit_code") not in (0, 1) or not isinstance(data.get("verdict"), str)):
         return None
     with contextlib.suppress(OSError, NotImplementedError):
         os.utime(target, follow_symlinks=False)  # recently used: kept longest
-    return Stored(data["text"], data["exit_code"])
+    return Stored(data["text"], data["exit_code"], data["verdict"])
 
 
 def final(findings: Sequence[Finding]) -> bool:
@@ -159,12 +160,13 @@ def final(findings: Sequence[Finding]) -> bool:
     return not any(f.rule in _TRANSIENT_RULES or any(w in f.message for w in NOT_FINAL_DETAILS) for f in findings)
 
 
-def store(digest: str, text: str, exit_code: int) -> None:
+def store(digest: str, text: str, exit_code: int, verdict: str = "") -> None:
     """Keep a report (sealed, atomically; a failure to write is no error), and at most MAX_ENTRIES of them."""
     folder = _folder()
     if folder is None:
         return
-    payload = json.dumps({"key": digest, "exit_code": exit_code, "text": text}, ensure_ascii=False).encode("utf-8")
+    payload = json.dumps({"key": digest, "exit_code": exit_code, "text": text, "verdict": verdict},
+                         ensure_ascii=False).encode("utf-8")
     sealed = seal(digest.encode(), payload)
     if sealed is None or len(sealed) > MAX_ENTRY_BYTES or not write_private(folder / f"{digest}.json", sealed):
         return

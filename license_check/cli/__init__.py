@@ -16,12 +16,14 @@ from typing import Any
 import click
 
 from license_check import __version__
+from license_check.cli.explain import explain
 from license_check.cli.output import utf8_streams
 from license_check.cli.rules import rules
 from license_check.cli.scan import scan
 from license_check.errors import LicenseCheckError
 
 EXIT_USAGE, EXIT_BUG = 2, 3
+EXIT_FAIL_PIPE = 1  # stdout closed before the report was written (the verdict was not delivered)
 DEFAULT_COMMAND = "scan"
 _GROUP_FLAGS = frozenset({"-h", "--help", "-V", "--version"})
 
@@ -58,6 +60,10 @@ class _Commands(click.Group):
         except LicenseCheckError as exc:
             click.echo(f"license-check: {exc.label}: {exc}", err=True)
             sys.exit(EXIT_USAGE)
+        except BrokenPipeError:  # the reader went away (`| head`): not a bug; nothing more can be written
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(EXIT_FAIL_PIPE)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, SystemExit,
                 KeyboardInterrupt):
             raise
@@ -74,6 +80,7 @@ def cli() -> None:
 
 cli.add_command(scan)
 cli.add_command(rules)
+cli.add_command(explain)
 
 def _exit_without_teardown(done: SystemExit) -> None:
     """Once ScanCode's index is loaded (millions of objects), freeing it at exit costs 1-2 s: exit at once."""

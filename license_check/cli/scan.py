@@ -30,8 +30,9 @@ def _folder_path(ctx: click.Context, param: click.Parameter, value: str) -> str:
 
 @click.command("scan", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("path", type=click.Path(exists=True, file_okay=False, dir_okay=True), callback=_folder_path)
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="Report format. json follows the stable contract (schema in license_check/schema/).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True,
+              help="Report format. json follows the stable contract (schema in license_check/schema/); markdown is a "
+                   "pull-request comment (verdict, what blocks, what to do, details collapsed).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write the report to FILE, not stdout (a regular file, replaced atomically; a FIFO or device is "
                    "written to; a symbolic link is refused).")
@@ -61,11 +62,14 @@ def _folder_path(ctx: click.Context, param: click.Parameter, value: str) -> str:
               help="Read the licenses of the declared dependencies where they are installed: a virtual environment "
                    "folder, a Python interpreter, or 'auto' (the venv in $VIRTUAL_ENV). Never a registry query: "
                    "without it, dependencies are listed with unknown licenses (the adoption answer).")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Print only the verdict line (with -o FILE the report goes to FILE and the verdict line to stderr "
+                   "either way).")
 @click.option("-v", "--verbose", is_flag=True, help="Explain the scan on stderr (e.g. why ScanCode was loaded).")
 @click.version_option(__version__, "-V", "--version", prog_name="license-check")
 def scan(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_scancode: bool, jobs: int | None,
         no_cache: bool, policy_file: str | None, no_repo_config: bool, use_mode: str | None, fail_on: str | None,
-        scope: str | None, deps_env: str | None, verbose: bool) -> None:
+        scope: str | None, deps_env: str | None, quiet: bool, verbose: bool) -> None:
     """Tell whether the repository at PATH may be used commercially.
 
     Scans code, license files, manifests and headers, normalizes every license to SPDX and judges the
@@ -117,12 +121,15 @@ def scan(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_s
     log(f"policy {policy.name!r} from {policy.source}, use mode {policy.use_mode.value}")
     request = Request(fmt, exclude, not no_scancode, jobs or 0, not no_cache, progress=progress, log=log,
                       deps_env=deps_env)
-    text, code = report(path, request, policy, knowledge)
+    done = report(path, request, policy, knowledge)
     if output:
         try:
-            write(output, text)
+            write(output, done.text)
         except OSError as exc:
             raise OutputError(exc.strerror or str(exc), f"cannot write {output}") from exc
+        click.echo(done.verdict, err=True)  # the report is in the file; the answer still reaches the log
+    elif quiet:
+        click.echo(done.verdict)
     else:
-        click.echo(text, nl=False)
-    sys.exit(code)
+        click.echo(done.text, nl=False)
+    sys.exit(done.exit_code)

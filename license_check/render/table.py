@@ -182,23 +182,32 @@ def render_table(report: Report) -> str:
         out += ["", tabulate(frows, headers=["severity", "rule", "location", "message"], tablefmt="simple",
                              maxcolwidths=[None, None, 40, 90])]
     out += _dependency_lines(report) + _adoption_lines(report, unstated) + _why(report) + _checklist(report)
-    counts = {s: sum(1 for f in active if f.severity is s) for s in Severity}
-    summary = ", ".join(f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n) or "no findings"
-    suppressed = len(report.findings) - len(active)
     out += _scanned_line(report)
     own = report.scan.get("own_config") if isinstance(report.scan, dict) else None
-    own_waivers = bool(isinstance(own, dict) and own.get("waivers"))
-    if suppressed:
-        summary += f", {suppressed} waived" + (" (by the repository's own configuration)" if own_waivers else "")
     if isinstance(own, dict) and own.get("applies_to") == "repository":
         out += ["", f"the repository's own configuration ([tool.license-check]): {len(own.get('waivers', []))} "
                     f"waiver(s), {len(own.get('clarifications', []))} clarification(s), applied to the repository "
                     "answer only, never to the adoption answer (pass --no-repo-config to ignore them)"]
+    out += ["", verdict_line(report)]
+    return printable_report("\n".join(out) + "\n")  # the last pass: nothing raw reaches a terminal
+
+
+def verdict_line(report: Report) -> str:
+    """The one line every format's reader wants first: ``verdict: PASS — commercial use allowed (...)``
+    (the table's last line; ``-q`` prints only it, and ``-o FILE`` prints it on stderr)."""
+    active = [f for f in report.findings if not f.suppressed]
+    counts = {s: sum(1 for f in active if f.severity is s) for s in Severity}
+    summary = ", ".join(f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n) or "no findings"
+    suppressed = len(report.findings) - len(active)
+    own = report.scan.get("own_config") if isinstance(report.scan, dict) else None
+    own_waivers = bool(isinstance(own, dict) and own.get("waivers"))
+    if suppressed:
+        summary += f", {suppressed} waived" + (" (by the repository's own configuration)" if own_waivers else "")
     project = printable(report.project_license or "none declared")
     answer = f"commercial use {report.commercial_use.value}"
     if report.adoption is not None and report.policy.get("scope") == "adoption":
         answer = f"adoption {report.adoption.commercial_use.value} (repository alone: {report.commercial_use.value})"
-    out += ["", f"verdict: {report.verdict.value.upper()} — {answer} "
-                f"(policy {printable(str(report.policy.get('name')))}, mode {report.policy.get('use_mode')}; "
-                f"project license: {project}; {len(report.components)} component(s); {summary})"]
-    return printable_report("\n".join(out) + "\n")  # the last pass: nothing raw reaches a terminal
+    return printable_report(
+        f"verdict: {report.verdict.value.upper()} — {answer} "
+        f"(policy {printable(str(report.policy.get('name')))}, mode {report.policy.get('use_mode')}; "
+        f"project license: {project}; {len(report.components)} component(s); {summary})")
