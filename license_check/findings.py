@@ -149,6 +149,10 @@ RULES: dict[str, Rule] = {
              "No dependency license was read from it, so every dependency's terms are unknown.",
              "Point --deps-env at a virtual environment folder (with pyvenv.cfg), a Python interpreter, or use "
              "'auto' inside an activated venv."),
+        Rule("baseline", _I, "The check ran against a baseline of accepted findings (--baseline).",
+             "Findings already in the baseline (same rule, locations and components) are treated as waived, so a "
+             "repository with accepted legacy findings can pass while any new finding still fails.",
+             "Review what the baseline accepts from time to time; regenerate it with --write-baseline FILE."),
         Rule("denied-license", _E, "A component is under a license the policy denies.",
              "The organisation has decided not to adopt work under this license (or category).",
              "Replace or drop the component, elect another OR branch, or change the policy's deny list."),

@@ -65,6 +65,7 @@ class ScanOptions:
     discovery: Discovery | None = None  # the walk of ``root`` when the caller already made it (run.report does)
     knowledge: Knowledge | None = None  # the rules, when the caller loaded them (run.report); None: loaded here
     deps_env: str | None = None  # --deps-env: a venv, a Python interpreter or "auto" (None: no environment)
+    baseline: frozenset[str] = frozenset()  # --baseline: fingerprints of accepted findings
 
 
 def _guarded(name: str, step: Callable[[], DetectorResult], ctx: ScanContext) -> DetectorResult:
@@ -169,7 +170,7 @@ def decide(collected: Collected, policy: Policy, options: ScanOptions, knowledge
     broken = any(f.rule == "detector-error" for f in findings)
     deciding = judged if policy.scope == Scope.ADOPTION else shipped
     outcome = enforce.enforce(policy, judged, findings, rules, pins.waivers, knowledge.normalizer,
-                              deciding={c.component.id for c in deciding})
+                              deciding={c.component.id for c in deciding}, baseline=options.baseline)
     suppressed = {(f.rule, f.message) for f in outcome.findings if f.suppressed}
     failures = enforce.policy_failures(policy, outcome)
     marked = [(c, (f.rule, f.message) in suppressed) for c, f in conflicts]

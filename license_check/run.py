@@ -37,6 +37,8 @@ class Request:
     progress: Callable[[str, int, int], None] | None = None  # render.progress.for_stream (the CLI: on a terminal)
     log: Callable[[str], None] = _no_log
     deps_env: str | None = None  # --deps-env
+    baseline: frozenset[str] = frozenset()  # --baseline: fingerprints of accepted findings (policy/baseline.py)
+    json_too: bool = False  # --write-baseline: also give the JSON report (a scan: the cache holds one format)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,7 @@ class Run:
     text: str
     exit_code: int
     verdict: str
+    json: str | None = None  # the JSON report when Request.json_too
 
 
 def report(path: str, request: Request, policy: Policy, knowledge: Knowledge) -> Run:
@@ -53,9 +56,9 @@ def report(path: str, request: Request, policy: Policy, knowledge: Knowledge) ->
     answer in it is final)."""
     found = discover(path, exclude=request.exclude)
     key = None
-    if request.cache:
+    if request.cache and not request.json_too:
         settings = {"format": request.fmt, "exclude": list(request.exclude), "use_scancode": request.use_scancode,
-                    "policy": policy.echo(), "deps_env": request.deps_env}
+                    "policy": policy.echo(), "deps_env": request.deps_env, "baseline": sorted(request.baseline)}
         if request.deps_env is not None:  # what is installed there is an input too (collect/deps/installed.py)
             from license_check.collect.deps.installed import fingerprint
 
@@ -74,11 +77,11 @@ def report(path: str, request: Request, policy: Policy, knowledge: Knowledge) ->
     options = ScanOptions(exclude=request.exclude, use_scancode=request.use_scancode, log=request.log,
                           jobs=request.jobs, policy=policy, cache=request.cache,
                           progress=request.progress, discovery=found,
-                          knowledge=knowledge, deps_env=request.deps_env)
+                          knowledge=knowledge, deps_env=request.deps_env, baseline=request.baseline)
     scanned = scan(path, options)
     text = RENDERERS[Format(request.fmt)](scanned)
     code = EXIT_FAIL if scanned.verdict.value == "fail" else EXIT_OK
     line = verdict_line(scanned)
     if key is not None and report_cache.final(scanned.findings):
         report_cache.store(key, text, code, line)
-    return Run(text, code, line)
+    return Run(text, code, line, RENDERERS[Format.JSON](scanned) if request.json_too else None)

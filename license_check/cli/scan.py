@@ -62,6 +62,11 @@ def _folder_path(ctx: click.Context, param: click.Parameter, value: str) -> str:
               help="Read the licenses of the declared dependencies where they are installed: a virtual environment "
                    "folder, a Python interpreter, or 'auto' (the venv in $VIRTUAL_ENV). Never a registry query: "
                    "without it, dependencies are listed with unknown licenses (the adoption answer).")
+@click.option("--baseline", "baseline_file", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
+              help="A previous JSON report: its findings are accepted (treated as waived), so only new findings can "
+                   "fail the check; a 'baseline' finding says how many were ignored.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Also write this scan's JSON report to FILE, to pass as --baseline later.")
 @click.option("-q", "--quiet", is_flag=True,
               help="Print only the verdict line (with -o FILE the report goes to FILE and the verdict line to stderr "
                    "either way).")
@@ -69,7 +74,8 @@ def _folder_path(ctx: click.Context, param: click.Parameter, value: str) -> str:
 @click.version_option(__version__, "-V", "--version", prog_name="license-check")
 def scan(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_scancode: bool, jobs: int | None,
         no_cache: bool, policy_file: str | None, no_repo_config: bool, use_mode: str | None, fail_on: str | None,
-        scope: str | None, deps_env: str | None, quiet: bool, verbose: bool) -> None:
+        scope: str | None, deps_env: str | None, baseline_file: str | None, write_baseline: str | None, quiet: bool,
+        verbose: bool) -> None:
     """Tell whether the repository at PATH may be used commercially.
 
     Scans code, license files, manifests and headers, normalizes every license to SPDX and judges the
@@ -119,9 +125,17 @@ def scan(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_s
     if scope:
         policy = dataclasses.replace(policy, scope=scope)
     log(f"policy {policy.name!r} from {policy.source}, use mode {policy.use_mode.value}")
+    from license_check.policy.baseline import read_baseline
+
+    baseline = read_baseline(baseline_file) if baseline_file else frozenset()  # BaselineError: exit 2
     request = Request(fmt, exclude, not no_scancode, jobs or 0, not no_cache, progress=progress, log=log,
-                      deps_env=deps_env)
+                      deps_env=deps_env, baseline=baseline, json_too=write_baseline is not None)
     done = report(path, request, policy, knowledge)
+    if write_baseline and done.json is not None:
+        try:
+            write(write_baseline, done.json)
+        except OSError as exc:
+            raise OutputError(exc.strerror or str(exc), f"cannot write {write_baseline}") from exc
     if output:
         try:
             write(output, done.text)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, replace
 
-from license_check.findings import make_finding
+from license_check.findings import fingerprint, make_finding
 from license_check.judge.works import DISTRIBUTING, leaves
 from license_check.knowledge.normalize import Normalizer
 from license_check.knowledge.rulebook import RuleBook
@@ -80,6 +80,13 @@ def _lists(policy: Policy, judged: Sequence[JudgedComponent], rules: RuleBook, n
             out.append(make_finding(
                 "unused-allow", f"The policy allows {entry!r}{suffix}, but no component is under it.", locations))
     return out
+
+
+def _baseline_note(findings: Sequence[Finding], baseline: Set[str]) -> Finding:
+    ignored = sum(1 for f in findings if fingerprint(f) in baseline)
+    new = sum(1 for f in findings if fingerprint(f) not in baseline)
+    return make_finding("baseline", f"--baseline: {ignored} finding(s) already in the baseline were ignored; {new} "
+                        f"finding(s) are new{'' if new else ' (none can fail the check)'}.", [])
 
 
 def _waiver_text(waiver: Waiver) -> str:
@@ -149,12 +156,17 @@ def clarification_notes(policy: Policy, status: Mapping[int, str]) -> list[Findi
 
 
 def enforce(policy: Policy, judged: Sequence[JudgedComponent], findings: Sequence[Finding], rules: RuleBook,
-            waiver_status: Mapping[int, str], norm: Normalizer, deciding: Set[str] | None = None) -> Outcome:
+            waiver_status: Mapping[int, str], norm: Normalizer, deciding: Set[str] | None = None,
+            baseline: Set[str] = frozenset()) -> Outcome:
     """Apply ``policy`` (see the module docstring). ``findings`` are sorted; the result keeps them sorted.
     ``norm``: the scan's normalizer; ``deciding``: the ids of the components the verdict judges (the
-    policy's scope); None: all of them."""
+    policy's scope); None: all of them. ``baseline``: fingerprints of accepted findings (--baseline): they
+    are suppressed like waived ones, so only new findings can fail the check."""
     produced = _lists(policy, judged, rules, norm)
-    marked, waived, notes = _waive(policy, waiver_status, judged, [*findings, *produced])
+    known = [replace(f, suppressed=True) if fingerprint(f) in baseline else f for f in [*findings, *produced]]
+    marked, waived, notes = _waive(policy, waiver_status, judged, known)
+    if baseline:
+        notes.append(_baseline_note(known, baseline))
     every = [replace(f, severity=policy.severity_of(f.rule, f.severity)) for f in [*marked, *notes]]
     every.sort(key=lambda f: (f.severity.rank, f.rule, f.locations[0].path if f.locations else "", f.message))
     active = [f for f in every if not f.suppressed]
