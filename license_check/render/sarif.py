@@ -150,11 +150,11 @@ def _result(finding: Finding, index: dict[str, int], report: Report) -> dict[str
     return out
 
 
-def _original_uri_base_ids(root: str) -> dict[str, Any]:
-    base: dict[str, Any] = {"description": {"text": f"The scanned root: {root}"}}
-    if root.startswith("/"):
+def _original_uri_base_ids(report: Report) -> dict[str, Any]:
+    base: dict[str, Any] = {"description": {"text": f"The scanned root: {report.root}"}}
+    if report.root.startswith("/"):
         # an absolute root as given: its file URI (a relative root stays relative, the output portable)
-        base["uri"] = "file://" + path_uri(root.rstrip("/") + "/")
+        base["uri"] = "file://" + path_uri(report.root.rstrip("/") + "/")
     return {SRCROOT: base}
 
 
@@ -184,7 +184,7 @@ def sarif_dict(report: Report) -> dict[str, Any]:
                 "informationUri": INFORMATION_URI,
                 "rules": [_descriptor(code) for code in codes],
             }},
-            "originalUriBaseIds": _original_uri_base_ids(report.root),
+            "originalUriBaseIds": _original_uri_base_ids(report),
             "results": [_result(f, index, report) for f in report.findings],
             "properties": properties,
         }],
