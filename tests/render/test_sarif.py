@@ -14,6 +14,7 @@ import pytest
 from license_check.findings import RULES, fingerprint, make_finding
 from license_check.model import Finding, Location, Report, Severity
 from license_check.pipeline import ScanOptions, scan
+from license_check.policy.load import policy_file
 from license_check.render.sarif import FINGERPRINT_KEY, path_uri, render_sarif
 from tests.conftest import REPO_ROOT, SAMPLES
 
@@ -167,3 +168,20 @@ def test_an_absolute_root_is_a_file_uri(reports: dict[str, Report], validator: j
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == "file:///srv/my%20repo/"
     relative = _check(replace(reports["mit-package"], root="samples/mit-package"), validator)
     assert "uri" not in relative["originalUriBaseIds"]["%SRCROOT%"]  # the output does not depend on the cwd
+
+
+def test_a_policy_waiver_suppresses(tmp_path: Path, validator: jsonschema.protocols.Validator) -> None:
+    """A real waiver (a --policy file): the finding stays in the log, suppressed."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "main.py").write_text("print('hi')\n", encoding="utf-8")
+    policy = tmp_path / "acme.toml"
+    policy.write_text('name = "acme"\n\n[[waivers]]\ncomponent = "."\nreason = "Internal tool, reviewed."\n',
+                      encoding="utf-8")
+    report = scan(str(repo), ScanOptions(cache=False, policy=policy_file(str(policy))))
+    assert any(f.suppressed for f in report.findings)
+    run = _check(report, validator)
+    for finding, result in zip(report.findings, run["results"], strict=True):
+        if finding.suppressed:
+            assert result["suppressions"][0]["kind"] == "external"
+            assert "'acme'" in result["suppressions"][0]["justification"]
