@@ -181,9 +181,9 @@ def _metadata_properties(report: Report) -> Iterable[Property]:
     yield _prop("licensedb_version", report.licensedb_version)
 
 
-def repository_name(root: str) -> str:
-    """The last part of the scanned root as given (``root`` itself when it has none, e.g. ".")."""
-    return PurePosixPath(root.replace("\\", "/")).name or root
+def repository_name(given: str) -> str:
+    """The last part of the scanned root as the report gives it (all of it when it has none, e.g. ".")."""
+    return PurePosixPath(given.replace("\\", "/")).name or given
 
 
 def build_bom(report: Report) -> Bom:
