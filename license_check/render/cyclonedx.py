@@ -19,7 +19,8 @@ from functools import cache
 from pathlib import PurePosixPath
 from typing import Any
 
-from cyclonedx.model import Property
+from cyclonedx.exception.model import InvalidUriException
+from cyclonedx.model import ExternalReference, ExternalReferenceType, Property, XsUri
 from cyclonedx.model.bom import Bom, BomMetaData
 from cyclonedx.model.component import Component, ComponentType, Pedigree
 from cyclonedx.model.license import DisjunctiveLicense, License, LicenseAcknowledgement, LicenseExpression
@@ -97,6 +98,16 @@ def _purl(ref: str | None, version: str | None) -> PackageURL | None:
                       qualifiers=base.qualifiers, subpath=base.subpath)
 
 
+def _links(ref: str | None) -> list[ExternalReference]:
+    """A referenced artifact given by URL: where to get it (Hub ids and names are not URLs: none)."""
+    if ref is None or not ref.startswith(("https://", "http://")):
+        return []
+    try:
+        return [ExternalReference(type=ExternalReferenceType.DISTRIBUTION, url=XsUri(ref))]
+    except InvalidUriException:  # the library refuses it as a URI
+        return []
+
+
 def lineage_of(c: JudgedComponent) -> list[Lineage]:
     """The judged lineage, then any declared edge the judge did not carry over (its license unknown)."""
     out = list(c.lineage)
@@ -154,7 +165,7 @@ def component(c: JudgedComponent, repository: str, adoption_only: bool = False) 
         name, group = (repository if comp.path == "." and comp.ref is None else comp.ref or comp.path), None
     return Component(
         type=kind, name=name, group=group, version=comp.version if comp.kind is Kind.DEPENDENCY else None,
-        bom_ref=comp.id, purl=purl, licenses=license_choice(c.license),
+        bom_ref=comp.id, purl=purl, licenses=license_choice(c.license), external_references=_links(comp.ref),
         pedigree=_pedigree(c) if kind is ComponentType.MACHINE_LEARNING_MODEL else None,
         properties=_properties(c, adoption_only))
 

@@ -149,6 +149,14 @@ def test_datasets_and_referenced_artifacts() -> None:
     assert comps["ref:datasets/example-org/web-corpus"]["type"] == "data"
 
 
+def test_a_downloaded_artifact_links_to_its_url() -> None:
+    url = "https://storage.googleapis.com/alphafold/alphafold_params_2021-07-14.tar"
+    params = _by_ref(_bom("alphafold-2021-like"))[f"ref:{url}"]
+    assert params["type"] == "machine-learning-model"
+    assert params["externalReferences"] == [{"type": "distribution", "url": url}]
+    assert params["licenses"][0]["expression"] == "CC-BY-NC-4.0"
+
+
 def test_unlisted_license_refs_stay_expressions() -> None:
     comps = _by_ref(_bom("restrictive-texts"))
     assert comps["vendor_pose"]["licenses"] == [
