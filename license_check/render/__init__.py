@@ -11,14 +11,30 @@ from license_check.render.markdown import render_markdown
 from license_check.render.table import render_table
 
 
+def _sarif(report: Report) -> str:
+    from license_check.render.sarif import render_sarif  # imported when asked for
+
+    return render_sarif(report)
+
+
+def _cyclonedx(report: Report) -> str:
+    from license_check.render.cyclonedx import render_cyclonedx  # cyclonedx-python-lib: only when asked for
+
+    return render_cyclonedx(report)
+
+
 class Format(StrEnum):
     TABLE = "table"
     JSON = "json"
     MARKDOWN = "markdown"
+    SARIF = "sarif"
+    CYCLONEDX = "cyclonedx"
 
 
 RENDERERS: dict[Format, Callable[[Report], str]] = {
     Format.TABLE: render_table,
     Format.JSON: render_json,
     Format.MARKDOWN: render_markdown,
+    Format.SARIF: _sarif,
+    Format.CYCLONEDX: _cyclonedx,
 }
