@@ -44,7 +44,7 @@ def test_the_hooks_file_declares_both_hooks() -> None:
 def test_pre_commit_try_repo_runs_the_hook_offline(tmp_path: Path, sample: str, passes: bool) -> None:
     env = _env(tmp_path)
     repo = _git_repo(SAMPLES / sample, tmp_path / "repo", env)
-    run = subprocess.run(["pre-commit", "try-repo", str(REPO_ROOT), "license-check-system", "--all-files"],
+    run = subprocess.run(["pre-commit", "try-repo", str(REPO_ROOT), "license-check-system", "--all-files", "--verbose"],
                          cwd=repo, env=env, capture_output=True, text=True, timeout=300)
     out = run.stdout + run.stderr
     assert (run.returncode == 0) is passes, out[-3000:]
