@@ -17,6 +17,7 @@ import click
 
 from license_check import __version__
 from license_check.cli.explain import explain
+from license_check.cli.notices import notices
 from license_check.cli.output import utf8_streams
 from license_check.cli.rules import rules
 from license_check.cli.scan import scan
@@ -81,6 +82,7 @@ def cli() -> None:
 cli.add_command(scan)
 cli.add_command(rules)
 cli.add_command(explain)
+cli.add_command(notices)
 
 def _exit_without_teardown(done: SystemExit) -> None:
     """Once ScanCode's index is loaded (millions of objects), freeing it at exit costs 1-2 s: exit at once."""
