@@ -9,6 +9,7 @@ import contextlib
 import errno
 import io
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -75,3 +76,31 @@ def utf8_streams() -> None:
         if isinstance(stream, io.TextIOWrapper) and stream.encoding.replace("_", "-").lower() not in ("utf-8", "utf8"):
             with contextlib.suppress(ValueError, OSError):
                 stream.reconfigure(encoding="utf-8", errors=errors)
+
+
+_VERDICT_STYLE = {"PASS": "green", "WARN": "yellow", "FAIL": "red"}
+
+
+def colour_enabled(stream: object, env: dict[str, str] | os._Environ[str] = os.environ) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org) or TERM is dumb."""
+    if env.get("NO_COLOR") or env.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty()) if callable(isatty) else False
+    except (OSError, ValueError):
+        return False
+
+
+def paint_verdict(text: str) -> str:
+    """``text`` with its verdict line's word coloured (PASS green, WARN yellow, FAIL red); nothing else."""
+    import click
+
+    def paint(match: re.Match[str]) -> str:
+        word = match.group(1)
+        return "verdict: " + click.style(word, fg=_VERDICT_STYLE[word], bold=True)
+
+    return _VERDICT_LINE.sub(paint, text)
+
+
+_VERDICT_LINE = re.compile(r"^verdict: (PASS|WARN|FAIL)(?= )", re.MULTILINE)

@@ -142,9 +142,16 @@ def scan(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_s
             write(output, done.text)
         except OSError as exc:
             raise OutputError(exc.strerror or str(exc), f"cannot write {output}") from exc
-        click.echo(done.verdict, err=True)  # the report is in the file; the answer still reaches the log
+        click.echo(_painted(done.verdict, sys.stderr), err=True)  # the report is in the file; the answer in the log
     elif quiet:
-        click.echo(done.verdict)
+        click.echo(_painted(done.verdict, sys.stdout))
     else:
-        click.echo(done.text, nl=False)
+        click.echo(_painted(done.text, sys.stdout) if fmt == "table" else done.text, nl=False)
     sys.exit(done.exit_code)
+
+
+def _painted(text: str, stream: object) -> str:
+    """The verdict word in colour on a terminal (NO_COLOR respected); the text as it is everywhere else."""
+    from license_check.cli.output import colour_enabled, paint_verdict
+
+    return paint_verdict(text) if colour_enabled(stream) else text
