@@ -344,3 +344,6 @@ class Report:
     causes: tuple[Cause, ...] = ()  # why commercial_use is not allowed (explain), the decisive level only
     checklist: tuple[ChecklistItem, ...] = ()  # the release checklist for the policy's use mode
     adoption: Adoption | None = None  # the as-adopted answer (None: not computed)
+    # the names of the LicenseRef- ids the components carry ("LicenseRef-scancode-llama-2-license-2023" ->
+    # "Llama 2 Community License Agreement (2023-07-18)"), from the rules: a renderer reads no rules
+    license_names: dict[str, str] = field(default_factory=dict)

@@ -6,6 +6,7 @@ No printing and no exit codes here: the CLI renders the Report and decides the e
 from __future__ import annotations
 
 import os
+import re
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -28,6 +29,7 @@ from license_check.judge.analyze import Context
 from license_check.judge.stage import judge
 from license_check.knowledge import duties
 from license_check.knowledge.book import Knowledge
+from license_check.knowledge.rulebook import RuleBook
 from license_check.model import (
     Adoption,
     Artifact,
@@ -227,6 +229,7 @@ def decide(collected: Collected, policy: Policy, options: ScanOptions, knowledge
         causes=causes,
         checklist=checklist,
         adoption=adoption,
+        license_names=_license_names([*judged], rules),
     )
 
 
@@ -250,6 +253,20 @@ def in_repository(comp: JudgedComponent, policy: Policy | None = None) -> bool:
 
 
 _RUN_ARTIFACTS = frozenset({Kind.MODEL, Kind.WEIGHTS})
+
+
+_LICENSE_REF = re.compile(r"LicenseRef-[A-Za-z0-9.-]+")
+
+
+def _license_names(judged: Sequence[JudgedComponent], rules: RuleBook) -> dict[str, str]:
+    """The reviewed names of the LicenseRef- ids in the components' licenses (the table shows them)."""
+    out: dict[str, str] = {}
+    for comp in judged:
+        for ident in _LICENSE_REF.findall(comp.license or ""):
+            facts = rules.facts(ident)
+            if facts is not None and facts.name and facts.name != ident:
+                out[ident] = facts.name
+    return dict(sorted(out.items()))
 
 
 def _environment(spec: str | None) -> dict[str, object]:

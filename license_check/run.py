@@ -39,6 +39,7 @@ class Request:
     deps_env: str | None = None  # --deps-env
     baseline: frozenset[str] = frozenset()  # --baseline: fingerprints of accepted findings (policy/baseline.py)
     json_too: bool = False  # --write-baseline: also give the JSON report (a scan: the cache holds one format)
+    width: int | None = None  # the terminal's columns, for the table (None: the fixed layout of a file or pipe)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +59,8 @@ def report(path: str, request: Request, policy: Policy, knowledge: Knowledge) ->
     key = None
     if request.cache and not request.json_too:
         settings = {"format": request.fmt, "exclude": list(request.exclude), "use_scancode": request.use_scancode,
-                    "policy": policy.echo(), "deps_env": request.deps_env, "baseline": sorted(request.baseline)}
+                    "policy": policy.echo(), "deps_env": request.deps_env, "baseline": sorted(request.baseline),
+                    "width": request.width}
         if request.deps_env is not None:  # what is installed there is an input too (collect/deps/installed.py)
             from license_check.collect.deps.installed import fingerprint
 
@@ -72,14 +74,15 @@ def report(path: str, request: Request, policy: Policy, knowledge: Knowledge) ->
             return Run(stored.text, stored.exit_code, stored.verdict)
     from license_check.pipeline import ScanOptions, scan  # a miss: now the stages are needed
     from license_check.render import RENDERERS, Format
-    from license_check.render.table import verdict_line
+    from license_check.render.table import render_table, verdict_line
 
     options = ScanOptions(exclude=request.exclude, use_scancode=request.use_scancode, log=request.log,
                           jobs=request.jobs, policy=policy, cache=request.cache,
                           progress=request.progress, discovery=found,
                           knowledge=knowledge, deps_env=request.deps_env, baseline=request.baseline)
     scanned = scan(path, options)
-    text = RENDERERS[Format(request.fmt)](scanned)
+    fmt = Format(request.fmt)
+    text = render_table(scanned, request.width) if fmt is Format.TABLE else RENDERERS[fmt](scanned)
     code = EXIT_FAIL if scanned.verdict.value == "fail" else EXIT_OK
     line = verdict_line(scanned)
     if key is not None and report_cache.final(scanned.findings):

@@ -130,7 +130,8 @@ def scan(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_s
 
     baseline = read_baseline(baseline_file) if baseline_file else frozenset()  # BaselineError: exit 2
     request = Request(fmt, exclude, not no_scancode, jobs or 0, not no_cache, progress=progress, log=log,
-                      deps_env=deps_env, baseline=baseline, json_too=write_baseline is not None)
+                      deps_env=deps_env, baseline=baseline, json_too=write_baseline is not None,
+                      width=_terminal_width(output, quiet))
     done = report(path, request, policy, knowledge)
     if write_baseline and done.json is not None:
         try:
@@ -155,3 +156,12 @@ def _painted(text: str, stream: object) -> str:
     from license_check.cli.output import colour_enabled, paint_verdict
 
     return paint_verdict(text) if colour_enabled(stream) else text
+
+
+def _terminal_width(output: str | None, quiet: bool) -> int | None:
+    """The terminal's columns when the table goes to one (not with -o or -q), for wrapping; else None."""
+    import shutil
+
+    if output or quiet or not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size((120, 40)).columns

@@ -161,11 +161,30 @@ def _dependency_lines(report: Report) -> list[str]:
     return lines
 
 
-def render_table(report: Report) -> str:
+def _widths(width: int | None) -> tuple[int, int]:
+    """(location, message) column widths of the findings table: 40 and 90 by default (a file or a pipe),
+    else what a terminal of ``width`` columns leaves after the severity and rule columns."""
+    if width is None:
+        return 40, 90
+    rest = max(50, width - 10 - 30 - 6)  # severity, rule, the separators
+    location = max(16, min(40, rest // 3))
+    return location, max(30, rest - location)
+
+
+def render_table(report: Report, width: int | None = None) -> str:
+    """The table. ``width``: the terminal's columns (the CLI passes it on a terminal), None: the fixed layout."""
     rows = [[_component_cell(c), c.component.kind.value, _license_cell(c), c.commercial_use.value, _key_obligation(c)]
             for c in report.components if c.component.kind is not Kind.DEPENDENCY]
+    fit: list[int | None] | None = None
+    if width is not None:  # a terminal: wrap the wide columns to its width
+        name, lic = max(16, width // 4), max(16, width // 5)
+        fit = [name, None, lic, None, max(20, width - name - lic - 10 - 16 - 10)]
     out = [tabulate(rows, headers=["component", "kind", "license", "commercial use", "key obligation"],
-                    tablefmt="simple")]
+                    tablefmt="simple", maxcolwidths=fit)]
+    named = [(i, n) for i, n in report.license_names.items()
+             if any(i in (c.license or "") for c in report.components if c.component.kind is not Kind.DEPENDENCY)]
+    if named:
+        out += ["", "licenses: " + "; ".join(f"{printable(i)} = {printable(n)}" for i, n in named)]
     unstated = _unstated(report)
     quiet = {c.component.id for c in unstated}
     active = [f for f in report.findings if not f.suppressed]
@@ -180,7 +199,7 @@ def render_table(report: Report) -> str:
                 where += f" (+{len(f.locations) - 1})"
             frows.append([f.severity.value, printable(f.rule), where, _clip(f.message, _MAX_MESSAGE)])
         out += ["", tabulate(frows, headers=["severity", "rule", "location", "message"], tablefmt="simple",
-                             maxcolwidths=[None, None, 40, 90])]
+                             maxcolwidths=[None, None, *_widths(width)])]
     out += _dependency_lines(report) + _adoption_lines(report, unstated) + _why(report) + _checklist(report)
     out += _scanned_line(report)
     own = report.scan.get("own_config") if isinstance(report.scan, dict) else None
