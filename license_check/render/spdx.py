@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import PurePosixPath
 from urllib.parse import quote, unquote
 
-from license_expression import ExpressionError, LicenseExpression
+from license_expression import ExpressionError, ExpressionParseError, LicenseExpression
 from spdx_tools.common.spdx_licensing import spdx_licensing  # type: ignore[import-untyped]
 from spdx_tools.spdx.model.actor import Actor, ActorType
 from spdx_tools.spdx.model.document import CreationInfo, Document
@@ -77,12 +77,21 @@ def _expression(text: str | None, refs: _Refs, notes: list[str]) -> LicenseExpre
             refs.renamed[renamed] = symbol
             text = re.sub(_TOKEN.format(re.escape(symbol)), renamed, text)
             notes.append(f"{symbol} is written here as {renamed}")
-        spdx_licensing.parse(text, validate=True, strict=True)
         parsed = spdx_licensing.parse(text)
+        try:  # as spdx-tools validates: strict parsing finds an exception used as a license (or the reverse)
+            spdx_licensing.parse(text, validate=True, strict=True)
+        except ExpressionParseError:
+            raise
+        except ExpressionError:  # unknown symbols: handled above
+            pass
     except ExpressionError as err:
         notes.append(f"{text!r} is not an SPDX expression this document can carry ({err})")
         return SpdxNoAssertion()
-    return parsed if parsed is not None else SpdxNoAssertion()
+    if parsed is None:
+        return SpdxNoAssertion()
+    # the licensing knows ScanCode's LicenseRef-scancode-* keys, so validation alone would not ask for them
+    refs.used.update(m for m in re.findall(_TOKEN.format(r"LicenseRef-[A-Za-z0-9.-]+"), str(parsed)))
+    return parsed
 
 
 def _declared(c: JudgedComponent) -> str | None:
