@@ -128,10 +128,10 @@ def _purl(c: JudgedComponent) -> str | None:
     return comp.ref + (f"@{quote(comp.version, safe='')}" if comp.version else "")
 
 
-def _name(c: JudgedComponent, root: str) -> str:
+def _name(c: JudgedComponent, shown_root: str) -> str:
     comp = c.component
     if comp.id == ".":
-        return PurePosixPath(root).name or root
+        return PurePosixPath(shown_root).name or shown_root
     if comp.kind is Kind.DEPENDENCY and comp.ref and comp.ref.startswith("pkg:"):
         return unquote(comp.ref.partition("/")[2]) or comp.ref
     return comp.ref or comp.path or comp.id
@@ -154,7 +154,7 @@ def _comment(c: JudgedComponent, scope: str) -> str:
     return "license-check: " + "; ".join(parts)
 
 
-def _package(c: JudgedComponent, spdx_id: str, scope: str, root: str, refs: _Refs) -> Package:
+def _package(c: JudgedComponent, spdx_id: str, scope: str, shown_root: str, refs: _Refs) -> Package:
     notes: list[str] = []
     concluded = _expression(c.license, refs, notes)
     declared = _expression(_declared(c), refs, notes)
@@ -165,7 +165,7 @@ def _package(c: JudgedComponent, spdx_id: str, scope: str, root: str, refs: _Ref
     if c.component.kind is Kind.WEIGHTS and not c.component.is_dir:
         purpose = PackagePurpose.FILE
     return Package(
-        spdx_id=spdx_id, name=_name(c, root), download_location=SpdxNoAssertion(),
+        spdx_id=spdx_id, name=_name(c, shown_root), download_location=SpdxNoAssertion(),
         version=c.component.version if c.component.kind is Kind.DEPENDENCY else None,
         files_analyzed=False, license_concluded=concluded, license_declared=declared,
         license_comment="; ".join(notes) or None, comment=_comment(c, scope),
