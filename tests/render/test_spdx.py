@@ -1,5 +1,6 @@
 """The SPDX renderers on every sample: the 2.3 document validates with spdx-tools (parsed back from the
-written JSON), every LicenseRef- is declared, and the text is byte-identical across runs."""
+written JSON), every LicenseRef- is declared, and the text is byte-identical across runs; the 3.0.1 JSON-LD
+validates against the vendored SPDX 3.0.1 JSON Schema (tests/data/spdx-3.0.1-schema.toml says where from)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 from functools import cache
 from pathlib import Path
 
+import jsonschema
 import pytest
 from spdx_tools.spdx.parser.json.json_parser import parse_from_file
 from spdx_tools.spdx.validation.document_validator import validate_full_spdx_document
@@ -15,8 +17,10 @@ from spdx_tools.spdx.validation.document_validator import validate_full_spdx_doc
 from license_check.model import Component, JudgedComponent, Kind, Report, Use, Verdict
 from license_check.pipeline import ScanOptions, scan
 from license_check.render.spdx import build_document, render_spdx
-from tests.conftest import SAMPLES
+from license_check.render.spdx3 import render_spdx3
+from tests.conftest import REPO_ROOT, SAMPLES
 
+SPDX3_SCHEMA = REPO_ROOT / "tests" / "data" / "spdx-3.0.1-schema.json"
 NAMES = sorted(p.name for p in SAMPLES.iterdir() if p.is_dir())
 _EXPORT: list[Path] = []
 
@@ -116,3 +120,49 @@ def test_spdx_23_keeps_odd_input_valid() -> None:
     ids = [p.spdx_id for p in document.packages]
     assert len(set(ids)) == 4 and ids[0] == "SPDXRef-Package-root"
     assert render_spdx(report) == render_spdx(report)
+
+
+@cache
+def _spdx3_validator() -> jsonschema.protocols.Validator:
+    schema = json.loads(SPDX3_SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.validators.validator_for(schema)
+    validator.check_schema(schema)
+    return validator(schema)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_spdx_3_validates_against_the_vendored_schema(name: str) -> None:
+    report = _report(name)
+    text = render_spdx3(report)
+    doc = json.loads(text)
+    assert [e.message for e in _spdx3_validator().iter_errors(doc)] == []
+    assert render_spdx3(report) == text
+    graph = doc["@graph"]
+    ids = {e["spdxId"] for e in graph if "spdxId" in e}
+    assert all(r in ids for e in graph if e["type"] == "Relationship" for r in (e["from"], *e["to"]))
+    texts = {e["spdxId"] for e in graph if e["type"] == "simplelicensing_SimpleLicensingText"}
+    for e in graph:
+        if e["type"] == "simplelicensing_LicenseExpression":
+            mapped = {x["key"]: x["value"] for x in e.get("simplelicensing_customIdToUri", [])}
+            assert set(mapped) == _refs(e["simplelicensing_licenseExpression"])
+            assert set(mapped.values()) <= texts
+    kinds = {c.component.kind for c in report.components}
+    types = {e["type"] for e in graph}
+    if kinds & {Kind.MODEL, Kind.WEIGHTS}:
+        assert "ai_AIPackage" in types
+    if kinds & {Kind.DATASET, Kind.DATA}:
+        assert "dataset_DatasetPackage" in types
+
+
+def test_spdx_3_a_model_sample_gives_an_ai_package() -> None:
+    graph = json.loads(render_spdx3(_report("rail-model")))["@graph"]
+    root = next(e for e in graph if e.get("spdxId", "").endswith("/package/root"))
+    assert root["type"] == "ai_AIPackage" and root["software_primaryPurpose"] == "model"
+    dataset = json.loads(render_spdx3(_report("cc-by-sa-dataset")))["@graph"]
+    assert any(e["type"] == "dataset_DatasetPackage" for e in dataset)
+
+
+def test_spdx_3_the_schema_rejects_what_is_not_spdx() -> None:
+    doc = json.loads(render_spdx3(_report("rail-model")))
+    next(e for e in doc["@graph"] if e["type"] == "ai_AIPackage")["software_primaryPurpose"] = "weights"
+    assert list(_spdx3_validator().iter_errors(doc))
