@@ -64,33 +64,38 @@ def _valid_ref(symbol: str) -> bool:
 
 
 def _expression(text: str | None, refs: _Refs, notes: list[str]) -> LicenseExpression | SpdxNoAssertion:
-    """``text`` as spdx-tools' expression; a symbol it cannot declare is renamed to a LicenseRef- (noted)."""
+    """``text`` as spdx-tools' expression; a symbol it cannot declare is renamed to a LicenseRef- (noted).
+
+    NOASSERTION, with a note, for no license or for text that does not parse (nothing is declared for it)."""
     if not text:
         return SpdxNoAssertion()
+    original = text
+    renamed: dict[str, str] = {}
     try:
+        spdx_licensing.parse(text)
         for symbol in spdx_licensing.validate(text).invalid_symbols:
-            if _valid_ref(symbol):
-                refs.used.add(symbol)
+            if not symbol or _valid_ref(symbol):
                 continue
-            renamed = "LicenseRef-license-check-" + (_sanitize(symbol.replace(":", "-")) or "symbol")
-            refs.used.add(renamed)
-            refs.renamed[renamed] = symbol
-            text = re.sub(_TOKEN.format(re.escape(symbol)), renamed, text)
-            notes.append(f"{symbol} is written here as {renamed}")
+            ref = "LicenseRef-license-check-" + (_sanitize(symbol.replace(":", "-")) or "symbol")
+            renamed[ref] = symbol
+            text = re.sub(_TOKEN.format(re.escape(symbol)), ref, text)
         parsed = spdx_licensing.parse(text)
         try:  # as spdx-tools validates: strict parsing finds an exception used as a license (or the reverse)
             spdx_licensing.parse(text, validate=True, strict=True)
         except ExpressionParseError:
             raise
-        except ExpressionError:  # unknown symbols: handled above
+        except ExpressionError:  # unknown symbols: declared below
             pass
     except ExpressionError as err:
-        notes.append(f"{text!r} is not an SPDX expression this document can carry ({err})")
+        notes.append(f"{original!r} is not an SPDX expression this document can carry ({err})")
         return SpdxNoAssertion()
     if parsed is None:
         return SpdxNoAssertion()
-    # the licensing knows ScanCode's LicenseRef-scancode-* keys, so validation alone would not ask for them
-    refs.used.update(m for m in re.findall(_TOKEN.format(r"LicenseRef-[A-Za-z0-9.-]+"), str(parsed)))
+    refs.renamed.update(renamed)
+    notes.extend(f"{symbol} is written here as {ref}" for ref, symbol in renamed.items())
+    # every LicenseRef- written, declared: the licensing knows ScanCode's LicenseRef-scancode-* keys, so
+    # spdx-tools' validation alone would not ask for those
+    refs.used.update(re.findall(_TOKEN.format(r"LicenseRef-[A-Za-z0-9.-]+"), str(parsed)))
     return parsed
 
 
@@ -168,7 +173,7 @@ def _package(c: JudgedComponent, spdx_id: str, scope: str, shown_root: str, refs
         spdx_id=spdx_id, name=_name(c, shown_root), download_location=SpdxNoAssertion(),
         version=c.component.version if c.component.kind is Kind.DEPENDENCY else None,
         files_analyzed=False, license_concluded=concluded, license_declared=declared,
-        license_comment="; ".join(notes) or None, comment=_comment(c, scope),
+        license_comment="; ".join(dict.fromkeys(notes)) or None, comment=_comment(c, scope),
         external_references=[ExternalPackageRef(ExternalPackageRefCategory.PACKAGE_MANAGER, "purl", purl)]
         if purl else [],
         primary_package_purpose=purpose,

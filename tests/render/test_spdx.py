@@ -120,6 +120,13 @@ def test_spdx_23_keeps_odd_input_valid() -> None:
     ids = [p.spdx_id for p in document.packages]
     assert len(set(ids)) == 4 and ids[0] == "SPDXRef-Package-root"
     assert render_spdx(report) == render_spdx(report)
+    declared = {x.license_id for x in document.extracted_licensing_info}
+    assert declared == {"LicenseRef-license-check-Not-A-License-1.0", "LicenseRef-license-check-LicenseRef-x-y"}
+    concluded = [str(p.license_concluded) for p in document.packages]
+    assert concluded[1:] == ["LicenseRef-license-check-Not-A-License-1.0",
+                             "LicenseRef-license-check-LicenseRef-x-y OR MIT", "NOASSERTION"]
+    assert "is not an SPDX expression" in (document.packages[3].license_comment or "")
+    assert [e.message for e in _spdx3_validator().iter_errors(json.loads(render_spdx3(report)))] == []
 
 
 @cache
