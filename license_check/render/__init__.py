@@ -17,6 +17,18 @@ def _sarif(report: Report) -> str:
     return render_sarif(report)
 
 
+def _spdx(report: Report) -> str:
+    from license_check.render.spdx import render_spdx  # spdx-tools: only when asked for
+
+    return render_spdx(report)
+
+
+def _spdx3(report: Report) -> str:
+    from license_check.render.spdx3 import render_spdx3
+
+    return render_spdx3(report)
+
+
 def _cyclonedx(report: Report) -> str:
     from license_check.render.cyclonedx import render_cyclonedx  # cyclonedx-python-lib: only when asked for
 
@@ -29,6 +41,8 @@ class Format(StrEnum):
     MARKDOWN = "markdown"
     SARIF = "sarif"
     CYCLONEDX = "cyclonedx"
+    SPDX = "spdx"
+    SPDX3 = "spdx3"
 
 
 RENDERERS: dict[Format, Callable[[Report], str]] = {
@@ -37,4 +51,6 @@ RENDERERS: dict[Format, Callable[[Report], str]] = {
     Format.MARKDOWN: render_markdown,
     Format.SARIF: _sarif,
     Format.CYCLONEDX: _cyclonedx,
+    Format.SPDX: _spdx,
+    Format.SPDX3: _spdx3,
 }
