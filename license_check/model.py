@@ -299,6 +299,12 @@ class Cause:
     waived: bool = False  # a policy waiver covers it (it no longer decides the verdict)
 
 
+# The release-checklist duties (rules/duties.toml codes) that `license-check notices` discharges: it writes
+# the license texts, copyright lines and NOTICE contents they ask a release to ship.
+NOTICE_DUTIES = frozenset({"include-license", "include-notice", "include-notice-file", "keep-notice-file",
+                           "attribution"})
+
+
 @dataclass(frozen=True, slots=True)
 class ChecklistItem:
     """One line of the release checklist: a duty that bites in the use mode, and who brings it."""

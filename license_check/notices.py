@@ -17,10 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from license_check.collect.reading import LICENSE_TEXT_CAP, read_text
-from license_check.model import ChecklistItem, JudgedComponent, Kind, Report
+from license_check.model import NOTICE_DUTIES, ChecklistItem, JudgedComponent, Kind, Report
 
-# The checklist duties a notice bundle discharges (rules/duties.toml codes).
-COVERS = frozenset({"include-license", "include-notice", "include-notice-file", "keep-notice-file", "attribution"})
+COVERS = NOTICE_DUTIES  # the checklist duties a notice bundle discharges (model.py)
 _TEXT_SOURCES = ("license-file", "notice-file")
 _COPYRIGHT = re.compile(r"^\s*(?:copyright\b|©|\(c\)\s*\d).*$", re.IGNORECASE | re.MULTILINE)
 

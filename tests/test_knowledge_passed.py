@@ -87,6 +87,9 @@ FETCHERS = frozenset({
     "load_boilerplate", "load_use_terms", "load_spdx_ids", "load_spdx_templates", "licensedb_version",
     "spdx_list_version", "render_expression", "is_equivalent",
 })
+# How modules outside knowledge/ name the knowledge modules they import (``import ... as norm``)
+KNOWLEDGE_ALIASES = frozenset({"norm", "normalize", "known", "ruledata", "data", "textrules", "rulebook", "duties",
+                               "compat", "book", "web", "aliases", "expr", "expression"})
 # What may still reach for the shipped rules, and why (docs/architecture.md, "Not yet as described"):
 ALLOWED = {
     # a Context, a KeyReader or a policy made outside a scan (tests, tools) falls back to the shipped rules
@@ -108,7 +111,11 @@ def _called(path: Path) -> set[str]:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Call):
             func = node.func
-            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            # a bare name, or a function of a knowledge module (norm.normalizer()); not another object's
+            # method of the same name (spdx-tools' licensing.is_equivalent)
+            name = (func.id if isinstance(func, ast.Name) else
+                    func.attr if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+                    and func.value.id in KNOWLEDGE_ALIASES else "")
             if name in FETCHERS:
                 names.add(name)
     return names

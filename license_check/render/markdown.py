@@ -57,16 +57,23 @@ def _blocking(causes: tuple[Cause, ...]) -> list[str]:
 
 
 def _remedies(causes: tuple[Cause, ...]) -> list[str]:
+    """Each remedy once; the per-component waiver snippets as one item naming the components."""
     seen: dict[str, str] = {}
+    waivable: list[str] = []
     for cause in causes:
         if cause.waived:
             continue
         for remedy in cause.remedies:
-            seen.setdefault(remedy.text, remedy.code)
-    if not seen:
-        return []
-    items = list(seen)[:MAX_REMEDIES]
-    return ["", "**What to do**", "", *(f"- {md(text, 400)}" for text in items)]
+            if remedy.code == "waive":
+                waivable += [c for c in cause.components if c not in waivable]
+            else:
+                seen.setdefault(remedy.text, remedy.code)
+    items = [f"- {md(text, 400)}" for text in list(seen)[:MAX_REMEDIES]]
+    if waivable:
+        shown = ", ".join(waivable[:5]) + (f" and {len(waivable) - 5} more" if len(waivable) > 5 else "")
+        items.append(f"- Or accept the risk in the policy: a `[[waivers]]` entry (component, reason, expires) for "
+                     f"{md(shown, 300)}.")
+    return ["", "**What to do**", "", *items] if items else []
 
 
 def _finding_row(f: Finding) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tabulate import tabulate
 
-from license_check.model import JudgedComponent, Kind, Report, Severity, Use
+from license_check.model import NOTICE_DUTIES, JudgedComponent, Kind, Report, Severity, Use
 from license_check.render.printable import printable, printable_report
 
 _MAX_MESSAGE = 600
@@ -78,7 +78,8 @@ def _checklist(report: Report) -> list[str]:
     for item in report.checklist:
         more = f" (+{len(item.components) - 4})" if len(item.components) > 4 else ""
         who = printable(", ".join(item.components[:4])) + more
-        lines.append(f"  [ ] {_clip(item.text, 200)} (for: {who})")
+        bundle = " [license-check notices writes it]" if item.code in NOTICE_DUTIES else ""
+        lines.append(f"  [ ] {_clip(item.text, 200)} (for: {who}){bundle}")
     return lines
 
 
