@@ -11,7 +11,7 @@ Layers, lowest first (docs/architecture.md explains each):
     policy     model, load, keys, pins, clarify, enforce
     cache      the per-file and report caches (around collect, keyed by what it read)
     render     json, table, printable, progress
-    pipeline   pipeline.py: the stages in order; run.py: one run behind the report cache; notices.py
+    pipeline   pipeline.py: the stages in order; run.py: one run behind the report cache; notices.py; audit.py
     cli        cli/ and __main__.py
 
 Every import counts: at the top of a module, inside a function, under ``TYPE_CHECKING``. A cycle cut by
@@ -29,7 +29,7 @@ from tests.conftest import REPO_ROOT
 
 LAYERS = ("base", "knowledge", "collect", "assemble", "judge", "policy", "cache", "render", "pipeline", "cli")
 BASE = frozenset({"model", "findings", "errors", "storage", "tomlio", "__init__"})
-PIPELINE = frozenset({"pipeline", "run", "notices"})
+PIPELINE = frozenset({"pipeline", "run", "notices", "audit"})
 
 
 def modules(package: Path) -> dict[str, Path]:

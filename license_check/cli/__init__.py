@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from license_check import __version__
+from license_check.cli.audit import audit
 from license_check.cli.explain import explain
 from license_check.cli.notices import notices
 from license_check.cli.output import utf8_streams
@@ -83,6 +84,7 @@ cli.add_command(scan)
 cli.add_command(rules)
 cli.add_command(explain)
 cli.add_command(notices)
+cli.add_command(audit)
 
 def _exit_without_teardown(done: SystemExit) -> None:
     """Once ScanCode's index is loaded (millions of objects), freeing it at exit costs 1-2 s: exit at once."""

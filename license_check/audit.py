@@ -1,0 +1,199 @@
+"""``license-check audit MANIFEST``: many repositories, each scanned exactly as a single scan, isolated.
+
+The manifest is a text file of local repository paths (one a line; ``#`` comments; relative paths are
+relative to the manifest's folder) or a folder whose child folders are the repositories. Each repository
+is scanned by its own ``license-check scan PATH --format json`` process (the same report and the same
+caches as a single scan), so a crash, a timeout (``timeout`` seconds) or a hostile tree is a recorded
+failure of that repository, never of the audit. Results go to ``out``: ``reports/<name>.json`` per
+repository, ``audit.jsonl`` (one line per repository, in manifest order: verdict, project license,
+blocking components, the licenses that block, seconds, failure) and the summary the CLI prints.
+
+Resumable: each line keeps the repository's input key (the report cache's key: every file's stat, the
+settings, the tool and rules); a rerun whose key is unchanged reuses the stored report without starting
+a process. The local engine runs ``jobs`` processes at once; results are written in manifest order, so the
+output is the same for every ``jobs``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    path: str  # as the manifest gives it (resolved against the manifest's folder)
+    name: str  # unique, file-name safe: the report's file name
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    name: str
+    path: str
+    verdict: str | None  # pass | warn | fail; None: the scan failed
+    commercial_use: str | None
+    project_license: str | None
+    blocking: tuple[str, ...] = ()  # the components the explain causes name
+    blocking_licenses: tuple[str, ...] = ()
+    seconds: float = 0.0
+    failure: str | None = None  # "timeout after 30 s", "internal error (exit 3): ...", ...
+    exit_code: int | None = None
+    key: str = ""  # the input key (report cache key) the result was made for
+    reused: bool = field(default=False, compare=False)
+
+
+def read_manifest(manifest: str) -> list[Entry]:
+    """The repositories of ``manifest`` in order, each with a unique safe name. Raises ValueError."""
+    base = Path(manifest)
+    if base.is_dir():
+        paths = [str(p) for p in sorted(base.iterdir(), key=lambda p: p.name) if p.is_dir() and not p.is_symlink()]
+    else:
+        data = base.read_bytes()[:MAX_MANIFEST_BYTES]
+        lines = data.decode("utf-8", errors="replace").splitlines()
+        paths = [str((base.parent / line.strip()) if not os.path.isabs(line.strip()) else line.strip())
+                 for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    out: list[Entry] = []
+    taken: Counter[str] = Counter()
+    for path in paths:
+        stem = _SAFE.sub("_", Path(path).name or "repo").strip("._") or "repo"
+        taken[stem] += 1
+        out.append(Entry(path, stem if taken[stem] == 1 else f"{stem}-{taken[stem]}"))
+    return out
+
+
+def input_key(path: str, args: Sequence[str]) -> str:
+    """What a report depends on, as the report cache keys it (unchanged: the stored report is reused)."""
+    from license_check.cache import report as report_cache
+    from license_check.collect.discover import discover
+    from license_check.policy.pins import utc_today
+
+    found = discover(path)
+    files = {a: hashlib.sha256(Path(a).read_bytes()).hexdigest() for a in args if os.path.isfile(a)}  # --policy
+    return report_cache.key(path, found, {"audit": list(args), "files": files}, {}, utc_today())
+
+
+def _command(path: str, args: Sequence[str]) -> list[str]:
+    return [sys.executable, "-m", "license_check", "scan", path, "--format", "json", *args]
+
+
+def scan_one(entry: Entry, args: Sequence[str], timeout: float,
+             command: Callable[[str, Sequence[str]], list[str]] | None = None) -> tuple[Result, str | None]:
+    """Scan one repository in its own process: its Result and its JSON report (None on failure)."""
+    command = command or _command
+    start = time.monotonic()
+    if not os.path.isdir(entry.path):
+        return Result(entry.name, entry.path, None, None, None, failure="not a folder"), None
+    try:
+        done = subprocess.run(command(entry.path, args), capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return Result(entry.name, entry.path, None, None, None, seconds=round(time.monotonic() - start, 3),
+                      failure=f"timeout after {timeout:g} s"), None
+    seconds = round(time.monotonic() - start, 3)
+    stderr = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
+    why = stderr[0][:300] if stderr else ""
+    if done.returncode not in (0, 1):
+        kind = "internal error" if done.returncode == 3 else "usage or configuration error" \
+            if done.returncode == 2 else "crashed"
+        return Result(entry.name, entry.path, None, None, None, seconds=seconds, exit_code=done.returncode,
+                      failure=f"{kind} (exit {done.returncode}): {why}"), None
+    text = done.stdout.decode("utf-8", errors="replace")
+    try:
+        report = json.loads(text)
+    except ValueError:
+        return Result(entry.name, entry.path, None, None, None, seconds=seconds, exit_code=done.returncode,
+                      failure="the report is not JSON"), None
+    return _result(entry, report, seconds, done.returncode), text
+
+
+def _result(entry: Entry, report: dict[str, object], seconds: float, code: int | None) -> Result:
+    explain = report.get("explain")
+    causes = explain.get("causes", []) if isinstance(explain, dict) else []
+    causes = [c for c in causes if isinstance(c, dict)] if isinstance(causes, list) else []
+    blocking = tuple(sorted({str(c) for cause in causes for c in cause.get("components", [])}))
+    licenses = tuple(sorted({str(cause["license"]) for cause in causes if cause.get("license")}))
+    project = report.get("project_license")
+    return Result(entry.name, entry.path, str(report.get("verdict")), str(report.get("commercial_use")),
+                  project if isinstance(project, str) else None, blocking, licenses, seconds, None, code)
+
+
+def _stored(out: Path) -> dict[str, dict[str, object]]:
+    lines = out / "audit.jsonl"
+    stored: dict[str, dict[str, object]] = {}
+    if lines.is_file():
+        for line in lines.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                item = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(item, dict) and isinstance(item.get("name"), str):
+                stored[item["name"]] = item
+    return stored
+
+
+def audit(entries: Sequence[Entry], out: Path, args: Sequence[str], jobs: int, timeout: float,
+          tick: Callable[[int, int], None] | None = None) -> list[Result]:
+    """Scan ``entries`` with ``jobs`` processes at once; write the reports and audit.jsonl (manifest order)."""
+    (out / "reports").mkdir(parents=True, exist_ok=True)
+    stored = _stored(out)
+
+    def one(entry: Entry) -> Result:
+        key = input_key(entry.path, args) if os.path.isdir(entry.path) else ""
+        before = stored.get(entry.name)
+        report_file = out / "reports" / f"{entry.name}.json"
+        if before is not None and key and before.get("key") == key and before.get("failure") is None \
+                and report_file.is_file():
+            code = before.get("exit_code")
+            report = json.loads(report_file.read_text(encoding="utf-8"))
+            seconds = before.get("seconds")
+            return replace(_result(entry, report, float(seconds) if isinstance(seconds, int | float) else 0.0,
+                                   code if isinstance(code, int) else None), key=key, reused=True)
+        result, text = scan_one(entry, args, timeout)
+        if text is not None:
+            report_file.write_text(text, encoding="utf-8")
+        return replace(result, key=key)
+
+    results: list[Result | None] = [None] * len(entries)
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {pool.submit(one, e): i for i, e in enumerate(entries)}
+        for done, future in enumerate(futures, start=1):
+            results[futures[future]] = future.result()
+            if tick is not None:
+                tick(done, len(entries))
+    final = [r for r in results if r is not None]
+    with open(out / "audit.jsonl", "w", encoding="utf-8") as handle:
+        for r in final:
+            row = {k: v for k, v in asdict(r).items() if k != "reused"}
+            handle.write(json.dumps(row, sort_keys=True, ensure_ascii=False) + "\n")
+    return final
+
+
+def summary(results: Sequence[Result]) -> str:
+    """The table the CLI prints: verdicts, the licenses that block most often, the failures."""
+    verdicts = Counter(r.verdict or "failed" for r in results)
+    lines = [f"audit: {len(results)} repositories: " + ", ".join(
+        f"{verdicts[v]} {v}" for v in ("pass", "warn", "fail", "failed") if verdicts[v])]
+    blockers = Counter(lic for r in results for lic in r.blocking_licenses)
+    if blockers:
+        common = ", ".join(f"{lic} ({n})" for lic, n in blockers.most_common(8))
+        lines.append(f"licenses that block most often: {common}")
+    failed = [r for r in results if r.failure]
+    lines += [f"  failed: {r.name}: {r.failure}" for r in failed[:20]]
+    if len(failed) > 20:
+        lines.append(f"  ... and {len(failed) - 20} more failures (audit.jsonl)")
+    reused = sum(1 for r in results if r.reused)
+    if reused:
+        lines.append(f"{reused} unchanged repositories reused from the previous run")
+    return "\n".join(lines) + "\n"

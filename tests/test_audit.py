@@ -1,0 +1,104 @@
+"""`license-check audit MANIFEST` (issue 17, first part): many repositories, each isolated; failures recorded."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from license_check import audit as audit_module
+from license_check.cli import cli
+from tests.conftest import SAMPLES
+from tests.hostile_repo import build_hostile_repo
+
+
+def _rows(out: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in (out / "audit.jsonl").read_text().splitlines()]
+
+
+def _manifest(tmp_path: Path, names: Sequence[str], extra: Sequence[str] = ()) -> Path:
+    manifest = tmp_path / "repos.txt"
+    manifest.write_text("# repositories to audit\n" + "".join(f"{SAMPLES / n}\n" for n in names)
+                        + "".join(f"{e}\n" for e in extra))
+    return manifest
+
+
+def test_an_audit_scans_each_repository_as_a_single_scan_does(tmp_path: Path) -> None:
+    manifest = _manifest(tmp_path, ["mit-package", "no-license", "gpl-app-vendored"], ["missing-repo"])
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["audit", str(manifest), "--out", str(out), "-j", "2"])
+    assert result.exit_code == 1  # one repository could not be scanned
+    rows = _rows(out)
+    assert [r["name"] for r in rows] == ["mit-package", "no-license", "gpl-app-vendored", "missing-repo"]
+    assert [r["verdict"] for r in rows] == ["pass", "fail", "warn", None]
+    assert rows[3]["failure"] == "not a folder" and rows[2]["blocking_licenses"] == ["GPL-3.0-or-later"]
+    single = CliRunner().invoke(cli, [str(SAMPLES / "no-license"), "--format", "json", "--no-cache"])
+    stored = json.loads((out / "reports" / "no-license.json").read_text())
+    assert stored == json.loads(single.stdout)  # the same report as a single scan
+    assert "audit: 4 repositories: 1 pass, 1 warn, 1 fail, 1 failed" in result.stdout
+
+
+def test_the_order_and_answers_do_not_depend_on_jobs(tmp_path: Path) -> None:
+    manifest = _manifest(tmp_path, ["mit-package", "no-license", "rail-model", "apache-notice"])
+    answers = []
+    for jobs in ("1", "3"):
+        out = tmp_path / f"out{jobs}"
+        CliRunner().invoke(cli, ["audit", str(manifest), "--out", str(out), "-j", jobs])
+        answers.append([{k: v for k, v in r.items() if k != "seconds"} for r in _rows(out)])
+    assert answers[0] == answers[1]
+
+
+def test_a_rerun_reuses_unchanged_repositories_and_rescans_a_changed_one(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(SAMPLES / "mit-package", repo)
+    manifest = tmp_path / "m.txt"
+    manifest.write_text(f"{repo}\n{SAMPLES / 'no-license'}\n")
+    out = tmp_path / "out"
+    CliRunner().invoke(cli, ["audit", str(manifest), "--out", str(out)])
+    again = CliRunner().invoke(cli, ["audit", str(manifest), "--out", str(out)])
+    assert "2 unchanged repositories reused" in again.stdout
+    (repo / "LICENSE").write_text("All rights reserved.\n")
+    third = CliRunner().invoke(cli, ["audit", str(manifest), "--out", str(out)])
+    assert "1 unchanged repositories reused" in third.stdout and _rows(out)[0]["verdict"] == "fail"
+
+
+def test_a_folder_of_repositories_is_a_manifest(tmp_path: Path) -> None:
+    fleet = tmp_path / "fleet"
+    for name in ("b-repo", "a-repo"):
+        shutil.copytree(SAMPLES / "mit-package", fleet / name)
+    entries = audit_module.read_manifest(str(fleet))
+    assert [e.name for e in entries] == ["a-repo", "b-repo"]
+
+
+def test_a_crash_a_timeout_and_a_hostile_tree_are_failures_of_their_repository_only(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    hostile = tmp_path / "hostile"
+    build_hostile_repo(hostile)
+    crash, slow = tmp_path / "crash-repo", tmp_path / "slow-repo"
+    shutil.copytree(SAMPLES / "mit-package", crash)
+    shutil.copytree(SAMPLES / "mit-package", slow)
+    real = audit_module._command
+
+    def command(path: str, args: Sequence[str]) -> list[str]:
+        if path == str(crash):
+            return [sys.executable, "-c", "import sys; sys.stderr.write('boom\\n'); sys.exit(3)"]
+        if path == str(slow):
+            return [sys.executable, "-c", "import time; time.sleep(120)"]
+        return real(path, args)
+
+    monkeypatch.setattr(audit_module, "_command", command)
+    manifest = tmp_path / "m.txt"
+    manifest.write_text(f"{crash}\n{slow}\n{hostile}\n{SAMPLES / 'mit-package'}\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["audit", str(manifest), "--out", str(out), "--timeout-per-repo", "20"])
+    rows = {r["name"]: r for r in _rows(out)}
+    assert result.exit_code == 1
+    assert rows["crash-repo"]["failure"] == "internal error (exit 3): boom"
+    assert rows["slow-repo"]["failure"] == "timeout after 20 s"
+    assert rows["hostile"]["failure"] is None and rows["hostile"]["verdict"] in ("pass", "warn", "fail")
+    assert rows["mit-package"]["verdict"] == "pass"  # the audit went on
