@@ -25,7 +25,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -143,35 +143,74 @@ def _stored(out: Path) -> dict[str, dict[str, object]]:
     return stored
 
 
+# An engine scans entries and gives each one's (Result, JSON text) in the order given; ``tick(done, total)``.
+Engine = Callable[[Sequence[Entry], Sequence[str], float, Callable[[int, int], None] | None],
+                  list[tuple[Result, str | None]]]
+
+
+def local_engine(jobs: int) -> Engine:
+    """``--engine local``: ``jobs`` scan processes at once on this machine."""
+    def run(entries: Sequence[Entry], args: Sequence[str], timeout: float,
+            tick: Callable[[int, int], None] | None) -> list[tuple[Result, str | None]]:
+        out: list[tuple[Result, str | None] | None] = [None] * len(entries)
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            futures = {pool.submit(scan_one, e, args, timeout): i for i, e in enumerate(entries)}
+            for done, future in enumerate(as_completed(futures), start=1):
+                out[futures[future]] = future.result()
+                if tick is not None:
+                    tick(done, len(entries))
+        return [r for r in out if r is not None]
+
+    return run
+
+
+def dask_engine(scheduler: str) -> Engine:
+    """``--engine dask``: one Dask task per repository on the cluster at ``scheduler`` (a
+    ``distributed.Client`` address); results stream back as they finish. The workers need license-check
+    installed and read access to the paths (docs/fleet.md). Needs the ``fleet`` extra (distributed)."""
+    def run(entries: Sequence[Entry], args: Sequence[str], timeout: float,
+            tick: Callable[[int, int], None] | None) -> list[tuple[Result, str | None]]:
+        from distributed import Client  # the fleet extra: only for --engine dask
+        from distributed import as_completed as finished
+
+        out: list[tuple[Result, str | None] | None] = [None] * len(entries)
+        with Client(scheduler) as client:  # type: ignore[no-untyped-call]
+            futures = [client.submit(scan_one, e, list(args), timeout, key=f"license-check-{i}-{e.name}", pure=False)
+                       for i, e in enumerate(entries)]
+            index = {f.key: i for i, f in enumerate(futures)}
+            for done, future in enumerate(finished(futures), start=1):  # type: ignore[no-untyped-call]
+                out[index[future.key]] = future.result()
+                if tick is not None:
+                    tick(done, len(entries))
+        return [r for r in out if r is not None]
+
+    return run
+
+
 def audit(entries: Sequence[Entry], out: Path, args: Sequence[str], jobs: int, timeout: float,
-          tick: Callable[[int, int], None] | None = None) -> list[Result]:
-    """Scan ``entries`` with ``jobs`` processes at once; write the reports and audit.jsonl (manifest order)."""
+          tick: Callable[[int, int], None] | None = None, engine: Engine | None = None) -> list[Result]:
+    """Scan ``entries`` (unchanged ones reused) on ``engine`` (default: local, ``jobs`` at once); write the
+    reports and audit.jsonl in manifest order. The same inputs give the same files on every engine."""
     (out / "reports").mkdir(parents=True, exist_ok=True)
     stored = _stored(out)
-
-    def one(entry: Entry) -> Result:
-        key = input_key(entry.path, args) if os.path.isdir(entry.path) else ""
-        before = stored.get(entry.name)
-        report_file = out / "reports" / f"{entry.name}.json"
-        if before is not None and key and before.get("key") == key and before.get("failure") is None \
-                and report_file.is_file():
-            code = before.get("exit_code")
-            report = json.loads(report_file.read_text(encoding="utf-8"))
-            seconds = before.get("seconds")
-            return replace(_result(entry, report, float(seconds) if isinstance(seconds, int | float) else 0.0,
-                                   code if isinstance(code, int) else None), key=key, reused=True)
-        result, text = scan_one(entry, args, timeout)
-        if text is not None:
-            report_file.write_text(text, encoding="utf-8")
-        return replace(result, key=key)
-
     results: list[Result | None] = [None] * len(entries)
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(one, e): i for i, e in enumerate(entries)}
-        for done, future in enumerate(futures, start=1):
-            results[futures[future]] = future.result()
-            if tick is not None:
-                tick(done, len(entries))
+    keys = [input_key(e.path, args) if os.path.isdir(e.path) else "" for e in entries]
+    todo: list[int] = []
+    for i, entry in enumerate(entries):
+        before, report_file = stored.get(entry.name), out / "reports" / f"{entry.name}.json"
+        if before is not None and keys[i] and before.get("key") == keys[i] and before.get("failure") is None \
+                and report_file.is_file():
+            code, seconds = before.get("exit_code"), before.get("seconds")
+            report = json.loads(report_file.read_text(encoding="utf-8"))
+            results[i] = replace(_result(entry, report, float(seconds) if isinstance(seconds, int | float) else 0.0,
+                                         code if isinstance(code, int) else None), key=keys[i], reused=True)
+        else:
+            todo.append(i)
+    scanned = (engine or local_engine(jobs))([entries[i] for i in todo], args, timeout, tick)
+    for i, (result, text) in zip(todo, scanned, strict=True):
+        if text is not None:
+            (out / "reports" / f"{entries[i].name}.json").write_text(text, encoding="utf-8")
+        results[i] = replace(result, key=keys[i])
     final = [r for r in results if r is not None]
     with open(out / "audit.jsonl", "w", encoding="utf-8") as handle:
         for r in final:

@@ -21,13 +21,25 @@ import click
 @click.option("--policy", "policy_file", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
               help="One policy for every repository (else each repository's own, or the built-in one).")
 @click.option("--no-scancode", is_flag=True, help="Never load ScanCode (texts the fast path cannot read: unknown).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: a pool of scan processes on this machine (-j); dask: one task per repository on a Dask "
+                   "cluster (--scheduler; pip install 'license-check[fleet]').")
+@click.option("--scheduler", metavar="ADDRESS", help="The Dask scheduler address (tcp://host:8786) for --engine dask.")
 def audit(manifest: str, out_dir: str, jobs: int, timeout_per_repo: float, use_mode: str | None,
-          policy_file: str | None, no_scancode: bool) -> None:
+          policy_file: str | None, no_scancode: bool, engine: str, scheduler: str | None) -> None:
     """Scan every repository MANIFEST names (a text file of paths, one a line, or a folder of
     repositories), each exactly as `license-check scan` does and in its own process: a crash or a timeout
     is a recorded failure. Exit status 0 when every scan ran (whatever the verdicts), 1 when one failed."""
     from license_check.audit import audit as run_audit
-    from license_check.audit import read_manifest, summary
+    from license_check.audit import dask_engine, local_engine, read_manifest, summary
+
+    if engine == "dask":
+        if not scheduler:
+            raise click.BadParameter("--engine dask needs --scheduler ADDRESS", param_hint="'--scheduler'")
+        try:
+            import distributed  # noqa: F401 - the fleet extra
+        except ImportError as exc:
+            raise click.UsageError("--engine dask needs Dask: pip install 'license-check[fleet]'") from exc
     from license_check.render.progress import for_stream
 
     try:
@@ -43,7 +55,8 @@ def audit(manifest: str, out_dir: str, jobs: int, timeout_per_repo: float, use_m
         args.append("--no-scancode")
     progress = for_stream(sys.stderr)
     tick = (lambda done, total: progress("audit", done, total)) if progress is not None else None
-    results = run_audit(entries, Path(out_dir), args, jobs, timeout_per_repo, tick)
+    chosen = dask_engine(scheduler) if engine == "dask" and scheduler else local_engine(jobs)
+    results = run_audit(entries, Path(out_dir), args, jobs, timeout_per_repo, tick, chosen)
     if progress is not None:
         progress("", 0, 0)
     click.echo(summary(results), nl=False)
