@@ -102,3 +102,16 @@ def test_a_crash_a_timeout_and_a_hostile_tree_are_failures_of_their_repository_o
     assert rows["slow-repo"]["failure"] == "timeout after 20 s"
     assert rows["hostile"]["failure"] is None and rows["hostile"]["verdict"] in ("pass", "warn", "fail")
     assert rows["mit-package"]["verdict"] == "pass"  # the audit went on
+
+
+def test_audit_parquet_has_one_row_per_component(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    manifest = _manifest(tmp_path, ["alphafold-2021-like", "mit-package"])
+    out = tmp_path / "out"
+    CliRunner().invoke(cli, ["audit", str(manifest), "--out", str(out)])
+    table = pq.read_table(out / "audit.parquet").to_pylist()
+    nc = [r for r in table if r["license"] == "CC-BY-NC-4.0"]  # "which repositories ship CC-BY-NC weights"
+    assert {r["repository"] for r in nc} == {"alphafold-2021-like"} and nc[0]["commercial_use"] == "prohibited"
+    assert {r["repository"] for r in table} == {"alphafold-2021-like", "mit-package"}
+    assert all(r["answer"] in ("repository", "adoption") for r in table)

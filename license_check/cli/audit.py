@@ -57,8 +57,15 @@ def audit(manifest: str, out_dir: str, jobs: int, timeout_per_repo: float, use_m
     tick = (lambda done, total: progress("audit", done, total)) if progress is not None else None
     chosen = dask_engine(scheduler) if engine == "dask" and scheduler else local_engine(jobs)
     results = run_audit(entries, Path(out_dir), args, jobs, timeout_per_repo, tick, chosen)
+    try:
+        from license_check.audit.table import write_parquet
+
+        write_parquet(Path(out_dir), [(r.name, r.path) for r in results if r.failure is None])
+    except ImportError:  # pyarrow is in the fleet extra: without it there is no audit.parquet
+        click.echo("audit: no audit.parquet (pip install 'license-check[fleet]' for it)", err=True)
     if progress is not None:
         progress("", 0, 0)
     click.echo(summary(results), nl=False)
-    click.echo(f"results: {Path(out_dir) / 'audit.jsonl'}, reports in {Path(out_dir) / 'reports'}")
+    click.echo(f"results: {Path(out_dir) / 'audit.jsonl'}, {Path(out_dir) / 'audit.parquet'}, reports in "
+               f"{Path(out_dir) / 'reports'}")
     sys.exit(1 if any(r.failure for r in results) else 0)
