@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import quote
 
 from license_check.findings import fingerprint
 from license_check.model import Cause, Duty, Evidence, Finding, JudgedComponent, Kind, Report
+from license_check.render.sbom import purl
 
 SCHEMA_VERSION = 1
 
@@ -25,7 +25,7 @@ def component_dict(c: JudgedComponent) -> dict[str, Any]:
     out = _component_fields(c)
     comp = c.component
     if comp.kind is Kind.DEPENDENCY and comp.ref is not None:  # extension fields, for dependencies only
-        out["purl"] = comp.ref + (f"@{quote(comp.version, safe='')}" if comp.version else "")
+        out["purl"] = purl(c)
         out["version"] = comp.version
         out["group"] = comp.group or "default"
     return out

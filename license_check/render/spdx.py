@@ -19,8 +19,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import PurePosixPath
-from urllib.parse import quote, unquote
 
 from license_expression import ExpressionError, ExpressionParseError, LicenseExpression
 from spdx_tools.common.spdx_licensing import spdx_licensing  # type: ignore[import-untyped]
@@ -34,6 +32,7 @@ from spdx_tools.spdx.validation.document_validator import validate_full_spdx_doc
 from spdx_tools.spdx.writer.json.json_writer import write_document_to_stream
 
 from license_check.model import Component, JudgedComponent, Kind, Report
+from license_check.render import sbom
 
 CREATED = datetime(1970, 1, 1, tzinfo=UTC)
 NAMESPACE = "https://license-check.invalid/spdx/"
@@ -126,54 +125,21 @@ def _spdx_ids(components: list[JudgedComponent]) -> dict[str, str]:
             for cid, value in base.items()}
 
 
-def _purl(c: JudgedComponent) -> str | None:
-    comp = c.component
-    if comp.kind is not Kind.DEPENDENCY or comp.ref is None or not comp.ref.startswith("pkg:"):
-        return None
-    return comp.ref + (f"@{quote(comp.version, safe='')}" if comp.version else "")
-
-
-def _name(c: JudgedComponent, shown_root: str) -> str:
-    comp = c.component
-    if comp.id == ".":
-        return PurePosixPath(shown_root).name or shown_root
-    if comp.kind is Kind.DEPENDENCY and comp.ref and comp.ref.startswith("pkg:"):
-        return unquote(comp.ref.partition("/")[2]) or comp.ref
-    return comp.ref or comp.path or comp.id
-
-
-def _comment(c: JudgedComponent, scope: str) -> str:
-    comp = c.component
-    parts = [f"commercial_use: {c.commercial_use.value}", f"kind: {comp.kind.value}", f"scope: {scope}",
-             f"path: {comp.path}"]
-    if comp.ref is not None:
-        parts.append(f"ref: {comp.ref}")
-    if comp.kind is Kind.DEPENDENCY:
-        parts.append(f"group: {comp.group or 'default'}")
-    if c.elected_license:
-        parts.append(f"elected license: {c.elected_license}")
-    parts.extend(f"lineage: {x.relation} {x.ref} ({x.license or 'license unknown'})" for x in c.lineage)
-    if c.material:
-        parts.append("duties: " + ", ".join(d.code for d in c.material))
-    parts.extend(f"reason: {r.text}" for r in c.reasons)
-    return "license-check: " + "; ".join(parts)
-
-
 def _package(c: JudgedComponent, spdx_id: str, scope: str, shown_root: str, refs: _Refs) -> Package:
     notes: list[str] = []
     concluded = _expression(c.license, refs, notes)
     declared = _expression(_declared(c), refs, notes)
     if len(c.declared_licenses) > 1:
         notes.insert(0, "declared separately: " + "; ".join(c.declared_licenses))
-    purl = _purl(c)
+    purl = sbom.purl(c)
     purpose = _PURPOSE.get(c.component.kind, PackagePurpose.OTHER)
     if c.component.kind is Kind.WEIGHTS and not c.component.is_dir:
         purpose = PackagePurpose.FILE
     return Package(
-        spdx_id=spdx_id, name=_name(c, shown_root), download_location=SpdxNoAssertion(),
+        spdx_id=spdx_id, name=sbom.name(c, shown_root), download_location=SpdxNoAssertion(),
         version=c.component.version if c.component.kind is Kind.DEPENDENCY else None,
         files_analyzed=False, license_concluded=concluded, license_declared=declared,
-        license_comment="; ".join(dict.fromkeys(notes)) or None, comment=_comment(c, scope),
+        license_comment="; ".join(dict.fromkeys(notes)) or None, comment=sbom.comment(c, scope),
         external_references=[ExternalPackageRef(ExternalPackageRefCategory.PACKAGE_MANAGER, "purl", purl)]
         if purl else [],
         primary_package_purpose=purpose,

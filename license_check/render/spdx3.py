@@ -18,11 +18,11 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator
-from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from license_check.model import Component, JudgedComponent, Kind, Report
+from license_check.render import sbom
 
 CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
 CREATED = "1970-01-01T00:00:00Z"
@@ -55,50 +55,17 @@ def _iri(base: str, cid: str) -> str:
     return base + ("package/root" if cid == "." else "component/" + quote(cid, safe=""))
 
 
-def _purl(c: JudgedComponent) -> str | None:
-    comp = c.component
-    if comp.kind is not Kind.DEPENDENCY or comp.ref is None or not comp.ref.startswith("pkg:"):
-        return None
-    return comp.ref + (f"@{quote(comp.version, safe='')}" if comp.version else "")
-
-
-def _name(c: JudgedComponent, shown_root: str) -> str:
-    comp = c.component
-    if comp.id == ".":
-        return PurePosixPath(shown_root).name or shown_root
-    if comp.kind is Kind.DEPENDENCY and comp.ref and comp.ref.startswith("pkg:"):
-        return unquote(comp.ref.partition("/")[2]) or comp.ref
-    return comp.ref or comp.path or comp.id
-
-
-def _comment(c: JudgedComponent, scope: str) -> str:
-    comp = c.component
-    parts = [f"commercial_use: {c.commercial_use.value}", f"kind: {comp.kind.value}", f"scope: {scope}",
-             f"path: {comp.path}"]
-    if comp.ref is not None:
-        parts.append(f"ref: {comp.ref}")
-    if comp.kind is Kind.DEPENDENCY:
-        parts.append(f"group: {comp.group or 'default'}")
-    parts.append(f"license: {c.license or 'NOASSERTION'}")
-    if c.elected_license:
-        parts.append(f"elected license: {c.elected_license}")
-    parts.extend(f"lineage: {x.relation} {x.ref} ({x.license or 'license unknown'})" for x in c.lineage)
-    if c.material:
-        parts.append("duties: " + ", ".join(d.code for d in c.material))
-    parts.extend(f"reason: {r.text}" for r in c.reasons)
-    return "license-check: " + "; ".join(parts)
-
-
 def _package(c: JudgedComponent, scope: str, base: str, shown_root: str) -> dict[str, Any]:
     kind = c.component.kind
     out: dict[str, Any] = {
         "type": _TYPE.get(kind, "software_Package"), "spdxId": _iri(base, c.component.id),
-        "creationInfo": _CREATION, "name": _name(c, shown_root), "comment": _comment(c, scope),
+        "creationInfo": _CREATION, "name": sbom.name(c, shown_root),
+        "comment": sbom.comment(c, scope, with_license=True),
         "software_primaryPurpose": _PURPOSE.get(kind, "other"),
     }
     if out["type"] == "dataset_DatasetPackage":
         out["dataset_datasetType"] = ["noAssertion"]  # the report does not say what the data is
-    purl = _purl(c)
+    purl = sbom.purl(c)
     if purl is not None:
         out["software_packageUrl"] = purl
     if kind is Kind.DEPENDENCY and c.component.version:

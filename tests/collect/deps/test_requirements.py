@@ -30,7 +30,7 @@ Transformers[torch] >= 4.40
 -r requirements-base.txt
 --requirement=extra.txt
 -c constraints.txt
---constraint ../shared/constraints.txt
+--constraint ../common/constraints.txt
 '''
 
 
@@ -48,7 +48,7 @@ def test_pip_compile_output() -> None:
     assert found["numpy"].version is None
     assert found["transformers"].spec == "Transformers[torch] >= 4.40"
     assert result.includes == (Include("requirements-base.txt", 21, False), Include("extra.txt", 22, False),
-                               Include("constraints.txt", 23, True), Include("../shared/constraints.txt", 24, True))
+                               Include("constraints.txt", 23, True), Include("../common/constraints.txt", 24, True))
 
 
 def test_urls_paths_and_editables() -> None:
