@@ -220,6 +220,7 @@ class Lineage:
     relation: str
     ref: str
     license: str | None
+    commercial_use: Use | None = None  # ``license`` alone judged for the use mode (None: not judged)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from license_check.findings import fingerprint
-from license_check.model import Cause, Duty, Evidence, Finding, JudgedComponent, Kind, Report
+from license_check.model import Cause, Duty, Evidence, Finding, JudgedComponent, Kind, Lineage, Report
 from license_check.render.sbom import purl
 
 SCHEMA_VERSION = 1
@@ -41,7 +41,7 @@ def _component_fields(c: JudgedComponent) -> dict[str, Any]:
         "elected_license": c.elected_license,
         "commercial_use": c.commercial_use.value,
         "evidence": [_evidence(e) for e in c.evidence],
-        "lineage": [{"relation": x.relation, "ref": x.ref, "license": x.license} for x in c.lineage],
+        "lineage": [_lineage(x) for x in c.lineage],
         "obligations": [_duty(d) for d in c.obligations],
         "restrictions": [_duty(d) for d in c.restrictions],
         "reasons": [{"code": r.code, "license": r.license, "text": r.text} for r in c.reasons],
@@ -49,6 +49,13 @@ def _component_fields(c: JudgedComponent) -> dict[str, Any]:
         "ref": c.component.ref,
         "evidence_omitted": c.evidence_omitted,
     }
+
+
+def _lineage(x: Lineage) -> dict[str, Any]:
+    out: dict[str, Any] = {"relation": x.relation, "ref": x.ref, "license": x.license}
+    if x.commercial_use is not None:
+        out["commercial_use"] = x.commercial_use.value
+    return out
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
@@ -71,7 +78,7 @@ def cause_dict(c: Cause) -> dict[str, Any]:
         "license": c.license,
         "elected_license": c.elected_license,
         "clauses": [{"code": r.code, "license": r.license, "text": r.text} for r in c.clauses],
-        "lineage": [{"relation": x.relation, "ref": x.ref, "license": x.license} for x in c.lineage],
+        "lineage": [_lineage(x) for x in c.lineage],
         "remedies": [{"code": r.code, "text": r.text} for r in c.remedies],
         "waived": c.waived,
     }
