@@ -70,3 +70,8 @@ def test_installed_wheel_runs_outside_the_checkout(tmp_path: Path) -> None:
     explained = subprocess.run([str(exe), "explain", "no-license"], capture_output=True, text=True, cwd=elsewhere)
     assert explained.returncode == 0 and explained.stdout.startswith("no-license (error by default)")
     assert str(docs / "diagnostics.md") in explained.stdout
+    # the HTML page's embedded libraries ship in the wheel (issue 17)
+    page = subprocess.run([str(exe), "apache-notice", "--format", "html"], capture_output=True, text=True,
+                          cwd=elsewhere)
+    assert page.returncode == 0 and page.stdout.startswith("<!DOCTYPE html>")
+    assert "cytoscape 3.35.0 (MIT)" in page.stdout

@@ -25,8 +25,11 @@ import click
               help="local: a pool of scan processes on this machine (-j); dask: one task per repository on a Dask "
                    "cluster (--scheduler; pip install 'license-check[fleet]').")
 @click.option("--scheduler", metavar="ADDRESS", help="The Dask scheduler address (tcp://host:8786) for --engine dask.")
+@click.option("--html", "html_page", is_flag=True,
+              help="Also write audit.html: one self-contained offline page with charts of verdicts and licenses "
+                   "and a table that filters (each row opens what blocks that repository).")
 def audit(manifest: str, out_dir: str, jobs: int, timeout_per_repo: float, use_mode: str | None,
-          policy_file: str | None, no_scancode: bool, engine: str, scheduler: str | None) -> None:
+          policy_file: str | None, no_scancode: bool, engine: str, scheduler: str | None, html_page: bool) -> None:
     """Scan every repository MANIFEST names (a text file of paths, one a line, or a folder of
     repositories), each exactly as `license-check scan` does and in its own process: a crash or a timeout
     is a recorded failure. Exit status 0 when every scan ran (whatever the verdicts), 1 when one failed."""
@@ -63,9 +66,14 @@ def audit(manifest: str, out_dir: str, jobs: int, timeout_per_repo: float, use_m
         write_parquet(Path(out_dir), [(r.name, r.path) for r in results if r.failure is None])
     except ImportError:  # pyarrow is in the fleet extra: without it there is no audit.parquet
         click.echo("audit: no audit.parquet (pip install 'license-check[fleet]' for it)", err=True)
+    pages = ""
+    if html_page:
+        from license_check.audit.page import write_html
+
+        pages = f", {write_html(Path(out_dir))}"
     if progress is not None:
         progress("", 0, 0)
     click.echo(summary(results), nl=False)
-    click.echo(f"results: {Path(out_dir) / 'audit.jsonl'}, {Path(out_dir) / 'audit.parquet'}, reports in "
+    click.echo(f"results: {Path(out_dir) / 'audit.jsonl'}, {Path(out_dir) / 'audit.parquet'}{pages}, reports in "
                f"{Path(out_dir) / 'reports'}")
     sys.exit(1 if any(r.failure for r in results) else 0)

@@ -31,10 +31,11 @@ def _folder_path(ctx: click.Context, param: click.Parameter, value: str) -> str:
 @click.command("scan", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("path", type=click.Path(exists=True, file_okay=False, dir_okay=True), callback=_folder_path)
 @click.option("--format", "fmt", default="table", show_default=True,
-              type=click.Choice(["table", "json", "markdown", "sarif", "cyclonedx", "spdx", "spdx3"]),
+              type=click.Choice(["table", "json", "markdown", "sarif", "cyclonedx", "spdx", "spdx3", "html"]),
               help="Report format. json follows the stable contract (schema in license_check/schema/); markdown is a "
                    "pull-request comment; sarif (2.1.0) is for code scanning (GitHub); cyclonedx (1.6), spdx (2.3 "
-                   "JSON) and spdx3 (3.0 JSON-LD with the AI and Dataset profiles) are SBOMs.")
+                   "JSON) and spdx3 (3.0 JSON-LD with the AI and Dataset profiles) are SBOMs; html is one "
+                   "self-contained offline page (verdict, what blocks it, the lineage graph).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write the report to FILE, not stdout (a regular file, replaced atomically; a FIFO or device is "
                    "written to; a symbolic link is refused).")

@@ -29,6 +29,12 @@ def _spdx3(report: Report) -> str:
     return render_spdx3(report)
 
 
+def _html(report: Report) -> str:
+    from license_check.render.html import render_html  # the embedded libraries are read only when asked for
+
+    return render_html(report)
+
+
 def _cyclonedx(report: Report) -> str:
     from license_check.render.cyclonedx import render_cyclonedx  # cyclonedx-python-lib: only when asked for
 
@@ -43,6 +49,7 @@ class Format(StrEnum):
     CYCLONEDX = "cyclonedx"
     SPDX = "spdx"
     SPDX3 = "spdx3"
+    HTML = "html"
 
 
 RENDERERS: dict[Format, Callable[[Report], str]] = {
@@ -53,4 +60,5 @@ RENDERERS: dict[Format, Callable[[Report], str]] = {
     Format.CYCLONEDX: _cyclonedx,
     Format.SPDX: _spdx,
     Format.SPDX3: _spdx3,
+    Format.HTML: _html,
 }
