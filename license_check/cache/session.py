@@ -295,7 +295,8 @@ def _prepare(files: Sequence[FileEntry], ctx: ScanContext, rules_version: str, j
 def _identify_licenses(misses: list[_Plan], ctx: ScanContext, jobs: int, session: _Session,
                        new: dict[bytes, bytes] | None, keys: dict[int, tuple[bytes | None, bytes | None]],
                        report: Progress) -> None:
-    """The fast path here, then ScanCode (index loaded here once, then shared by forked workers)."""
+    """The fast path and ScanCode's compact index here, then ScanCode's full index (loaded here once, then
+    shared by forked workers) for what they leave."""
     for_scancode: list[tuple[_Plan, str]] = []
     changed: set[str] = set()
     for plan in misses:
@@ -303,6 +304,8 @@ def _identify_licenses(misses: list[_Plan], ctx: ScanContext, jobs: int, session
             first = license_files.identify_fast(plan.entry, ctx)
         if not same:
             changed.add(plan.entry.path)
+        if isinstance(first, str):  # the compact index first: the full one loads only for what it leaves
+            first = license_files.identify_compact(plan.entry, first, ctx) or first
         if isinstance(first, str):
             for_scancode.append((plan, first))
         else:
