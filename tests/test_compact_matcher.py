@@ -8,6 +8,7 @@ agreement with ScanCode's full index on every license text is measured by bench/
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -155,3 +156,19 @@ def test_the_compact_matcher_never_starts_scancode(data: Path) -> None:
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
+
+
+@pytest.mark.slow  # builds the compact index of the installed ScanCode once (seconds) in the tests' cache folder
+def test_a_scan_settles_scancodes_own_text_without_its_full_index(tmp_path: Path) -> None:
+    assert installed is not None
+    root = tmp_path / "repo"
+    (root / "vendor").mkdir(parents=True)
+    (root / "vendor" / "LICENSE").write_text(_text(installed, "licenses/sleepycat.LICENSE"), encoding="utf-8")
+    (root / "LICENSE").write_text(_text(installed, "licenses/mit.LICENSE"), encoding="utf-8")
+    cmd = [sys.executable, "-m", "license_check", "-v", "--no-cache", "--format", "json", str(root)]
+    run = subprocess.run(cmd, capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+    assert run.returncode in (0, 1), run.stderr[-2000:]
+    assert "vendor/LICENSE: Sleepycat by ScanCode's compact index" in run.stderr, run.stderr[-2000:]
+    assert "loading ScanCode's license index" not in run.stderr
+    assert '"Sleepycat"' in run.stdout

@@ -224,10 +224,13 @@ def load(data: Path, log: Callable[[str], None]) -> CompactIndex:
     """The compact index of the installed ScanCode data: from the cache folder, else built (and stored there).
 
     It is derived from the installed ScanCode alone, never from a scanned repository, like ScanCode's own
-    index file, so ``--no-cache`` (which concerns scan results) does not turn it off; without a usable cache
-    folder (no sealing secret, ``CI=true``) it is built in memory for the process."""
+    index file, and nothing in it decides an answer (every candidate is verified against the data files), so
+    neither ``--no-cache`` (which concerns scan results) nor ``CI=true`` (whose caches come from other runs)
+    turns it off: only ``$LICENSE_CHECK_CACHE=0`` or an unusable cache folder does, and then it is built in
+    memory for the process."""
     state = data_state(data)
-    path = _cache_path(state) if storage.caches_enabled()[0] else None
+    off = os.environ.get(storage.ENABLE_ENV, "").strip().lower() in ("0", "false", "no", "off")
+    path = None if off else _cache_path(state)
     if path is not None:
         blob = storage.read_regular(path, _INDEX_CAP)
         payload = None if blob is None else storage.unseal(path.name.encode(), blob)

@@ -22,6 +22,7 @@ the keys' own ``.LICENSE`` files (``spdx_license_key``), re-read for the few key
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Callable
@@ -35,6 +36,7 @@ from license_check.collect.textid.fastpath import normalize_tokens
 from license_check.knowledge.book import Knowledge
 
 METHOD = "scancode-compact"
+SWITCH_ENV = "LICENSE_CHECK_COMPACT_INDEX"  # "0": never use the compact index (benchmarks, tests of the full one)
 _KEY = re.compile(r"[a-z0-9][a-z0-9.+_-]*")
 _OPERATORS = frozenset({"and", "or", "with"})
 
@@ -226,6 +228,8 @@ _SHARED = _Shared()
 
 def shared_index(log: Callable[[str], None]) -> tuple[CompactIndex, Path] | None:
     """The compact index of the installed ScanCode and its data folder, or None (no ScanCode data)."""
+    if os.environ.get(SWITCH_ENV, "").strip() == "0":
+        return None  # the full index for everything, as before the compact one (bench/: the "before" numbers)
     if _SHARED.loaded is None and _SHARED.error is None:
         from license_check.collect.textid.fastpath import scancode_data_dir
 
