@@ -7,8 +7,9 @@ file's path and size, the tool (version, a digest of its code, the versions of t
 results) and the rules (RuleBook.version) key the file's results in the cache (cache_store.ResultStore).
 Files the cache does not know are analysed by the detectors, in ``jobs`` forked worker processes when
 there are enough of them, on one read per file that all of them share (a file whose bytes changed since
-it was hashed is analysed but not cached). License texts the fast path does not know go to ScanCode,
-whose index the parent loads once before forking, so the workers share it.
+it was hashed is analysed but not cached). License texts the fast path does not know go to ScanCode's
+compact index (compact_matcher), and what it cannot settle to ScanCode's full index, which the parent
+loads once before forking, so the workers share it.
 
 run_detector() then answers each detector from those per-file results, merged in file order: the
 output is byte-identical with or without the cache and for every ``jobs``. Anything that goes wrong
