@@ -87,6 +87,25 @@ def test_anything_but_whole_rules_and_copyright_lines_defers(data: Path, edit: o
     assert _identify(data, edit(_text(data, "licenses/mit.LICENSE"))) is None
 
 
+def test_line_breaks_scancode_does_not_count_defer(data: Path) -> None:
+    """FSF's GPL files carry form feeds: str.splitlines breaks there, ScanCode's line numbers do not."""
+    text = _text(data, "licenses/gpl-2.0.LICENSE")
+    assert _identify(data, text) is not None
+    assert _identify(data, text.replace("June 1991\n", "June 1991\n\x0c", 1)) is None
+    assert _identify(data, text.replace("June 1991\n", "June 1991\u2028\n", 1)) is None
+
+
+def test_text_in_another_script_defers(data: Path) -> None:
+    _rule(data, "jp_1.RULE", "license_expression: mit\nis_license_text: yes",
+          "このソフトウェアは自由に使用できます " + _text(data, "licenses/mit.LICENSE"))
+    assert _identify(data, "このソフトウェアは自由に使用できます " + _text(data, "licenses/mit.LICENSE")) is None
+
+
+def test_front_matter_ends_at_its_own_closing_line() -> None:
+    meta, text = ci.split_front_matter("---\nkey: x\nstandard_notice: |\n    ---\n    notice\n---\n\nThe text.\n")
+    assert meta == {"key": "x", "standard_notice": "|"} and text == "\nThe text.\n"
+
+
 def test_a_custom_file_around_a_known_text_defers(data: Path) -> None:
     """LuaJIT's COPYRIGHT holds the MIT text twice, with a heading and notes ScanCode has no rule for."""
     assert _identify(data, LUAJIT) is None

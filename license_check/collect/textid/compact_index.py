@@ -30,7 +30,7 @@ from pathlib import Path
 
 from license_check import storage
 
-FORMAT = "compact-index-1"  # bump when what is stored, or how tokens are made, changes
+FORMAT = "compact-index-2"  # bump when what is stored, or how tokens are made, changes
 ANCHOR = 8  # tokens hashed to find where a rule may begin
 MIN_RULE_TOKENS = 20  # shorter rules have ScanCode relevance below 100 or detection quirks: never settled here
 _INDEX_CAP = 64 << 20
@@ -76,13 +76,14 @@ def fingerprint(words: Iterable[str]) -> int:
 def split_front_matter(raw: str) -> tuple[dict[str, str], str]:
     """The top-level scalars of a LicenseDB file's YAML front matter (a list's first line counts as present),
     and the text after it."""
-    lines = raw.splitlines(keepends=True)
-    if not lines or lines[0].strip() != "---":
+    lines = raw.split("\n")
+    lines = [line + "\n" for line in lines[:-1]] + lines[-1:]
+    if not lines or lines[0].rstrip() != "---":
         return {}, raw
     meta: dict[str, str] = {}
     for i in range(1, len(lines)):
         line = lines[i]
-        if line.strip() == "---":
+        if line.rstrip() == "---":  # the closing line; an indented "---" is inside a block value
             return meta, "".join(lines[i + 1:])
         if line[:1].isalpha() and ":" in line:
             key, _, value = line.partition(":")

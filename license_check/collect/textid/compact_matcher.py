@@ -39,6 +39,9 @@ METHOD = "scancode-compact"
 SWITCH_ENV = "LICENSE_CHECK_COMPACT_INDEX"  # "0": never use the compact index (benchmarks, tests of the full one)
 _KEY = re.compile(r"[a-z0-9][a-z0-9.+_-]*")
 _OPERATORS = frozenset({"and", "or", "with"})
+# Line breaks of str.splitlines that a file read by lines (ScanCode) does not break at: form feed, U+2028, ...
+_OTHER_BREAKS = re.compile(r"[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_NON_LATIN = re.compile(r"[^\x00-\u024f\u2000-\u206f\u20a0-\u20cf\u2100-\u214f]")  # beyond Latin and punctuation
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,12 +185,16 @@ def _gpl_notice(segment: Segment) -> bool:
 def identify(text: str, index: CompactIndex, data: Path, knowledge: Knowledge) -> full.ScanOutcome | None:
     """ScanCode's identification of ``text`` when the compact index can settle it with full confidence, else
     None. ``knowledge`` (the scan's) gates the text outside the matches, as scancode_matcher.judge does."""
+    if _OTHER_BREAKS.search(text):
+        return None  # lines ScanCode does not count as lines: its match spans and judge's lines would differ
     stop = compact_index.stopwords()
     q = query(text, stop)
     segs = segments(q, index, data, stop) if q.words else None
     if not segs:
         return None
     lines = text.splitlines()
+    if any(_NON_LATIN.search(lines[n - 1]) for s in segs for n in range(s.start_line, s.end_line + 1)):
+        return None  # how ScanCode reads text in other scripts is its own (a Japanese text it reads otherwise)
     for i in _outside(q, segs):
         if not gate.copyright_line_ok(lines[q.lines[i] - 1]):
             return None  # words ScanCode might read as something: its own judgement, not ours
