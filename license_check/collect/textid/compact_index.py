@@ -19,10 +19,12 @@ ScanCode's version and the state of its data folders, and rebuilt when either ch
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import re
+import sys
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -30,10 +32,11 @@ from pathlib import Path
 
 from license_check import storage
 
-FORMAT = "compact-index-2"  # bump when what is stored, or how tokens are made, changes
+FORMAT = "compact-index-3"  # bump when what is stored, or how tokens are made, changes
 ANCHOR = 8  # tokens hashed to find where a rule may begin
 MIN_RULE_TOKENS = 20  # shorter rules have ScanCode relevance below 100 or detection quirks: never settled here
 _INDEX_CAP = 64 << 20
+_MASK = (1 << 64) - 1
 # ScanCode's query and index tokenizer (licensedcode.tokenize.query_pattern), lowercase text in.
 _WORD = re.compile(r"[^_\W]+\+?[^_\W]*", re.UNICODE)
 # Rule flags that make a match something other than a plain statement of its license.
@@ -68,9 +71,20 @@ def tokens(text: str, stop: frozenset[str]) -> list[str]:
     return [t for t in _WORD.findall(text.lower()) if t not in stop]
 
 
-def fingerprint(words: Iterable[str]) -> int:
-    """A stable 64-bit hash of a token sequence (Python's own str hash changes with every process)."""
-    return int.from_bytes(hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).digest(), "little")
+@functools.lru_cache(maxsize=1 << 16)
+def _token_id(token: str) -> int:
+    return int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def token_ids(words: Iterable[str]) -> tuple[int, ...]:
+    """Each token as a stable 64-bit number (Python's own str hash changes with every process; an int's does not)."""
+    return tuple(map(_token_id, words))
+
+
+def fingerprint(ids: tuple[int, ...]) -> int:
+    """A stable 64-bit hash of a sequence of token ids: the tuple hash of ints, the same in every process of a
+    Python version (which is part of the index's name). A collision only costs a look at the rule's file."""
+    return hash(ids) & _MASK
 
 
 def split_front_matter(raw: str) -> tuple[dict[str, str], str]:
@@ -118,7 +132,8 @@ def data_state(data: Path) -> str:
             stamps.append(f"{st.st_mtime_ns}:{st.st_nlink}")
         except OSError:
             stamps.append("-")
-    return f"{version}\0{data.resolve()}\0{';'.join(stamps)}"
+    python = f"{sys.version_info[0]}.{sys.version_info[1]}"  # the tuple hash of fingerprint()
+    return f"{version}\0{python}\0{data.resolve()}\0{';'.join(stamps)}"
 
 
 def build(data: Path, version: str) -> CompactIndex:
@@ -140,7 +155,7 @@ def build(data: Path, version: str) -> CompactIndex:
             except (OSError, UnicodeDecodeError):
                 continue
             meta, text = split_front_matter(raw)
-            words = tokens(text, stop)
+            words = token_ids(tokens(text, stop))
             if not words:
                 continue
             if len(words) >= MIN_RULE_TOKENS and settles(meta, sub == "licenses"):

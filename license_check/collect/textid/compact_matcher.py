@@ -63,6 +63,7 @@ class Query:
 
     words: tuple[str, ...]
     lines: tuple[int, ...]
+    ids: tuple[int, ...]  # compact_index.token_ids(words)
 
 
 def query(text: str, stop: frozenset[str]) -> Query:
@@ -72,18 +73,18 @@ def query(text: str, stop: frozenset[str]) -> Query:
         found = compact_index.tokens(line, stop)
         words += found
         lines += [number] * len(found)
-    return Query(tuple(words), tuple(lines))
+    return Query(tuple(words), tuple(lines), compact_index.token_ids(words))
 
 
 def candidates(q: Query, index: CompactIndex) -> list[tuple[int, int, int]]:
     """(start, end, rule number) of every rule whose fingerprint matches a span of the file."""
-    words, n = q.words, len(q.words)
+    ids, n = q.ids, len(q.ids)
     found = []
     for i in range(n - ANCHOR + 1):
-        numbers = index.anchors.get(fingerprint(words[i:i + ANCHOR]))
+        numbers = index.anchors.get(fingerprint(ids[i:i + ANCHOR]))
         for number in numbers or ():
             end = i + index.lengths[number]
-            if end <= n and fingerprint(words[i:end]) == index.fulls[number]:
+            if end <= n and fingerprint(ids[i:end]) == index.fulls[number]:
                 found.append((i, end, number))
     return found
 
@@ -145,7 +146,7 @@ def _others_outside(q: Query, index: CompactIndex, segs: list[Segment]) -> bool:
     n = len(q.words)
     for window, heads in index.others.items():
         for i in range(n - window + 1):
-            longest = heads.get(fingerprint(q.words[i:i + window]))
+            longest = heads.get(fingerprint(q.ids[i:i + window]))
             if longest is None or i + longest > n:
                 continue
             if not any(s.start <= i and i + longest <= s.end for s in segs):
