@@ -146,9 +146,9 @@ def run_load(repeat: int = 3) -> dict[str, Any]:
             seconds, kb = done.stdout.split()
             runs.append((float(seconds), int(kb) / 1024))
         out[label] = {"load_s": round(min(r[0] for r in runs), 3), "peak_rss_mb": round(min(r[1] for r in runs), 1)}
-    baseline = subprocess.run([sys.executable, "-c", "import resource; import license_check.collect.textid.compact_matcher;"
-                               "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"],
-                              capture_output=True, text=True, env=env, check=True)
+    imports = ("import resource; import license_check.collect.textid.compact_matcher;"
+               "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    baseline = subprocess.run([sys.executable, "-c", imports], capture_output=True, text=True, env=env, check=True)
     out["baseline_peak_rss_mb"] = round(int(baseline.stdout) / 1024, 1)
     return out
 
