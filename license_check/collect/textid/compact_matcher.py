@@ -174,13 +174,13 @@ def spdx_expression(expression: str, data: Path) -> str | None:
 
 def _bare_gpl(segment: Segment) -> bool:
     keys = _KEY.findall(segment.expression.lower())
-    return segment.is_text and any(full._GPL_KEY.match(k) for k in keys)
+    return segment.is_text and any(full.GPL_KEY.match(k) for k in keys)
 
 
 def _gpl_notice(segment: Segment) -> bool:
     keys = _KEY.findall(segment.expression.lower())
     return not segment.is_text and any(
-        full._GPL_KEY.match(k) or re.match(r"^(?:a|l)?gpl-\d\.\d-plus$", k) for k in keys)
+        full.GPL_KEY.match(k) or full.GPL_PLUS_KEY.match(k) for k in keys)
 
 
 def identify(text: str, index: CompactIndex, data: Path, knowledge: Knowledge) -> full.ScanOutcome | None:
@@ -206,10 +206,10 @@ def identify(text: str, index: CompactIndex, data: Path, knowledge: Knowledge) -
         return None
     expression = full.with_exceptions(list(dict.fromkeys(str(s) for s in spdx)), knowledge.normalizer)
     seen = f"ScanCode saw {expression}"
-    if full._UNKNOWN_KEY.search(expression):
+    if full.UNKNOWN_KEY.search(expression):
         return None
     # What judge() does with exact, complete matches: the lines outside them must be boilerplate and few.
-    rest = full._unexplained_text(text, [(s.start_line, s.end_line) for s in segs])
+    rest = full.unexplained_text(text, [(s.start_line, s.end_line) for s in segs])
     if not gate.harmless(knowledge.boilerplate, rest).ok:
         return None
     unexplained, total = normalize_tokens(rest), len(normalize_tokens(text))
