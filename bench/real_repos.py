@@ -76,7 +76,7 @@ def _scan(tree: Path) -> tuple[dict[str, Any] | None, float, int, bool]:
     elapsed = time.monotonic() - start
     lines = proc.stderr.strip().splitlines()
     rss_kb = int(lines[-1]) if lines and lines[-1].isdigit() else 0
-    loaded = "ScanCode" in proc.stderr and "index" in proc.stderr
+    loaded = "loading ScanCode's license index" in proc.stderr  # the full index (not its compact one)
     try:
         return json.loads(proc.stdout), elapsed, rss_kb, loaded
     except json.JSONDecodeError:

@@ -7,8 +7,9 @@ file's path and size, the tool (version, a digest of its code, the versions of t
 results) and the rules (RuleBook.version) key the file's results in the cache (cache_store.ResultStore).
 Files the cache does not know are analysed by the detectors, in ``jobs`` forked worker processes when
 there are enough of them, on one read per file that all of them share (a file whose bytes changed since
-it was hashed is analysed but not cached). License texts the fast path does not know go to ScanCode,
-whose index the parent loads once before forking, so the workers share it.
+it was hashed is analysed but not cached). License texts the fast path does not know go to ScanCode's
+compact index (compact_matcher), and what it cannot settle to ScanCode's full index, which the parent
+loads once before forking, so the workers share it.
 
 run_detector() then answers each detector from those per-file results, merged in file order: the
 output is byte-identical with or without the cache and for every ``jobs``. Anything that goes wrong
@@ -295,7 +296,8 @@ def _prepare(files: Sequence[FileEntry], ctx: ScanContext, rules_version: str, j
 def _identify_licenses(misses: list[_Plan], ctx: ScanContext, jobs: int, session: _Session,
                        new: dict[bytes, bytes] | None, keys: dict[int, tuple[bytes | None, bytes | None]],
                        report: Progress) -> None:
-    """The fast path here, then ScanCode (index loaded here once, then shared by forked workers)."""
+    """The fast path and ScanCode's compact index here, then ScanCode's full index (loaded here once, then
+    shared by forked workers) for what they leave."""
     for_scancode: list[tuple[_Plan, str]] = []
     changed: set[str] = set()
     for plan in misses:
@@ -303,6 +305,8 @@ def _identify_licenses(misses: list[_Plan], ctx: ScanContext, jobs: int, session
             first = license_files.identify_fast(plan.entry, ctx)
         if not same:
             changed.add(plan.entry.path)
+        if isinstance(first, str):  # the compact index first: the full one loads only for what it leaves
+            first = license_files.identify_compact(plan.entry, first, ctx) or first
         if isinstance(first, str):
             for_scancode.append((plan, first))
         else:

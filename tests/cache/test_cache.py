@@ -230,7 +230,8 @@ def test_a_warm_run_reuses_scancode_answers_without_loading_it(cache_home: Path,
         (data / "licenses" / "mit.LICENSE").read_text(encoding="utf-8")), encoding="utf-8")
     (root / "vendor" / "LICENSE").write_text(fastpath.strip_front_matter(
         (data / "licenses" / "sleepycat.LICENSE").read_text(encoding="utf-8")), encoding="utf-8")
-    env = {**os.environ, cache.CACHE_DIR_ENV: str(cache_home), "PYTHONPATH": str(REPO_ROOT)}
+    env = {**os.environ, cache.CACHE_DIR_ENV: str(cache_home), "PYTHONPATH": str(REPO_ROOT),
+           "LICENSE_CHECK_COMPACT_INDEX": "0"}  # the full index: the compact one knows Sleepycat's text
     cmd = [sys.executable, "-m", "license_check", "-v", "--format", "json", str(root)]
     cold = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
     warm = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from license_check.cache import session as cache
-from license_check.collect.textid import fastpath, scancode_matcher
+from license_check.collect.textid import compact_matcher, fastpath, scancode_matcher
 from license_check.pipeline import ScanOptions, scan
 from license_check.render import RENDERERS, Format
 from tests.conftest import REPO_ROOT, SAMPLES
@@ -80,7 +80,9 @@ def test_cli_rejects_zero_jobs(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow  # loads ScanCode's index (≈4 s, ≈1 GB), then forks workers that share it
-def test_license_texts_for_scancode_give_the_same_report(tmp_path: Path) -> None:
+def test_license_texts_for_scancode_give_the_same_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # ScanCode's own texts word for word: its compact index would settle them; the full one is under test here.
+    monkeypatch.setenv(compact_matcher.SWITCH_ENV, "0")
     data = fastpath.scancode_data_dir()
     assert data is not None
     for n, key in enumerate(["sleepycat", "eupl-1.2", "w3c", "openssl"]):
@@ -109,6 +111,7 @@ def test_cli_exits_at_once_after_scancode_with_its_code_and_report(tmp_path: Pat
     (tmp_path / "repo" / "LICENSE").write_text(text, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != "SCANCODE_TEMP"}  # its own private temp folder
     env.update(PYTHONPATH=str(REPO_ROOT), TMPDIR=str(tmp_path))
+    env[compact_matcher.SWITCH_ENV] = "0"  # the full index, not the compact one that knows this text
     run = subprocess.run([sys.executable, "-m", "license_check", "--no-cache", "-v", "--format", "json",
                           str(tmp_path / "repo")], capture_output=True, text=True, env=env, timeout=300)
     assert "loading ScanCode's license index" in run.stderr

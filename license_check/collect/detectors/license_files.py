@@ -2,8 +2,10 @@
 
 Each license file is identified by the fast path (fastpath), then as a bundle of several standard
 texts joined by connective prose (bundles, still without ScanCode), and, when both fail and
-ScanCode is allowed, by ScanCode (scancode_matcher, loaded lazily). An unidentified file is never
-dropped: it makes its folder's license unknown, with a finding that names it.
+ScanCode is allowed, by the compact index of ScanCode's texts and notices (compact_matcher: whole
+rules, word for word), then by ScanCode's full index (scancode_matcher, loaded lazily) for what the
+compact one cannot settle. An unidentified file is never dropped: it makes its folder's license
+unknown, with a finding that names it.
 
 One folder at a time, the grant-bearing files make ONE directory claim (target = the folder):
 
@@ -37,7 +39,7 @@ from license_check.collect.detectors.license_names import (
     scope_kind,
 )
 from license_check.collect.reading import LICENSE_TEXT_CAP, read_text
-from license_check.collect.textid import bundles, fastpath, operative, scancode_matcher, templates
+from license_check.collect.textid import bundles, compact_matcher, fastpath, operative, scancode_matcher, templates
 from license_check.errors import LicenseCheckError
 from license_check.findings import make_finding
 from license_check.knowledge.textrules import Clause
@@ -95,7 +97,8 @@ class FileIdentification:
     expression: str | None  # SPDX expression; None = unidentified
     confidence: float | None = None
     version_ambiguous: bool = False
-    method: str = ""  # "fast-path", "spdx-template", "fast-path-composite" (bundles), "use-terms" or "scancode"
+    method: str = ""  # "fast-path", "spdx-template", "fast-path-composite" (bundles), "use-terms", "scancode-compact"
+    # or "scancode"
     findings: tuple[Finding, ...] = ()
     cacheable: bool = True  # False: a ScanCode timeout, error or load failure, which another run may not repeat
 
@@ -143,12 +146,24 @@ def text_candidates(files: Sequence[FileEntry]) -> list[FileEntry]:
 
 
 def identify_file(entry: FileEntry, ctx: ScanContext) -> FileIdentification:
-    """Identify the license text of one file: fast path, then ScanCode; failures become findings."""
+    """Identify the license text of one file: fast path, then ScanCode (compact index, then full); failures
+    become findings."""
     prepared_idents = _PREPARED.get()
     if prepared_idents is not None and entry.path in prepared_idents:
         return prepared_idents[entry.path]
     first = identify_fast(entry, ctx)
-    return first if isinstance(first, FileIdentification) else identify_scancode(entry, first, ctx)
+    if isinstance(first, FileIdentification):
+        return first
+    return identify_compact(entry, first, ctx) or identify_scancode(entry, first, ctx)
+
+
+def identify_compact(entry: FileEntry, text: str, ctx: ScanContext) -> FileIdentification | None:
+    """ScanCode's answer from its compact index (no full index loaded), or None when only the full one can tell."""
+    outcome = compact_matcher.identify_shared(text, ctx.knowledge, entry.path, ctx.log)
+    if outcome is None or outcome.expression is None:
+        return None
+    return FileIdentification(entry, outcome.expression, outcome.confidence, outcome.version_ambiguous,
+                              compact_matcher.METHOD)
 
 
 def identify_fast(entry: FileEntry, ctx: ScanContext) -> FileIdentification | str:

@@ -48,8 +48,9 @@ DOUBT_FLAGS = frozenset({
     "unknown-reference-to-local-file", "undetected-license",
     "unknown-reference-in-file-to-package", "unknown-reference-in-file-to-nonexistent-package",
 })
-_UNKNOWN_KEY = re.compile(r"unknown", re.IGNORECASE)
-_GPL_KEY = re.compile(r"^(?:a|l)?gpl-\d\.\d$")  # a bare GPL-family key: -only, not -plus
+UNKNOWN_KEY = re.compile(r"unknown", re.IGNORECASE)
+GPL_KEY = re.compile(r"^(?:a|l)?gpl-\d\.\d$")  # a bare GPL-family key: -only, not -plus
+GPL_PLUS_KEY = re.compile(r"^(?:a|l)?gpl-\d\.\d-plus$")  # "or later": a notice with it settles the version
 _EXACT_MATCHERS = frozenset({"1-hash", "1-spdx-id", "2-aho"})
 
 # (unmatched words inside the match, normalized; rule words missing inside the match) for one match.
@@ -187,12 +188,12 @@ def judge(detections: list[Any], text: str, inspect: Inspector, knowledge: Knowl
     if any(d.license_expression_spdx is None for d in detections):
         return ScanOutcome(Status.LOW_CONFIDENCE, detail=f"{seen}, plus unidentified license clues")
     keys = [str(m.rule.license_expression) for m in matches]
-    if any(_UNKNOWN_KEY.search(k) for k in keys) or _UNKNOWN_KEY.search(expression):
+    if any(UNKNOWN_KEY.search(k) for k in keys) or UNKNOWN_KEY.search(expression):
         return ScanOutcome(Status.LOW_CONFIDENCE, detail=f"{seen}, which includes an unknown license")
     low = min(float(m.score()) for m in matches)
     if low < MIN_MATCH_SCORE:
         return ScanOutcome(Status.LOW_CONFIDENCE, detail=f"{seen}, but a match scores only {low:.0f}/100")
-    rest = _unexplained_text(text, [(int(m.start_line), int(m.end_line)) for m in matches])
+    rest = unexplained_text(text, [(int(m.start_line), int(m.end_line)) for m in matches])
     unexplained, total = normalize_tokens(rest), len(normalize_tokens(text))
     outside = gate.harmless(knowledge.boilerplate, rest)
     if not outside.ok:  # the one gate (gate.py): only recognised boilerplate may stand beside the match
@@ -247,7 +248,7 @@ def _inspect(match: Any) -> tuple[list[str], list[str]]:
     return unmatched, missing
 
 
-def _unexplained_text(text: str, spans: list[tuple[int, int]]) -> str:
+def unexplained_text(text: str, spans: list[tuple[int, int]]) -> str:
     """The lines outside every match (a blank line where matched lines were, so sentences do not join)."""
     lines = text.splitlines()
     covered = [False] * (len(lines) + 2)
@@ -262,13 +263,13 @@ def _rule_keys(match: Any) -> list[str]:
 
 
 def _is_bare_gpl_text(match: Any) -> bool:
-    return bool(match.rule.is_license_text) and any(_GPL_KEY.match(k) for k in _rule_keys(match))
+    return bool(match.rule.is_license_text) and any(GPL_KEY.match(k) for k in _rule_keys(match))
 
 
 def _is_gpl_notice(match: Any) -> bool:
     """A notice or tag that names a GPL-family license settles its version (-only or -or-later)."""
     return not bool(match.rule.is_license_text) and any(
-        _GPL_KEY.match(k) or re.match(r"^(?:a|l)?gpl-\d\.\d-plus$", k) for k in _rule_keys(match)
+        GPL_KEY.match(k) or GPL_PLUS_KEY.match(k) for k in _rule_keys(match)
     )
 
 
