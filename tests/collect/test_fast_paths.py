@@ -1,4 +1,4 @@
-"""The header detectors' fast paths (issue 18) answer exactly what the slow paths they skip would."""
+"""The detectors' fast paths (issue 18) answer exactly what the slow paths they skip would."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from license_check.collect.detectors import header_notices, spdx_headers
+from license_check.collect.detectors import header_notices, references, spdx_headers
 from license_check.collect.detectors._util import COMMENT_LEADER, LEADER_STARTS, strip_closers
 from license_check.collect.textid import operative
 
@@ -54,3 +54,10 @@ def test_comment_text_fast_path(lines: list[str]) -> None:
         leader = header_notices.LEADER_STRIP_RE.match(line)
         slow = None if leader is None or not leader.group().strip() else strip_closers(line[leader.end():])
         assert header_notices._comment_text(line) == slow
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(["http", "https", "ftp", "gs", "s3", "://", ":", "/", "a", ".tar", " ", "\n", "(", "h",
+                                 "ttp", "s", "x://"]), max_size=30).map("".join))
+def test_url_matches_are_the_regex_matches(text: str) -> None:
+    assert [m.span() for m in references._url_matches(text)] == [m.span() for m in references._URL_RE.finditer(text)]
