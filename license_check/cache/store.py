@@ -174,13 +174,14 @@ class ResultStore:
         found: dict[bytes, bytes] = {}
         stale: list[bytes] = []
         now = int(time.time())
+        mac_key = secret()  # once: thousands of rows per scan
         try:
             for start in range(0, len(keys), 500):
                 chunk = keys[start:start + 500]
                 marks = ",".join("?" * len(chunk))
                 rows = self._db.execute(f"SELECT key, value, used FROM entries WHERE key IN ({marks})", chunk)
                 for key, value, used in rows:
-                    payload = unseal(bytes(key), bytes(value))
+                    payload = unseal(bytes(key), bytes(value), mac_key)
                     if payload is None:  # edited, copied from another key, or sealed with another secret
                         continue
                     found[bytes(key)] = payload
@@ -195,7 +196,8 @@ class ResultStore:
 
     def put_many(self, items: dict[bytes, bytes]) -> None:
         now = int(time.time())
-        sealed = {k: seal(k, v) for k, v in items.items()}
+        mac_key = secret()
+        sealed = {k: seal(k, v, mac_key) for k, v in items.items()}
         rows = [(k, v, len(k) + len(v), now) for k, v in sealed.items() if v is not None]
         self._write(lambda: self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", rows))
         self.evict(max_bytes())
