@@ -21,6 +21,7 @@ README prose give the license later, else it is unknown (``external-artifact``).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 
@@ -98,11 +99,17 @@ def _is_card(text: str) -> bool:
     return block is not None and bool(_CARD_KEY_RE.search(block))
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _skipped_folder(folder: str) -> bool:
+    """Whether a file in ``folder`` (lower-case, '' for the root) is in a test, doc, CI or vendored tree; asked
+    once per folder, not once per file (each is asked about twice a scan)."""
+    return any(p in _SKIP_DIRS or p in _VENDORED_DIRS for p in folder.split("/")) if folder else False
+
+
 def _eligible(entry: FileEntry) -> bool:
-    parts = entry.path.lower().split("/")
-    if any(p in _SKIP_DIRS or p in _VENDORED_DIRS for p in parts[:-1]) or parts[-1] in _SKIP_FILES:
+    folder, _, name = entry.path.lower().rpartition("/")
+    if _skipped_folder(folder) or name in _SKIP_FILES:
         return False
-    name = parts[-1]
     suffix = name[name.rfind("."):] if "." in name else ""
     return suffix in _SUFFIXES or name in _NAMES or name.startswith("readme")
 
