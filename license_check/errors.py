@@ -1,5 +1,5 @@
 """The one error tree: every error a user can fix (a policy, a rules folder, an output path) is a
-``LicenseCheckError``; the CLI turns it into exit 2 in one place (cli/__init__.py), and anything else
+``LicenseCheckError``; the CLI turns it into exit 2 in one place (cli/app.py), and anything else
 into exit 3 (a bug).
 
 Policy and rules errors carry their problems as ``Problem`` values: file, line, key and what is wrong.

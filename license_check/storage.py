@@ -189,15 +189,17 @@ def _mac(key: bytes, bound: bytes, payload: bytes) -> bytes:
     return hmac.digest(key, len(bound).to_bytes(4, "big") + bound + payload, hashlib.sha256)
 
 
-def seal(bound: bytes, payload: bytes) -> bytes | None:
-    """``payload`` with a MAC over it and ``bound`` (the key it is stored under); None without a secret."""
-    key = secret()
+def seal(bound: bytes, payload: bytes, key: bytes | None = None) -> bytes | None:
+    """``payload`` with a MAC over it and ``bound`` (the key it is stored under); None without a secret.
+    ``key``: the secret, when the caller seals many entries (finding it costs more than the MAC)."""
+    key = key or secret()
     return None if key is None else _SEAL_MAGIC + _mac(key, bound, payload) + payload
 
 
-def unseal(bound: bytes, blob: bytes) -> bytes | None:
-    """The payload of a sealed entry if its MAC holds for ``bound``, else None (edited, copied, foreign)."""
-    key = secret()
+def unseal(bound: bytes, blob: bytes, key: bytes | None = None) -> bytes | None:
+    """The payload of a sealed entry if its MAC holds for ``bound``, else None (edited, copied, foreign).
+    ``key``: the secret, as for ``seal``."""
+    key = key or secret()
     head = len(_SEAL_MAGIC) + _MAC_SIZE
     if key is None or len(blob) < head or not blob.startswith(_SEAL_MAGIC):
         return None

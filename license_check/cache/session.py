@@ -103,7 +103,8 @@ class _Plan:
     license_text: bool  # license_files identifies it
     cap: int  # the most bytes any of them reads
     truncated: bool
-    digest: bytes  # of the first ``cap`` bytes: with path and size, what the result depends on
+    digest: bytes | None  # of the first ``cap`` bytes: with path and size, what the result depends on (None:
+    # no store, so no key: the file is read once, by the detectors' shared read, and never hashed)
 
 
 def _digest(data: bytes) -> bytes:
@@ -114,24 +115,27 @@ def _key(prefix: bytes, kind: str, plan: _Plan) -> bytes:
     digest = hashlib.blake2b(prefix, digest_size=20)
     for part in (kind, plan.entry.path, str(plan.entry.size), str(plan.truncated)):
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
-    digest.update(plan.digest)
+    digest.update(plan.digest or b"")
     return digest.digest()
 
 
 @contextlib.contextmanager
-def _reread(plan: _Plan) -> Iterator[bool]:
-    """Read the file again for the detectors (only the digest was kept) and share that one read with all of
-    them; yields whether it still holds the bytes the key was made from (if not, the result is not cached)."""
+def _reread(plan: _Plan) -> Iterator[bool | None]:
+    """Read the file (again, when it was hashed: only the digest was kept) for the detectors and share that one
+    read with all of them; yields whether it still holds the bytes the key was made from (if not, the result
+    is not cached), or None when it cannot be read."""
     data, truncated, _error = read_bytes(plan.entry.abspath, plan.cap)
-    if data is None:  # gone or unreadable since: the detectors find out themselves and report it
-        yield False
+    if data is None:  # gone or unreadable: the detectors find out themselves and report it
+        yield None
         return
     with preloaded({plan.entry.abspath: (data, truncated)}):
-        yield truncated == plan.truncated and _digest(data) == plan.digest
+        yield plan.digest is None or (truncated == plan.truncated and _digest(data) == plan.digest)
 
 
-def _work_local(plan: _Plan, ctx: ScanContext) -> tuple[dict[str, DetectorResult], bool]:
+def _work_local(plan: _Plan, ctx: ScanContext) -> tuple[dict[str, DetectorResult], bool | None]:
     with _reread(plan) as same:
+        if same is None and plan.digest is None:  # unreadable, never hashed: left to the detectors' own run,
+            return {}, None  # as a file the hashing pass could not read is
         return {name: FILE_LOCAL[name].detect([plan.entry], ctx) for name in plan.detectors}, same
 
 
@@ -150,8 +154,10 @@ def _install(job: Callable[[Any], Any]) -> None:
     _WORKER_JOB[:] = [job]
 
 
-def _in_worker(item: Any) -> bytes:
-    return encode(_WORKER_JOB[0](item))
+def _in_worker(batch: list[Any]) -> bytes:
+    """A batch of items, one pickle back: one decode per batch in the parent, not one per file (50,000 decodes
+    cost the parent two seconds while the workers wait)."""
+    return encode([_WORKER_JOB[0](item) for item in batch])
 
 
 def _map(task: Callable[[Any, ScanContext], Any], items: list[Any], jobs: int, minimum: int, ctx: ScanContext,
@@ -179,13 +185,15 @@ def _map(task: Callable[[Any, ScanContext], Any], items: list[Any], jobs: int, m
             use_pool = False
     if use_pool:
         chunk = max(1, min(64, len(items) // (jobs * 8)))
+        batches = [items[start:start + chunk] for start in range(0, len(items), chunk)]
         try:
-            for blob in pool.map(_in_worker, items, chunksize=chunk):
-                result = decode(blob)
-                if result is None:
+            for blob in pool.map(_in_worker, batches):
+                results = decode(blob)
+                if not isinstance(results, list):
                     raise RuntimeError("a worker's result did not survive the trip back")
-                out.append(result)
-                tick(len(out))
+                for result in results:
+                    out.append(result)
+                    tick(len(out))
         except BrokenProcessPool as exc:
             ctx.log(f"a worker process died ({exc}); analysing the {len(items) - len(out)} remaining files here")
         finally:
@@ -236,11 +244,15 @@ def _read_plans(files: Sequence[FileEntry], ctx: ScanContext, report: Progress, 
         if memo is not None and len(memo) == 33 and memo[0] in (0, 1):
             plans.append(_Plan(entry, names, is_license, cap, memo[0] == 1, memo[1:]))
             continue
+        if store is None and not is_license:  # nothing to key: the detectors' shared read is the only one
+            plans.append(_Plan(entry, names, is_license, cap, False, None))
+            continue
         data, truncated, _error = read_bytes(entry.abspath, cap)
         if data is not None:  # else the detectors read it themselves and report why they cannot
-            plans.append(_Plan(entry, names, is_license, cap, truncated, _digest(data)))
+            digest = _digest(data)
+            plans.append(_Plan(entry, names, is_license, cap, truncated, digest))
             if key is not None:
-                hashed[key] = bytes([int(truncated)]) + plans[-1].digest
+                hashed[key] = bytes([int(truncated)]) + digest
     if store and hashed:
         store.put_many(hashed)
     return plans
@@ -252,24 +264,25 @@ def _prepare(files: Sequence[FileEntry], ctx: ScanContext, rules_version: str, j
     session = _Session({name: {} for name in FILE_LOCAL})
     prefix = "\0".join((SCHEMA, code_digest(), rules_version)).encode()
     plans = _read_plans(files, ctx, report, store, prefix)
-    keys = {id(p): (_key(prefix, "+".join(p.detectors), p) if p.detectors else None,
-                    _key(prefix, f"license-text scancode={ctx.use_scancode}", p) if p.license_text else None)
-            for p in plans}
+    keys: dict[int, tuple[bytes | None, bytes | None]] = {
+        id(p): (_key(prefix, "+".join(p.detectors), p) if p.detectors else None,
+                _key(prefix, f"license-text scancode={ctx.use_scancode}", p) if p.license_text else None)
+        for p in plans} if store else {id(p): (None, None) for p in plans}
     found = store.get_many([k for pair in keys.values() for k in pair if k is not None]) if store else {}
     local_misses: list[_Plan] = []
     license_misses: list[_Plan] = []
     new: dict[bytes, bytes] = {}
     for plan in plans:
         local_key, license_key = keys[id(plan)]
-        if local_key is not None:
-            results = decode(found[local_key]) if local_key in found else None
+        if plan.detectors:
+            results = decode(found[local_key]) if local_key is not None and local_key in found else None
             if isinstance(results, dict) and set(results) == set(plan.detectors):
                 for name, result in results.items():
                     session.per_file[name][plan.entry.path] = _EMPTY if result is None else result
             else:
                 local_misses.append(plan)
-        if license_key is not None:
-            ident = decode(found[license_key]) if license_key in found else None
+        if plan.license_text:
+            ident = decode(found[license_key]) if license_key is not None and license_key in found else None
             if isinstance(ident, license_files.FileIdentification):
                 session.idents[plan.entry.path] = replace(ident, entry=plan.entry)
             else:
@@ -281,6 +294,8 @@ def _prepare(files: Sequence[FileEntry], ctx: ScanContext, rules_version: str, j
     computed = _map(_work_local, local_misses, jobs, POOL_MIN_FILES, ctx,
                     lambda n: report("analysing files", n, len(local_misses)) if n % 100 == 0 else None)
     for plan, (results, same) in zip(local_misses, computed, strict=True):
+        if same is None and plan.digest is None:
+            continue  # unreadable: run_detector leaves it to the detectors
         for name, result in results.items():
             session.per_file[name][plan.entry.path] = result
         key = keys[id(plan)][0]

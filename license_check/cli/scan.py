@@ -1,7 +1,7 @@
 """``license-check [scan] PATH``: options -> scan -> render -> exit code. No domain logic here.
 
 Exit codes (CONTRACT.md): 0 pass or warn, 1 fail, 2 usage/config error, 3 internal error (a bug); errors
-are mapped to them in one place, license_check/cli/__init__.py. Only the report goes to stdout.
+are mapped to them in one place, license_check/cli/app.py. Only the report goes to stdout.
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def scan(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_s
     from license_check.run import Request, report
     from license_check.storage import caches_enabled
 
-    click.get_current_context().meta["verbose"] = verbose  # for the internal-error report (cli/__init__)
+    click.get_current_context().meta["verbose"] = verbose  # for the internal-error report (cli/app.py)
     progress = None if verbose else for_stream(sys.stderr)  # its delay counts from the start of the command
 
     def log(message: str) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -76,11 +75,12 @@ def _seed_source(db_version: str, category: str) -> str:
     return f"ScanCode LicenseDB {db_version} category '{category}' (seeded, not reviewed)"
 
 
-def _seeded(entry: DBEntry, db_version: str) -> LicenseFacts:
+def _seeded(entry: DBEntry, db_version: str, ident: str | None = None) -> LicenseFacts:
+    """The facts a LicenseDB category implies, under ``ident`` (default: the entry's SPDX key)."""
     use, copyleft, notice = _SEEDS.get(entry.category, _UNKNOWN_SEED)
     source = _seed_source(db_version, entry.category)
     return LicenseFacts(
-        id=entry.spdx, name=entry.short_name, commercial_use=use, copyleft=copyleft, notice=notice,
+        id=ident or entry.spdx, name=entry.short_name, commercial_use=use, copyleft=copyleft, notice=notice,
         obligations=(), restrictions=(), sources=dict.fromkeys(FACT_KEYS, source),
         reviewed=False, category=entry.category or None,
     )
@@ -145,7 +145,7 @@ def _load(directory: Path) -> RuleBook:
             exceptions.setdefault(ident, ExceptionFacts(
                 ident, entry.short_name, None, _seed_source(version, entry.category), False))
         elif ident not in facts:
-            facts[ident] = replace(_seeded(entry, version), id=ident)
+            facts[ident] = _seeded(entry, version, ident)  # built once (dataclasses.replace: 2,000 copies a start)
     listed = f"SPDX license list {loader.norm.spdx_version}: listed, not reviewed"
     for spdx_id in load_spdx_ids(directory).entries:  # ids newer than the LicenseDB: known, unclassified
         listed_id = loader.norm.resolve(spdx_id.id)

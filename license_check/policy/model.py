@@ -13,8 +13,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 from license_check.knowledge.facts import THRESHOLD_KEYS, LicenseFacts
 from license_check.model import Copyleft, Severity, Use, UseMode, Verdict
@@ -133,6 +135,8 @@ class Waiver:
 
 @lru_cache(maxsize=256)
 def _spec(pattern: str) -> pathspec.GitIgnoreSpec:
+    import pathspec  # only for a policy with path patterns: pathspec imports asyncio (15 ms a start-up)
+
     return pathspec.GitIgnoreSpec.from_lines([pattern])
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from tabulate import tabulate
-
 from license_check.model import NOTICE_DUTIES, JudgedComponent, Kind, Report, Severity, Use
 from license_check.render.printable import printable, printable_report
 
@@ -174,6 +172,8 @@ def _widths(width: int | None) -> tuple[int, int]:
 
 def render_table(report: Report, width: int | None = None) -> str:
     """The table. ``width``: the terminal's columns (the CLI passes it on a terminal), None: the fixed layout."""
+    from tabulate import tabulate  # here: a scan that prints JSON, or a stored report, never needs it (30 ms)
+
     rows = [[_component_cell(c), c.component.kind.value, _license_cell(c), c.commercial_use.value, _key_obligation(c)]
             for c in report.components if c.component.kind is not Kind.DEPENDENCY]
     fit: list[int | None] | None = None

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from license_check.collect.deps.model import Declared, Ecosystem, Group, Installed, ReadProblem
@@ -43,7 +45,32 @@ def formats() -> tuple[Format, ...]:
 
 def _format(name: str, known: Sequence[Format]) -> Format | None:
     lower = name.lower()
-    return next((f for f in known if any(fnmatch.fnmatchcase(lower, n) for n in f.names)), None)
+    return next((f for f, names in _name_patterns(known) if names(lower)), None)
+
+
+_PATTERNS: list[tuple[Sequence[Format], list[tuple[Format, Callable[[str], object]]]]] = []
+
+
+def _name_patterns(known: Sequence[Format]) -> list[tuple[Format, Callable[[str], object]]]:
+    """Each format with one test of all its name globs: fnmatchcase is a match of fnmatch.translate's regex, and
+    an alternation of them matches when one of them does (one call a file and format, not one per glob)."""
+    for formats_, made in _PATTERNS:
+        if formats_ is known:
+            return made
+    tests: list[tuple[Format, Callable[[str], object]]] = []
+    for fmt in known:
+        try:
+            joined = re.compile("|".join(f"(?:{fnmatch.translate(n)})" for n in fmt.names))
+            test: Callable[[str], object] = joined.match
+        except re.error:  # translations that cannot share one pattern: each glob on its own
+            test = partial(_any_glob, tuple(fmt.names))
+        tests.append((fmt, test))
+    _PATTERNS[:] = [*_PATTERNS[-3:], (known, tests)]
+    return tests
+
+
+def _any_glob(globs: tuple[str, ...], lower: str) -> bool:
+    return any(fnmatch.fnmatchcase(lower, n) for n in globs)
 
 
 @dataclass(frozen=True, slots=True)

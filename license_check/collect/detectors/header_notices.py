@@ -20,9 +20,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from license_check.collect.detectors._util import LEADER_STRIP_RE, strip_closers
+from license_check.collect.detectors._util import LEADER_STARTS, LEADER_STRIP_RE, strip_closers
 from license_check.knowledge.textrules import Clause
+
+if TYPE_CHECKING:
+    from license_check.collect.textid.operative import Term
 
 MAX_LINES = 60  # a header, not the whole file
 
@@ -55,6 +59,8 @@ class NamedNotice:
 
 def _comment_text(line: str) -> str | None:
     """The text of a comment line without its leader and closer; None for a line that is not a comment."""
+    if line.lstrip()[:1] not in LEADER_STARTS:  # a line of code or prose: no leader can match (most lines)
+        return None
     leader = LEADER_STRIP_RE.match(line)
     if leader is None or not leader.group().strip():
         return None
@@ -71,13 +77,34 @@ def _found(match: re.Match[str]) -> str | None:
     return name
 
 
+def _lines_with(lines: Sequence[str], joined: str, words: tuple[str, ...]) -> list[int]:
+    """The indexes of the ``lines`` that hold one of ``words``, in order (``joined``: them, joined by newlines)."""
+    if joined.count("\n") != len(lines) - 1:  # a line with a newline of its own: ask each line
+        return [index for index, line in enumerate(lines) if any(word in line for word in words)]
+    found: set[int] = set()
+    for word in words:  # str.find and str.count run in C: a Python loop over the lines costs ten times more
+        pos = joined.find(word)
+        while pos != -1:
+            found.add(joined.count("\n", 0, pos))
+            end = joined.find("\n", pos)
+            pos = joined.find(word, end) if end != -1 else -1
+    return sorted(found)
+
+
 def find_named_notices(lines: Sequence[str]) -> list[NamedNotice]:
     """License names stated in the header comments of ``lines`` (first MAX_LINES), deduplicated."""
+    head = lines[:MAX_LINES]
+    joined = "\n".join(head)
+    if "icen" not in joined and "Attribution" not in joined and "CC" not in joined:
+        return []  # a comment's text is part of its line: the pre-check below cannot pass
     texts: list[tuple[int, str]] = []
-    for number, line in enumerate(lines[:MAX_LINES], start=1):
-        text = _comment_text(line)
+    # A sentence needs "under", a title one of the name words, each within one comment's text (a part of its
+    # line): without "under" anywhere, only the lines that hold a name word can give anything.
+    numbers = range(len(head)) if "under" in joined else _lines_with(head, joined, ("icen", "Attribution", "CC"))
+    for index in numbers:
+        text = _comment_text(head[index])
         if text is not None:
-            texts.append((number, text))
+            texts.append((index + 1, text))
     if not any("icen" in t or "Attribution" in t or "CC" in t for _, t in texts):
         return []  # cheap pre-check
     out: list[NamedNotice] = []
@@ -138,13 +165,33 @@ def leading_comment(lines: Sequence[str]) -> tuple[str, list[int]]:
 def find_restrictive_terms(lines: Sequence[str], clauses: tuple[Clause, ...]) -> HeaderTerms | None:
     """A clause of the leading comment that restricts commercial use (rules/use-terms.toml): a vendored file
     under the NVIDIA Source Code License says it "may be used or intended for use non-commercially"."""
-    from license_check.collect.textid import operative
-
     text, numbers = leading_comment(lines)
     if not text.strip():
         return None
-    term = operative.restricts_commercial_use(operative.read_terms(text, clauses))
+    term = _restricting_term(text, clauses)
     if term is None:
         return None
     line = numbers[min(max(term.line - 1, 0), len(numbers) - 1)]
     return HeaderTerms(line, term.category, term.quote)
+
+
+# (id of the clauses, header text) -> (those clauses, the answer). Keyed by identity: hashing the clauses'
+# compiled patterns on every file costs more than the answer; the value keeps the clauses alive, so the id
+# cannot be reused while the entry exists.
+_TERMS_MEMO: dict[tuple[int, str], tuple[tuple[Clause, ...], Term | None]] = {}
+_TERMS_MEMO_MAX = 1024
+
+
+def _restricting_term(text: str, clauses: tuple[Clause, ...]) -> Term | None:
+    """Memoized: the files of one repository mostly carry the same header, word for word."""
+    from license_check.collect.textid import operative
+
+    key = (id(clauses), text)
+    known = _TERMS_MEMO.get(key)
+    if known is not None and known[0] is clauses:
+        return known[1]
+    term = operative.restricts_commercial_use(operative.read_terms(text, clauses))
+    if len(_TERMS_MEMO) >= _TERMS_MEMO_MAX:
+        _TERMS_MEMO.clear()
+    _TERMS_MEMO[key] = (clauses, term)
+    return term

@@ -48,7 +48,7 @@ def file_names() -> FileNames:
     return _names()
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1 << 17)  # every name of a large tree, once: each is asked about three times a scan
 def _parse(name: str) -> _Name | None:
     """What a file name says about the file: a license-bearing name (rules/file-names.toml: the word
     LICENSE, LICENCE, COPYING or EULA anywhere: ``MODEL_LICENSE.md``, ``snes9x-license.txt``,

@@ -21,8 +21,9 @@ README prose give the license later, else it is unknown (``external-artifact``).
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from license_check.collect.detectors._util import read_or_report
 from license_check.collect.detectors.base import DetectorResult, ScanContext
@@ -98,11 +99,17 @@ def _is_card(text: str) -> bool:
     return block is not None and bool(_CARD_KEY_RE.search(block))
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _skipped_folder(folder: str) -> bool:
+    """Whether a file in ``folder`` (lower-case, '' for the root) is in a test, doc, CI or vendored tree; asked
+    once per folder, not once per file (each is asked about twice a scan)."""
+    return any(p in _SKIP_DIRS or p in _VENDORED_DIRS for p in folder.split("/")) if folder else False
+
+
 def _eligible(entry: FileEntry) -> bool:
-    parts = entry.path.lower().split("/")
-    if any(p in _SKIP_DIRS or p in _VENDORED_DIRS for p in parts[:-1]) or parts[-1] in _SKIP_FILES:
+    folder, _, name = entry.path.lower().rpartition("/")
+    if _skipped_folder(folder) or name in _SKIP_FILES:
         return False
-    name = parts[-1]
     suffix = name[name.rfind("."):] if "." in name else ""
     return suffix in _SUFFIXES or name in _NAMES or name.startswith("readme")
 
@@ -189,6 +196,22 @@ def _url_kind(url: str, name: str) -> Kind:
     return Kind.MODEL if _ARCHIVE_ONLY_RE.search(name) else Kind.WEIGHTS
 
 
+def _url_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_URL_RE.finditer(text)``, tried only where a URL can start: 2 to 5 characters (the scheme) before a
+    "://" (the regex alone tries every offset of megabytes of code). Each "://" in turn, the starts from left to
+    right: a match at a start not yet tried would need a "://" at or after this one, so within 2-5 of it."""
+    at = 0
+    sep = text.find("://")
+    while sep != -1:
+        for start in range(max(at, sep - 5), sep - 1):
+            match = _URL_RE.match(text, start)
+            if match is not None:
+                yield match
+                at = match.end()
+                break
+        sep = text.find("://", max(at, sep + 1))
+
+
 def find_references(text: str, is_script: bool, is_readme: bool = False) -> list[tuple[str, Kind, int]]:
     """(ref, kind, line) for every reference in ``text`` (in order, duplicates kept).
 
@@ -228,7 +251,7 @@ def find_references(text: str, is_script: bool, is_readme: bool = False) -> list
         if ref:
             found.append((match.start(), line_of(match.start()), ref,
                           Kind.DATASET if match.group("ds") else Kind.MODEL))
-    for match in (_URL_RE.finditer(text) if "://" in text else ()):
+    for match in _url_matches(text):
         url = match.group(0).rstrip(".,;:")
         if "huggingface.co" in url or "hf.co/" in url or not _ARCHIVE_RE.search(url.split("?", 1)[0]):
             continue

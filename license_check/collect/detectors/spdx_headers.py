@@ -107,8 +107,44 @@ def complete_lines(text: str, truncated: bool) -> list[str]:
     return lines
 
 
+_NEEDLE = "license-identifier"
+_MARKERS = ("REUSE-IgnoreStart", "REUSE-IgnoreEnd", "SPDX-SnippetBegin", "SPDX-SnippetEnd")
+
+
 def find_tags(lines: Sequence[str], *, markdown: bool = False) -> list[Tag]:
     """Every SPDX-License-Identifier tag that starts its own logical line, in order."""
+    text = "\n".join(lines)
+    low = text.lower()
+    if _NEEDLE not in low:
+        return []  # most files: no line can hold a tag (lower() maps each line on its own)
+    if (any(m in text for m in _MARKERS) or (markdown and ("```" in text or "~~~" in text))
+            or text.count("\n") != len(lines) - 1):
+        return _find_tags_stateful(lines, markdown)
+    # No ignore, snippet or fence markers: no state to track, only the lines that hold the needle to read.
+    tags: list[Tag] = []
+    pos, at, index = low.find(_NEEDLE), 0, 0
+    while pos != -1:
+        index += low.count("\n", at, pos)
+        at = pos
+        tag = _tag(lines[index], index + 1, False)
+        if tag is not None:
+            tags.append(tag)
+        end = low.find("\n", pos)
+        pos = low.find(_NEEDLE, end) if end != -1 else -1
+    return tags
+
+
+def _tag(line: str, number: int, in_snippet: bool) -> Tag | None:
+    match = _TAG_RE.match(line)
+    if not match:
+        return None
+    expression = strip_closers(match.group("expr"))
+    if not expression or _PLACEHOLDER_RE.search(expression):
+        return None
+    return Tag(number, expression, in_snippet)
+
+
+def _find_tags_stateful(lines: Sequence[str], markdown: bool) -> list[Tag]:
     tags: list[Tag] = []
     ignoring = fenced = in_snippet = False
     for number, line in enumerate(lines, start=1):
@@ -126,13 +162,9 @@ def find_tags(lines: Sequence[str], *, markdown: bool = False) -> list[Tag]:
             in_snippet = True
         elif _SNIPPET_END_RE.search(line):
             in_snippet = False
-        match = _TAG_RE.match(line) if "license-identifier" in line.lower() else None
-        if not match:
-            continue
-        expression = strip_closers(match.group("expr"))
-        if not expression or _PLACEHOLDER_RE.search(expression):
-            continue
-        tags.append(Tag(number, expression, in_snippet))
+        tag = _tag(line, number, in_snippet) if _NEEDLE in line.lower() else None
+        if tag is not None:
+            tags.append(tag)
     return tags
 
 

@@ -41,7 +41,11 @@ def read_terms(text: str, clauses: tuple[Clause, ...]) -> tuple[Term, ...]:
     """The first clause of each category in ``text``, in category order. ``clauses``: the scan's
     Knowledge.use_terms (rules/use-terms.toml)."""
     text = text[:MAX_CHARS]
-    flat, offsets = _collapse(text)
+    flat = _flat(text)
+    either = _any_clause(clauses)
+    if either is not None and either.search(flat) is None:
+        return ()  # one pass for all the clauses: most texts hold none
+    offsets: list[int] = []  # built on the first hit only: most texts have none, and it costs a pass per character
     found: dict[str, Term] = {}
     for clause in clauses:
         if clause.category in found:
@@ -54,6 +58,8 @@ def read_terms(text: str, clauses: tuple[Clause, ...]) -> tuple[Term, ...]:
             start = flat.find(" ", hit.start() - _QUOTE) + 1
         end = flat.find(". ", hit.end())
         end = min(end + 1 if end >= 0 else len(flat), hit.end() + _QUOTE)
+        if not offsets:
+            offsets = _collapse(text)[1]
         line = text.count("\n", 0, offsets[hit.start()]) + 1
         found[clause.category] = Term(clause.category, flat[start:end].strip(), line, clause.source)
     return tuple(found[c] for c in CATEGORIES if c in found)
@@ -61,6 +67,35 @@ def read_terms(text: str, clauses: tuple[Clause, ...]) -> tuple[Term, ...]:
 
 def restricts_commercial_use(terms: tuple[Term, ...]) -> Term | None:
     return next((t for t in terms if t.category in PROHIBITING), None)
+
+
+_JOINED: list[tuple[tuple[Clause, ...], re.Pattern[str] | None]] = []  # by identity: hashing the clauses costs more
+
+
+def _any_clause(clauses: tuple[Clause, ...]) -> re.Pattern[str] | None:
+    """One pattern that matches a text exactly when one of ``clauses`` does (an alternation searches every
+    branch at each position), or None when the clauses cannot be joined: a group (a backreference would
+    count it differently) or flags of their own."""
+    for known, joined in _JOINED:
+        if known is clauses:
+            return joined
+    joined = None
+    if clauses and not any(c.pattern.groups or c.pattern.flags != clauses[0].pattern.flags for c in clauses):
+        try:
+            joined = re.compile("|".join(f"(?:{c.pattern.pattern})" for c in clauses), clauses[0].pattern.flags)
+        except re.error:  # e.g. a global inline flag that may only start a pattern
+            joined = None
+    _JOINED[:] = [*_JOINED[-7:], (clauses, joined)]
+    return joined
+
+
+_GAP_RE = re.compile(r"[\s*_]+")  # \s is str.isspace (tests/collect check every code point)
+
+
+def _flat(text: str) -> str:
+    """``_collapse(text)[0]``, in C: each gap one space, none at the start."""
+    flat = _GAP_RE.sub(" ", text)
+    return flat[1:] if text[:1].isspace() or text[:1] in ("*", "_") else flat
 
 
 def _collapse(text: str) -> tuple[str, list[int]]:
