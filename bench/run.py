@@ -247,7 +247,10 @@ def main(argv: list[str] | None = None) -> int:
     results["sizes"] = [bench_size(int(s), args.workdir, args.scancode_max) for s in args.sizes.split(",")]
     results["weights"] = weights_independence(args.workdir)
     (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    (args.out / "RESULTS.md").write_text(markdown(results))
+    target = args.out / "RESULTS.md"
+    old = target.read_text(encoding="utf-8") if target.is_file() else ""
+    fleet = old[old.index("## Fleet audit"):] if "## Fleet audit" in old else ""  # bench/fleet.py's section, kept
+    target.write_text(markdown(results) + ("\n" + fleet if fleet else ""))
     print(markdown(results))
     return 0
 

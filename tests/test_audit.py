@@ -104,6 +104,32 @@ def test_a_crash_a_timeout_and_a_hostile_tree_are_failures_of_their_repository_o
     assert rows["mit-package"]["verdict"] == "pass"  # the audit went on
 
 
+
+def test_a_task_that_raises_is_a_failure_of_its_repository_only(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What scan_one does not catch (no process could be started: too many open files, no memory) is that
+    repository's recorded failure; the audit goes on and writes every other result."""
+    broken = tmp_path / "broken-repo"
+    shutil.copytree(SAMPLES / "mit-package", broken)
+    real = audit_module.scan_one
+
+    def scan_one(entry: audit_module.Entry, args: Sequence[str], timeout: float,
+                 command: object = None) -> tuple[audit_module.Result, str | None]:
+        if entry.path == str(broken):
+            raise OSError(24, "Too many open files")
+        return real(entry, args, timeout)
+
+    monkeypatch.setattr(audit_module, "scan_one", scan_one)
+    manifest = tmp_path / "m.txt"
+    manifest.write_text(f"{broken}\n{SAMPLES / 'mit-package'}\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["audit", str(manifest), "--out", str(out), "-j", "2"])
+    rows = {r["name"]: r for r in _rows(out)}
+    assert result.exit_code == 1
+    assert rows["broken-repo"]["failure"] == "the scan could not be started: OSError: [Errno 24] Too many open files"
+    assert rows["broken-repo"]["verdict"] is None and rows["mit-package"]["verdict"] == "pass"
+    assert "failed: broken-repo: the scan could not be started" in result.stdout
+
 def test_audit_parquet_has_one_row_per_component(tmp_path: Path) -> None:
     import pyarrow.parquet as pq
 

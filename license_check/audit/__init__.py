@@ -3,10 +3,11 @@
 The manifest is a text file of local repository paths (one a line; ``#`` comments; relative paths are
 relative to the manifest's folder) or a folder whose child folders are the repositories. Each repository
 is scanned by its own ``license-check scan PATH --format json`` process (the same report and the same
-caches as a single scan), so a crash, a timeout (``timeout`` seconds) or a hostile tree is a recorded
-failure of that repository, never of the audit. Results go to ``out``: ``reports/<name>.json`` per
-repository, ``audit.jsonl`` (one line per repository, in manifest order: verdict, project license,
-blocking components, the licenses that block, seconds, failure) and the summary the CLI prints.
+caches as a single scan), so a crash, a timeout (``timeout`` seconds), a hostile tree or a task that raised
+(no process could be started, a Dask worker killed) is a recorded failure of that repository, never of the
+audit. Results go to ``out``: ``reports/<name>.json`` per repository, ``audit.jsonl`` (one line per
+repository, in manifest order: verdict, project license, blocking components, the licenses that block,
+seconds, failure) and the summary the CLI prints.
 
 Resumable: each line keeps the repository's input key (the report cache's key: every file's stat, the
 settings, the tool and rules); a rerun whose key is unchanged reuses the stored report without starting
@@ -23,6 +24,7 @@ import re
 import subprocess
 import sys
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -143,6 +145,17 @@ def _stored(out: Path) -> dict[str, dict[str, object]]:
     return stored
 
 
+def _outcome(entry: Entry, get: Callable[[], tuple[Result, str | None]],
+             what: str) -> tuple[Result, str | None]:
+    """A task's (Result, JSON text); a task that raised (a worker killed, no process could be started: what
+    ``scan_one`` does not catch) is a recorded failure of its repository, never of the audit."""
+    try:
+        return get()
+    except Exception as exc:  # noqa: BLE001 - whatever one repository's task raised, the audit goes on
+        why = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        return Result(entry.name, entry.path, None, None, None, failure=f"{what}: {why}"), None
+
+
 # An engine scans entries and gives each one's (Result, JSON text) in the order given; ``tick(done, total)``.
 Engine = Callable[[Sequence[Entry], Sequence[str], float, Callable[[int, int], None] | None],
                   list[tuple[Result, str | None]]]
@@ -156,7 +169,8 @@ def local_engine(jobs: int) -> Engine:
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             futures = {pool.submit(scan_one, e, args, timeout): i for i, e in enumerate(entries)}
             for done, future in enumerate(as_completed(futures), start=1):
-                out[futures[future]] = future.result()
+                i = futures[future]
+                out[i] = _outcome(entries[i], future.result, "the scan could not be started")
                 if tick is not None:
                     tick(done, len(entries))
         return [r for r in out if r is not None]
@@ -174,12 +188,14 @@ def dask_engine(scheduler: str) -> Engine:
         from distributed import as_completed as finished
 
         out: list[tuple[Result, str | None] | None] = [None] * len(entries)
+        run = uuid.uuid4().hex  # a Dask key names one result cluster-wide: another audit's tasks must never match
         with Client(scheduler) as client:  # type: ignore[no-untyped-call]
-            futures = [client.submit(scan_one, e, list(args), timeout, key=f"license-check-{i}-{e.name}", pure=False)
-                       for i, e in enumerate(entries)]
+            futures = [client.submit(scan_one, e, list(args), timeout, key=f"license-check-{e.name}-{run}-{i}",
+                                     pure=False) for i, e in enumerate(entries)]
             index = {f.key: i for i, f in enumerate(futures)}
             for done, future in enumerate(finished(futures), start=1):  # type: ignore[no-untyped-call]
-                out[index[future.key]] = future.result()
+                i = index[future.key]
+                out[i] = _outcome(entries[i], future.result, "the Dask task failed")
                 if tick is not None:
                     tick(done, len(entries))
         return [r for r in out if r is not None]
