@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -12,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from license_check import audit as audit_module
+from license_check.audit.runner import Ran, run_forked
 from license_check.cli import cli
 from tests.conftest import SAMPLES
 from tests.hostile_repo import build_hostile_repo
@@ -75,34 +80,83 @@ def test_a_folder_of_repositories_is_a_manifest(tmp_path: Path) -> None:
     assert [e.name for e in entries] == ["a-repo", "b-repo"]
 
 
+def _crash(argv: list[str], stdout: str, stderr: str) -> None:
+    """A forked scan that dies of a signal (as a segfault in a native library would)."""
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
+def _runaway(argv: list[str], stdout: str, stderr: str) -> None:
+    """A forked scan that never ends and leaves a grandchild behind (a per-file worker, a helper)."""
+    os.setpgid(0, 0)
+    child = subprocess.Popen(["sleep", "300"])
+    Path(argv[-1]).write_text(str(child.pid))
+    time.sleep(300)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return not Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].startswith("Z")  # a zombie has ended
+
+
+@pytest.mark.parametrize("how", ["forked", "exec"])
 def test_a_crash_a_timeout_and_a_hostile_tree_are_failures_of_their_repository_only(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        how: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both ways a scan process starts (forked for the local engine, a new interpreter for Dask)."""
     hostile = tmp_path / "hostile"
     build_hostile_repo(hostile)
     crash, slow = tmp_path / "crash-repo", tmp_path / "slow-repo"
     shutil.copytree(SAMPLES / "mit-package", crash)
     shutil.copytree(SAMPLES / "mit-package", slow)
-    real = audit_module._command
+    grandchild = tmp_path / "grandchild.pid"
+    if how == "exec":
+        real = audit_module._command
 
-    def command(path: str, args: Sequence[str]) -> list[str]:
-        if path == str(crash):
-            return [sys.executable, "-c", "import sys; sys.stderr.write('boom\\n'); sys.exit(3)"]
-        if path == str(slow):
-            return [sys.executable, "-c", "import time; time.sleep(120)"]
-        return real(path, args)
+        def command(path: str, args: Sequence[str]) -> list[str]:
+            if path == str(crash):
+                return [sys.executable, "-c", "import sys; sys.stderr.write('boom\\n'); sys.exit(3)"]
+            if path == str(slow):
+                return [sys.executable, "-c", "import time; time.sleep(120)"]
+            return real(path, args)
 
-    monkeypatch.setattr(audit_module, "_command", command)
+        monkeypatch.setattr(audit_module, "_command", command)
+        monkeypatch.setattr(audit_module, "forked_runner", audit_module.exec_runner)
+    else:
+        def forked(path: str, args: Sequence[str], timeout: float) -> Ran:
+            target = _crash if path == str(crash) else _runaway if path == str(slow) else None
+            return run_forked(["scan", path, "--format", "json", *args, str(grandchild)] if target else
+                              ["scan", path, "--format", "json", *args], timeout, target)
+
+        monkeypatch.setattr(audit_module, "forked_runner", forked)
     manifest = tmp_path / "m.txt"
     manifest.write_text(f"{crash}\n{slow}\n{hostile}\n{SAMPLES / 'mit-package'}\n")
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["audit", str(manifest), "--out", str(out), "--timeout-per-repo", "20"])
     rows = {r["name"]: r for r in _rows(out)}
     assert result.exit_code == 1
-    assert rows["crash-repo"]["failure"] == "internal error (exit 3): boom"
+    if how == "exec":
+        assert rows["crash-repo"]["failure"] == "internal error (exit 3): boom"
+    else:
+        assert rows["crash-repo"]["failure"] == "crashed (signal SIGSEGV)"
+        assert not _alive(int(grandchild.read_text()))  # the timeout ended the scan's whole process group
     assert rows["slow-repo"]["failure"] == "timeout after 20 s"
     assert rows["hostile"]["failure"] is None and rows["hostile"]["verdict"] in ("pass", "warn", "fail")
     assert rows["mit-package"]["verdict"] == "pass"  # the audit went on
 
+
+def test_a_forked_scan_prints_what_a_new_interpreter_prints(tmp_path: Path) -> None:
+    """The local engine forks its scans from a server that has license-check imported: the same command,
+    the same report and exit code as ``python -m license_check scan``."""
+    for name in ("mit-package", "no-license", "llama-finetune", "gpl-app-vendored"):
+        args = ["--no-cache"]
+        forked = audit_module.forked_runner(str(SAMPLES / name), args, 60)
+        fresh = audit_module.exec_runner(str(SAMPLES / name), args, 60)
+        assert (forked.returncode, forked.stdout, forked.stderr) == (fresh.returncode, fresh.stdout, fresh.stderr)
+        assert forked.stdout.startswith(b"{")
+    bad = audit_module.forked_runner(str(tmp_path / "missing"), [], 60)
+    assert bad.returncode == 2 and b"does not exist" in bad.stderr
 
 
 def test_a_task_that_raises_is_a_failure_of_its_repository_only(

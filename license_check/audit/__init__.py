@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -30,6 +31,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+
+from license_check.audit.runner import Ran, run_forked
 
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -91,26 +94,45 @@ def _command(path: str, args: Sequence[str]) -> list[str]:
     return [sys.executable, "-m", "license_check", "scan", path, "--format", "json", *args]
 
 
-def scan_one(entry: Entry, args: Sequence[str], timeout: float,
-             command: Callable[[str, Sequence[str]], list[str]] | None = None) -> tuple[Result, str | None]:
-    """Scan one repository in its own process: its Result and its JSON report (None on failure)."""
-    command = command or _command
+# How one scan process is started: ``(path, args, timeout)`` -> its exit code (None: timed out) and output.
+Runner = Callable[[str, Sequence[str], float], Ran]
+
+
+def exec_runner(path: str, args: Sequence[str], timeout: float) -> Ran:
+    """A new interpreter: ``python -m license_check scan PATH --format json ...`` (the Dask engine's way:
+    its workers are daemonic and may not fork children through multiprocessing)."""
     start = time.monotonic()
+    try:
+        done = subprocess.run(_command(path, args), capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return Ran(None, b"", b"", round(time.monotonic() - start, 3))
+    return Ran(done.returncode, done.stdout, done.stderr, round(time.monotonic() - start, 3))
+
+
+def forked_runner(path: str, args: Sequence[str], timeout: float) -> Ran:
+    """The same command in a process forked from a server with license-check imported (runner.py): the
+    local engine's way, without an interpreter's start and the imports for each repository."""
+    return run_forked(["scan", path, "--format", "json", *args], timeout)
+
+
+def scan_one(entry: Entry, args: Sequence[str], timeout: float,
+             runner: Runner | None = None) -> tuple[Result, str | None]:
+    """Scan one repository in its own process: its Result and its JSON report (None on failure)."""
     if not os.path.isdir(entry.path):
         return Result(entry.name, entry.path, None, None, None, failure="not a folder"), None
-    try:
-        done = subprocess.run(command(entry.path, args), capture_output=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
-        return Result(entry.name, entry.path, None, None, None, seconds=round(time.monotonic() - start, 3),
+    done = (runner or exec_runner)(entry.path, args, timeout)
+    seconds = done.seconds
+    if done.returncode is None:
+        return Result(entry.name, entry.path, None, None, None, seconds=seconds,
                       failure=f"timeout after {timeout:g} s"), None
-    seconds = round(time.monotonic() - start, 3)
     stderr = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
     why = stderr[0][:300] if stderr else ""
     if done.returncode not in (0, 1):
         kind = "internal error" if done.returncode == 3 else "usage or configuration error" \
             if done.returncode == 2 else "crashed"
+        code = f"signal {_signal_name(-done.returncode)}" if done.returncode < 0 else f"exit {done.returncode}"
         return Result(entry.name, entry.path, None, None, None, seconds=seconds, exit_code=done.returncode,
-                      failure=f"{kind} (exit {done.returncode}): {why}"), None
+                      failure=f"{kind} ({code})" + (f": {why}" if why else "")), None
     text = done.stdout.decode("utf-8", errors="replace")
     try:
         report = json.loads(text)
@@ -118,6 +140,13 @@ def scan_one(entry: Entry, args: Sequence[str], timeout: float,
         return Result(entry.name, entry.path, None, None, None, seconds=seconds, exit_code=done.returncode,
                       failure="the report is not JSON"), None
     return _result(entry, report, seconds, done.returncode), text
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return str(number)
 
 
 def _result(entry: Entry, report: dict[str, object], seconds: float, code: int | None) -> Result:
@@ -161,13 +190,14 @@ Engine = Callable[[Sequence[Entry], Sequence[str], float, Callable[[int, int], N
                   list[tuple[Result, str | None]]]
 
 
-def local_engine(jobs: int) -> Engine:
-    """``--engine local``: ``jobs`` scan processes at once on this machine."""
+def local_engine(jobs: int, runner: Runner | None = None) -> Engine:
+    """``--engine local``: ``jobs`` scan processes at once on this machine, forked (``forked_runner``)."""
     def run(entries: Sequence[Entry], args: Sequence[str], timeout: float,
             tick: Callable[[int, int], None] | None) -> list[tuple[Result, str | None]]:
         out: list[tuple[Result, str | None] | None] = [None] * len(entries)
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            futures = {pool.submit(scan_one, e, args, timeout): i for i, e in enumerate(entries)}
+            futures = {pool.submit(scan_one, e, args, timeout, runner or forked_runner): i
+                       for i, e in enumerate(entries)}
             for done, future in enumerate(as_completed(futures), start=1):
                 i = futures[future]
                 out[i] = _outcome(entries[i], future.result, "the scan could not be started")
