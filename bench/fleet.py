@@ -475,7 +475,8 @@ def _body(results: dict[str, Any]) -> str:
         "repository is the steadier comparison. Dask: CPU of the scans on each "
         f"worker {workers}; worker peak RSS {d['worker_rss_mb']:.0f} MB, client (the audit process) peak RSS "
         f"{d['client']['peak_rss_mb']:.0f} MB, scheduler CPU {d['scheduler_cpu_s']:.1f} s. Peak RSS is that of "
-        "the largest single process (a scan, or the audit or a worker).",
+        "the largest single process: a scan's own is the single-scan row's; in the audit rows it is the audit "
+        "process's or a worker's (on Linux a child's peak RSS counts its parent's memory at the fork).",
     ]
     return "\n".join(lines) + "\n"
 
