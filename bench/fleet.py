@@ -1,8 +1,8 @@
 """Benchmark: ``license-check audit`` of a fleet of small synthetic repositories on both engines (issue 17).
 
     python3 bench/fleet.py [--repos 1000] [--jobs 2] [--sample-every 10] [--seed 17]
-                           [--workdir /tmp/license-check-fleet] [--no-results]
-    python3 bench/fleet.py --render /tmp/license-check-fleet/fleet.json    # the section again, no measuring
+                           [--workdir /tmp/license-check-fleet] [--dask-first] [--no-results]
+    python3 bench/fleet.py --render WORKDIR/fleet.json [WORKDIR2/fleet.json]    # the section, no measuring
 
 What it does, in order (the checkout that holds this script is the license-check measured: PYTHONPATH):
 
@@ -434,7 +434,16 @@ def _compare_line(label: str, c: dict[str, Any]) -> str:
             + (f" ({c['parquet_rows']:,} rows)" if "parquet_rows" in c else "") + ".")
 
 
-def section(results: dict[str, Any]) -> str:
+def section(runs: Sequence[dict[str, Any]]) -> str:
+    """The "Fleet audit" section: one run, or several (each under its own heading, e.g. both engine orders)."""
+    if len(runs) == 1:
+        return f"{SECTION}\n\n{_body(runs[0])}"
+    return f"{SECTION}\n\n" + "\n".join(
+        f"### Run {n}: {r['date']}, {' first, then '.join(r.get('order', ['local', 'dask']))}\n\n{_body(r)}"
+        for n, r in enumerate(runs, start=1))
+
+
+def _body(results: dict[str, Any]) -> str:
     m = results["machine"]
     load, end = (", ".join(f"{x:.2f}" for x in m[k]) for k in ("load_average_at_start", "load_average_at_end"))
     d, s, local = results["dask"], results["singles"], results["local"]
@@ -443,9 +452,9 @@ def section(results: dict[str, Any]) -> str:
     per_audit, per_single = local["wall_s"] / results["repos"], s["wall_s"] / max(1, s["repos"])
     workers = ", ".join(f"{w['children_cpu_s']:.0f} s" for w in d["workers"].values())
     lines = [
-        SECTION, "",
         f"`python3 bench/fleet.py --repos {results['repos']} --jobs {results['jobs']} --sample-every {s['every']} "
-        f"--seed {results['seed']}` (issue 17). Run: {results['date']}. Machine: {m['cpu']}, {m['cores']} cores, "
+        f"--seed {results['seed']}{' --dask-first' if results.get('order', ['local'])[0] == 'dask' else ''}` "
+        f"(issue 17). Run: {results['date']}. Machine: {m['cpu']}, {m['cores']} cores, "
         f"{m['memory_gib']} GiB RAM, {m['os']}, Python {m['python']}, ScanCode {m['scancode']}, distributed "
         f"{m['distributed']}. Load average at start: {load}; at the end: {end}. The machine was shared with "
         "other work during the run: the numbers are indicative.", "",
@@ -466,7 +475,8 @@ def section(results: dict[str, Any]) -> str:
         "repository is the steadier comparison. Dask: CPU of the scans on each "
         f"worker {workers}; worker peak RSS {d['worker_rss_mb']:.0f} MB, client (the audit process) peak RSS "
         f"{d['client']['peak_rss_mb']:.0f} MB, scheduler CPU {d['scheduler_cpu_s']:.1f} s. Peak RSS is that of "
-        "the largest single process (a scan, or the audit or a worker).",
+        "the largest single process: a scan's own is the single-scan row's; in the audit rows it is the audit "
+        "process's or a worker's (on Linux a child's peak RSS counts its parent's memory at the fork).",
     ]
     return "\n".join(lines) + "\n"
 
@@ -490,12 +500,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample-every", type=int, default=10, help="single scans: every Nth repository")
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/license-check-fleet"))
+    parser.add_argument("--dask-first", action="store_true", help="run the Dask audit before the local one")
     parser.add_argument("--no-results", action="store_true", help="do not write bench/RESULTS.md")
-    parser.add_argument("--render", type=Path, metavar="FLEET_JSON",
-                        help="measure nothing: write the section from a run's WORKDIR/fleet.json")
+    parser.add_argument("--render", type=Path, nargs="+", metavar="FLEET_JSON",
+                        help="measure nothing: write the section from runs' WORKDIR/fleet.json (one or more)")
     args = parser.parse_args(argv)
     if args.render:
-        text = section(json.loads(args.render.read_text()))
+        text = section([json.loads(path.read_text()) for path in args.render])
         if not args.no_results:
             write_section(HERE / "RESULTS.md", text)
         print(text)
@@ -512,11 +523,14 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     manifest, paths, kinds = make_fleet(work, args.repos, args.seed)
     results["generate_s"], results["kinds"] = round(time.perf_counter() - start, 1), dict(kinds)
-    step(f"audit --engine local -j {args.jobs}")
-    results["local"] = run_local(manifest, work, args.jobs)
-    step(f"  {results['local']['wall_s']} s; audit --engine dask on a LocalCluster")
-    results["dask"] = run_dask(manifest, work)
-    step(f"  {results['dask']['wall_s']} s; comparing")
+    engines: dict[str, Callable[[], dict[str, Any]]] = {
+        "local": lambda: run_local(manifest, work, args.jobs), "dask": lambda: run_dask(manifest, work)}
+    results["order"] = ["dask", "local"] if args.dask_first else ["local", "dask"]
+    for engine in results["order"]:
+        step(f"audit --engine {engine}")
+        results[engine] = engines[engine]()
+        step(f"  {results[engine]['wall_s']} s")
+    step("comparing")
     results["compare"] = compare(work / "out-local", work / "out-dask")
     results["verdicts"] = dict(Counter(str(r.get("verdict")) for r in _rows(work / "out-local")))
     step("rerun (all reused)")
@@ -528,7 +542,7 @@ def main(argv: list[str] | None = None) -> int:
         if results[run]["exit"] not in (0, 1):
             print(f"audit ({run}) exited {results[run]['exit']}: {results[run]['stderr']}", file=sys.stderr)
     (work / "fleet.json").write_text(json.dumps(results, indent=2) + "\n")
-    text = section(results)
+    text = section([results])
     if not args.no_results:
         write_section(HERE / "RESULTS.md", text)
     print(text)
