@@ -195,3 +195,33 @@ def test_audit_parquet_has_one_row_per_component(tmp_path: Path) -> None:
     assert {r["repository"] for r in nc} == {"alphafold-2021-like"} and nc[0]["commercial_use"] == "prohibited"
     assert {r["repository"] for r in table} == {"alphafold-2021-like", "mit-package"}
     assert all(r["answer"] in ("repository", "adoption") for r in table)
+
+
+def test_an_audit_stopped_half_way_resumes_from_what_it_finished(tmp_path: Path) -> None:
+    """Each scan's report and line are written as it ends (audit.partial.jsonl): an audit killed at the
+    third repository of four reuses the two it had finished."""
+    names = ["mit-package", "no-license", "gpl-app-vendored", "apache-notice"]
+    entries = audit_module.read_manifest(str(_manifest(tmp_path, names)))
+    out = tmp_path / "out"
+    local = audit_module.local_engine(1)
+
+    def stopped(entries: Sequence[audit_module.Entry], args: Sequence[str], timeout: float,
+                tick: object, finished: audit_module.Finished | None = None) -> list[tuple[audit_module.Result,
+                                                                                     str | None]]:
+        def until_two(n: int, outcome: tuple[audit_module.Result, str | None]) -> None:
+            assert finished is not None
+            finished(n, outcome)
+            if n == 1:
+                raise KeyboardInterrupt  # the audit is killed here
+        return local(entries, args, timeout, None, until_two)
+
+    with pytest.raises(KeyboardInterrupt):
+        audit_module.audit(entries, out, [], 1, 60, engine=stopped)
+    journal = [json.loads(x) for x in (out / "audit.partial.jsonl").read_text().splitlines()]
+    assert [r["name"] for r in journal] == ["mit-package", "no-license"] and not (out / "audit.jsonl").exists()
+    assert (out / "reports" / "no-license.json").is_file()
+    results = audit_module.audit(entries, out, [], 1, 60)
+    assert [(r.name, r.reused) for r in results] == [("mit-package", True), ("no-license", True),
+                                                     ("gpl-app-vendored", False), ("apache-notice", False)]
+    assert not (out / "audit.partial.jsonl").exists()
+    assert [r["name"] for r in _rows(out)] == names  # audit.jsonl: every line, in manifest order

@@ -9,7 +9,8 @@ audit. Results go to ``out``: ``reports/<name>.json`` per repository, ``audit.js
 repository, in manifest order: verdict, project license, blocking components, the licenses that block,
 seconds, failure) and the summary the CLI prints.
 
-Resumable: each line keeps the repository's input key (the report cache's key: every file's stat, the
+Resumable: each scan's report and line are written as it ends (the journal, audit.partial.jsonl), so a run
+stopped half-way resumes from what it finished; each line keeps the repository's input key (the report cache's key: every file's stat, the
 settings, the tool and rules); a rerun whose key is unchanged reuses the stored report without starting
 a process. The local engine runs ``jobs`` processes at once; results are written in manifest order, so the
 output is the same for every ``jobs``.
@@ -160,10 +161,15 @@ def _result(entry: Entry, report: dict[str, object], seconds: float, code: int |
                   project if isinstance(project, str) else None, blocking, licenses, seconds, None, code)
 
 
+JOURNAL = "audit.partial.jsonl"  # the lines of the scans finished so far, in the order they finished
+
+
 def _stored(out: Path) -> dict[str, dict[str, object]]:
-    lines = out / "audit.jsonl"
+    """The previous run's lines by name: audit.jsonl, then the journal of a run that did not finish."""
     stored: dict[str, dict[str, object]] = {}
-    if lines.is_file():
+    for lines in (out / "audit.jsonl", out / JOURNAL):
+        if not lines.is_file():
+            continue
         for line in lines.read_text(encoding="utf-8", errors="replace").splitlines():
             try:
                 item = json.loads(line)
@@ -185,22 +191,27 @@ def _outcome(entry: Entry, get: Callable[[], tuple[Result, str | None]],
         return Result(entry.name, entry.path, None, None, None, failure=f"{what}: {why}"), None
 
 
-# An engine scans entries and gives each one's (Result, JSON text) in the order given; ``tick(done, total)``.
-Engine = Callable[[Sequence[Entry], Sequence[str], float, Callable[[int, int], None] | None],
+# An engine scans entries and gives each one's (Result, JSON text) in the order given; ``tick(done, total)``
+# as they finish, and ``finished(index, outcome)`` with each one's outcome as it arrives (the journal).
+Finished = Callable[[int, tuple[Result, str | None]], None]
+Engine = Callable[[Sequence[Entry], Sequence[str], float, Callable[[int, int], None] | None, Finished | None],
                   list[tuple[Result, str | None]]]
 
 
 def local_engine(jobs: int, runner: Runner | None = None) -> Engine:
     """``--engine local``: ``jobs`` scan processes at once on this machine, forked (``forked_runner``)."""
     def run(entries: Sequence[Entry], args: Sequence[str], timeout: float,
-            tick: Callable[[int, int], None] | None) -> list[tuple[Result, str | None]]:
+            tick: Callable[[int, int], None] | None, finished: Finished | None = None
+            ) -> list[tuple[Result, str | None]]:
         out: list[tuple[Result, str | None] | None] = [None] * len(entries)
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             futures = {pool.submit(scan_one, e, args, timeout, runner or forked_runner): i
                        for i, e in enumerate(entries)}
             for done, future in enumerate(as_completed(futures), start=1):
                 i = futures[future]
-                out[i] = _outcome(entries[i], future.result, "the scan could not be started")
+                out[i] = outcome = _outcome(entries[i], future.result, "the scan could not be started")
+                if finished is not None:
+                    finished(i, outcome)
                 if tick is not None:
                     tick(done, len(entries))
         return [r for r in out if r is not None]
@@ -213,9 +224,10 @@ def dask_engine(scheduler: str) -> Engine:
     ``distributed.Client`` address); results stream back as they finish. The workers need license-check
     installed and read access to the paths (docs/fleet.md). Needs the ``fleet`` extra (distributed)."""
     def run(entries: Sequence[Entry], args: Sequence[str], timeout: float,
-            tick: Callable[[int, int], None] | None) -> list[tuple[Result, str | None]]:
+            tick: Callable[[int, int], None] | None, finished: Finished | None = None
+            ) -> list[tuple[Result, str | None]]:
         from distributed import Client  # the fleet extra: only for --engine dask
-        from distributed import as_completed as finished
+        from distributed import as_completed as arrived
 
         out: list[tuple[Result, str | None] | None] = [None] * len(entries)
         run = uuid.uuid4().hex  # a Dask key names one result cluster-wide: another audit's tasks must never match
@@ -223,9 +235,11 @@ def dask_engine(scheduler: str) -> Engine:
             futures = [client.submit(scan_one, e, list(args), timeout, key=f"license-check-{e.name}-{run}-{i}",
                                      pure=False) for i, e in enumerate(entries)]
             index = {f.key: i for i, f in enumerate(futures)}
-            for done, future in enumerate(finished(futures), start=1):  # type: ignore[no-untyped-call]
+            for done, future in enumerate(arrived(futures), start=1):  # type: ignore[no-untyped-call]
                 i = index[future.key]
-                out[i] = _outcome(entries[i], future.result, "the Dask task failed")
+                out[i] = outcome = _outcome(entries[i], future.result, "the Dask task failed")
+                if finished is not None:
+                    finished(i, outcome)
                 if tick is not None:
                     tick(done, len(entries))
         return [r for r in out if r is not None]
@@ -252,17 +266,31 @@ def audit(entries: Sequence[Entry], out: Path, args: Sequence[str], jobs: int, t
                                          code if isinstance(code, int) else None), key=keys[i], reused=True)
         else:
             todo.append(i)
-    scanned = (engine or local_engine(jobs))([entries[i] for i in todo], args, timeout, tick)
-    for i, (result, text) in zip(todo, scanned, strict=True):
+    journal = open(out / JOURNAL, "a", encoding="utf-8")  # noqa: SIM115 - open for the whole run
+
+    def finished(n: int, outcome: tuple[Result, str | None]) -> None:
+        """As each scan ends: its report, and its line in the journal, so an audit stopped half-way (killed,
+        a machine lost) resumes from what it had finished."""
+        i = todo[n]
+        result, text = outcome
         if text is not None:
             (out / "reports" / f"{entries[i].name}.json").write_text(text, encoding="utf-8")
-        results[i] = replace(result, key=keys[i])
+        results[i] = keyed = replace(result, key=keys[i])
+        journal.write(_line(keyed) + "\n")
+        journal.flush()
+
+    with journal:
+        (engine or local_engine(jobs))([entries[i] for i in todo], args, timeout, tick, finished)
     final = [r for r in results if r is not None]
     with open(out / "audit.jsonl", "w", encoding="utf-8") as handle:
         for r in final:
-            row = {k: v for k, v in asdict(r).items() if k != "reused"}
-            handle.write(json.dumps(row, sort_keys=True, ensure_ascii=False) + "\n")
+            handle.write(_line(r) + "\n")
+    (out / JOURNAL).unlink(missing_ok=True)  # audit.jsonl holds it all, in manifest order
     return final
+
+
+def _line(r: Result) -> str:
+    return json.dumps({k: v for k, v in asdict(r).items() if k != "reused"}, sort_keys=True, ensure_ascii=False)
 
 
 def summary(results: Sequence[Result]) -> str:
