@@ -228,25 +228,35 @@ def decode(blob: bytes) -> CompactIndex | None:
                         others)
 
 
-def _cache_path(state: str) -> Path | None:
+# Where ScanCode keeps its own license index (scancode_config.licensedcode_cache_dir, read without importing
+# scancode_config, which creates folders on import): $SCANCODE_LICENSE_INDEX_CACHE, else licensedcode/data/cache.
+SCANCODE_INDEX_ENV = "SCANCODE_LICENSE_INDEX_CACHE"
+
+
+def _cache_path(data: Path, state: str) -> Path | None:
+    """Beside ScanCode's own index: like it, the compact index is derived from the installed ScanCode only,
+    so it lives with ScanCode's data, not among license-check's caches (which ``--no-cache`` leaves alone)."""
     try:
         digest = hashlib.sha256(f"{FORMAT}\0{state}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
-        return storage.cache_dir() / "scancode-compact" / f"{digest}.bin"
-    except Exception:  # noqa: BLE001 - no usable cache folder: build in memory
+        where = Path(os.environ.get(SCANCODE_INDEX_ENV) or data / "cache")
+        return where / "license-check-compact" / f"{digest}.bin"
+    except Exception:  # noqa: BLE001 - no usable folder: build in memory
         return None
 
 
 def load(data: Path, log: Callable[[str], None]) -> CompactIndex:
-    """The compact index of the installed ScanCode data: from the cache folder, else built (and stored there).
+    """The compact index of the installed ScanCode data: from ScanCode's index folder, else built (and stored
+    there).
 
     It is derived from the installed ScanCode alone, never from a scanned repository, like ScanCode's own
-    index file, and nothing in it decides an answer (every candidate is verified against the data files), so
-    neither ``--no-cache`` (which concerns scan results) nor ``CI=true`` (whose caches come from other runs)
-    turns it off: only ``$LICENSE_CHECK_CACHE=0`` or an unusable cache folder does, and then it is built in
-    memory for the process."""
+    index file, which it sits beside (``_cache_path``), and nothing in it decides an answer (every candidate
+    is verified against the data files). So ``--no-cache`` and ``CI=true``, which concern license-check's
+    caches of scan results and rules, leave it on, as they leave ScanCode's own index cache; only
+    ``$LICENSE_CHECK_CACHE=0`` or a folder that cannot be written turns the stored copy off, and then it
+    is built in memory for the process."""
     state = data_state(data)
     off = os.environ.get(storage.ENABLE_ENV, "").strip().lower() in ("0", "false", "no", "off")
-    path = None if off else _cache_path(state)
+    path = None if off else _cache_path(data, state)
     if path is not None:
         blob = storage.read_regular(path, _INDEX_CAP)
         payload = None if blob is None else storage.unseal(path.name.encode(), blob)
