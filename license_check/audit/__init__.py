@@ -12,8 +12,8 @@ seconds, failure) and the summary the CLI prints.
 Resumable: each scan's report and line are written as it ends (the journal, audit.partial.jsonl), so a run
 stopped half-way resumes from what it finished; each line keeps the repository's input key (the report
 cache's key: every file's stat, the settings, the tool and rules); a rerun whose key is unchanged reuses the
-stored report without starting a process. The local engine runs ``jobs`` processes at once; results are written in manifest order, so the
-output is the same for every ``jobs``.
+stored report without starting a process. The local engine runs ``jobs`` processes at once; results are
+written in manifest order, so the output is the same for every ``jobs``.
 """
 
 from __future__ import annotations
