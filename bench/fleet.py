@@ -51,7 +51,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-from gen_repo import APACHE_HEADER, license_text, python_source, safetensors_header  # noqa: E402
+from gen_repo import APACHE_HEADER, _sparse, _write, license_text, python_source  # noqa: E402
 
 TIME = "/usr/bin/time"
 SECTION = "## Fleet audit"
@@ -89,22 +89,8 @@ class _Texts:
 TEXTS = _Texts()
 
 
-def _put(root: Path, rel: str, content: str | bytes) -> None:
-    target = root / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        target.write_bytes(content)
-    else:
-        target.write_text(content, encoding="utf-8")
-
-
-def _weights(root: Path, rel: str, size: int) -> None:
-    """A sparse safetensors file of ``size`` bytes (a valid header, then a hole)."""
-    target = root / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "wb") as handle:
-        handle.write(safetensors_header(size))
-        handle.truncate(size)
+_put = _write  # gen_repo's writers: a file with its folders, a sparse safetensors file (header, then a hole)
+_weights = _sparse
 
 
 def _mit(holder: str) -> str:
