@@ -20,7 +20,7 @@ from typing import Any, TypeAlias
 import license_expression as _le
 
 __all__ = ["And", "Expr", "ExpressionError", "Grammar", "KnownId", "LicenseId", "Or", "alternatives",
-           "conjunction", "is_valid_key", "keys", "leaves", "licenses", "render", "terms"]
+           "conjunction", "is_valid_key", "keys", "leaves", "licenses", "render", "render_keys", "terms"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +126,15 @@ class KnownId:
     aliases: tuple[str, ...] = ()
     is_exception: bool = False
     is_deprecated: bool = False
+
+
+def render_keys(text: str) -> str | None:
+    """An expression of keys (ScanCode's, say) as the library renders it with no id table (None: it cannot
+    be parsed): what ScanCode itself does before it maps each key to its SPDX id."""
+    try:
+        return str(_le.Licensing().parse(text))
+    except Exception:  # noqa: BLE001 - the library raises several error types; unparseable either way
+        return None
 
 
 def is_valid_key(spelling: str) -> bool:

@@ -34,6 +34,7 @@ from license_check.collect.textid import scancode_matcher as full
 from license_check.collect.textid.compact_index import ANCHOR, CompactIndex, fingerprint
 from license_check.collect.textid.fastpath import normalize_tokens
 from license_check.knowledge.book import Knowledge
+from license_check.knowledge.expression import render_keys
 
 METHOD = "scancode-compact"
 SWITCH_ENV = "LICENSE_CHECK_COMPACT_INDEX"  # "0": never use the compact index (benchmarks, tests of the full one)
@@ -156,11 +157,8 @@ def _others_outside(q: Query, index: CompactIndex, segs: list[Segment]) -> bool:
 
 def spdx_expression(expression: str, data: Path) -> str | None:
     """ScanCode's SPDX rendering of a key expression (``license_expression_spdx``), or None."""
-    from license_expression import Licensing
-
-    try:
-        rendered = str(Licensing().parse(expression))
-    except Exception:  # noqa: BLE001 - an expression license-expression cannot parse: leave it to ScanCode
+    rendered = render_keys(expression)
+    if rendered is None:  # an expression license-expression cannot parse: leave it to ScanCode
         return None
     ids: dict[str, str] = {}
     for key in set(_KEY.findall(rendered)) - _OPERATORS:
