@@ -14,25 +14,21 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from license_check.render.html.page import USE_COLOURS, VERDICT_COLOURS, document, esc, use_badge, verdict_badge
-from license_check.render.html.report import lineage_graph
+from license_check.render.html.report import as_list, lineage_graph
 
 TOP = 15  # licenses per chart
 MAX_CAUSES = 8  # per repository, in its row's details
 _USES = ("allowed", "conditional", "prohibited", "unknown")
 
 
-def _list(value: object) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
 def _components(report: Mapping[str, Any]) -> list[dict[str, Any]]:
-    return [c for c in _list(report.get("components")) if isinstance(c, dict)]
+    return [c for c in as_list(report.get("components")) if isinstance(c, dict)]
 
 
 def charts(lines: Sequence[Mapping[str, Any]], reports: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """The numbers the charts draw: verdicts, blocking licenses, component licenses, uses by kind."""
     verdicts = Counter(str(line.get("verdict") or "failed") for line in lines)
-    blocking = Counter(str(lic) for line in lines for lic in _list(line.get("blocking_licenses")))
+    blocking = Counter(str(lic) for line in lines for lic in as_list(line.get("blocking_licenses")))
     licenses: Counter[str] = Counter()
     kinds: dict[str, Counter[str]] = {}
     for line in lines:
@@ -57,12 +53,12 @@ def charts(lines: Sequence[Mapping[str, Any]], reports: Mapping[str, Mapping[str
 
 def _detail(report: Mapping[str, Any]) -> str:
     explain = report.get("explain")
-    causes = [c for c in _list(explain.get("causes") if isinstance(explain, dict) else None)
+    causes = [c for c in as_list(explain.get("causes") if isinstance(explain, dict) else None)
               if isinstance(c, dict) and not c.get("waived")]
     items = []
     for cause in causes[:MAX_CAUSES]:
-        clause = next((x.get("text") for x in _list(cause.get("clauses")) if isinstance(x, dict)), cause.get("kind"))
-        items.append(f"<li><code>{esc(', '.join(str(c) for c in _list(cause.get('components'))), 200)}</code>: "
+        clause = next((x.get("text") for x in as_list(cause.get("clauses")) if isinstance(x, dict)), cause.get("kind"))
+        items.append(f"<li><code>{esc(', '.join(str(c) for c in as_list(cause.get('components'))), 200)}</code>: "
                      f"<code>{esc(cause.get('license') or '(none)')}</code> {use_badge(cause.get('commercial_use'))} "
                      f"{esc(clause, 400)}</li>")
     if len(causes) > MAX_CAUSES:
@@ -80,9 +76,9 @@ def _detail(report: Mapping[str, Any]) -> str:
 
 def _row(line: Mapping[str, Any], report: Mapping[str, Any] | None) -> str:
     verdict = str(line.get("verdict") or "failed")
-    blocking = [str(x) for x in _list(line.get("blocking_licenses"))]
+    blocking = [str(x) for x in as_list(line.get("blocking_licenses"))]
     search = " ".join([str(line.get("name")), str(line.get("path")), str(line.get("project_license") or ""),
-                       *blocking, *[str(x) for x in _list(line.get("blocking"))], str(line.get("failure") or "")])
+                       *blocking, *[str(x) for x in as_list(line.get("blocking"))], str(line.get("failure") or "")])
     if line.get("failure"):
         detail = f"<p>The scan failed: {esc(line.get('failure'), 400)}</p>"
     else:
@@ -93,7 +89,7 @@ def _row(line: Mapping[str, Any], report: Mapping[str, Any] | None) -> str:
             f"<td>{verdict_badge(verdict)}</td><td>{use_badge(line.get('commercial_use') or 'unknown')}</td>"
             f"<td class=\"wrap\"><code>{esc(line.get('project_license') or '(none)')}</code></td>"
             f"<td class=\"wrap\">{', '.join(f'<code>{esc(b)}</code>' for b in blocking) or '—'}</td>"
-            f"<td class=\"wrap\">{len(_list(line.get('blocking')))}</td></tr>")
+            f"<td class=\"wrap\">{len(as_list(line.get('blocking')))}</td></tr>")
 
 
 def render_fleet_html(lines: Sequence[Mapping[str, Any]], reports: Mapping[str, Mapping[str, Any]],

@@ -21,8 +21,10 @@ GROUP_AT = 3  # as many downloads from one URL folder are drawn as one node
 _GRAPH_KINDS = ("model", "dataset")
 
 
-def _list(value: object) -> list[Any]:
+def as_list(value: object) -> list[Any]:
+    """A JSON value that should be a list (a report from disk may be anything): the list, else []."""
     return value if isinstance(value, list) else []
+
 
 
 def _dict(value: object) -> dict[str, Any]:
@@ -31,8 +33,8 @@ def _dict(value: object) -> dict[str, Any]:
 
 def lineage_graph(report: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
     """Nodes and edges: the repository's models and datasets, and every artifact a lineage entry names."""
-    shipped = [c for c in _list(report.get("components")) if isinstance(c, dict)]
-    adopted = [c for c in _list(_dict(report.get("adoption")).get("components")) if isinstance(c, dict)]
+    shipped = [c for c in as_list(report.get("components")) if isinstance(c, dict)]
+    adopted = [c for c in as_list(_dict(report.get("adoption")).get("components")) if isinstance(c, dict)]
     by_ref = {str(c["ref"]): c for c in adopted if c.get("ref")}
     nodes: dict[str, dict[str, str]] = {}
     edges: list[dict[str, str]] = []
@@ -48,8 +50,8 @@ def lineage_graph(report: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
                                "use": str(c.get("commercial_use") or "unknown")})
         return key
 
-    queue = [(c, "repository") for c in shipped if c.get("kind") in _GRAPH_KINDS or _list(c.get("lineage"))]
-    queue += [(c, "referenced") for c in adopted if _list(c.get("lineage"))]
+    queue = [(c, "repository") for c in shipped if c.get("kind") in _GRAPH_KINDS or as_list(c.get("lineage"))]
+    queue += [(c, "referenced") for c in adopted if as_list(c.get("lineage"))]
     seen: set[str] = set()
     while queue:
         comp, role = queue.pop(0)
@@ -57,7 +59,7 @@ def lineage_graph(report: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
         if source in seen:
             continue
         seen.add(source)
-        for edge in _list(comp.get("lineage")):
+        for edge in as_list(comp.get("lineage")):
             if not isinstance(edge, dict) or not edge.get("ref"):
                 continue
             ref = str(edge["ref"])
@@ -115,12 +117,12 @@ def _folder(ref: str) -> str:
 
 def _summary(report: dict[str, Any]) -> str:
     policy = _dict(report.get("policy"))
-    findings = [f for f in _list(report.get("findings")) if isinstance(f, dict) and not f.get("suppressed")]
+    findings = [f for f in as_list(report.get("findings")) if isinstance(f, dict) and not f.get("suppressed")]
     counts = {s: sum(1 for f in findings if f.get("severity") == s) for s in ("error", "warning", "info")}
     adoption = _dict(report.get("adoption"))
     parts = [f"policy {esc(policy.get('name'))} ({esc(policy.get('use_mode'))})",
              f"project license <code>{esc(report.get('project_license') or 'none declared')}</code>",
-             f"{len(_list(report.get('components')))} component(s)",
+             f"{len(as_list(report.get('components')))} component(s)",
              ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items() if n) or "no findings"]
     if adoption:
         parts.append(f"adoption: {use_badge(adoption.get('commercial_use'))}")
@@ -130,14 +132,14 @@ def _summary(report: dict[str, Any]) -> str:
 def _causes(causes: list[Any]) -> str:
     rows = []
     for cause in [c for c in causes if isinstance(c, dict) and not c.get("waived")][:MAX_ROWS]:
-        clauses = [esc(x.get("text")) for x in _list(cause.get("clauses")) if isinstance(x, dict)]
-        remedies = [esc(x.get("text")) for x in _list(cause.get("remedies")) if isinstance(x, dict)]
+        clauses = [esc(x.get("text")) for x in as_list(cause.get("clauses")) if isinstance(x, dict)]
+        remedies = [esc(x.get("text")) for x in as_list(cause.get("remedies")) if isinstance(x, dict)]
         lineage = [f"{esc(x.get('relation'))} <code>{esc(x.get('ref'))}</code> ({esc(x.get('license') or '?')})"
-                   for x in _list(cause.get("lineage")) if isinstance(x, dict)]
+                   for x in as_list(cause.get("lineage")) if isinstance(x, dict)]
         why = "<br>".join(clauses or [esc(cause.get("kind"))])
         if lineage:
             why += "<br><span class=\"muted\">lineage: " + "; ".join(lineage) + "</span>"
-        rows.append([", ".join(f"<code>{esc(c)}</code>" for c in _list(cause.get("components"))),
+        rows.append([", ".join(f"<code>{esc(c)}</code>" for c in as_list(cause.get("components"))),
                      f"<code>{esc(cause.get('license') or '(none)')}</code>", use_badge(cause.get("commercial_use")),
                      why, "<br>".join(remedies[:4])])
     if not rows:
@@ -146,15 +148,15 @@ def _causes(causes: list[Any]) -> str:
 
 
 def _components(report: dict[str, Any]) -> str:
-    shipped = [c for c in _list(report.get("components")) if isinstance(c, dict)]
+    shipped = [c for c in as_list(report.get("components")) if isinstance(c, dict)]
     ids = {c.get("id") for c in shipped}
-    adopted = [c for c in _list(_dict(report.get("adoption")).get("components"))
+    adopted = [c for c in as_list(_dict(report.get("adoption")).get("components"))
                if isinstance(c, dict) and c.get("id") not in ids]
     rows = [[f"<code>{esc(c.get('id'))}</code>", esc(c.get("kind")),
              f"<code>{esc(c.get('license') or '(none)')}</code>",
-             use_badge(c.get("commercial_use")), "repository" if c in shipped else "adoption (referenced)",
+             use_badge(c.get("commercial_use")), "repository" if n < len(shipped) else "adoption (referenced)",
              esc(c.get("ref") or c.get("version") or "")]
-            for c in (shipped + adopted)[:MAX_ROWS]]
+            for n, c in enumerate((shipped + adopted)[:MAX_ROWS])]
     more = len(shipped) + len(adopted) - len(rows)
     return table(["component", "kind", "license", "commercial use", "answer", "ref / version"], rows) + \
         (f"<p class=\"muted\">…and {more} more (see the JSON report).</p>" if more > 0 else "")
@@ -163,7 +165,7 @@ def _components(report: dict[str, Any]) -> str:
 def _findings(findings: list[Any]) -> str:
     rows = []
     for f in [f for f in findings if isinstance(f, dict)][:MAX_ROWS]:
-        loc = next((x for x in _list(f.get("locations")) if isinstance(x, dict)), {})
+        loc = next((x for x in as_list(f.get("locations")) if isinstance(x, dict)), {})
         where = str(loc.get("path") or ".") + (f":{loc['line']}" if loc.get("line") else "")
         rows.append([esc(f.get("severity")) + (" (waived)" if f.get("suppressed") else ""), esc(f.get("rule")),
                      f"<code>{esc(where)}</code>", esc(f.get("message"))])
@@ -171,7 +173,7 @@ def _findings(findings: list[Any]) -> str:
 
 
 def _checklist(items: list[Any]) -> str:
-    rows = [[esc(i.get("text")), ", ".join(f"<code>{esc(c)}</code>" for c in _list(i.get("components"))[:20])]
+    rows = [[esc(i.get("text")), ", ".join(f"<code>{esc(c)}</code>" for c in as_list(i.get("components"))[:20])]
             for i in items if isinstance(i, dict)]
     return table(["obligation", "components"], rows) if rows else "<p>Nothing to do before release.</p>"
 
@@ -187,8 +189,9 @@ def body(report: dict[str, Any], heading: str = "h1") -> str:
     """The page body of one report (also the detail the fleet page links to)."""
     graph = lineage_graph(report)
     nodes = {n["id"]: n for n in graph["nodes"]}
-    causes = _list(_dict(report.get("explain")).get("causes"))
-    adoption_causes = _list(_dict(report.get("adoption")).get("causes"))
+    findings = as_list(report.get("findings"))
+    causes = as_list(_dict(report.get("explain")).get("causes"))
+    adoption_causes = as_list(_dict(report.get("adoption")).get("causes"))
     if graph["edges"]:
         lineage = (_legend() + f'<div id="lineage" class="graph" data-nodes="{len(graph["nodes"])}" '
                    f'data-edges="{len(graph["edges"])}"></div>\n' + table(
@@ -208,9 +211,9 @@ def body(report: dict[str, Any], heading: str = "h1") -> str:
         parts += [f"<details><summary>What adopting it pulls in ({len(adoption_causes)})</summary>",
                   _causes(adoption_causes), "</details>"]
     parts += ["<h2>Components</h2>", _components(report),
-              "<details><summary>Findings (" + str(len(_list(report.get("findings")))) + ")</summary>",
-              _findings(_list(report.get("findings"))), "</details>",
-              "<details><summary>Release checklist</summary>", _checklist(_list(report.get("checklist"))), "</details>"]
+              f"<details><summary>Findings ({len(findings)})</summary>", _findings(findings), "</details>",
+              "<details><summary>Release checklist</summary>", _checklist(as_list(report.get("checklist"))),
+              "</details>"]
     tool = _dict(report.get("tool"))
     parts.append(f'<p class="meta">license-check {esc(tool.get("version"))}, license data '
                  f'{esc(tool.get("licensedb_version"))}, report schema {esc(report.get("schema_version"))}.</p>')
