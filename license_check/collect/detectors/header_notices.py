@@ -57,10 +57,32 @@ class NamedNotice:
     name: str  # as found, e.g. "Creative Commons Attribution-NonCommercial 4.0 ... (CC-BY-NC-4.0)"
 
 
+# Memos of pure functions of a line or of a header's comments: the files of a repository repeat their header
+# lines word for word (the license notice, the copyright line), and these run on the first lines of every file.
+# Bounded: cleared when full. Lines longer than _MEMO_LINE are computed every time (they rarely repeat).
+_MEMO_MAX = 1 << 15
+_MEMO_LINE = 240
+_COMMENT_MEMO: dict[str, str | None] = {}
+_NOTICES_MEMO: dict[tuple[tuple[int, str], ...], list[NamedNotice]] = {}
+
+
 def _comment_text(line: str) -> str | None:
     """The text of a comment line without its leader and closer; None for a line that is not a comment."""
     if line.lstrip()[:1] not in LEADER_STARTS:  # a line of code or prose: no leader can match (most lines)
         return None
+    if len(line) > _MEMO_LINE:
+        return _comment_text_of(line)
+    try:
+        return _COMMENT_MEMO[line]
+    except KeyError:
+        pass
+    if len(_COMMENT_MEMO) >= _MEMO_MAX:
+        _COMMENT_MEMO.clear()
+    text = _COMMENT_MEMO[line] = _comment_text_of(line)
+    return text
+
+
+def _comment_text_of(line: str) -> str | None:
     leader = LEADER_STRIP_RE.match(line)
     if leader is None or not leader.group().strip():
         return None
@@ -107,6 +129,17 @@ def find_named_notices(lines: Sequence[str]) -> list[NamedNotice]:
             texts.append((index + 1, text))
     if not any("icen" in t or "Attribution" in t or "CC" in t for _, t in texts):
         return []  # cheap pre-check
+    key = tuple(texts)
+    known = _NOTICES_MEMO.get(key)
+    if known is None:
+        if len(_NOTICES_MEMO) >= _MEMO_MAX // 8:
+            _NOTICES_MEMO.clear()
+        known = _NOTICES_MEMO[key] = _notices(texts)
+    return list(known)
+
+
+def _notices(texts: list[tuple[int, str]]) -> list[NamedNotice]:
+    """find_named_notices on the comment texts of a header (line number, text), found and not empty."""
     out: list[NamedNotice] = []
     seen: set[str] = set()
 

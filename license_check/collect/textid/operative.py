@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from license_check.collect.textid import literals
 from license_check.knowledge.textrules import CATEGORIES, PROHIBITING, Clause
 
 NONCOMMERCIAL = "LicenseRef-license-check-noncommercial"
@@ -41,8 +42,10 @@ def read_terms(text: str, clauses: tuple[Clause, ...]) -> tuple[Term, ...]:
     """The first clause of each category in ``text``, in category order. ``clauses``: the scan's
     Knowledge.use_terms (rules/use-terms.toml)."""
     text = text[:MAX_CHARS]
+    either, words = _any_clause(clauses)
+    if not literals.may_match(text, words):
+        return ()  # a few substring tests in C: no clause can match a text without one of its words
     flat = _flat(text)
-    either = _any_clause(clauses)
     if either is not None and either.search(flat) is None:
         return ()  # one pass for all the clauses: most texts hold none
     offsets: list[int] = []  # built on the first hit only: most texts have none, and it costs a pass per character
@@ -69,24 +72,26 @@ def restricts_commercial_use(terms: tuple[Term, ...]) -> Term | None:
     return next((t for t in terms if t.category in PROHIBITING), None)
 
 
-_JOINED: list[tuple[tuple[Clause, ...], re.Pattern[str] | None]] = []  # by identity: hashing the clauses costs more
+# By identity: hashing the clauses costs more.
+_JOINED: list[tuple[tuple[Clause, ...], re.Pattern[str] | None, frozenset[str] | None]] = []
 
 
-def _any_clause(clauses: tuple[Clause, ...]) -> re.Pattern[str] | None:
+def _any_clause(clauses: tuple[Clause, ...]) -> tuple[re.Pattern[str] | None, frozenset[str] | None]:
     """One pattern that matches a text exactly when one of ``clauses`` does (an alternation searches every
     branch at each position), or None when the clauses cannot be joined: a group (a backreference would
-    count it differently) or flags of their own."""
-    for known, joined in _JOINED:
+    count it differently) or flags of their own; and the words one of which any match holds (literals)."""
+    for known, joined, words in _JOINED:
         if known is clauses:
-            return joined
+            return joined, words
+    words = literals.required_any([c.pattern for c in clauses])
     joined = None
     if clauses and not any(c.pattern.groups or c.pattern.flags != clauses[0].pattern.flags for c in clauses):
         try:
             joined = re.compile("|".join(f"(?:{c.pattern.pattern})" for c in clauses), clauses[0].pattern.flags)
         except re.error:  # e.g. a global inline flag that may only start a pattern
             joined = None
-    _JOINED[:] = [*_JOINED[-7:], (clauses, joined)]
-    return joined
+    _JOINED[:] = [*_JOINED[-7:], (clauses, joined, words)]
+    return joined, words
 
 
 _GAP_RE = re.compile(r"[\s*_]+")  # \s is str.isspace (tests/collect check every code point)
