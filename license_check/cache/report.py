@@ -3,8 +3,9 @@
 The per-file cache (session.py) spares the detectors; a warm run still imports and runs the whole pipeline.
 This layer sits in front of it, in the CLI. Its key covers every input of a report:
 
-* the tool's code and rules (a digest of every file of the package and of rules/), the versions of Python
-  and of the libraries that shape results, and today's date (waivers expire);
+* the tool's code and rules (the stat of every file of the package and of rules/, as git's index keeps it:
+  tree_digest), the versions of Python and of the libraries that shape results, and today's date (waivers
+  expire);
 * the settings that shape the report: the PATH as given, the format, --exclude, --no-scancode, and the
   effective policy (every key, as echoed in the report);
 * the tree: what discovery found (every file's path, size, device, inode, mtime and ctime in ns, as git's
@@ -62,15 +63,29 @@ class Stored:
     verdict: str = ""  # the verdict line (render.table.verdict_line)
 
 
-def _tree_digest(folder: Path, suffixes: tuple[str, ...]) -> str:
+RACY_SECONDS = 2.0  # a file modified this recently may be written again within the same timestamp tick
+
+
+def tree_digest(folder: Path, suffixes: tuple[str, ...]) -> str:
+    """A digest of the files of ``folder`` ending in ``suffixes``: each file's path and stat (device, inode,
+    size, mtime and ctime in ns: the kernel sets ctime on every write and nobody can set it back), as git's
+    index says a file is unchanged without reading it. A file modified in the last RACY_SECONDS is hashed
+    instead (git's "racy" case: two writes within one timestamp tick leave the same stat)."""
+    import time
+
     digest = hashlib.blake2b(digest_size=16)
+    recent = time.time_ns() - int(RACY_SECONDS * 1e9)
     for current, dirs, names in sorted(os.walk(folder)):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(n for n in names if n.endswith(suffixes)):
             path = os.path.join(current, name)
             digest.update(os.path.relpath(path, folder).encode("utf-8", "surrogateescape") + b"\0")
-            with open(path, "rb") as handle:
-                digest.update(handle.read() + b"\0")
+            st = os.stat(path)
+            if max(st.st_mtime_ns, st.st_ctime_ns) >= recent:
+                with open(path, "rb") as handle:
+                    digest.update(b"content " + hashlib.sha256(handle.read()).digest() + b"\0")
+            else:
+                digest.update(f"stat {st.st_dev} {st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}\0".encode())
     return digest.hexdigest()
 
 
@@ -81,9 +96,9 @@ def tool_digest(rules: Path | None = None) -> str:
     tag = f"tool {folder}"
     if tag not in _DIGESTS:
         package = Path(__file__).resolve().parents[1]  # the license_check package
-        parts = [__version__, dependency_versions(), _tree_digest(package, (".py", ".json", ".toml"))]
+        parts = [__version__, dependency_versions(), tree_digest(package, (".py", ".json", ".toml"))]
         if not folder.is_relative_to(package):  # a checkout (rules/ beside the package), or another folder
-            parts += [str(folder), _tree_digest(folder, (".toml", ".json"))]
+            parts += [str(folder), tree_digest(folder, (".toml", ".json"))]
         _DIGESTS[tag] = "\0".join(parts)
     return _DIGESTS[tag]
 

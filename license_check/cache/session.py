@@ -31,6 +31,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from license_check import __version__
@@ -81,16 +82,10 @@ _CODE_DIGEST: list[str] = []
 def code_digest() -> str:
     """The tool's version and a digest of its code: a cached result never outlives the code that made it."""
     if not _CODE_DIGEST:
-        digest = hashlib.blake2b(f"{__version__}\0{dependency_versions()}".encode(), digest_size=16)
+        from license_check.cache.report import tree_digest
+
         package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the license_check package
-        for folder, dirs, names in sorted(os.walk(package)):
-            dirs.sort()
-            for name in sorted(n for n in names if n.endswith((".py", ".json"))):
-                path = os.path.join(folder, name)
-                digest.update(os.path.relpath(path, package).encode() + b"\0")
-                with open(path, "rb") as handle:
-                    digest.update(handle.read() + b"\0")
-        _CODE_DIGEST.append(digest.hexdigest())
+        _CODE_DIGEST.append(f"{__version__}\0{dependency_versions()}\0{tree_digest(Path(package), ('.py', '.json'))}")
     return _CODE_DIGEST[0]
 
 

@@ -126,3 +126,26 @@ def test_library_versions_are_part_of_both_cache_keys() -> None:
     versions = dependency_versions()
     assert "license-expression=" in versions and "scancode-toolkit=" in versions
     assert versions in report_cache.tool_digest()
+
+
+def test_tree_digest_follows_every_write_without_reading_old_files(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    code = tmp_path / "pkg"
+    code.mkdir()
+    module = code / "a.py"
+    module.write_text("X = 1\n")
+    (code / "notes.txt").write_text("not code")
+    first = report_cache.tree_digest(code, (".py",))
+    module.write_text("X = 2\n")  # same size, within the same second: the content decides (git's racy case)
+    second = report_cache.tree_digest(code, (".py",))
+    assert second != first
+    monkeypatch.setattr(report_cache, "RACY_SECONDS", -3600.0)  # as if every file were old: known by its stat
+    by_stat = report_cache.tree_digest(code, (".py",))
+    assert by_stat == report_cache.tree_digest(code, (".py",)) != second
+    module.write_text("X = 3\n")  # a write moves ctime (and mtime): a new stat
+    assert report_cache.tree_digest(code, (".py",)) != by_stat
+    after = report_cache.tree_digest(code, (".py",))
+    (code / "notes.txt").write_text("other")  # a suffix the digest does not cover
+    assert report_cache.tree_digest(code, (".py",)) == after
+    (code / "b.py").write_text("")
+    assert report_cache.tree_digest(code, (".py",)) != after
