@@ -33,7 +33,7 @@ from license_check.collect.detectors._util import read_or_report
 from license_check.collect.detectors.base import DetectorResult, ScanContext
 from license_check.collect.detectors.spdx_headers import find_gpl_notices
 from license_check.collect.reading import README_CAP
-from license_check.collect.textid import operative
+from license_check.collect.textid import literals, operative
 from license_check.knowledge.textrules import PROHIBITING, Clause
 from license_check.model import Claim, ClaimScope, Evidence, FileEntry, Finding, Kind, RawForm
 
@@ -148,8 +148,13 @@ def trim_name(name: str) -> str:
     return name.strip(" ,;.-")
 
 
+_MARKUP_RE = re.compile(r"[\[<`*_]")  # a character every pattern of _clean needs: most lines have none
+
+
 def _clean(line: str) -> str:
     """Markdown/rST/HTML markup out, text kept (links keep their text)."""
+    if not _MARKUP_RE.search(line):
+        return line
     line = _IMAGE_RE.sub(" ", line)
     line = _LINK_RE.sub(lambda m: m.group(1) or m.group(2) or "", line)
     line = _RST_LINK_RE.sub(r"\1", line)
@@ -312,7 +317,8 @@ class _Scan:
     def restrictions(self) -> None:
         """Sentences that limit use without naming a license ("for research purposes only")."""
         # The same operative clauses as custom license texts (rules/use-terms.toml, collect/textid/operative.py).
-        matches = (m for pattern in operative.patterns(PROHIBITING, self.clauses) for m in pattern.finditer(self.text))
+        matches = (m for pattern in operative.patterns(PROHIBITING, self.clauses)
+                   for m in literals.finditer(pattern, self.text))
         for match in sorted(matches, key=lambda m: m.start()):
             start = match.start()
             if self.third_party(start):
@@ -337,10 +343,10 @@ class _Scan:
         for notice in notices:
             self.add(notice.spdx_id, notice.line, SENTENCE, RawForm.SPDX)
         notice_lines = {n.line for n in notices}
-        taken = [match.span() for match in _EITHER_RE.finditer(self.text)
+        taken = [match.span() for match in literals.finditer(_EITHER_RE, self.text)
                  if not self.third_party(match.start())
                  and self.choice(_alternatives(match.group("body")), self.line_at(match.start()))]
-        for match in _GRANT_RE.finditer(self.text):
+        for match in literals.finditer(_GRANT_RE, self.text):
             start = match.start()
             line = self.line_at(start)
             if any(a <= start < b for a, b in taken) or self.third_party(start):
@@ -350,7 +356,7 @@ class _Scan:
                 continue
             self.grant(name, match.start("name"), line, dual=bool(match.group("dual")))
             self.floor = match.end("name")  # a second grant in the sentence speaks of what follows this one
-        for match in _ADJECTIVE_RE.finditer(self.text):
+        for match in literals.finditer(_ADJECTIVE_RE, self.text):
             if looks_like_license(match.group("name")) and not self.third_party(match.start()):
                 self.add(match.group("name"), self.line_at(match.start()), SENTENCE, offset=match.start())
         for line, message, label in _badges(self.lines):

@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from license_check.collect.textid import fastpath, gate
+from license_check.collect.textid import fastpath, gate, reftokens
 from license_check.knowledge.book import Knowledge
 from license_check.knowledge.textrules import Boilerplate
 
@@ -200,9 +200,8 @@ def prose_ok(raw: str, knowledge: Knowledge) -> bool:
 @functools.cache
 def _reference_words(directory: Path) -> dict[str, frozenset[str]]:
     """For each reference, the words that name its license: its SPDX id's and its text's ("apache", "gnu")."""
-    return {spec.source: frozenset(re.findall(r"[a-z0-9]+", spec.spdx.lower())).union(
-        fastpath.normalize_tokens(fastpath.strip_front_matter(raw)))
-        for spec, raw in fastpath.reference_texts(directory)}
+    return {spec.source: frozenset(re.findall(r"[a-z0-9]+", spec.spdx.lower())).union(words)
+        for spec, _, words in reftokens.reference_tokens(directory)}
 
 
 # ---------------------------------------------------------------- matching

@@ -18,12 +18,15 @@ Anything else is left to ScanCode (or reported as unknown): the fast path never 
 from __future__ import annotations
 
 import functools
-import importlib.util
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from license_check.collect.textid import gate
+from license_check.collect.textid.reftokens import reference_texts as reference_texts
+from license_check.collect.textid.reftokens import reference_tokens
+from license_check.collect.textid.reftokens import scancode_data_dir as scancode_data_dir
+from license_check.collect.textid.reftokens import strip_front_matter as strip_front_matter
 from license_check.collect.textid.specs import REFERENCE_SPECS as REFERENCE_SPECS
 from license_check.collect.textid.specs import RefSpec as RefSpec
 from license_check.collect.textid.tokens import COPYRIGHT_LINE
@@ -94,31 +97,6 @@ class TextMatch:
 # ---------------------------------------------------------------- references
 
 
-def scancode_data_dir() -> Path | None:
-    """``licensedcode/data`` of the installed ScanCode, found without importing it."""
-    try:
-        spec = importlib.util.find_spec("licensedcode")
-    except (ImportError, ValueError):
-        return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for location in spec.submodule_search_locations:
-        data = Path(location) / "data"
-        if data.is_dir():
-            return data
-    return None
-
-
-def strip_front_matter(raw: str) -> str:
-    """The text of a LicenseDB ``.LICENSE``/``.RULE`` file, without its YAML front matter."""
-    lines = raw.splitlines(keepends=True)
-    if lines and lines[0].strip() == "---":
-        for i in range(1, len(lines)):
-            if lines[i].strip() == "---":
-                return "".join(lines[i + 1:])
-    return raw
-
-
 def front_matter_value(raw: str, key: str) -> str | None:
     """One top-level scalar of the front matter (enough for ``spdx_license_key``)."""
     head = raw[: len(raw) - len(strip_front_matter(raw))]
@@ -149,24 +127,6 @@ def _shingles(tokens: tuple[str, ...] | list[str]) -> list[int]:
     return list(map(hash, zip(t, t[1:], t[2:], t[3:], t[4:], strict=False)))  # SHINGLE == 5
 
 
-def reference_texts(directory: Path) -> list[tuple[RefSpec, str]]:
-    """Each reference spec with its raw text (front matter kept); specs whose file is missing are left out.
-    ``directory``: the rules folder (its texts/ holds the project's own reference texts)."""
-    data = scancode_data_dir()
-    if data is None:
-        return []
-    texts = directory / "texts"
-    out = []
-    for spec in REFERENCE_SPECS:
-        try:
-            parts = [(texts / part.removeprefix("project:") if part.startswith("project:") else data / part)
-                     .read_text(encoding="utf-8") for part in spec.source.split("+")]
-        except OSError:
-            continue
-        out.append((spec, parts[0] if len(parts) == 1 else "\n\n".join(strip_front_matter(p) for p in parts)))
-    return out
-
-
 def _references(knowledge: Knowledge) -> _RefSet:
     """The reference fingerprints of the scan's rules (built once per rules folder and boilerplate)."""
     return _index(knowledge.directory, knowledge.boilerplate)
@@ -177,16 +137,13 @@ def _index(directory: Path, bp: Boilerplate) -> _RefSet:
     refs: list[_Ref] = []
     by_text: dict[str, _Ref] = {}
     lines: set[str] = set()
-    for spec, raw in reference_texts(directory):
+    for spec, raw, tokens in reference_tokens(directory):
         lines |= _copyright_lines(strip_front_matter(raw))
-        tokens = tuple(normalize_tokens(strip_front_matter(raw)))
         if len(tokens) < SHINGLE:
             continue
         shingles = _shingles(tokens)
         own = set(tokens) | set(re.findall(r"[a-z0-9]+", spec.spdx.lower()))
-        position: dict[int, int] = {}
-        for index, shingle in enumerate(shingles):
-            position.setdefault(shingle, index)
+        position = dict(zip(reversed(shingles), range(len(shingles) - 1, -1, -1), strict=True))  # each one's first
         reworded = {w for a, b in bp.substitutions if set(b) <= own for w in a}  # "lesser"
         ref = _Ref(spec, tokens, shingles, frozenset(shingles), LICENSE_NAME_WORDS - own - reworded, position)
         refs.append(ref)

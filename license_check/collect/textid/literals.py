@@ -16,7 +16,9 @@ case-insensitive matching folds some of them onto ASCII letters (U+017F to "s", 
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Iterator
 from typing import Any
 
 MIN_WORD = 3  # a pre-check on shorter words rejects too little to pay for itself
@@ -66,6 +68,7 @@ def _walk(items: Any) -> frozenset[str] | None:
     return best
 
 
+@functools.lru_cache(maxsize=512)
 def required(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """Lower-case words one of which every match of ``pattern`` contains, or None (no such set is known)."""
     try:
@@ -94,3 +97,8 @@ def may_match(text: str, words: frozenset[str] | None) -> bool:
         return True
     low = text.lower()
     return any(w in low for w in words)
+
+
+def finditer(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)``, without the search when ``text`` cannot hold a match."""
+    return pattern.finditer(text) if may_match(text, required(pattern)) else iter(())
