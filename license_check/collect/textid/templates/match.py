@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterator, Sequence
@@ -55,15 +56,79 @@ def _lit(words_: tuple[str, ...], text: Text, pos: int) -> int | None:
     return i
 
 
+_NON_SPACE = re.compile(r"\S+")  # \s is str.isspace: the pieces str.split() keeps
+
+
+class _Collapsed:
+    """The text with each run of white space one space (``" ".join(raw.split())``), made once per text, and where
+    each raw offset lands in it: the collapse of any stretch raw[o:e] is one slice of it (text.between and
+    text.around, for every candidate end of a part, without splitting and joining the stretch each time)."""
+
+    def __init__(self, raw: str, token_starts: Sequence[int] = (), token_ends: Sequence[int] = ()) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.at: list[int] = []  # where each piece starts in ``text``
+        pieces: list[str] = []
+        length = 0
+        for piece in _NON_SPACE.finditer(raw):
+            word = piece.group()
+            self.starts.append(piece.start())
+            self.ends.append(piece.end())
+            self.at.append(length)
+            pieces.append(word)
+            length += len(word) + 1
+        self.text = " ".join(pieces)
+        # upto() of each token's end and of each token's start (and of the end of the text), once
+        self.after_token = [self.upto(e) for e in token_ends]
+        self.before_token = [self.upto(b) for b in token_starts] + [self.upto(len(raw))]
+
+    def upto(self, offset: int) -> int:
+        """Where the collapse of raw[:offset] ends."""
+        k = bisect.bisect_left(self.starts, offset) - 1
+        return 0 if k < 0 else self.at[k] + min(offset, self.ends[k]) - self.starts[k]
+
+    def since(self, offset: int) -> int:
+        """Where the collapse of raw[offset:] begins (its first piece, or the part of it from ``offset``)."""
+        k = bisect.bisect_right(self.ends, offset)
+        if k >= len(self.starts):
+            return len(self.text)
+        return self.at[k] + max(0, offset - self.starts[k])
+
+    def stretch(self, start: int, end: int) -> str:
+        """" ".join(raw[start:end].split())."""
+        return self.text[self.since(start):self.upto(end)] if end > start else ""
+
+
+_COLLAPSED: dict[str, _Collapsed] = {}  # by the raw text: a Text's offsets follow from it (text.read_text)
+
+
+def _collapsed(text: Text) -> _Collapsed:
+    found = _COLLAPSED.get(text.raw)
+    if found is None:
+        if len(_COLLAPSED) >= 8:
+            _COLLAPSED.clear()
+        found = _COLLAPSED[text.raw] = _Collapsed(text.raw, text.starts, text.ends)
+    return found
+
+
 def _var_ends(var: Var, text: Text, pos: int) -> Iterator[int]:
     if var.empty or var.loose.fullmatch(text.around(pos, pos)):  # no words: "." for ": wiki.example.org"
         yield pos
-    limit = min(len(text.tokens), pos + MAX_VAR_TOKENS)
+    n = len(text.tokens)
+    limit = min(n, pos + MAX_VAR_TOKENS)
+    if limit <= pos:
+        return
     default = set(var.default)
+    whole = _collapsed(text)  # text.between(pos, end) and text.around(pos, end) are slices of it
+    collapsed, after, before = whole.text, whole.after_token, whole.before_token
+    inner = whole.since(text.starts[pos])
+    outer = whole.since(text.ends[pos - 1] if pos > 0 else 0)
+    strict, loose = var.strict.fullmatch, var.loose.fullmatch
+    tokens = text.tokens
     for end in range(pos + 1, limit + 1):
-        if var.wildcard and any(w in RESTRICTING and w not in default for w in text.tokens[end - 1:end]):
+        if var.wildcard and tokens[end - 1] in RESTRICTING and tokens[end - 1] not in default:
             return  # a wildcard holds a name: past a restricting word, no longer span can match
-        if var.strict.fullmatch(text.between(pos, end)) or var.loose.fullmatch(text.around(pos, end)):
+        if strict(collapsed[inner:after[end - 1]]) or loose(collapsed[outer:before[end]]):
             yield end
 
 

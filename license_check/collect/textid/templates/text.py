@@ -115,8 +115,10 @@ def _phrase_fold(tokens: list[str], phrases: dict[tuple[str, ...], tuple[str, ..
     return out
 
 
+@functools.lru_cache(maxsize=8)
 def read_text(raw: str) -> Text:
-    """Tokenize a text to match. Bullets and numbering at a line's start may be skipped (B.8)."""
+    """Tokenize a text to match. Bullets and numbering at a line's start may be skipped (B.8). Memoized: one
+    license file is read for identify and again for each license's missing_clause (a Text is never changed)."""
     single, phrases = _equivalent_tables()
     tokens: list[str] = []
     starts: list[int] = []
