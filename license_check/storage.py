@@ -228,3 +228,29 @@ def always_hashed(path: str, size: int) -> bool:
     name = path.rsplit("/", 1)[-1].lower()
     suffix = name[name.rfind("."):] if "." in name else ""
     return suffix not in _SOURCE_SUFFIXES or any(word in name for word in _LICENSE_WORDS)
+
+
+RACY_SECONDS = 2.0  # a file modified this recently may be written again within the same timestamp tick
+
+
+def tree_digest(folder: Path, suffixes: tuple[str, ...]) -> str:
+    """A digest of the files of ``folder`` ending in ``suffixes``: each file's path and stat (device, inode,
+    size, mtime and ctime in ns: the kernel sets ctime on every write and nobody can set it back), as git's
+    index says a file is unchanged without reading it. A file modified in the last RACY_SECONDS is hashed
+    instead (git's "racy" case: two writes within one timestamp tick leave the same stat)."""
+    import time
+
+    digest = hashlib.blake2b(digest_size=16)
+    recent = time.time_ns() - int(RACY_SECONDS * 1e9)
+    for current, dirs, names in sorted(os.walk(folder)):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(n for n in names if n.endswith(suffixes)):
+            path = os.path.join(current, name)
+            digest.update(os.path.relpath(path, folder).encode("utf-8", "surrogateescape") + b"\0")
+            st = os.stat(path)
+            if max(st.st_mtime_ns, st.st_ctime_ns) >= recent:
+                with open(path, "rb") as handle:
+                    digest.update(b"content " + hashlib.sha256(handle.read()).digest() + b"\0")
+            else:
+                digest.update(f"stat {st.st_dev} {st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}\0".encode())
+    return digest.hexdigest()

@@ -44,6 +44,7 @@ from license_check.storage import (
     dependency_versions,
     read_regular,
     seal,
+    tree_digest,
     unseal,
     write_private,
 )
@@ -61,32 +62,6 @@ class Stored:
     text: str
     exit_code: int
     verdict: str = ""  # the verdict line (render.table.verdict_line)
-
-
-RACY_SECONDS = 2.0  # a file modified this recently may be written again within the same timestamp tick
-
-
-def tree_digest(folder: Path, suffixes: tuple[str, ...]) -> str:
-    """A digest of the files of ``folder`` ending in ``suffixes``: each file's path and stat (device, inode,
-    size, mtime and ctime in ns: the kernel sets ctime on every write and nobody can set it back), as git's
-    index says a file is unchanged without reading it. A file modified in the last RACY_SECONDS is hashed
-    instead (git's "racy" case: two writes within one timestamp tick leave the same stat)."""
-    import time
-
-    digest = hashlib.blake2b(digest_size=16)
-    recent = time.time_ns() - int(RACY_SECONDS * 1e9)
-    for current, dirs, names in sorted(os.walk(folder)):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for name in sorted(n for n in names if n.endswith(suffixes)):
-            path = os.path.join(current, name)
-            digest.update(os.path.relpath(path, folder).encode("utf-8", "surrogateescape") + b"\0")
-            st = os.stat(path)
-            if max(st.st_mtime_ns, st.st_ctime_ns) >= recent:
-                with open(path, "rb") as handle:
-                    digest.update(b"content " + hashlib.sha256(handle.read()).digest() + b"\0")
-            else:
-                digest.update(f"stat {st.st_dev} {st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}\0".encode())
-    return digest.hexdigest()
 
 
 def tool_digest(rules: Path | None = None) -> str:

@@ -82,7 +82,7 @@ _CODE_DIGEST: list[str] = []
 def code_digest() -> str:
     """The tool's version and a digest of its code: a cached result never outlives the code that made it."""
     if not _CODE_DIGEST:
-        from license_check.cache.report import tree_digest
+        from license_check.storage import tree_digest
 
         package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the license_check package
         _CODE_DIGEST.append(f"{__version__}\0{dependency_versions()}\0{tree_digest(Path(package), ('.py', '.json'))}")

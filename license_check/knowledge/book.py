@@ -5,7 +5,8 @@ all up front means that a broken rules file stops a scan with a configuration er
 file is read, never half-way as a detector failure. The loaders cache by folder, so the modules that
 still look a table up by themselves (the detectors' normalizer, the text gate) get these same objects.
 The SPDX templates (7 MB, a tenth of a second) are the one file read only when a text needs them; their
-shape is checked then, and a problem stops the scan the same way.
+shape is checked then, and a problem stops the scan the same way. A Knowledge that loaded is kept for the next
+run (knowledge/stored.py) unless the caches are off.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from license_check.knowledge import textrules
 from license_check.knowledge.compat import CompatBook, load_compat
 from license_check.knowledge.duties import DutyBook, load_duties
 from license_check.knowledge.known import KnownArtifacts, known_artifacts
-from license_check.knowledge.normalize import Normalizer, normalizer
+from license_check.knowledge.normalize import Normalizer, adopt, normalizer
 from license_check.knowledge.rulebook import RuleBook, load_rules
 
 
@@ -46,6 +47,16 @@ class Knowledge:
         if not parse_cache:
             ruledata.use_parse_cache(False)
         folder = (directory or ruledata.rules_dir()).resolve()
-        return cls(folder, load_rules(folder), load_duties(folder), load_compat(folder), known_artifacts(folder),
-                   normalizer(folder), ruledata.load_file_names(folder), textrules.load_boilerplate(folder),
-                   textrules.load_use_terms(folder))
+        if parse_cache:
+            from license_check.knowledge import stored
+
+            kept = stored.load(folder)
+            if isinstance(kept, cls) and kept.directory == folder:
+                adopt(kept.normalizer)  # the modules that ask normalizer(folder) themselves get this same one
+                return kept
+        loaded = cls(folder, load_rules(folder), load_duties(folder), load_compat(folder), known_artifacts(folder),
+                     normalizer(folder), ruledata.load_file_names(folder), textrules.load_boilerplate(folder),
+                     textrules.load_use_terms(folder))
+        if parse_cache:
+            stored.store(folder, loaded)
+        return loaded

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from license_check.knowledge import idtable
 from license_check.knowledge.aliases import NameTables, Target, WebTables, classifier_key, name_key, unique_short_names
@@ -113,8 +113,19 @@ class Normalizer:
         self.web = WebTables(directory, self)
         self.problems += self.web.problems
         self.hub_special, self.hub_ids = self.web.hub_special, self.web.hub_ids
+        self._memos()
+
+    def _memos(self) -> None:
         self._memo_read = lru_cache(maxsize=8192)(self._read)
         self._memo_tree = lru_cache(maxsize=8192)(self._parse)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without its memos (knowledge/stored.py): they are rebuilt empty."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("_memo_read", "_memo_tree")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._memos()
 
     # --- what the stages call: memoized (short strings repeat), never raising but ValueError from tree ----
 
@@ -371,9 +382,21 @@ def _message(exc: Exception) -> str:
     return text.replace("ExpressionParseError: ", "")
 
 
+_ADOPTED: dict[Path, Normalizer] = {}  # normalizers of a stored Knowledge (knowledge/stored.py), by folder
+
+
+def adopt(norm: Normalizer) -> None:
+    """Make ``norm`` (of a stored Knowledge) the one ``normalizer(norm.directory)`` returns in this process."""
+    _ADOPTED[norm.directory.resolve()] = norm
+
+
 def normalizer(directory: Path | None = None) -> Normalizer:
     """The (cached) normalizer of ``directory`` (default: the shipped rules)."""
-    return _default() if directory is None else _normalizer(directory.resolve())
+    folder = (directory or rules_dir()).resolve()
+    adopted = _ADOPTED.get(folder)
+    if adopted is not None:
+        return adopted
+    return _default() if directory is None else _normalizer(folder)
 
 
 @lru_cache(maxsize=1)

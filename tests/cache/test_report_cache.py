@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from license_check import storage
 from license_check.cache import report as report_cache
 from license_check.cli import cli
 from license_check.findings import make_finding
@@ -135,17 +136,17 @@ def test_tree_digest_follows_every_write_without_reading_old_files(tmp_path: Pat
     module = code / "a.py"
     module.write_text("X = 1\n")
     (code / "notes.txt").write_text("not code")
-    first = report_cache.tree_digest(code, (".py",))
+    first = storage.tree_digest(code, (".py",))
     module.write_text("X = 2\n")  # same size, within the same second: the content decides (git's racy case)
-    second = report_cache.tree_digest(code, (".py",))
+    second = storage.tree_digest(code, (".py",))
     assert second != first
-    monkeypatch.setattr(report_cache, "RACY_SECONDS", -3600.0)  # as if every file were old: known by its stat
-    by_stat = report_cache.tree_digest(code, (".py",))
-    assert by_stat == report_cache.tree_digest(code, (".py",)) != second
+    monkeypatch.setattr(storage, "RACY_SECONDS", -3600.0)  # as if every file were old: known by its stat
+    by_stat = storage.tree_digest(code, (".py",))
+    assert by_stat == storage.tree_digest(code, (".py",)) != second
     module.write_text("X = 3\n")  # a write moves ctime (and mtime): a new stat
-    assert report_cache.tree_digest(code, (".py",)) != by_stat
-    after = report_cache.tree_digest(code, (".py",))
+    assert storage.tree_digest(code, (".py",)) != by_stat
+    after = storage.tree_digest(code, (".py",))
     (code / "notes.txt").write_text("other")  # a suffix the digest does not cover
-    assert report_cache.tree_digest(code, (".py",)) == after
+    assert storage.tree_digest(code, (".py",)) == after
     (code / "b.py").write_text("")
-    assert report_cache.tree_digest(code, (".py",)) != after
+    assert storage.tree_digest(code, (".py",)) != after
