@@ -127,11 +127,14 @@ def _reread(plan: _Plan) -> Iterator[bool | None]:
         yield plan.digest is None or (truncated == plan.truncated and _digest(data) == plan.digest)
 
 
-def _work_local(plan: _Plan, ctx: ScanContext) -> tuple[dict[str, DetectorResult], bool | None]:
+def _work_local(plan: _Plan, ctx: ScanContext) -> tuple[dict[str, DetectorResult | None], bool | None]:
+    """The file-local detectors' results for one file; None for an empty one (most files say nothing to most
+    detectors: a worker sends back None, not an object to unpickle)."""
     with _reread(plan) as same:
         if same is None and plan.digest is None:  # unreadable, never hashed: left to the detectors' own run,
             return {}, None  # as a file the hashing pass could not read is
-        return {name: FILE_LOCAL[name].detect([plan.entry], ctx) for name in plan.detectors}, same
+        results = {name: FILE_LOCAL[name].detect([plan.entry], ctx) for name in plan.detectors}
+        return {name: None if result == _EMPTY else result for name, result in results.items()}, same
 
 
 def _work_scancode(item: tuple[FileEntry, str], ctx: ScanContext) -> license_files.FileIdentification:
@@ -292,10 +295,10 @@ def _prepare(files: Sequence[FileEntry], ctx: ScanContext, rules_version: str, j
         if same is None and plan.digest is None:
             continue  # unreadable: run_detector leaves it to the detectors
         for name, result in results.items():
-            session.per_file[name][plan.entry.path] = result
+            session.per_file[name][plan.entry.path] = _EMPTY if result is None else result
         key = keys[id(plan)][0]
         if store and key is not None and same:  # most files say nothing to most detectors: None, not a result
-            new[key] = encode({name: None if result == _EMPTY else result for name, result in results.items()})
+            new[key] = encode(results)
     if store and new:
         store.put_many(new)
     ctx.log(f"per-file analysis: {len(plans)} files, {len(local_misses)} analysed by the detectors with "

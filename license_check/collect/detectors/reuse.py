@@ -213,7 +213,7 @@ def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
     per_toml = [anns for f in files if f.name == "REUSE.toml" if (anns := parse_reuse_toml(f, out))]
     dep5 = [parse_dep5(f, out) for f in files if f.path == ".reuse/dep5"]
     authoritative = set(sidecar_targets)
-    for entry in files:
+    for entry in files if per_toml or dep5 else ():  # without REUSE.toml or dep5 no file gets an annotation
         if not _covered(entry):
             continue
         matches = [m for anns in per_toml if (m := _last_match(anns, entry.path))]
