@@ -46,6 +46,11 @@ REFUSED = [
     "Issue Date: 18th November 2008, for research use only",
     "Issue Date: whenever Acme says so",
     "This is a version of malloc written by Doug Lea, for non-commercial use",
+    "This is a version of malloc written by Acme and is disallowed",
+    "Acme forbids resale and released to the public domain, as explained at "
+    "http://creativecommons.org/licenses/publicdomain",
+    "Written by Acme which is disallowed and released to the public domain, as explained at "
+    "http://creativecommons.org/licenses/publicdomain",
 ]
 
 
@@ -140,6 +145,14 @@ def test_libpng_of_another_release_is_libpng(text: str) -> None:
 ], ids=["group-number", "logo-size", "released-only", "other-license", "not-before"])
 def test_libpng_with_a_changed_term_is_not(text: str) -> None:
     assert tm.match_license_text(text, KNOWLEDGE) is None
+
+
+def test_inside_a_text_only_a_connective_that_names_its_license_stands() -> None:
+    at = "The above copyright notice"
+    named = MIT.replace(at, "This code is released under the MIT license.\n\n" + at)
+    assert tm.match_license_text(named, KNOWLEDGE) is not None
+    for rider in ("Code from Acme is disallowed.", "Code from Acme Labs, which has this license statement:"):
+        assert tm.match_license_text(MIT.replace(at, rider + "\n\n" + at), KNOWLEDGE) is None, rider
 
 
 def test_a_number_in_the_terms_never_changes() -> None:

@@ -270,14 +270,17 @@ MAX_DESCRIPTION_WORDS = 12
 
 def groups_ok(bp: Boilerplate, groups: dict[str, str | None], names: frozenset[str] = frozenset()) -> bool:
     """The checks on a connective's groups: a ``name`` is title words or license names; a ``holder...`` group
-    names who (no lower-case word about use); a ``description`` ("a Just-In-Time Compiler for Lua") is a few
-    words, none about use in any case ("a Compiler for Research Only", "not for commercial use")."""
+    names who (no lower-case word about use); an ``author`` is a name (author_like); a ``description`` ("a
+    Just-In-Time Compiler for Lua") is a few words, none about use in any case ("a Compiler for Research
+    Only", "not for commercial use")."""
     for key, value in groups.items():
         if value is None:
             continue
         if key == "name" and not words_harmless(bp, _words(value), names):
             return False
         if key.startswith("holder") and not holder_like(value):
+            return False
+        if key == "author" and not author_like(value):
             return False
         if key == "description":
             words = _words(value)
@@ -286,13 +289,25 @@ def groups_ok(bp: Boilerplate, groups: dict[str, str | None], names: frozenset[s
     return True
 
 
+MAX_AUTHOR_WORDS = 8
+
+
+def author_like(text: str) -> bool:
+    """Whether ``text`` is a person's or group's name ("Doug Lea", "the Xiph.Org Foundation"): a few words,
+    each capitalized or a word of a holder's name ("and", "the"), nothing else ("Acme and is disallowed")."""
+    words = re.findall(r"[^\W\d_]+", _URL.sub(" ", text))
+    return 0 < len(words) <= MAX_AUTHOR_WORDS and all(w[0].isupper() or w in _NAME_WORDS for w in words)
+
+
 def connective_run(bp: Boilerplate, words: Sequence[str], names: frozenset[str] = frozenset()) -> bool:
     """Whether normalized ``words`` (a run the fast path finds inside a text) are, as they stand, one
     connective of boilerplate.toml that grants nothing ("This code is released under the libpng license"
-    inside libpng's own text, ``names`` holding the reference's own words)."""
+    inside libpng's own text, ``names`` holding the reference's own words). Only connectives whose groups
+    are names of licenses: free text of a ``holder`` group ("code from Acme ...") never rides inside a text."""
     flat = " ".join(words)
     for connective in bp.connectives:
-        if connective.license is not None or connective.urls or connective.first:
+        if connective.license is not None or connective.urls or connective.first or any(
+                key != "name" for key in connective.pattern.groupindex):
             continue
         found = connective.pattern.fullmatch(flat)
         if found is not None and groups_ok(bp, found.groupdict(), names):
