@@ -148,7 +148,8 @@ def test_license_files_asks_the_compact_index_before_the_full_one(data: Path, tm
     monkeypatch.setattr(cm, "_SHARED", cm._Shared(loaded=(ci.build(data, "test"), data)))
     monkeypatch.setattr(sa, "_STATE", sa._State(error="ImportError: the full index must not be needed"))
     ctx = ScanContext(knowledge=KNOWLEDGE)
-    for name, text in (("gregbook/LICENSE", GREGBOOK), ("luajit/COPYRIGHT", LUAJIT)):
+    edited = LUAJIT.replace("which has this license statement:", "which has these extra terms:")
+    for name, text in (("gregbook/LICENSE", GREGBOOK), ("luajit/COPYRIGHT", LUAJIT), ("edited/COPYRIGHT", edited)):
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -156,6 +157,8 @@ def test_license_files_asks_the_compact_index_before_the_full_one(data: Path, tm
         if name.startswith("gregbook"):
             assert ident.method == cm.METHOD
             assert ident.expression == "LicenseRef-scancode-greg-roelofs OR GPL-2.0-or-later"
+        elif name.startswith("luajit"):  # the bundles fast path reads it before either index
+            assert ident.method == "fast-path-composite" and ident.expression == "MIT AND CC-PDDC"
         else:  # left to the full index, which is unavailable here
             assert ident.expression is None and ident.findings[0].rule == "scancode-unavailable"
 

@@ -22,6 +22,8 @@ class Connective:
     pattern: re.Pattern[str]
     license: str | None
     source: str
+    urls: bool = False  # matched with its URLs as written (a grant that depends on which page it cites)
+    first: bool = False  # only as the first sentence of the text beside the license (a tagline header)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +60,10 @@ def load_boilerplate(directory: Path) -> Boilerplate:
             pattern = re.compile(item["match"], re.IGNORECASE)
         except re.error as exc:
             raise DataError(f"{where}.match: {exc}") from exc
-        connectives.append(Connective(pattern, license_id, item["source"]))
+        flags = {key: item.get(key, False) for key in ("urls", "first")}
+        if not all(isinstance(v, bool) for v in flags.values()):
+            raise DataError(f"{where}: 'urls' and 'first' must be true or false")
+        connectives.append(Connective(pattern, license_id, item["source"], flags["urls"], flags["first"]))
     words = {key: data.get(key) for key in ("title_words", "placeholder_words")}
     for key, value in words.items():
         if not isinstance(value, str):

@@ -196,7 +196,9 @@ def identify_fast(entry: FileEntry, ctx: ScanContext) -> FileIdentification | st
     if found is not None and not _lacks_clause(entry, found.expression, text, ctx):
         return FileIdentification(entry, found.expression, found.score, found.version_ambiguous, "fast-path")
     bundle = bundles.match_bundle(text, ctx.knowledge)
-    if bundle is not None and not _lacks_clause(entry, bundle.expression, text, ctx):
+    # only the texts found can lack a clause: a license a connective grants ("waived via CC0") has no text here
+    texts = " AND ".join(m.expression for m in bundle.parts) if bundle is not None else ""
+    if bundle is not None and not _lacks_clause(entry, texts, text, ctx):
         ctx.log(f"{entry.path}: {bundle.expression} by fast-path-composite ({len(bundle.parts)} license texts: "
                 f"{', '.join(m.expression for m in bundle.parts)}; {bundle.prose_words} words of connective prose)")
         return FileIdentification(entry, bundle.expression, bundle.score, bundle.version_ambiguous,

@@ -8,8 +8,9 @@ its license texts or long notice rules, word for word; finding those needs only 
   first ANCHOR tokens, the hash of all its tokens and its length; a file is matched by looking its
   ANCHOR-token windows up, then hashing the span a candidate would cover (compact_matcher);
 * for every other rule (references, tags, intros, clues, false positives, short or low-relevance rules), a
-  hash of its first ANCHOR tokens (or of all of them when shorter): the matcher defers when one of them
-  could also match outside what it found, since ScanCode would then report more than it does.
+  hash of its first ANCHOR tokens (or of all of them when shorter), with its length and the hash of all its
+  tokens: the matcher defers when one of them could also match outside what it found, since ScanCode would
+  then report more than it does.
 
 The index proposes; it never decides. A candidate is re-read from ScanCode's data file and compared token
 by token before it counts (compact_matcher), so a stale, colliding or edited index can only make the matcher
@@ -32,7 +33,7 @@ from pathlib import Path
 
 from license_check import storage
 
-FORMAT = "compact-index-3"  # bump when what is stored, or how tokens are made, changes
+FORMAT = "compact-index-4"  # bump when what is stored, or how tokens are made, changes
 ANCHOR = 8  # tokens hashed to find where a rule may begin
 MIN_RULE_TOKENS = 20  # shorter rules have ScanCode relevance below 100 or detection quirks: never settled here
 _INDEX_CAP = 64 << 20
@@ -49,14 +50,14 @@ class CompactIndex:
     """The fingerprints: rule ``i`` is ``names[i]`` (relative to licensedcode/data), ``lengths[i]`` tokens
     long, with the hash of all its tokens ``fulls[i]``; ``anchors`` maps a window hash to rule numbers.
     ``others`` holds, for the rules that are never settled here, by window length, each first-window hash
-    with the length of the longest such rule."""
+    with the (length, hash of all tokens) of every such rule."""
 
     version: str
     names: tuple[str, ...]
     lengths: array  # type: ignore[type-arg]  # array('I')
     fulls: array  # type: ignore[type-arg]  # array('Q')
     anchors: dict[int, tuple[int, ...]]
-    others: dict[int, dict[int, int]]  # window length (1..ANCHOR) -> window hash -> longest rule's length
+    others: dict[int, dict[int, tuple[tuple[int, int], ...]]]  # window length -> window hash -> (length, full)
 
 
 def stopwords() -> frozenset[str]:
@@ -143,7 +144,7 @@ def build(data: Path, version: str) -> CompactIndex:
     lengths = array("I")
     fulls = array("Q")
     anchor_of: list[int] = []
-    others: dict[int, dict[int, int]] = {}
+    others: dict[int, dict[int, list[tuple[int, int]]]] = {}
     for sub, suffix in (("licenses", ".LICENSE"), ("rules", ".RULE")):
         try:
             entries = sorted(e.name for e in os.scandir(data / sub) if e.name.endswith(suffix))
@@ -166,12 +167,12 @@ def build(data: Path, version: str) -> CompactIndex:
             elif meta.get("is_deprecated", "") in ("", "no"):
                 window = min(ANCHOR, len(words))
                 table = others.setdefault(window, {})
-                head = fingerprint(words[:window])
-                table[head] = max(table.get(head, 0), len(words))
+                table.setdefault(fingerprint(words[:window]), []).append((len(words), fingerprint(words)))
     anchors: dict[int, list[int]] = {}
     for number, anchor in enumerate(anchor_of):
         anchors.setdefault(anchor, []).append(number)
-    return CompactIndex(version, tuple(names), lengths, fulls, {a: tuple(n) for a, n in anchors.items()}, others)
+    frozen = {w: {h: tuple(sorted(set(rules))) for h, rules in table.items()} for w, table in others.items()}
+    return CompactIndex(version, tuple(names), lengths, fulls, {a: tuple(n) for a, n in anchors.items()}, frozen)
 
 
 def encode(index: CompactIndex) -> bytes:
@@ -181,13 +182,14 @@ def encode(index: CompactIndex) -> bytes:
         for number in numbers:
             anchor_of[number] = anchor
     windows = sorted(index.others)
+    rows = {w: [(h, n, f) for h in sorted(index.others[w]) for n, f in index.others[w][h]] for w in windows}
     header = {"format": FORMAT, "version": index.version, "names": list(index.names),
-              "others": [[w, len(index.others[w])] for w in windows]}
+              "others": [[w, len(rows[w])] for w in windows]}
     parts = [json.dumps(header).encode("utf-8"), b"\n", index.lengths.tobytes(), index.fulls.tobytes(),
              anchor_of.tobytes()]
     for w in windows:
-        heads = sorted(index.others[w])
-        parts += [array("Q", heads).tobytes(), array("I", [index.others[w][h] for h in heads]).tobytes()]
+        parts += [array("Q", [r[0] for r in rows[w]]).tobytes(), array("I", [r[1] for r in rows[w]]).tobytes(),
+                  array("Q", [r[2] for r in rows[w]]).tobytes()]
     return b"".join(parts)
 
 
@@ -213,10 +215,13 @@ def decode(blob: bytes) -> CompactIndex | None:
             return out
 
         lengths, fulls, anchor_of = take("I", count), take("Q", count), take("Q", count)
-        others: dict[int, dict[int, int]] = {}
+        others: dict[int, dict[int, tuple[tuple[int, int], ...]]] = {}
         for w, n in header["others"]:
-            heads = take("Q", int(n))
-            others[int(w)] = dict(zip(heads, take("I", int(n)), strict=True))
+            heads, sizes, wholes = take("Q", int(n)), take("I", int(n)), take("Q", int(n))
+            table: dict[int, list[tuple[int, int]]] = {}
+            for head, size, whole in zip(heads, sizes, wholes, strict=True):
+                table.setdefault(head, []).append((size, whole))
+            others[int(w)] = {h: tuple(rules) for h, rules in table.items()}
         if offset != len(body):
             raise ValueError("trailing bytes")
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):

@@ -9,9 +9,10 @@ A file is settled here only when nothing is left to ScanCode's judgement:
   apart, each found by its fingerprint and then re-read from ScanCode's data file and compared token by
   token; no two candidates overlap without one containing the other, and a span two rules share has
   one license expression;
-* every other line that has a token is a copyright line that names a holder and nothing more, and no
-  rule the index never settles (a reference, tag, intro, clue, false positive or short rule) could match
-  outside the rules found;
+* every other line that has a token is a copyright line that names a holder and nothing more, or the
+  text outside the rules is connective prose the gate accepts (its connectives, author lines: no title, URL
+  or SPDX line, no license name), and no rule the index never settles (a reference, tag, intro, clue, false
+  positive or short rule) could match outside the rules found;
 * what scancode_matcher.judge would then decide of those matches is decided the same way, with the same
   gate and limits: the text outside them is recognised boilerplate, the bare-GPL version ambiguity, the
   confidence. A text that judge would refuse is not refused here: it is deferred.
@@ -142,16 +143,36 @@ def _outside(q: Query, segs: list[Segment]) -> list[int]:
     return [i for i, c in enumerate(covered) if not c]
 
 
+# What a file may say outside the rules found, besides copyright lines: the gate's connectives (reviewed
+# sentences that join or date license texts: "For AES encryption support, files under the following license
+# are used:", "Issue Date: 18th November 2008"), author lines and markup. Titles, URLs and SPDX lines are
+# ScanCode's to read (as references of their own), and so is any license name outside a copyright line.
+_PLAIN_KINDS = frozenset({"copyright", "author", "markup", "connective"})
+
+
+def _outside_plain(q: Query, segs: list[Segment], lines: list[str], verdict: gate.Verdict) -> bool:
+    """Whether the tokens outside ``segs`` are copyright lines, or (``verdict``: the gate on the text outside)
+    connective prose that names no license."""
+    others = [i for i in _outside(q, segs) if not gate.copyright_line_ok(lines[q.lines[i] - 1])]
+    if not others:
+        return True
+    return verdict.kinds <= _PLAIN_KINDS and not any(q.words[i] in gate.LICENSE_NAME_WORDS for i in others)
+
+
 def _others_outside(q: Query, index: CompactIndex, segs: list[Segment]) -> bool:
-    """Whether a rule the index never settles may match a span not inside one of ``segs``."""
+    """Whether a rule the index never settles may match a span not inside one of ``segs``: one that starts
+    outside them (whether or not all its words follow: ScanCode also matches rules approximately), or one
+    that starts inside a rule found and runs on past it word for word (inside an exact match ScanCode reads
+    no other rule's start, so only an exact continuation could be one)."""
     n = len(q.words)
     for window, heads in index.others.items():
         for i in range(n - window + 1):
-            longest = heads.get(fingerprint(q.ids[i:i + window]))
-            if longest is None or i + longest > n:
-                continue
-            if not any(s.start <= i and i + longest <= s.end for s in segs):
-                return True
+            rules = heads.get(fingerprint(q.ids[i:i + window]))
+            for length, whole in rules or ():
+                if i + length > n or any(s.start <= i and i + length <= s.end for s in segs):
+                    continue
+                if not any(s.start <= i < s.end for s in segs) or fingerprint(q.ids[i:i + length]) == whole:
+                    return True
     return False
 
 
@@ -194,9 +215,13 @@ def identify(text: str, index: CompactIndex, data: Path, knowledge: Knowledge) -
     lines = text.splitlines()
     if any(_NON_LATIN.search(lines[n - 1]) for s in segs for n in range(s.start_line, s.end_line + 1)):
         return None  # how ScanCode reads text in other scripts is its own (a Japanese text it reads otherwise)
-    for i in _outside(q, segs):
-        if not gate.copyright_line_ok(lines[q.lines[i] - 1]):
-            return None  # words ScanCode might read as something: its own judgement, not ours
+    # What judge() does with exact, complete matches: the lines outside them must be boilerplate and few.
+    rest = full.unexplained_text(text, [(s.start_line, s.end_line) for s in segs])
+    verdict = gate.harmless(knowledge.boilerplate, rest)
+    if not verdict.ok:
+        return None
+    if not _outside_plain(q, segs, lines, verdict):
+        return None  # words ScanCode might read as something: its own judgement, not ours
     if _others_outside(q, index, segs):
         return None
     spdx = [spdx_expression(s.expression, data) for s in segs]
@@ -205,10 +230,6 @@ def identify(text: str, index: CompactIndex, data: Path, knowledge: Knowledge) -
     expression = full.with_exceptions(list(dict.fromkeys(str(s) for s in spdx)), knowledge.normalizer)
     seen = f"ScanCode saw {expression}"
     if full.UNKNOWN_KEY.search(expression):
-        return None
-    # What judge() does with exact, complete matches: the lines outside them must be boilerplate and few.
-    rest = full.unexplained_text(text, [(s.start_line, s.end_line) for s in segs])
-    if not gate.harmless(knowledge.boilerplate, rest).ok:
         return None
     unexplained, total = normalize_tokens(rest), len(normalize_tokens(text))
     share = len(unexplained) / total if total else 0.0

@@ -10,7 +10,11 @@ matched by an exact hash of the tokens, or else by 5-word shingles with tight, p
 * words the reference does not have must pass the gate (gate.py): a title, a URL, a holder's name at
   the very place of the reference's placeholder, an official rewording; any other addition, in any
   wording, keeps the file from being the standard text;
-* words the file drops from the reference may not be grant words ("sell", "modify", "no", ...).
+* words the file drops from the reference may not be grant words ("sell", "modify", "no", ...);
+* a number in place of the reference's words passes only as a date or version of a copyright statement
+  (numbers.py: libpng's "through 1.6.17, March 26, 2015"), never in the terms ("Version 3.0"); a gap that
+  is one whole connective of the gate naming the reference's own license ("This code is released under
+  the libpng license") passes as that sentence.
 
 Anything else is left to ScanCode (or reported as unknown): the fast path never guesses.
 """
@@ -19,10 +23,11 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from license_check.collect.textid import gate
+from license_check.collect.textid import gate, numbers
 from license_check.collect.textid.reftokens import reference_texts as reference_texts
 from license_check.collect.textid.reftokens import reference_tokens
 from license_check.collect.textid.reftokens import scancode_data_dir as scancode_data_dir
@@ -42,6 +47,7 @@ MAX_LEAD_EXTRA = 12  # a title before the text: "The MIT License (MIT)", "BSD 3-
 MAX_TRAIL_EXTRA = 6
 MAX_GAP_EXTRA = 6  # one gap inside the text: a holder name in place of "the copyright holder"
 MAX_INNER_EXTRA = 20  # all gaps inside the text together
+MAX_GAP_CONNECTIVE = 16  # a gap that is one connective of boilerplate.toml ("This code is released under ...")
 # ... and on words of the reference that the file lacks ("missing").
 MAX_LEAD_MISSING = 16  # the reference's own title / URL line
 MAX_TRAIL_MISSING = 8  # "END OF TERMS AND CONDITIONS"
@@ -112,6 +118,8 @@ class _Ref:
     shingle_set: frozenset[int]
     not_extra: frozenset[str]  # words the file may not add: other licenses' names
     position: dict[int, int]  # shingle -> its first index in ``tokens``
+    own: frozenset[str]  # the words of its SPDX id: a connective inside the text may name its own license
+    statements: frozenset[int]  # indexes of words in its copyright statements (numbers.statement_positions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +153,9 @@ def _index(directory: Path, bp: Boilerplate) -> _RefSet:
         own = set(tokens) | set(re.findall(r"[a-z0-9]+", spec.spdx.lower()))
         position = dict(zip(reversed(shingles), range(len(shingles) - 1, -1, -1), strict=True))  # each one's first
         reworded = {w for a, b in bp.substitutions if set(b) <= own for w in a}  # "lesser"
-        ref = _Ref(spec, tokens, shingles, frozenset(shingles), LICENSE_NAME_WORDS - own - reworded, position)
+        ref = _Ref(spec, tokens, shingles, frozenset(shingles), LICENSE_NAME_WORDS - own - reworded, position,
+                   frozenset(re.findall(r"[a-z0-9]+", spec.spdx.lower())),
+                   numbers.statement_positions(strip_front_matter(raw), GRANT_WORDS))
         refs.append(ref)
         by_text.setdefault(" ".join(tokens), ref)
     return _RefSet(tuple(refs), by_text, frozenset(lines))
@@ -187,9 +197,10 @@ def _uncovered_runs(misses: list[int], size: int) -> list[tuple[int, int]] | Non
 
 def _runs_ok(
     runs: list[tuple[int, int]] | None, words: tuple[str, ...] | list[str], limits: tuple[int, int, int, int],
-    forbidden: frozenset[str],
+    forbidden: frozenset[str], sentence: Callable[[Sequence[str]], bool] | None = None,
 ) -> tuple[bool, int]:
-    """Whether the uncovered runs stay within (lead, trail, gap, inner total) and avoid ``forbidden``."""
+    """Whether the uncovered runs stay within (lead, trail, gap, inner total) and avoid ``forbidden``; a gap
+    longer than its limit passes when ``sentence`` says it is one whole connective (the gate decides its words)."""
     if runs is None:
         return False, 0
     lead, trail, gap, inner_limit = limits
@@ -208,7 +219,8 @@ def _runs_ok(
         else:
             limit = gap
             inner += length
-        if length > limit:
+        if length > limit and not (limit == gap and length <= MAX_GAP_CONNECTIVE and sentence is not None
+                                   and sentence(run)):
             return False, total
     return inner <= inner_limit, total
 
@@ -234,15 +246,30 @@ def _additions_harmless(
     starts = dict(missing)
     for start, end in runs:
         words = tokens[start:end]
-        if gate.words_harmless(bp, words, names) or gate.copyright_template_run(bp, words) or gate.holder_run(
-                words) or (start == 0 and gate.title_run(bp, words, names)):
-            continue
-        if start >= SHINGLE and end < len(tokens):
+        hole: int | None = None
+        lacks: tuple[str, ...] = ()
+        if start >= SHINGLE:
             before = ref.position.get(shingles[start - SHINGLE])
             hole = None if before is None else before + SHINGLE
             lacks = ref.tokens[hole:starts[hole]] if hole is not None and hole in starts else ()
-            if gate.placeholder_run(bp, lacks) or gate.substitution(bp, words, lacks):
+        if gate.copyright_template_run(bp, words) or gate.holder_run(words):
+            continue
+        if start > 0 and numbers.has_number(words):
+            # a number in place of reference words: a date or version of a copyright statement may change
+            # (libpng's "through 1.6.17, March 26, 2015"), a term never does ("30 days", "version 2"); a number
+            # that replaces nothing is left to the gate below (a rewrapped text's section numbers)
+            place = numbers.replaced(shingles, len(tokens), ref.shingles, ref.tokens, start, end, SHINGLE)
+            if place is None or (place[1] and not numbers.replacement_ok(words, place[1], place[0], ref.statements)):
+                return False
+            if place[1]:
                 continue
+        if gate.words_harmless(bp, words, names) or (start == 0 and gate.title_run(bp, words, names)):
+            continue
+        if start > 0 and end < len(tokens) and gate.connective_run(bp, words, names | ref.own):
+            continue  # "This code is released under the libpng license" inside libpng's text
+        if start >= SHINGLE and end < len(tokens) and (
+                gate.placeholder_run(bp, lacks) or gate.substitution(bp, words, lacks)):
+            continue
         return False
     return True
 
@@ -255,7 +282,8 @@ def _compare(tokens: list[str], shingles: list[int], ref: _Ref, names: frozenset
     if len(file_misses) > _MAX_MISSES:
         return None
     runs = _uncovered_runs(file_misses, len(tokens))
-    ok, extra = _runs_ok(runs, tokens, _EXTRA_LIMITS, ref.not_extra)
+    ok, extra = _runs_ok(runs, tokens, _EXTRA_LIMITS, ref.not_extra,
+                         lambda run: gate.connective_run(bp, run, names | ref.own))
     if not ok or runs is None:
         return None
     shingle_set = set(shingles)

@@ -70,6 +70,7 @@ class Verdict:
     ok: bool
     offending: str = ""  # the first sentence that is not boilerplate (quoted in findings and logs)
     grants: tuple[str, ...] = ()  # licenses connectives grant to a part of the work ("CC0-1.0")
+    kinds: frozenset[str] = frozenset()  # the kinds of boilerplate seen ("copyright", "connective", "title", ...)
 
 
 # Words of license names: a title or heading may hold them ("MIT License", "Apache 2.0"); the fast path
@@ -228,8 +229,10 @@ def _words(sentence: str) -> list[str]:
     return normalize_tokens(sentence)
 
 
-def sentence_kind(bp: Boilerplate, sentence: str, names: frozenset[str] = frozenset()) -> tuple[str, str | None] | None:
-    """What kind of boilerplate ``sentence`` is, with the license a connective grants; None if it is none."""
+def sentence_kind(bp: Boilerplate, sentence: str, names: frozenset[str] = frozenset(),
+                  first: bool = False) -> tuple[str, str | None] | None:
+    """What kind of boilerplate ``sentence`` is, with the license a connective grants; None if it is none.
+    ``first``: the sentence opens the text (a tagline connective may stand only there)."""
     if len(sentence) > MAX_SENTENCE_CHARS:
         return None
     kind = _line_kind(sentence)
@@ -252,27 +255,76 @@ def sentence_kind(bp: Boilerplate, sentence: str, names: frozenset[str] = frozen
                 w in _USE_WORDS or w.startswith(_USE_STEMS) for w in words):
             return "title", None  # a heading that names the project ("Gym Retro", "RequireJS")
     flat = " ".join(_URL.sub("url", bare).split()).rstrip(".:;!? ")
+    as_written = " ".join(bare.split()).rstrip(".:;!? ")
     for connective in bp.connectives:
-        found = connective.pattern.fullmatch(flat)
-        if found is None:
+        if connective.first and not first:
             continue
-        groups = found.groupdict()
-        if groups.get("name") is not None and not words_harmless(bp, _words(groups["name"]), names):
-            continue
-        if groups.get("holder") is not None and not holder_like(groups["holder"]):
-            continue
-        return "connective", connective.license
+        found = connective.pattern.fullmatch(as_written if connective.urls else flat)
+        if found is not None and groups_ok(bp, found.groupdict(), names):
+            return "connective", connective.license
     return None
+
+
+MAX_DESCRIPTION_WORDS = 12
+
+
+def groups_ok(bp: Boilerplate, groups: dict[str, str | None], names: frozenset[str] = frozenset()) -> bool:
+    """The checks on a connective's groups: a ``name`` is title words or license names; a ``holder...`` group
+    names who (no lower-case word about use); an ``author`` is a name (author_like); a ``description`` ("a
+    Just-In-Time Compiler for Lua") is a few words, none about use in any case ("a Compiler for Research
+    Only", "not for commercial use")."""
+    for key, value in groups.items():
+        if value is None:
+            continue
+        if key == "name" and not words_harmless(bp, _words(value), names):
+            return False
+        if key.startswith("holder") and not holder_like(value):
+            return False
+        if key == "author" and not author_like(value):
+            return False
+        if key == "description":
+            words = _words(value)
+            if len(words) > MAX_DESCRIPTION_WORDS or any(w in _USE_WORDS or w.startswith(_USE_STEMS) for w in words):
+                return False
+    return True
+
+
+MAX_AUTHOR_WORDS = 8
+
+
+def author_like(text: str) -> bool:
+    """Whether ``text`` is a person's or group's name ("Doug Lea", "the Xiph.Org Foundation"): a few words,
+    each capitalized or a word of a holder's name ("and", "the"), nothing else ("Acme and is disallowed")."""
+    words = re.findall(r"[^\W\d_]+", _URL.sub(" ", text))
+    return 0 < len(words) <= MAX_AUTHOR_WORDS and all(w[0].isupper() or w in _NAME_WORDS for w in words)
+
+
+def connective_run(bp: Boilerplate, words: Sequence[str], names: frozenset[str] = frozenset()) -> bool:
+    """Whether normalized ``words`` (a run the fast path finds inside a text) are, as they stand, one
+    connective of boilerplate.toml that grants nothing ("This code is released under the libpng license"
+    inside libpng's own text, ``names`` holding the reference's own words). Only connectives whose groups
+    are names of licenses: free text of a ``holder`` group ("code from Acme ...") never rides inside a text."""
+    flat = " ".join(words)
+    for connective in bp.connectives:
+        if connective.license is not None or connective.urls or connective.first or any(
+                key != "name" for key in connective.pattern.groupindex):
+            continue
+        found = connective.pattern.fullmatch(flat)
+        if found is not None and groups_ok(bp, found.groupdict(), names):
+            return True
+    return False
 
 
 def harmless(bp: Boilerplate, text: str, names: Iterable[str] = ()) -> Verdict:
     """Whether all of ``text`` (what a file says outside the matched license) is recognised boilerplate."""
     own = name_words(names)
     grants: list[str] = []
-    for sentence in sentences(text):
-        kind = sentence_kind(bp, sentence, own)
+    kinds: set[str] = set()
+    for number, sentence in enumerate(sentences(text)):
+        kind = sentence_kind(bp, sentence, own, first=number == 0)
         if kind is None:
             return Verdict(False, " ".join(sentence.split())[:300])
+        kinds.add(kind[0])
         if kind[1] is not None:
             grants.append(kind[1])
-    return Verdict(True, grants=tuple(dict.fromkeys(grants)))
+    return Verdict(True, grants=tuple(dict.fromkeys(grants)), kinds=frozenset(kinds))
