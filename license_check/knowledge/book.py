@@ -17,6 +17,7 @@ from pathlib import Path
 from license_check.knowledge import data as ruledata
 from license_check.knowledge import textrules
 from license_check.knowledge.compat import CompatBook, load_compat
+from license_check.knowledge.debian import DebianNames, load_debian_names
 from license_check.knowledge.duties import DutyBook, load_duties
 from license_check.knowledge.known import KnownArtifacts, known_artifacts
 from license_check.knowledge.normalize import Normalizer, adopt, normalizer
@@ -34,6 +35,7 @@ class Knowledge:
     file_names: ruledata.FileNames
     boilerplate: textrules.Boilerplate
     use_terms: tuple[textrules.Clause, ...]
+    debian: DebianNames  # rules/debian-copyright.toml
 
     @property
     def version(self) -> str:
@@ -56,7 +58,7 @@ class Knowledge:
                 return kept
         loaded = cls(folder, load_rules(folder), load_duties(folder), load_compat(folder), known_artifacts(folder),
                      normalizer(folder), ruledata.load_file_names(folder), textrules.load_boilerplate(folder),
-                     textrules.load_use_terms(folder))
+                     textrules.load_use_terms(folder), load_debian_names(folder))
         if parse_cache:
             stored.store(folder, loaded)
         return loaded

