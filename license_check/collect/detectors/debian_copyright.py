@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from license_check.collect.detectors.license_combine import join
 from license_check.collect.detectors.license_names import binds as file_binds
 from license_check.collect.parsers.debian_copyright import (
     Document,
@@ -66,15 +67,6 @@ def binds(path: str) -> str:
     if len(parts) >= 2 and parts[-2] == "debian":
         return "/".join(parts[:-2]) or "."
     return file_binds(path)
-
-
-def _paren(expression: str) -> str:
-    return f"({expression})" if " AND " in expression or " OR " in expression else expression
-
-
-def _join(expressions: list[str], operator: str) -> str:
-    unique = list(dict.fromkeys(expressions))
-    return unique[0] if len(unique) == 1 else f" {operator} ".join(_paren(e) for e in unique)
 
 
 class _Reader:
@@ -154,7 +146,7 @@ class _Reader:
             return self.name(tree, field, inline)
         assert isinstance(tree, Op)
         parts = [self.tree(t, field, False) for t in tree.terms]
-        return _join([p[0] for p in parts], tree.operator.upper()), min(p[1] for p in parts)
+        return join([p[0] for p in parts], tree.operator.upper()), min(p[1] for p in parts)
 
     def field(self, field: Field) -> tuple[str, float]:
         if not field.first:
@@ -206,6 +198,6 @@ def read(path: str, text: str, names: DebianNames, identify: TextIdentifier) -> 
         reader.unknown(1, "a copyright-format 1.0 file with no Files paragraph and no License field: it states "
                           "no license", "unknown-license-text")
         evidence.append(Evidence(path, SOURCE, UNKNOWN, 1, "header paragraph", 1.0))
-    expression = _join([str(e.expression) for e in evidence], "AND")
+    expression = join([str(e.expression) for e in evidence], "AND")
     confidence = min(e.confidence or 1.0 for e in evidence)
     return Reading(expression, confidence, tuple(evidence), tuple(reader.findings))

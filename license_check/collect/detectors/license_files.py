@@ -7,13 +7,9 @@ rules, word for word), then by ScanCode's full index (scancode_matcher, loaded l
 compact one cannot settle. An unidentified file is never dropped: it makes its folder's license
 unknown, with a finding that names it.
 
-One folder at a time, the grant-bearing files make ONE directory claim (target = the folder):
-
-* ``LICENSE-MIT`` + ``LICENSE-APACHE`` (files whose suffix names the license they hold) -> a choice,
-  ``MIT OR Apache-2.0``;
-* ``COPYING`` (GPL-3.0 text) + ``COPYING.LESSER`` (LGPL-3.0 text) -> ``LGPL-3.0-only``: the LGPL-3.0
-  is written as additional permissions on top of the GPL-3.0 text, which it therefore ships with;
-* otherwise different licenses in one folder all apply: ``A AND B``.
+One folder at a time, the grant-bearing files make ONE directory claim (target = the folder), combined as
+license_combine says (a choice, the LGPL-3.0 pair, else AND). A Debian machine-readable copyright file
+(copyright-format 1.0) is read as data by debian_copyright, never by ScanCode, and binds the parent of debian/.
 
 NOTICE, PATENTS and third-party notice files grant nothing: each gets a NOTICE-role claim and an info
 finding. REUSE's ``LICENSES/`` folder and ``*.license`` sidecars belong to the REUSE detector.
@@ -29,8 +25,8 @@ from dataclasses import dataclass
 
 from license_check.collect.detectors import debian_copyright
 from license_check.collect.detectors.base import DetectorResult, ScanContext
+from license_check.collect.detectors.license_combine import combine, primary_order
 from license_check.collect.detectors.license_names import (
-    _TEXT_EXTS,
     _THIRD_PARTY,
     _THIRD_PARTY_REST,
     _parse,
@@ -76,18 +72,6 @@ _COLLECTION_DIR = re.compile(rf"^(?:licen[cs]es|{_THIRD_PARTY}|(?:third|3rd)[-_]
 def _in_license_collection(path: str) -> bool:
     parts = path.split("/")
     return len(parts) >= 2 and parts[-2] != "LICENSES" and bool(_COLLECTION_DIR.match(parts[-2].lower()))
-
-
-def _suffix_id(name: str) -> str | None:
-    """The license named by a ``LICENSE-<ID>`` suffix ("mit", "apache20"), or None."""
-    found = _parse(name)
-    if found is None or not found.base.startswith("licen"):
-        return None
-    parts = found.rest.split(".")
-    if parts and parts[-1] in _TEXT_EXTS:
-        parts = parts[:-1]
-    ident = re.sub(r"[^a-z0-9]", "", "".join(parts))
-    return ident or None
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,62 +299,8 @@ def identify_scancode(entry: FileEntry, text: str, ctx: ScanContext) -> FileIden
     return FileIdentification(entry, None, findings=(finding,), cacheable=repeatable)
 
 
-# ---------------------------------------------------------------- combination
-
-
-def _paren(expression: str) -> str:
-    return f"({expression})" if " AND " in expression or " OR " in expression else expression
-
-
-def _join(expressions: list[str], operator: str) -> str:
-    unique = list(dict.fromkeys(expressions))
-    if len(unique) == 1:
-        return unique[0]
-    return f" {operator} ".join(_paren(e) for e in unique)
-
-
-def _names_its_license(ident: FileIdentification) -> bool:
-    """LICENSE-MIT holding MIT, LICENSE.APACHE-2.0 holding Apache-2.0, LICENSE-BSD holding BSD-3-Clause."""
-    suffix = _suffix_id(ident.entry.name)
-    if suffix is None or ident.expression is None:
-        return False
-    plain = re.sub(r"[^a-z0-9]", "", ident.expression.lower())
-    return plain.startswith(suffix) or (len(plain) >= 3 and suffix.startswith(plain))
-
-
-def combine(idents: list[FileIdentification]) -> tuple[str | None, bool]:
-    """The folder's license expression from its license files, and whether a GPL version is ambiguous."""
-    if any(i.expression is None for i in idents):
-        return None, False
-    by_id = {i.entry.path: i for i in idents}
-    # LGPL-3.0 = GPL-3.0 + additional permissions: COPYING (GPL-3.0) beside COPYING.LESSER is part of it.
-    exprs = {i.expression for i in idents}
-    if "LGPL-3.0-only" in exprs:
-        for path, ident in list(by_id.items()):
-            if ident.expression == "GPL-3.0-only" and ident.version_ambiguous:
-                del by_id[path]
-    kept = list(by_id.values())
-    choice = [i for i in kept if _names_its_license(i)]
-    if len(choice) >= 2 and len({i.expression for i in choice}) >= 2:
-        rest = [i for i in kept if i not in choice]
-        parts = [_join([str(i.expression) for i in choice], "OR")]
-        parts += [str(i.expression) for i in rest]
-        expression = _join(parts, "AND")
-    else:
-        expression = _join([str(i.expression) for i in kept], "AND")
-    return expression, any(i.version_ambiguous for i in kept)
-
-
-def _primary_order(ident: FileIdentification) -> tuple[int, str]:
-    """Plain LICENSE / COPYING first: it is the primary location of the folder's claim."""
-    found = _parse(ident.entry.name)
-    rest = found.rest if found else ""
-    plain = rest == "" or rest in _TEXT_EXTS
-    return (0 if plain else 1, ident.entry.path)
-
-
 def _folder_claim(folder: str, idents: list[FileIdentification]) -> Claim:
-    idents = sorted(idents, key=_primary_order)
+    idents = sorted(idents, key=primary_order)
     expression, ambiguous = combine(idents)
     evidence = tuple(
         e for i in idents
