@@ -95,6 +95,14 @@ def test_the_format_field_is_read_from_the_first_paragraph_only() -> None:
     assert parser.format_value("# comment\n\nUpstream-Name: x\nFormat: http://dep.debian.net/deps/dep5/\n")
     assert parser.format_value("This package was debianized by someone.\nFormat: http://x/\n") is None
     assert parser.format_value("") is None
+    assert parser.format_value("Upstream-Name: x\nComment: a\n long comment\nFormat: http://dep.debian.net/deps/dep5/")
+    assert parser.format_value("Upstream-Name: x\n\nFormat: http://dep.debian.net/deps/dep5/\n") is None  # 2nd para
+
+
+def test_a_damaged_stand_alone_text_is_not_identified(write_files: WriteFiles) -> None:
+    raw, findings = expression(write_files, "Brush", f"License: Brush\n{formatted(BSD3)}\nnot a field line")
+    assert raw == dc.UNKNOWN
+    assert any("could not be read fully" in f for f in findings) and any("malformed-metadata" in f for f in findings)
 
 
 @pytest.mark.parametrize(("line", "tree"), [

@@ -74,10 +74,14 @@ class _Reader:
         self.path, self.names, self.identify = path, names, identify
         self.findings: list[Finding] = []
         self.standalone: dict[str, Field] = {}
+        self.damaged: set[str] = set()  # names whose stand-alone paragraph could not be read fully
         for para in doc.paragraphs[1:]:
             field = para.get("License")
             if para.get("Files") is None and field is not None and field.first:
-                self.standalone.setdefault(field.first.lower(), field)
+                if para.damaged:
+                    self.damaged.add(field.first.lower())
+                else:
+                    self.standalone.setdefault(field.first.lower(), field)
         self.texts: dict[str, tuple[str, float]] = {}  # by lower-cased name: what its text was identified as
 
     def unknown(self, line: int, message: str, rule: str = "unknown-license-id") -> tuple[str, float]:
@@ -109,10 +113,11 @@ class _Reader:
         elif (para := self.standalone.get(term.name.lower())) is not None and para.text.strip():
             found = self.by_text(term.name, para.text, para.line, f"stand-alone License paragraph, line {para.line}")
         else:
+            why = ("its stand-alone License paragraph could not be read fully" if term.name.lower() in self.damaged
+                   else "the file has no stand-alone License paragraph with its text")
             return self.unknown(field.line, (
-                f"the short name {term.name!r} is not one of copyright-format 1.0's standard short names, and the "
-                "file has no stand-alone License paragraph with its text. Use a standard short name, or add the "
-                "license text"))
+                f"the short name {term.name!r} is not one of copyright-format 1.0's standard short names, and {why}. "
+                "Use a standard short name, or add the license text"))
         if term.exception is None:
             return found
         exception = self.names.exceptions.get(term.exception.lower())

@@ -62,16 +62,21 @@ class Document:
 
 def format_value(text: str) -> str | None:
     """The Format field of the first paragraph (comments and blank lines before it skipped), or None."""
-    for raw in text[:8192].splitlines()[:200]:
-        line = raw.lstrip("\ufeff")
-        if not line.strip() or line.startswith("#"):
+    seen_field = False
+    for raw in text[:8192].lstrip("\ufeff").splitlines()[:200]:
+        line = raw.rstrip("\r")
+        if not line.strip():
+            if seen_field:
+                return None  # the header paragraph ended without a Format field
             continue
+        if line.startswith("#") or (seen_field and line[0] in " \t"):
+            continue  # a comment, or a continuation line of another header field
         found = _FIELD.match(line)
         if found is None or line[0] in " \t":
             return None
         if found.group("name").lower() == "format":
             return found.group("value").strip()
-        continue  # another field of the header paragraph: Format need not come first
+        seen_field = True  # another field of the header paragraph: Format need not come first
     return None
 
 
