@@ -158,16 +158,50 @@ def _in_worker(batch: list[Any]) -> bytes:
     return encode([_WORKER_JOB[0](item) for item in batch])
 
 
-def _map(task: Callable[[Any, ScanContext], Any], items: list[Any], jobs: int, minimum: int, ctx: ScanContext,
-         tick: Callable[[int], None]) -> list[Any]:
-    """task(item, ctx) for every item, in order: in ``jobs`` forked processes when worth it, else here. A
-    worker that dies (the OOM killer, a signal) breaks the pool at once instead of hanging it: the items
-    without a result are then done here, once."""
+@dataclass(slots=True)
+class _Pending:
+    """Work handed to forked workers (or left for this process): ``wait`` gives the results, in item order."""
+
+    items: list[Any]
+    work: Callable[[Any], Any]
+    tick: Callable[[int], None]
+    log: Callable[[str], None]
+    pool: ProcessPoolExecutor | None = None
+    blobs: Iterator[bytes] | None = None
+
+    def wait(self) -> list[Any]:
+        out: list[Any] = []
+        if self.pool is not None and self.blobs is not None:
+            try:
+                for blob in self.blobs:
+                    results = decode(blob)
+                    if not isinstance(results, list):
+                        raise RuntimeError("a worker's result did not survive the trip back")
+                    for result in results:
+                        out.append(result)
+                        self.tick(len(out))
+            except BrokenProcessPool as exc:
+                self.log(f"a worker process died ({exc}); analysing the {len(self.items) - len(out)} remaining "
+                         "files here")
+            finally:
+                self.pool.shutdown(wait=True, cancel_futures=True)
+        for item in self.items[len(out):]:
+            out.append(self.work(item))
+            self.tick(len(out))
+        return out
+
+
+def _start(task: Callable[[Any, ScanContext], Any], items: list[Any], jobs: int, minimum: int, ctx: ScanContext,
+           tick: Callable[[int], None]) -> _Pending:
+    """task(item, ctx) for every item: handed now to ``jobs`` forked processes when worth it (this process may
+    do other work meanwhile), else done here when the result is asked for (_Pending.wait). A worker that dies
+    (the OOM killer, a signal) breaks the pool at once instead of hanging it: the items without a result are
+    then done here, once."""
 
     def work(item: Any) -> Any:  # never pickled: forked workers inherit it (see _WORKER_JOB)
         return task(item, ctx)
 
-    out: list[Any] = []
+    pending = _Pending(items, work, tick, ctx.log)
     use_pool = jobs > 1 and len(items) >= minimum and "fork" in multiprocessing.get_all_start_methods()
     if use_pool and threading.active_count() > 1:  # forking a threaded process can deadlock the child
         ctx.log("other threads are running: analysing in this process, without worker processes")
@@ -175,31 +209,28 @@ def _map(task: Callable[[Any, ScanContext], Any], items: list[Any], jobs: int, m
     if use_pool:
         try:
             # fork, explicitly (Python 3.14 defaults to forkserver): workers share the parent's memory,
-            # ScanCode's index included, instead of loading it again (+5 s and +1 GB each).
-            pool = ProcessPoolExecutor(min(jobs, len(items)), mp_context=multiprocessing.get_context("fork"),
-                                       initializer=_install, initargs=(work,))
+            # ScanCode's index included, instead of loading it again (+5 s and +1 GB each). Under fork the
+            # executor starts every worker at the first submit, before its own thread.
+            pending.pool = ProcessPoolExecutor(min(jobs, len(items)), mp_context=multiprocessing.get_context("fork"),
+                                               initializer=_install, initargs=(work,))
         except (OSError, AssertionError, ValueError) as exc:  # e.g. a daemonic process may not have children
             ctx.log(f"cannot start worker processes ({exc}); analysing in this process")
-            use_pool = False
-    if use_pool:
+    if pending.pool is not None:
         chunk = max(1, min(64, len(items) // (jobs * 8)))
         batches = [items[start:start + chunk] for start in range(0, len(items), chunk)]
         try:
-            for blob in pool.map(_in_worker, batches):
-                results = decode(blob)
-                if not isinstance(results, list):
-                    raise RuntimeError("a worker's result did not survive the trip back")
-                for result in results:
-                    out.append(result)
-                    tick(len(out))
+            pending.blobs = pending.pool.map(_in_worker, batches)  # every batch submitted now
         except BrokenProcessPool as exc:
-            ctx.log(f"a worker process died ({exc}); analysing the {len(items) - len(out)} remaining files here")
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-    for item in items[len(out):]:
-        out.append(work(item))
-        tick(len(out))
-    return out
+            ctx.log(f"a worker process died ({exc}); analysing the files here")
+            pending.pool.shutdown(wait=True, cancel_futures=True)
+            pending.pool = None
+    return pending
+
+
+def _map(task: Callable[[Any, ScanContext], Any], items: list[Any], jobs: int, minimum: int, ctx: ScanContext,
+         tick: Callable[[int], None]) -> list[Any]:
+    """task(item, ctx) for every item, in order (see _start)."""
+    return _start(task, items, jobs, minimum, ctx, tick).wait()
 
 
 def _stat_key(prefix: bytes, entry: FileEntry, cap: int) -> bytes | None:
@@ -288,9 +319,20 @@ def _prepare(files: Sequence[FileEntry], ctx: ScanContext, rules_version: str, j
     if store:
         ctx.log(f"cache: {len(found)} results reused, {len(local_misses) + len(license_misses)} files to analyse "
                 f"({len(plans)} files read and looked up in {time.perf_counter() - start:.2f} s)")
-    _identify_licenses(license_misses, ctx, jobs, session, new if store else None, keys, report)
-    computed = _map(_work_local, local_misses, jobs, POOL_MIN_FILES, ctx,
-                    lambda n: report("analysing files", n, len(local_misses)) if n % 100 == 0 else None)
+    # The workers start on the file-local detectors; meanwhile this process identifies the license texts.
+    pending = _start(_work_local, local_misses, jobs, POOL_MIN_FILES, ctx,
+                     lambda n: report("analysing files", n, len(local_misses)) if n % 100 == 0 else None)
+    done: list[list[Any]] = []
+
+    def finish() -> None:  # before ScanCode's full index loads, so that its own workers can fork
+        if not done:
+            done.append(pending.wait())
+
+    try:
+        _identify_licenses(license_misses, ctx, jobs, session, new if store else None, keys, report, finish)
+    finally:
+        finish()
+    computed = done[0]
     for plan, (results, same) in zip(local_misses, computed, strict=True):
         if same is None and plan.digest is None:
             continue  # unreadable: run_detector leaves it to the detectors
@@ -308,9 +350,10 @@ def _prepare(files: Sequence[FileEntry], ctx: ScanContext, rules_version: str, j
 
 def _identify_licenses(misses: list[_Plan], ctx: ScanContext, jobs: int, session: _Session,
                        new: dict[bytes, bytes] | None, keys: dict[int, tuple[bytes | None, bytes | None]],
-                       report: Progress) -> None:
+                       report: Progress, before_scancode: Callable[[], None] = lambda: None) -> None:
     """The fast path and ScanCode's compact index here, then ScanCode's full index (loaded here once, then
-    shared by forked workers) for what they leave."""
+    shared by forked workers) for what they leave; ``before_scancode`` runs first (the file-local workers
+    finish: a process with their pool's thread may not fork again)."""
     for_scancode: list[tuple[_Plan, str]] = []
     changed: set[str] = set()
     for plan in misses:
@@ -329,6 +372,7 @@ def _identify_licenses(misses: list[_Plan], ctx: ScanContext, jobs: int, session
                 new[key] = encode(first)
     if not for_scancode:
         return
+    before_scancode()
     first_path = for_scancode[0][0].entry.path
     others = f" (and {len(for_scancode) - 1} more)" if len(for_scancode) > 1 else ""
     scancode_matcher.ensure_loaded(f"{first_path}{others} is not a license text the fast path knows", ctx.log)
