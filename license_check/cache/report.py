@@ -145,7 +145,7 @@ def load(digest: str) -> Stored | None:
 
 def final(findings: Sequence[Finding]) -> bool:
     """Whether every answer of a report is final (nothing timed out, failed or lacked ScanCode)."""
-    from license_check.collect.textid.scancode_matcher import NOT_FINAL_DETAILS
+    from license_check.collect.textid import NOT_FINAL_DETAILS  # not the matchers themselves
 
     return not any(f.rule in _TRANSIENT_RULES or any(w in f.message for w in NOT_FINAL_DETAILS) for f in findings)
 

@@ -45,7 +45,6 @@ from license_check.cache.store import max_bytes as max_bytes
 from license_check.collect.detectors import FILE_LOCAL, license_files
 from license_check.collect.detectors.base import Detector, DetectorResult, ScanContext
 from license_check.collect.reading import LICENSE_TEXT_CAP, preloaded, read_bytes
-from license_check.collect.textid import scancode_matcher
 from license_check.errors import LicenseCheckError
 from license_check.model import FileEntry
 from license_check.storage import always_hashed, dependency_versions
@@ -373,6 +372,8 @@ def _identify_licenses(misses: list[_Plan], ctx: ScanContext, jobs: int, session
     if not for_scancode:
         return
     before_scancode()
+    from license_check.collect.textid import scancode_matcher  # loaded only for a text the others leave
+
     first_path = for_scancode[0][0].entry.path
     others = f" (and {len(for_scancode) - 1} more)" if len(for_scancode) > 1 else ""
     scancode_matcher.ensure_loaded(f"{first_path}{others} is not a license text the fast path knows", ctx.log)

@@ -26,7 +26,6 @@ from license_check.collect.detectors.base import DetectorResult, ScanContext
 from license_check.collect.parsers import datasets as parse
 from license_check.collect.parsers.jsondoc import Problem, load_json
 from license_check.collect.reading import MANIFEST_CAP
-from license_check.collect.textid import fastpath
 from license_check.findings import make_finding
 from license_check.knowledge.book import Knowledge
 from license_check.model import Artifact, Claim, ClaimScope, Evidence, FileEntry, Finding, Kind, Location, RawForm
@@ -104,6 +103,8 @@ def _manifest(entry: FileEntry, source: str, paths: set[str],
                     f"{entry.path}: {decl.key} points to {decl.raw!r}, which is not a file in the repository; "
                     "the dataset's license cannot be read, so it is unknown.", [Location(entry.path, decl.line)]))
         elif decl.free_text:
+            from license_check.collect.textid import fastpath  # loaded only for a license text
+
             match = fastpath.match_license_text(decl.raw, knowledge)
             claim(match.expression if match else None, RawForm.SPDX, decl.key, decl.line)
         else:

@@ -13,6 +13,8 @@ license_combine says (a choice, the LGPL-3.0 pair, else AND). A Debian machine-r
 
 NOTICE, PATENTS and third-party notice files grant nothing: each gets a NOTICE-role claim and an info
 finding. REUSE's ``LICENSES/`` folder and ``*.license`` sidecars belong to the REUSE detector.
+The text matchers (collect/textid) are imported by the functions that use them: a scan whose license
+files are all cached never loads them.
 """
 
 from __future__ import annotations
@@ -36,7 +38,6 @@ from license_check.collect.detectors.license_names import (
     scope_kind,
 )
 from license_check.collect.reading import LICENSE_TEXT_CAP, read_text
-from license_check.collect.textid import bundles, compact_matcher, fastpath, operative, scancode_matcher, templates
 from license_check.errors import LicenseCheckError
 from license_check.findings import make_finding
 from license_check.knowledge.textrules import Clause
@@ -145,6 +146,8 @@ def identify_file(entry: FileEntry, ctx: ScanContext) -> FileIdentification:
 
 def identify_compact(entry: FileEntry, text: str, ctx: ScanContext) -> FileIdentification | None:
     """ScanCode's answer from its compact index (no full index loaded), or None when only the full one can tell."""
+    from license_check.collect.textid import compact_matcher
+
     outcome = compact_matcher.identify_shared(text, ctx.knowledge, entry.path, ctx.log)
     if outcome is None or outcome.expression is None:
         return None
@@ -199,6 +202,8 @@ def _debian(entry: FileEntry, text: str, ctx: ScanContext) -> FileIdentification
 
 def identify_text(entry: FileEntry, text: str, ctx: ScanContext) -> FileIdentification | None:
     """The identification of a license text by everything but ScanCode, or None when only ScanCode can tell."""
+    from license_check.collect.textid import bundles, fastpath, operative
+
     loc = (Location(entry.path),)
     found = fastpath.match_license_text(text, ctx.knowledge)
     if found is not None and found.exact:
@@ -240,6 +245,8 @@ def identify_text(entry: FileEntry, text: str, ctx: ScanContext) -> FileIdentifi
 def _spdx_template(entry: FileEntry, text: str, ctx: ScanContext) -> FileIdentification | str | None:
     """The file's identification when it is exactly SPDX license texts (templates.py); the reason when it
     holds only exception texts; else None (the text is left to the next matcher)."""
+    from license_check.collect.textid import templates
+
     match = templates.identify(text, ctx.knowledge.boilerplate)
     if match is None:
         return None
@@ -255,6 +262,8 @@ def _spdx_template(entry: FileEntry, text: str, ctx: ScanContext) -> FileIdentif
 
 def _lacks_clause(entry: FileEntry, expression: str, text: str, ctx: ScanContext) -> bool:
     """Whether a near match lacks a clause of one of its licenses' SPDX texts (a modified license)."""
+    from license_check.collect.textid import templates
+
     for spdx_id in re.findall(r"[A-Za-z0-9][A-Za-z0-9.+-]*", expression):
         missing = templates.missing_clause(spdx_id, text) if spdx_id not in ("AND", "OR", "WITH") else None
         if missing is not None:
@@ -269,12 +278,16 @@ def _clip(quote: str, width: int = 300) -> str:
 
 def _quoted_terms(text: str, clauses: tuple[Clause, ...]) -> str:
     """The restricting clauses of an unidentified text, quoted for its finding ("" when none)."""
+    from license_check.collect.textid import operative
+
     terms = operative.read_terms(text, clauses)
     return "".join(f" It says ({t.category}, line {t.line}): \"{_clip(t.quote, 200)}\"." for t in terms)
 
 
 def identify_scancode(entry: FileEntry, text: str, ctx: ScanContext) -> FileIdentification:
     """ScanCode's identification of a license text the fast path does not know (loads its index once)."""
+    from license_check.collect.textid import scancode_matcher
+
     loc = (Location(entry.path),)
     outcome = scancode_matcher.identify(entry.abspath, text, entry.path, ctx.scancode_timeout, ctx.log,
                                         ctx.knowledge)

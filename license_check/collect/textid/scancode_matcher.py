@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from license_check.collect.textid import NOT_FINAL_DETAILS as NOT_FINAL_DETAILS
 from license_check.collect.textid import gate, templates
 from license_check.collect.textid.fastpath import GRANT_WORDS, OPERATIVE_PREFIXES, OPERATIVE_WORDS, normalize_tokens
 from license_check.knowledge.book import Knowledge
@@ -55,11 +56,6 @@ _EXACT_MATCHERS = frozenset({"1-hash", "1-spdx-id", "2-aho"})
 
 # (unmatched words inside the match, normalized; rule words missing inside the match) for one match.
 Inspector = Callable[[Any], tuple[list[str], list[str]]]
-
-
-# How the outcomes that may differ on the next run begin (timeouts, failures): never cached, and a report
-# that carries one is not final (report_cache).
-NOT_FINAL_DETAILS = ("ScanCode did not finish", "ScanCode failed", "unexpected ScanCode result")
 
 
 class Status:
