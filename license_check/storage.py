@@ -22,6 +22,7 @@ import contextlib
 import hashlib
 import hmac
 import os
+import re
 import secrets
 import stat
 import sys
@@ -219,6 +220,7 @@ _SOURCE_SUFFIXES = frozenset({
     ".ml", ".f90", ".vue", ".css", ".scss", ".sql", ".proto", ".cmake", ".s", ".asm"
 })
 _LICENSE_WORDS = ("licen", "copying", "notice", "readme", "copyright", "patent", "model_card", "modelcard", "terms")
+_LICENSE_WORDS_RE = re.compile("|".join(map(re.escape, _LICENSE_WORDS)))  # one C search, not nine
 
 
 def always_hashed(path: str, size: int) -> bool:
@@ -227,7 +229,7 @@ def always_hashed(path: str, size: int) -> bool:
         return False
     name = path.rsplit("/", 1)[-1].lower()
     suffix = name[name.rfind("."):] if "." in name else ""
-    return suffix not in _SOURCE_SUFFIXES or any(word in name for word in _LICENSE_WORDS)
+    return suffix not in _SOURCE_SUFFIXES or _LICENSE_WORDS_RE.search(name) is not None
 
 
 RACY_SECONDS = 2.0  # a file modified this recently may be written again within the same timestamp tick
