@@ -110,7 +110,8 @@ def reported(report: dict[str, Any], known: set[str]) -> Reported:
     for finding in report.get("findings", []):
         message = finding.get("message", "")
         may_mean = {s for group in _MAY_MEAN.findall(message) for s in symbols(group)}
-        named = {k for k in known if re.search(rf"(?<![\w.+-]){re.escape(k)}(?![\w+-]|\.\d)", _MAY_MEAN.sub("", message))}
+        plain = _MAY_MEAN.sub("", message)
+        named = {k for k in known if re.search(rf"(?<![\w.+-]){re.escape(k)}(?![\w+-]|\.\d)", plain)}
         for loc in finding.get("locations", []):
             path = loc.get("path", "")
             out.add(path, named, loc.get("line"))
@@ -178,7 +179,8 @@ def judge(pairs: list[Pair], lc: Reported, table: dict[str, list[dict[str, Any]]
 
 def summary(pairs: list[Pair], table: dict[str, list[dict[str, Any]]], clues: int = 0) -> dict[str, Any]:
     """Counts (pairs and ScanCode matches) per status, each row's share, and the missed list."""
-    out: dict[str, Any] = {"pairs": len(pairs), "matches": sum(len(p.matches) for p in pairs), "clues_not_counted": clues}
+    out: dict[str, Any] = {"pairs": len(pairs), "matches": sum(len(p.matches) for p in pairs),
+                           "clues_not_counted": clues}
     for status in ("found", "equivalent", "not reported", "missed"):
         chosen = [p for p in pairs if p.status == status]
         out[status.replace(" ", "_")] = {"pairs": len(chosen), "matches": sum(len(p.matches) for p in chosen)}
@@ -229,8 +231,8 @@ def markdown(name: str, result: dict[str, Any]) -> list[str]:
     r = result
     lines = [f"### {name}: {r['pairs']:,} (path, license) pairs ScanCode detects ({r['matches']:,} matches)", "",
              "| status | pairs | matches |", "|---|---|---|"]
-    for status in ("found", "equivalent", "not_reported", "missed"):
-        lines.append(f"| {status.replace('_', ' ')} | {r[status]['pairs']:,} | {r[status]['matches']:,} |")
+    lines += [f"| {status.replace('_', ' ')} | {r[status]['pairs']:,} | {r[status]['matches']:,} |"
+              for status in ("found", "equivalent", "not_reported", "missed")]
     lines += ["", "| ScanCode key | " + " | ".join(("found", "equivalent", "not reported", "missed")) + " |",
               "|---|---|---|---|---|"]
     for key, counts in r["by_key"].items():

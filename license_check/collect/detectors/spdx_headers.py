@@ -208,13 +208,13 @@ def find_gpl_notices(lines: Sequence[str]) -> list[Notice]:
 def html_comment_header(lines: list[str]) -> list[str]:
     """A Markdown document whose first lines are an HTML comment (``<!--Copyright ...`` to ``-->``) has its
     license notice there, on lines without a comment leader of their own: each such line gets ``<!-- `` in
-    front, so the header readers take the block as the comment it is. Other lines are kept as they are."""
+    front (blank ones too: a paragraph break), so the header readers take the block as the comment it is."""
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None or not lines[first].lstrip().startswith("<!--"):
         return lines
     out = list(lines)
     for i in range(first, min(len(lines), first + MAX_HEADER_LINES)):
-        if i > first and lines[i].strip():
+        if i > first:
             out[i] = "<!-- " + lines[i]
         if "-->" in lines[i]:
             break
