@@ -221,7 +221,7 @@ _FULL = (
 
 def full_report(tree: Path, out: Path) -> dict[str, Any]:
     """A fresh license-check run on ``tree`` with every per-file piece of evidence listed (bench only)."""
-    subprocess.run([sys.executable, "-c", _FULL, str(tree), str(out)], check=False, cwd="/tmp")
+    subprocess.run([sys.executable, "-c", _FULL, str(tree), str(out)], check=False, cwd="/tmp", capture_output=True)
     data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
     return data
 
@@ -247,8 +247,12 @@ def markdown(name: str, result: dict[str, Any]) -> list[str]:
                       f"({', '.join(row['paths'][:4])}{', ...' if len(row['paths']) > 4 else ''}). {row['why']}"
                       for row in rows]
     missed = r["missed_list"]
-    lines += ["", "Missed: " + ("none." if not missed else "; ".join(
-        f"{m['path']}:{','.join(map(str, m['lines']))} {m['key']} ({', '.join(m['rules'])})" for m in missed))]
+    lines += ["", "Missed:" + (" none." if not missed else "")]
+    if missed:
+        lines.append("")
+    for key in sorted({m["key"] for m in missed}):
+        lines.append(f"- {key}: " + "; ".join(f"{m['path']}:{','.join(map(str, m['lines']))} ({', '.join(m['rules'])})"
+                                           for m in missed if m["key"] == key))
     if r.get("clues_not_counted"):
         lines += ["", f"ScanCode's {r['clues_not_counted']} license clues (matches too weak to be detections) are "
                       "not counted."]
