@@ -45,6 +45,10 @@ DIT = """# Attribution-NonCommercial 4.0 International (CC BY-NC 4.0)
      [(1, "CC-BY-4.0")]),
     ("# BSD 3-Clause License", [(1, "BSD-3-Clause")]),
     ("# Copyright (c) 2022 Pablo Pernías MIT License\n# Copyright 2026 The Team.", [(1, "MIT")]),
+    ('# Copyright 2025 X. All rights reserved."\n# Licensed under the Apache License, Version 2.0 (the "License");',
+     [(1, "Apache-2.0")]),
+    ("# Copyright 2025 X. All rights reserved.#\n# Licensed under the Apache License, Version 2.0",
+     [(1, "Apache-2.0")]),
 ])
 def test_named_notices_resolve_to_the_right_license(text: str, expected: list[tuple[int, str]]) -> None:
     found = find_named_notices(text.splitlines())

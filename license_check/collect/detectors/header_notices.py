@@ -43,7 +43,7 @@ _ABBR = r"(?:\s*\((?P<abbr>[^()\"]{2,40})\))?"
 _NAME = rf"(?P<name>{_CC_NAME}|{_CC_ABBR}|{_LICENSE_NAME})"
 
 _SENTENCE = re.compile(
-    r"(?:\b(?:is|are|be|was|been)\s+|,\s*|^\s*|[.;:]\s+)"
+    r"(?:\b(?:is|are|be|was|been)\s+|,\s*|^\s*|[.;:][\"'#]?\s+)"  # 'reserved."' / 'reserved.#' end a copyright line
     r"(?i:licensed|released|distributed|published|made\s+available|available)\s+under"
     rf"\s+(?:the\s+terms\s+of\s+)?(?:the\s+)?{_NAME}{_ABBR}",
     re.MULTILINE,
