@@ -7,10 +7,17 @@ For each tree (a folder exported from a mirror, bench/real_repos.py export): the
 cold (an empty cache folder) and warm (median of 3 rescans with that cache); ``reuse lint`` (REUSE 3.x, the
 fastest peer; ``pip install reuse``, not a dependency of license-check); ``scancode --license --package -n 2``
 on trees of at most ``--scancode-max-files`` files (ScanCode needs minutes per thousand files). Wall clock and
-peak RSS from /usr/bin/time (bench/run.py's ``timed``). Agreement: every license ScanCode detects in a file
-(its SPDX symbols) must be among the licenses license-check reports anywhere (components and their
-evidence); the ones it misses are listed. The table replaces the "Peers on real trees" section of
-bench/RESULTS.md and the numbers go to bench/peers.json.
+peak RSS from /usr/bin/time (bench/run.py's ``timed``). Agreement, per file and per license (bench/agreement.py):
+for every (path, SPDX key) ScanCode detects, found by license-check at that path, or its documented equivalent,
+or deliberately not reported (both in bench/agreement.toml, each row with why), or missed; license-check runs
+once more for it, untimed, with every per-file piece of evidence listed. The table replaces the "Peers on real
+trees" section of bench/RESULTS.md and the numbers go to bench/peers.json.
+
+    python3 bench/peers.py --agreement-only NAME=TREE ... [--workdir DIR] [--saved-license-check]
+
+recomputes only the agreement from the ScanCode output saved in the workdir (``sc-NAME.json``; ScanCode is not
+rerun) and a fresh license-check run (or, with ``--saved-license-check``, the saved ``lc-NAME-agreement.json``);
+the timings in bench/peers.json stay those of the run that measured them.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+import agreement  # noqa: E402
 from run import license_check, machine, scancode_all, symbols, timed  # noqa: E402
 
 START, END = "<!-- peers:start -->", "<!-- peers:end -->"
@@ -70,7 +78,20 @@ def bench_tree(name: str, tree: Path, work: Path, scancode_max: int) -> dict[str
         found = scancode_all(json.loads(sc_out.read_text()))
         row["sc_licenses"] = sorted(found)
         row["missed"] = sorted(found - set(row["lc_licenses"]))
+        add_agreement(row, tree, work)
     return row
+
+
+def add_agreement(row: dict[str, Any], tree: Path, work: Path, saved: bool = False) -> None:
+    """The per-file agreement of ``row``'s tree from the saved ScanCode output (bench/agreement.py)."""
+    name = row["name"]
+    sc_out, lc_out = work / f"sc-{name}.json", work / f"lc-{name}-agreement.json"
+    if not sc_out.is_file():
+        return
+    print(f"[{name}] agreement with ScanCode ({'saved' if saved else 'fresh'} license-check run)", flush=True)
+    report = json.loads(lc_out.read_text()) if saved else agreement.full_report(tree, lc_out)
+    row["agreement"] = agreement.agreement(json.loads(sc_out.read_text()), report, tree)
+    row["missed"] = sorted({m["key"] for m in row["agreement"]["missed_list"]})
 
 
 def _cell(row: dict[str, Any], tool: str) -> str:
@@ -86,17 +107,24 @@ def markdown(results: dict[str, Any]) -> str:
              f"{m['scancode']}, reuse {results['reuse_version']}. Load average at start: {load}. One run, page cache "
              "warm. Wall clock / peak RSS (largest process).", "",
              "| tree | files | license-check cold | warm | reuse lint | ScanCode -n 2 | cold vs reuse | cold vs "
-             "ScanCode | licenses ScanCode finds that license-check misses |",
+             "ScanCode | agreement per file: found / equivalent / not reported / missed |",
              "|---|---|---|---|---|---|---|---|---|"]
     for row in results["trees"]:
         cold = row["lc_cold"]["wall_s"]
         vs_reuse = f"{row['reuse']['wall_s'] / cold:.1f}x" if cold else "-"
         vs_sc = f"{row['scancode']['wall_s'] / cold:.0f}x" if row.get("scancode") and cold else "-"
-        missed = ", ".join(row["missed"]) if row.get("missed") else ("none" if "missed" in row else "-")
+        agreed = row.get("agreement")
+        missed = " / ".join(f"{agreed[k]['pairs']:,}" for k in ("found", "equivalent", "not_reported", "missed")) \
+            if agreed else "-"
         lines.append(f"| {row['name']} | {row['files']:,} | {_cell(row, 'lc_cold')} | {_cell(row, 'lc_warm')} | "
                      f"{_cell(row, 'reuse')} | {_cell(row, 'scancode')} | {vs_reuse} | {vs_sc} | {missed} |")
     lines += ["", "Ratios are the peer's wall time over license-check's cold one (above 1: license-check is faster).",
-              END]
+              "Agreement: (path, license) pairs of ScanCode's detections (bench/agreement.py, rows of "
+              "bench/agreement.toml)."]
+    for row in results["trees"]:
+        if row.get("agreement", {}).get("pairs"):
+            lines += ["", *agreement.markdown(row["name"], row["agreement"])]
+    lines.append(END)
     return "\n".join(lines)
 
 
@@ -107,15 +135,31 @@ def main(argv: list[str] | None = None) -> int:
                         help="the folder holding the trees of bench/peers.toml (exported under their names)")
     parser.add_argument("--scancode-max-files", type=int, default=5000)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/lc-peers"))
+    parser.add_argument("--agreement-only", action="store_true",
+                        help="recompute the agreement from the saved ScanCode output; keep bench/peers.json's timings")
+    parser.add_argument("--saved-license-check", action="store_true",
+                        help="with --agreement-only: the saved lc-NAME-agreement.json, no fresh license-check run")
     args = parser.parse_args(argv)
     pairs = [t.split("=", 1) for t in args.trees]
     if args.fetched:
         pairs += [[name, str(args.fetched / name)] for name in tomllib.loads((HERE / "peers.toml").read_text())]
     args.workdir.mkdir(parents=True, exist_ok=True)
+    if args.agreement_only:
+        saved = json.loads((HERE / "peers.json").read_text())
+        trees = dict(pairs)
+        for row in saved["trees"]:
+            if row["name"] in trees:
+                add_agreement(row, Path(trees[row["name"]]), args.workdir, args.saved_license_check)
+        return write(saved)
     version = subprocess.run(["reuse", "--version"], capture_output=True, text=True, check=False).stdout
     found = re.search(r"version (\S+)", version)
     results: dict[str, Any] = {"machine": machine(), "reuse_version": found.group(1) if found else None}
     results["trees"] = [bench_tree(name, Path(tree), args.workdir, args.scancode_max_files) for name, tree in pairs]
+    return write(results)
+
+
+def write(results: dict[str, Any]) -> int:
+    """bench/peers.json, the table printed, and the peers section of bench/RESULTS.md."""
     (HERE / "peers.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     table = markdown(results)
     print(table)

@@ -115,6 +115,14 @@ RULES: dict[str, Rule] = {
         Rule("missing-license-file", _W, "A manifest points to a license file that does not exist.",
              "The declared license cannot be read, so the folder's license is unknown.",
              "Add the license file at the path the manifest names, or fix the path."),
+        Rule("license-mention", _I,
+             "Prose names a license in a sentence that is no license of the tree (data, a third-party model, "
+             "what the project uses, documentation).",
+             "Such a statement binds nothing the repository ships, so it adds no claim and moves no verdict; a "
+             "compliance reviewer still sees every license the tree names, with its SPDX id where known (a name "
+             "without a version, such as \"CC BY\", is listed with every version it may mean, none guessed).",
+             "Nothing to do if the sentence binds nothing the repository ships; if it does, state that license "
+             "where it binds (a LICENSE file, a manifest, the README or a model card)."),
         Rule("notice-file", _I, "A NOTICE file carries attribution duties.",
              "A NOTICE grants nothing but must be passed on with redistributions (e.g. Apache-2.0 section 4(d)).",
              "Ship the NOTICE file with every redistribution."),

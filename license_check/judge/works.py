@@ -114,7 +114,8 @@ def shipped(res: Resolution, trace: LineageResult | None, book: CompatBook,
     if res.license is None or not tests:
         return res.license, ()
     in_tests = _named(tests, norm)
-    kept = _named([c for c in grants if c not in tests], norm) | {
+    tested = {id(c) for c in tests}  # by identity: ``c not in tests`` compared every claim with every test claim
+    kept = _named([c for c in grants if id(c) not in tested], norm) | {
         leaf for item in (trace.inherited if trace else ()) for leaf in leaves(item.expression, norm)}
     try:
         tree = norm.tree(res.license)

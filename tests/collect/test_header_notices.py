@@ -44,6 +44,11 @@ DIT = """# Attribution-NonCommercial 4.0 International (CC BY-NC 4.0)
     ("# weights are made available under\n# the Creative Commons Attribution 4.0 International license",
      [(1, "CC-BY-4.0")]),
     ("# BSD 3-Clause License", [(1, "BSD-3-Clause")]),
+    ("# Copyright (c) 2022 Pablo Pernías MIT License\n# Copyright 2026 The Team.", [(1, "MIT")]),
+    ('# Copyright 2025 X. All rights reserved."\n# Licensed under the Apache License, Version 2.0 (the "License");',
+     [(1, "Apache-2.0")]),
+    ("# Copyright 2025 X. All rights reserved.#\n# Licensed under the Apache License, Version 2.0",
+     [(1, "Apache-2.0")]),
 ])
 def test_named_notices_resolve_to_the_right_license(text: str, expected: list[tuple[int, str]]) -> None:
     found = find_named_notices(text.splitlines())
@@ -58,6 +63,7 @@ def test_named_notices_resolve_to_the_right_license(text: str, expected: list[tu
     "# Licensed under the GNU General Public License v3",  # GNU notices: find_gpl_notices
     "# the License.",
     "x = 1\n" * 100 + "# Licensed under the MIT License",  # beyond the header
+    "# Copyright 2020 MIT License Holdings Inc.",  # a holder's name, not a title at the end of the line
 ])
 def test_ordinary_comments_are_not_notices(text: str) -> None:
     assert find_named_notices(text.splitlines()) == []

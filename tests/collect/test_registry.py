@@ -12,7 +12,7 @@ from license_check.model import Claim, ClaimScope, Evidence, RawForm
 def test_names_are_unique_and_file_local_ones_declare_files_and_caps() -> None:
     names = [d.name for d in DETECTORS]
     assert len(names) == len(set(names))
-    assert set(FILE_LOCAL) == {"spdx-headers", "readme-prose", "references"}
+    assert set(FILE_LOCAL) == {"spdx-headers", "readme-prose", "doc-prose", "references"}
     assert all(d.wants is not None and d.cap > 0 for d in FILE_LOCAL.values())
     assert all(d.wants is None for d in DETECTORS if d.name not in FILE_LOCAL)
 

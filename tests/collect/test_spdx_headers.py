@@ -270,3 +270,15 @@ def test_code_named_like_a_legal_file_is_still_read(write_files: WriteFiles) -> 
                          "notice_utils.py": "# SPDX-License-Identifier: MIT\n", "LICENSE": "MIT\n"})
     assert sorted((c.target, c.raw) for c in detect(files, ScanContext()).claims) == [
         ("notice_utils.py", "MIT"), ("src/license.py", "GPL-3.0-only")]
+
+
+def test_a_markdown_documents_leading_html_comment_is_its_header(write_files: WriteFiles) -> None:
+    header = ('<!--Copyright 2025 The Team. All rights reserved.\n\nLicensed under the Apache License, Version 2.0 '
+              '(the "License"); you may not use\nthis file except in compliance with the License.\n-->\n\n# Title\n')
+    files = write_files({"docs/a.md": header + "\nLicensed under the MIT License, says a later paragraph.\n",
+                         "docs/b.md": "# Title\n\nLicensed under the Apache License, Version 2.0.\n"})
+    found = [(c.target, c.raw, c.evidence[0].line) for c in spdx_headers.detect(files, CTX).claims]
+    # the notice inside the comment only: prose after it, and a document without the comment, give no claim
+    # (line 1: the notice's sentence is counted from the period that ends the copyright line, as in code headers)
+    assert found == [("docs/a.md", "Apache License, Version 2.0", 1)]
+    assert spdx_headers.html_comment_header(["# x", "Licensed under MIT"]) == ["# x", "Licensed under MIT"]

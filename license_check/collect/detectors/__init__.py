@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from license_check.collect.detectors import datasets as datasets
 from license_check.collect.detectors import dependencies as dependencies
+from license_check.collect.detectors import doc_prose as doc_prose
 from license_check.collect.detectors import license_files as license_files
 from license_check.collect.detectors import manifests as manifests
 from license_check.collect.detectors import model_cards as model_cards
@@ -28,6 +29,7 @@ DETECTORS: tuple[Registered, ...] = (
     Registered(spdx_headers.NAME, spdx_headers.detect, wants=spdx_headers.wants, cap=HEADER_CAP),
     Registered(manifests.NAME, manifests.detect),
     Registered(readme_prose.NAME, readme_prose.detect, wants=_is_readme, cap=README_CAP),
+    Registered(doc_prose.NAME, doc_prose.detect, wants=doc_prose.wants, cap=README_CAP),
     Registered(reuse.NAME, reuse.detect),
     Registered(model_cards.NAME, model_cards.detect),
     Registered(datasets.NAME, datasets.detect),

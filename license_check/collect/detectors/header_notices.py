@@ -7,7 +7,8 @@ line, so code and prose documents are not read):
   International Public License (CC-BY-NC-4.0)", "Licensed under the Apache License, Version 2.0
   (the "License")", "Released under the MIT License";
 - a title line on its own: "MIT License", "Apache License, Version 2.0", "BSD 3-Clause License",
-  "Attribution-NonCommercial 4.0 International (CC BY-NC 4.0)".
+  "Attribution-NonCommercial 4.0 International (CC BY-NC 4.0)", or after a copyright on its line
+  ("Copyright (c) 2022 Pablo Pernías MIT License": MIT, ISC, Apache 2.0 and BSD names only).
 
 The name is returned as found (``Name (ABBR)`` when an abbreviation follows); the normalizer resolves
 it. A name must look like a license name (it ends in License/Licence, or is a Creative Commons
@@ -42,12 +43,17 @@ _ABBR = r"(?:\s*\((?P<abbr>[^()\"]{2,40})\))?"
 _NAME = rf"(?P<name>{_CC_NAME}|{_CC_ABBR}|{_LICENSE_NAME})"
 
 _SENTENCE = re.compile(
-    r"(?:\b(?:is|are|be|was|been)\s+|,\s*|^\s*|[.;:]\s+)"
+    r"(?:\b(?:is|are|be|was|been)\s+|,\s*|^\s*|[.;:][\"'#]?\s+)"  # 'reserved."' / 'reserved.#' end a copyright line
     r"(?i:licensed|released|distributed|published|made\s+available|available)\s+under"
     rf"\s+(?:the\s+terms\s+of\s+)?(?:the\s+)?{_NAME}{_ABBR}",
     re.MULTILINE,
 )
 _TITLE = re.compile(rf"^(?:The\s+)?{_NAME}{_ABBR}\.?$")
+# "Copyright (c) 2022 Pablo Pernías MIT License": a title after the copyright, on its line; only names that
+# cannot be part of the holder's name, so "Copyright 2020 Foo License Inc." gives nothing.
+_COPYRIGHT_TITLE = re.compile(
+    r"^(?:Copyright\b|\(c\)|©).*?\s(?P<name>(?:MIT|ISC|Apache(?:\s+2\.0)?|BSD(?:[- ][0-4][- ]Clause)?)\s+Licen[sc]e)"
+    r"\.?\s*$", re.IGNORECASE)
 _GNU = re.compile(r"\bGNU\b|General\s+Public|Lesser\s+General|Affero", re.IGNORECASE)
 
 
@@ -152,6 +158,10 @@ def _notices(texts: list[tuple[int, str]]) -> list[NamedNotice]:
         title = _TITLE.match(text)
         if title:
             add(number, _found(title))
+        elif "opyright" in text or "(c)" in text or "©" in text:
+            after = _COPYRIGHT_TITLE.match(text)
+            if after:
+                add(number, " ".join(after.group("name").split()))
     # Sentences may wrap over comment lines: search the joined comment text.
     joined, starts = "", []
     for number, text in texts:

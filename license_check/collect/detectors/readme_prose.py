@@ -29,16 +29,19 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from urllib.parse import unquote
 
+from license_check.collect.detectors import mentions
 from license_check.collect.detectors._util import read_or_report
 from license_check.collect.detectors.base import DetectorResult, ScanContext
 from license_check.collect.detectors.spdx_headers import find_gpl_notices
 from license_check.collect.reading import README_CAP
 from license_check.collect.textid import literals, operative
+from license_check.knowledge.normalize import Normalizer
 from license_check.knowledge.textrules import PROHIBITING, Clause
 from license_check.model import Claim, ClaimScope, Evidence, FileEntry, Finding, Kind, RawForm
 
 NAME = "readme-prose"
 SOURCE = "readme-prose"
+MENTION_WHERE = "a README sentence about someone else's work (what the project uses, is based on or loads)"
 SENTENCE, WEAK = 0.6, 0.5
 
 # README, README.md, README.zh-CN.md, README_en.rst: an optional language tag, then a text extension.
@@ -116,6 +119,7 @@ _REJECT_RE = re.compile(
 
 
 _TEXT_EXTENSIONS = frozenset({"md", "markdown", "mdown", "rst", "txt", "text"})
+GRANT_RE, NAMED_LICENSE_RE = _GRANT_RE, _NAMED_LICENSE_RE  # the grammar doc_prose.py reads documents with
 
 
 def is_readme(name: str) -> bool:
@@ -148,10 +152,10 @@ def trim_name(name: str) -> str:
     return name.strip(" ,;.-")
 
 
-_MARKUP_RE = re.compile(r"[\[<`*_]")  # a character every pattern of _clean needs: most lines have none
+_MARKUP_RE = re.compile(r"[\[<`*_]")  # a character every pattern of clean needs: most lines have none
 
 
-def _clean(line: str) -> str:
+def clean(line: str) -> str:
     """Markdown/rST/HTML markup out, text kept (links keep their text)."""
     if not _MARKUP_RE.search(line):
         return line
@@ -269,8 +273,9 @@ class _Scan:
         self.floor = 0  # where the sentence of the next grant may start at the earliest (sentence_at)
         self.lines = lines
         self.claims: list[Claim] = []
+        self.mentions: list[tuple[int, str]] = []  # (line, name) of grant sentences about someone else's work
         self.seen: set[tuple[str, int]] = set()
-        cleaned = [_clean(line) for line in lines]
+        cleaned = [clean(line) for line in lines]
         self.starts: list[int] = []
         offset = 0
         for line in cleaned:
@@ -349,7 +354,12 @@ class _Scan:
         for match in literals.finditer(_GRANT_RE, self.text):
             start = match.start()
             line = self.line_at(start)
-            if any(a <= start < b for a, b in taken) or self.third_party(start):
+            if any(a <= start < b for a, b in taken):
+                continue
+            if self.third_party(start):  # someone else's work: a mention, not a claim
+                name = trim_name(match.group("name").strip(" ,"))
+                if looks_like_license(name):
+                    self.mentions.append((self.line_at(match.start("name")), name))
                 continue
             name = match.group("name").strip(" ,")
             if re.search(r"General\s+Public|GPL", name) and any(abs(line - n) <= 3 for n in notice_lines):
@@ -404,21 +414,25 @@ class _Scan:
                 self.add(body, j - len(para) + 1, WEAK)
 
 
-def scan_readme(entry: FileEntry, clauses: tuple[Clause, ...]) -> tuple[list[Claim], tuple[Finding, ...]]:
+def scan_readme(entry: FileEntry, clauses: tuple[Clause, ...],
+                normalizer: Normalizer | None = None) -> tuple[list[Claim], tuple[Finding, ...]]:
     read = read_or_report(entry.path, entry.abspath, README_CAP, "README", report_binary=False)
     if read.text is None:
         return [], read.findings
-    claims, _ = scan_text(entry, read.text, clauses)
-    return claims, read.findings
+    claims, found = scan_text(entry, read.text, clauses, normalizer=normalizer)
+    return claims, read.findings + found
 
 
-def scan_text(entry: FileEntry, text: str, clauses: tuple[Clause, ...],
-              target: str | None = None) -> tuple[list[Claim], tuple[Finding, ...]]:
+def scan_text(entry: FileEntry, text: str, clauses: tuple[Clause, ...], target: str | None = None,
+              normalizer: Normalizer | None = None) -> tuple[list[Claim], tuple[Finding, ...]]:
     """The license statements of ``text`` (the prose of ``entry``), as claims on ``target`` (default: the
-    file's folder; a model card by another name is its own component); ``clauses``: the use terms."""
+    file's folder; a model card by another name is its own component); ``clauses``: the use terms. With a
+    ``normalizer``, the grant sentences about someone else's work are ``license-mention`` findings."""
     scan = _Scan(entry, prose_lines(text), clauses, target)
     scan.run()
-    return scan.claims, ()
+    if normalizer is None or not scan.mentions:
+        return scan.claims, ()
+    return scan.claims, tuple(mentions.findings(entry.path, scan.mentions, normalizer, MENTION_WHERE))
 
 
 def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
@@ -426,7 +440,7 @@ def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
     findings: list[Finding] = []
     for entry in files:
         if is_readme(entry.name):
-            file_claims, file_findings = scan_readme(entry, ctx.knowledge.use_terms)
+            file_claims, file_findings = scan_readme(entry, ctx.knowledge.use_terms, ctx.knowledge.normalizer)
             claims += file_claims
             findings += file_findings
     return DetectorResult(tuple(claims), tuple(findings))

@@ -42,7 +42,11 @@ from license_check.collect.detectors._util import (
     strip_closers,
 )
 from license_check.collect.detectors.base import DetectorResult, ScanContext
-from license_check.collect.detectors.header_notices import find_named_notices, find_restrictive_terms
+from license_check.collect.detectors.header_notices import (
+    MAX_HEADER_LINES,
+    find_named_notices,
+    find_restrictive_terms,
+)
 from license_check.collect.reading import HEADER_CAP
 from license_check.collect.textid import operative
 from license_check.findings import make_finding
@@ -201,6 +205,22 @@ def find_gpl_notices(lines: Sequence[str]) -> list[Notice]:
     return notices
 
 
+def html_comment_header(lines: list[str]) -> list[str]:
+    """A Markdown document whose first lines are an HTML comment (``<!--Copyright ...`` to ``-->``) has its
+    license notice there, on lines without a comment leader of their own: each such line gets ``<!-- `` in
+    front (blank ones too: a paragraph break), so the header readers take the block as the comment it is."""
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None or not lines[first].lstrip().startswith("<!--"):
+        return lines
+    out = list(lines)
+    for i in range(first, min(len(lines), first + MAX_HEADER_LINES)):
+        if i > first:
+            out[i] = "<!-- " + lines[i]
+        if "-->" in lines[i]:
+            break
+    return out
+
+
 def _skip(entry: FileEntry) -> bool:
     name = entry.name
     lower = name.lower()
@@ -254,6 +274,8 @@ def scan_file(entry: FileEntry, knowledge: Knowledge) -> tuple[list[Claim], tupl
                                   version_ambiguous=ambiguous))
         findings += notes
     if not entry.name.lower().startswith("readme"):  # README prose is readme_prose.py's
+        if markdown:
+            lines = html_comment_header(lines)
         claims += [_file_claim(entry, n.spdx_id, NOTICE_SOURCE, n.line, 0.9) for n in find_gpl_notices(lines)]
         claims += [_file_claim(entry, n.name, NOTICE_SOURCE, n.line, 0.8, form=RawForm.NAME)
                    for n in find_named_notices(lines)]
