@@ -20,15 +20,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import multiprocessing
 import os
 import stat
-import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -42,6 +38,8 @@ from license_check.cache.store import SCHEMA as SCHEMA
 from license_check.cache.store import ResultStore, decode, encode
 from license_check.cache.store import cache_dir as cache_dir
 from license_check.cache.store import max_bytes as max_bytes
+from license_check.cache.workers import run_all as _map
+from license_check.cache.workers import start as _start
 from license_check.collect.detectors import FILE_LOCAL, license_files
 from license_check.collect.detectors.base import Detector, DetectorResult, ScanContext
 from license_check.collect.reading import LICENSE_TEXT_CAP, preloaded, read_bytes
@@ -139,97 +137,6 @@ def _work_local(plan: _Plan, ctx: ScanContext) -> tuple[dict[str, DetectorResult
 def _work_scancode(item: tuple[FileEntry, str], ctx: ScanContext) -> license_files.FileIdentification:
     entry, text = item
     return license_files.identify_scancode(entry, text, ctx)
-
-
-# In a worker process only: the job its pool's initializer installed. A forked worker inherits the
-# initializer's arguments (the Process object is not pickled under fork), so the job may hold what cannot be
-# pickled (the scan's Knowledge, ScanCode's index); the parent process never sets this.
-_WORKER_JOB: list[Callable[[Any], Any]] = []
-
-
-def _install(job: Callable[[Any], Any]) -> None:
-    _WORKER_JOB[:] = [job]
-
-
-def _in_worker(batch: list[Any]) -> bytes:
-    """A batch of items, one pickle back: one decode per batch in the parent, not one per file (50,000 decodes
-    cost the parent two seconds while the workers wait)."""
-    return encode([_WORKER_JOB[0](item) for item in batch])
-
-
-@dataclass(slots=True)
-class _Pending:
-    """Work handed to forked workers (or left for this process): ``wait`` gives the results, in item order."""
-
-    items: list[Any]
-    work: Callable[[Any], Any]
-    tick: Callable[[int], None]
-    log: Callable[[str], None]
-    pool: ProcessPoolExecutor | None = None
-    blobs: Iterator[bytes] | None = None
-
-    def wait(self) -> list[Any]:
-        out: list[Any] = []
-        if self.pool is not None and self.blobs is not None:
-            try:
-                for blob in self.blobs:
-                    results = decode(blob)
-                    if not isinstance(results, list):
-                        raise RuntimeError("a worker's result did not survive the trip back")
-                    for result in results:
-                        out.append(result)
-                        self.tick(len(out))
-            except BrokenProcessPool as exc:
-                self.log(f"a worker process died ({exc}); analysing the {len(self.items) - len(out)} remaining "
-                         "files here")
-            finally:
-                self.pool.shutdown(wait=True, cancel_futures=True)
-        for item in self.items[len(out):]:
-            out.append(self.work(item))
-            self.tick(len(out))
-        return out
-
-
-def _start(task: Callable[[Any, ScanContext], Any], items: list[Any], jobs: int, minimum: int, ctx: ScanContext,
-           tick: Callable[[int], None]) -> _Pending:
-    """task(item, ctx) for every item: handed now to ``jobs`` forked processes when worth it (this process may
-    do other work meanwhile), else done here when the result is asked for (_Pending.wait). A worker that dies
-    (the OOM killer, a signal) breaks the pool at once instead of hanging it: the items without a result are
-    then done here, once."""
-
-    def work(item: Any) -> Any:  # never pickled: forked workers inherit it (see _WORKER_JOB)
-        return task(item, ctx)
-
-    pending = _Pending(items, work, tick, ctx.log)
-    use_pool = jobs > 1 and len(items) >= minimum and "fork" in multiprocessing.get_all_start_methods()
-    if use_pool and threading.active_count() > 1:  # forking a threaded process can deadlock the child
-        ctx.log("other threads are running: analysing in this process, without worker processes")
-        use_pool = False
-    if use_pool:
-        try:
-            # fork, explicitly (Python 3.14 defaults to forkserver): workers share the parent's memory,
-            # ScanCode's index included, instead of loading it again (+5 s and +1 GB each). Under fork the
-            # executor starts every worker at the first submit, before its own thread.
-            pending.pool = ProcessPoolExecutor(min(jobs, len(items)), mp_context=multiprocessing.get_context("fork"),
-                                               initializer=_install, initargs=(work,))
-        except (OSError, AssertionError, ValueError) as exc:  # e.g. a daemonic process may not have children
-            ctx.log(f"cannot start worker processes ({exc}); analysing in this process")
-    if pending.pool is not None:
-        chunk = max(1, min(64, len(items) // (jobs * 8)))
-        batches = [items[start:start + chunk] for start in range(0, len(items), chunk)]
-        try:
-            pending.blobs = pending.pool.map(_in_worker, batches)  # every batch submitted now
-        except BrokenProcessPool as exc:
-            ctx.log(f"a worker process died ({exc}); analysing the files here")
-            pending.pool.shutdown(wait=True, cancel_futures=True)
-            pending.pool = None
-    return pending
-
-
-def _map(task: Callable[[Any, ScanContext], Any], items: list[Any], jobs: int, minimum: int, ctx: ScanContext,
-         tick: Callable[[int], None]) -> list[Any]:
-    """task(item, ctx) for every item, in order (see _start)."""
-    return _start(task, items, jobs, minimum, ctx, tick).wait()
 
 
 def _stat_key(prefix: bytes, entry: FileEntry, cap: int) -> bytes | None:
