@@ -52,7 +52,8 @@ def lc_anywhere(report: dict[str, Any]) -> set[str]:
     return found
 
 
-def bench_tree(name: str, tree: Path, work: Path, scancode_max: int) -> dict[str, Any]:
+def bench_tree(name: str, tree: Path, work: Path, scancode_max: int,
+               saved_scancode: dict[str, Any] | None = None) -> dict[str, Any]:
     files = sum(len(f) for _, _, f in os.walk(tree))
     row: dict[str, Any] = {"name": name, "files": files}
     cache = work / f"cache-{name}"
@@ -79,6 +80,14 @@ def bench_tree(name: str, tree: Path, work: Path, scancode_max: int) -> dict[str
         row["sc_licenses"] = sorted(found)
         row["missed"] = sorted(found - set(row["lc_licenses"]))
         add_agreement(row, tree, work)
+    elif saved_scancode is not None and (work / f"sc-{name}.json").is_file():
+        # --reuse-scancode: ScanCode's earlier run of the same tree (its output in the workdir, its timing in
+        # bench/peers.json) against a fresh license-check run: ScanCode takes 16 minutes on diffusers.
+        row["scancode"] = {**saved_scancode, "reused": True}
+        found = scancode_all(json.loads((work / f"sc-{name}.json").read_text()))
+        row["sc_licenses"] = sorted(found)
+        row["missed"] = sorted(found - set(row["lc_licenses"]))
+        add_agreement(row, tree, work)
     return row
 
 
@@ -96,7 +105,9 @@ def add_agreement(row: dict[str, Any], tree: Path, work: Path, saved: bool = Fal
 
 def _cell(row: dict[str, Any], tool: str) -> str:
     r = row.get(tool)
-    return f"{r['wall_s']:.2f} s / {r['peak_rss_mb']:.0f} MB" if r else "not run"
+    if not r:
+        return "not run"
+    return f"{r['wall_s']:.2f} s / {r['peak_rss_mb']:.0f} MB" + (" (earlier run)" if r.get("reused") else "")
 
 
 def markdown(results: dict[str, Any]) -> str:
@@ -137,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/lc-peers"))
     parser.add_argument("--agreement-only", action="store_true",
                         help="recompute the agreement from the saved ScanCode output; keep bench/peers.json's timings")
+    parser.add_argument("--reuse-scancode", action="store_true",
+                        help="for a tree over --scancode-max-files: ScanCode's saved output (WORKDIR/sc-NAME.json) and "
+                             "its timing in bench/peers.json, with fresh license-check and reuse runs")
     parser.add_argument("--saved-license-check", action="store_true",
                         help="with --agreement-only: the saved lc-NAME-agreement.json, no fresh license-check run")
     args = parser.parse_args(argv)
@@ -154,7 +168,10 @@ def main(argv: list[str] | None = None) -> int:
     version = subprocess.run(["reuse", "--version"], capture_output=True, text=True, check=False).stdout
     found = re.search(r"version (\S+)", version)
     results: dict[str, Any] = {"machine": machine(), "reuse_version": found.group(1) if found else None}
-    results["trees"] = [bench_tree(name, Path(tree), args.workdir, args.scancode_max_files) for name, tree in pairs]
+    previous = {row["name"]: row.get("scancode") for row in json.loads((HERE / "peers.json").read_text())["trees"]} \
+        if args.reuse_scancode and (HERE / "peers.json").is_file() else {}
+    results["trees"] = [bench_tree(name, Path(tree), args.workdir, args.scancode_max_files, previous.get(name))
+                        for name, tree in pairs]
     return write(results)
 
 
