@@ -153,3 +153,13 @@ def test_holder_lines_with_obfuscated_addresses() -> None:
               "Copyright (c) 2025, Eric Curtin <ericcurtin17 at gmail dot com>\n\nAll rights reserved.\n\n")
     found = tm.match_license_text(header + bsd2, KNOWLEDGE)
     assert found is not None and found.expression == "BSD-2-Clause"
+
+
+def test_a_holder_is_a_name_not_a_statement_about_the_code() -> None:
+    from license_check.collect.textid import gate as the_gate
+
+    assert the_gate.holder_like("Hugging Face Inc., Google Research and the Fairseq authors")
+    assert the_gate.holder_like("the fastfilter developers")
+    for said in ("Acme is disallowed", "Acme, which is banned in production", "Acme (not for resale)",
+                 "Acme, for evaluation"):
+        assert not the_gate.holder_like(said), said

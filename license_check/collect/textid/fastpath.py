@@ -119,7 +119,13 @@ class _Ref:
     not_extra: frozenset[str]  # words the file may not add: other licenses' names
     position: dict[int, int]  # shingle -> its first index in ``tokens``
     own: frozenset[str]  # the words of its SPDX id: a connective inside the text may name its own license
-    statements: frozenset[int]  # indexes of words in its copyright statements (numbers.statement_positions)
+    text: str  # its text without front matter: its copyright statements are found only when a number changed
+
+    @property
+    def statements(self) -> frozenset[int]:
+        """Indexes of words in its copyright statements (numbers.statement_positions, memoized: worked out
+        for the few references a file with a changed number is compared with, not for all 76 at start-up)."""
+        return numbers.statement_positions(self.text, GRANT_WORDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +161,7 @@ def _index(directory: Path, bp: Boilerplate) -> _RefSet:
         reworded = {w for a, b in bp.substitutions if set(b) <= own for w in a}  # "lesser"
         ref = _Ref(spec, tokens, shingles, frozenset(shingles), LICENSE_NAME_WORDS - own - reworded, position,
                    frozenset(re.findall(r"[a-z0-9]+", spec.spdx.lower())),
-                   numbers.statement_positions(strip_front_matter(raw), GRANT_WORDS))
+                   strip_front_matter(raw))
         refs.append(ref)
         by_text.setdefault(" ".join(tokens), ref)
     return _RefSet(tuple(refs), by_text, frozenset(lines))
