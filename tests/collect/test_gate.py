@@ -160,6 +160,7 @@ def test_a_holder_is_a_name_not_a_statement_about_the_code() -> None:
 
     assert the_gate.holder_like("Hugging Face Inc., Google Research and the Fairseq authors")
     assert the_gate.holder_like("the fastfilter developers")
+    assert the_gate.holder_like("Meta Platforms, Inc. or its affiliates")
     for said in ("Acme is disallowed", "Acme, which is banned in production", "Acme (not for resale)",
-                 "Acme, for evaluation"):
+                 "Acme, for evaluation", "Acme, whose use is restricted", "Acme, proprietary"):
         assert not the_gate.holder_like(said), said

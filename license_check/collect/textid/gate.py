@@ -194,23 +194,17 @@ _USE_WORDS = frozenset(str.split(
     """use uses usage used using only non noncommercial commercial commercially research academic evaluation
     personal internal purpose purposes not no never except unless may must shall prohibited forbidden
     restricted permission permitted consent fee fees paid payment pay sold sell sale resale cost costs price
-    usd eur gbp license licence licensed allow allowed disallow disallowed ban banned"""))
+    usd eur gbp license licence licensed allow allowed disallow disallowed ban banned forbid forbids prohibit
+    prohibits restrict restricts restriction excluded exclusive exclusively revoke revoked revocable terminate
+    terminated confidential proprietary"""))
 
 
 def holder_like(text: str) -> bool:
     """Whether ``text`` names who code comes from ("Hugging Face Inc., Google Research, Facebook (from their
     Fairseq project)"): capitalized names and plain words, but no lower-case word about use."""
-    from license_check.collect.textid.fastpath import OPERATIVE_PREFIXES, OPERATIVE_WORDS  # fastpath imports gate
-
     words = re.findall(r"[^\W\d_]+", _URL.sub(" ", text))
-    # A lower-case word about use, or an operative one, says something of the code, not who wrote it ("Code from
-    # Acme is disallowed", "... which is banned in production"); the fast path's operative words count too.
-    return len(words) <= 40 and all(w[0].isupper() or _plain(w.lower(), OPERATIVE_WORDS, OPERATIVE_PREFIXES)
-                                    for w in words)
-
-
-def _plain(word: str, operative: frozenset[str], prefixes: tuple[str, ...]) -> bool:
-    return word not in _USE_WORDS and word not in operative and not word.startswith(prefixes)
+    # A lower-case word about use says something of the code, not who wrote it ("Code from Acme is disallowed").
+    return len(words) <= 40 and all(w[0].isupper() or w.lower() not in _USE_WORDS for w in words)
 
 
 def copyright_line_ok(line: str) -> bool:
