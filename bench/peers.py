@@ -70,21 +70,18 @@ def bench_tree(name: str, tree: Path, work: Path, scancode_max: int,
     print(f"[{name}] reuse lint", flush=True)
     row["reuse"] = timed(["reuse", "--root", str(tree), "lint"], dict(os.environ))
     row["reuse"]["stderr"] = ""
+    sc_out = work / f"sc-{name}.json"
     if files <= scancode_max:
         print(f"[{name}] scancode --license --package -n 2", flush=True)
-        sc_out = work / f"sc-{name}.json"
         row["scancode"] = timed(["scancode", "--license", "--package", "-n", "2", "--quiet", "--json", str(sc_out),
                                  str(tree)], dict(os.environ))
         row["scancode"]["stderr"] = ""
-        found = scancode_all(json.loads(sc_out.read_text()))
-        row["sc_licenses"] = sorted(found)
-        row["missed"] = sorted(found - set(row["lc_licenses"]))
-        add_agreement(row, tree, work)
-    elif saved_scancode is not None and (work / f"sc-{name}.json").is_file():
+    elif saved_scancode is not None and sc_out.is_file():
         # --reuse-scancode: ScanCode's earlier run of the same tree (its output in the workdir, its timing in
         # bench/peers.json) against a fresh license-check run: ScanCode takes 16 minutes on diffusers.
         row["scancode"] = {**saved_scancode, "reused": True}
-        found = scancode_all(json.loads((work / f"sc-{name}.json").read_text()))
+    if "scancode" in row:
+        found = scancode_all(json.loads(sc_out.read_text()))
         row["sc_licenses"] = sorted(found)
         row["missed"] = sorted(found - set(row["lc_licenses"]))
         add_agreement(row, tree, work)
