@@ -14,6 +14,7 @@ from importlib import import_module
 from typing import Any
 
 from license_check import __version__
+from license_check.cli.startup import quiet_gc
 
 _VERSION_FLAGS = (["-V"], ["--version"])
 
@@ -24,8 +25,8 @@ def main() -> None:
         sys.stdout.write(f"license-check, version {__version__}\n")
         sys.stdout.flush()
         return
-    from license_check.cli.app import main as run
-
+    with quiet_gc():
+        from license_check.cli.app import main as run
     run()
 
 

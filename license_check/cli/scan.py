@@ -14,6 +14,7 @@ import sys
 import click
 
 from license_check import __version__
+from license_check.cli.startup import quiet_gc
 from license_check.errors import OutputError
 
 
@@ -85,14 +86,15 @@ def scan(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_s
     combination. Exit status: 0 pass or warn, 1 fail, 2 usage or configuration error, 3 internal error.
     """
     # Imported here so that --help and --version stay fast.
-    from license_check.cli.output import write
-    from license_check.collect.repo_config import read_own_pyproject
-    from license_check.knowledge.book import Knowledge
-    from license_check.model import Severity, UseMode
-    from license_check.policy.load import POLICY_CAP, load
-    from license_check.render.progress import for_stream
-    from license_check.run import Request, report
-    from license_check.storage import caches_enabled
+    with quiet_gc():
+        from license_check.cli.output import write
+        from license_check.collect.repo_config import read_own_pyproject
+        from license_check.knowledge.book import Knowledge
+        from license_check.model import Severity, UseMode
+        from license_check.policy.load import POLICY_CAP, load
+        from license_check.render.progress import for_stream
+        from license_check.run import Request, report
+        from license_check.storage import caches_enabled
 
     click.get_current_context().meta["verbose"] = verbose  # for the internal-error report (cli/app.py)
     progress = None if verbose else for_stream(sys.stderr)  # its delay counts from the start of the command
@@ -118,7 +120,8 @@ def scan(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_s
 
     # Rules first (a broken rules folder: RulesError, exit 2), then the pipeline's load_policy, without
     # importing the pipeline (a stored report needs none of it).
-    knowledge = Knowledge.load(parse_cache=not no_cache)
+    with quiet_gc():
+        knowledge = Knowledge.load(parse_cache=not no_cache)
     own = None if no_repo_config else read_own_pyproject(path, POLICY_CAP)
     policy = load(policy_file, own, not no_repo_config, knowledge.normalizer)  # PolicyError: exit 2
     if use_mode:  # the command line wins over the policy's own settings
