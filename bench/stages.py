@@ -50,6 +50,7 @@ def main() -> None:
     from license_check.collect import discover
     from license_check.collect.detectors import FILE_LOCAL
     from license_check.knowledge.book import Knowledge
+    from license_check.pipeline import decide as later
     from license_check.render import RENDERERS, Format
 
     SPENT["imports (pipeline, renderers)"] = time.process_time() - start
@@ -59,15 +60,15 @@ def main() -> None:
     policy = pipeline.load_policy(None, args.path, True)
     _timed(discover, "discover", "discovery walk")
     run.discover = discover.discover  # run.py imported the name before the wrapper existed
-    _timed(session, "_read_plans", "per-file session: plans (which files, stat keys, hashing)")
+    _timed(session, "read_plans", "per-file session: plans (which files, stat keys, hashing)")
     _timed(session, "_identify_licenses", "per-file session: license texts")
     _timed(session, "_map", "per-file session: reads + file-local detectors")
     for name, registered in FILE_LOCAL.items():  # inside _map when --jobs 1
         object.__setattr__(registered, "detect", _detect_timer(registered.detect, f"  of which detector {name}"))
-    _timed(pipeline.cache, "run_detector", "other detectors (and merging per-file results)")
-    _timed(pipeline, "assemble", "assemble (components, lineage, resolve)")
-    _timed(pipeline, "judge", "judge")
-    _timed(pipeline, "decide", "decide (assemble + judge + policy + report)")
+    _timed(session, "run_detector", "other detectors (and merging per-file results)")
+    _timed(later, "assemble", "assemble (components, lineage, resolve)")
+    _timed(later, "judge", "judge")
+    _timed(later, "decide", "decide (assemble + judge + policy + report)")
     RENDERERS[Format.JSON] = _render_timer(RENDERERS[Format.JSON])
     begin = time.process_time()
     run.report(args.path, run.Request(fmt="json", jobs=args.jobs, cache=args.cache), policy, knowledge)

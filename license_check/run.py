@@ -57,6 +57,8 @@ def report(path: str, request: Request, policy: Policy, knowledge: Knowledge) ->
     answer in it is final)."""
     found = discover(path, exclude=request.exclude)
     key = None
+    today = utc_today()
+    settings: dict[str, object] = {}
     if request.cache and not request.json_too:
         settings = {"format": request.fmt, "exclude": list(request.exclude), "use_scancode": request.use_scancode,
                     "policy": policy.echo(), "deps_env": request.deps_env, "baseline": sorted(request.baseline),
@@ -67,24 +69,38 @@ def report(path: str, request: Request, policy: Policy, knowledge: Knowledge) ->
             settings["environment"] = fingerprint(request.deps_env)
         pinned = [p for w in policy.waivers if w.sha256 for p in (w.file or w.path,) if p]
         pinned += [c.path for c in policy.clarifications]
-        key = report_cache.key(path, found, settings, pin_stats(path, pinned), utc_today(), knowledge.directory)
+        key = report_cache.key(path, found, settings, pin_stats(path, pinned), today, knowledge.directory)
         stored = report_cache.load(key)
         if stored is not None:
             request.log(f"report reused from the cache: no file, setting, policy, rule or code changed ({key[:12]})")
             return Run(stored.text, stored.exit_code, stored.verdict)
-    from license_check.pipeline import ScanOptions, scan  # a miss: now the stages are needed
-    from license_check.render import RENDERERS, Format
-    from license_check.render.table import render_table, verdict_line
+    from license_check.pipeline import ScanOptions, scan_or_reuse  # a miss: now the stages are needed
 
     options = ScanOptions(exclude=request.exclude, use_scancode=request.use_scancode, log=request.log,
                           jobs=request.jobs, policy=policy, cache=request.cache,
                           progress=request.progress, discovery=found,
                           knowledge=knowledge, deps_env=request.deps_env, baseline=request.baseline)
-    scanned = scan(path, options)
+
+    def reuse(evidence: bytes) -> report_cache.Stored | None:
+        stored = report_cache.load(report_cache.evidence_key(path, evidence, settings, today, knowledge.directory))
+        if stored is not None:
+            request.log("report reused from the cache: files changed, but no detector's result did")
+        return stored
+
+    scanned, reused, evidence = scan_or_reuse(path, options, reuse if key is not None else None)
+    if reused is not None:
+        return Run(reused.text, reused.exit_code, reused.verdict)
+    assert scanned is not None
+    from license_check.render import RENDERERS, Format
+    from license_check.render.table import render_table, verdict_line
+
     fmt = Format(request.fmt)
     text = render_table(scanned, request.width) if fmt is Format.TABLE else RENDERERS[fmt](scanned)
     code = EXIT_FAIL if scanned.verdict.value == "fail" else EXIT_OK
     line = verdict_line(scanned)
     if key is not None and report_cache.final(scanned.findings):
         report_cache.store(key, text, code, line)
+        if evidence is not None:
+            report_cache.store(report_cache.evidence_key(path, evidence, settings, today, knowledge.directory),
+                               text, code, line)
     return Run(text, code, line, RENDERERS[Format.JSON](scanned) if request.json_too else None)

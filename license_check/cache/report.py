@@ -49,7 +49,7 @@ from license_check.storage import (
     write_private,
 )
 
-MAX_ENTRIES = 64
+MAX_ENTRIES = 128  # a scan stores its report under two keys (key, evidence_key)
 MAX_ENTRY_BYTES = 64 << 20
 FOLDER = "reports-v2"  # v2: entries hold the verdict line too
 # Findings that say an answer is not final (it could differ on the next run with the same inputs).
@@ -112,6 +112,20 @@ def key(label: str, found: Discovery, settings: dict[str, object], pins: Mapping
         add(_finding_line(finding))
     for rel in sorted(pins):
         add(f"pin {rel} {pins[rel]}")
+    return digest.hexdigest()
+
+
+def evidence_key(label: str, evidence: bytes, settings: dict[str, object], today: date,
+                 rules: Path | None = None) -> str:
+    """The second key of a report: the tool, rules, date, root and settings as in ``key``, but the tree as the
+    detectors read it (pipeline.collect's evidence digest: every detector's result, discovery's paths and
+    findings, the pinned files' digests) instead of as stat lines, so that a rescan after an edit that changed
+    no detector's result (a comment, a code change) finds the report the last scan stored."""
+    digest = hashlib.blake2b(b"evidence\n", digest_size=24)
+    for text in (tool_digest(rules), today.isoformat(), label,
+                 json.dumps(settings, sort_keys=True, ensure_ascii=False, default=str)):
+        digest.update(text.encode("utf-8", "surrogateescape") + b"\n")
+    digest.update(evidence)
     return digest.hexdigest()
 
 

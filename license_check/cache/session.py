@@ -2,14 +2,19 @@
 
 scan_session() runs before the detectors. Every file that a file-local detector (FILE_LOCAL: its
 result for a list of files is the concatenation of its results for each file) or the license-file
-detector will read is read up to the largest cap those detectors use, and hashed. That hash, the
-file's path and size, the tool (version, a digest of its code, the versions of the libraries that shape
-results) and the rules (RuleBook.version) key the file's results in the cache (cache_store.ResultStore).
-Files the cache does not know are analysed by the detectors, in ``jobs`` forked worker processes when
-there are enough of them, on one read per file that all of them share (a file whose bytes changed since
-it was hashed is analysed but not cached). License texts the fast path does not know go to ScanCode's
-compact index (compact_matcher), and what it cannot settle to ScanCode's full index, which the parent
-loads once before forking, so the workers share it.
+detector will read is read up to the largest cap those detectors use, and hashed (plans.py: a file whose
+stat did not change keeps its digest unread). That hash, the file's path and size, the tool (version, a
+digest of its code, the versions of the libraries that shape results) and the rules (RuleBook.version) key
+the file's results in the cache (store.ResultStore). Files the cache does not know are analysed by the
+detectors, in ``jobs`` forked worker processes when there are enough of them, on one read per file that all
+of them share (a file whose bytes changed since it was hashed is analysed but not cached). License texts the
+fast path does not know go to ScanCode's compact index (compact_matcher), and what it cannot settle to
+ScanCode's full index, which the parent loads once before forking, so the workers share it.
+
+The tree's snapshot (snapshot.py) says which files are as the last scan left them: their results stay in the
+cache, unloaded, until a detector needs them, and the digest of all the file-local results together (the
+session's ``fingerprint``) lets pipeline.collect find a stored report made from the same evidence without
+loading any of it (a rescan after an edit that changed no result is that fast).
 
 run_detector() then answers each detector from those per-file results, merged in file order: the
 output is byte-identical with or without the cache and for every ``jobs``. Anything that goes wrong
@@ -21,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import stat
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -31,6 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from license_check import __version__
+from license_check.cache import snapshot
+from license_check.cache.plans import Plan, Progress, content_key, read_plans, reread
 from license_check.cache.store import CACHE_DIR_ENV as CACHE_DIR_ENV
 from license_check.cache.store import DEFAULT_MAX_MB as DEFAULT_MAX_MB
 from license_check.cache.store import MAX_MB_ENV as MAX_MB_ENV
@@ -42,28 +48,49 @@ from license_check.cache.workers import run_all as _map
 from license_check.cache.workers import start as _start
 from license_check.collect.detectors import FILE_LOCAL, license_files
 from license_check.collect.detectors.base import Detector, DetectorResult, ScanContext
-from license_check.collect.reading import LICENSE_TEXT_CAP, preloaded, read_bytes
 from license_check.errors import LicenseCheckError
 from license_check.model import FileEntry
-from license_check.storage import always_hashed, dependency_versions
-
-Progress = Callable[[str, int, int], None]  # (stage, done, total); stage "" = finished
+from license_check.storage import dependency_versions
 
 POOL_MIN_FILES = 200  # fewer files to analyse than this: forking workers costs more than it saves
 SCANCODE_POOL_MIN = 2  # license texts for ScanCode (seconds each): two are enough for workers
 
-# The file-local detectors of the registry (collect.detectors.FILE_LOCAL): which files each reads, the
-# most bytes it reads of one, and how its per-file results combine.
 _EMPTY = DetectorResult()
+Local = dict[str, DetectorResult | None]  # detector -> a file's result (None: an empty one)
 
 
 @dataclass(slots=True)
-class _Session:
+class Session:
+    """One scan's per-file results, for run_detector. ``fingerprint``: the digest of every file-local result,
+    in file order, when each is known for sure (None: some file's are not, e.g. it changed while being read)."""
+
     per_file: dict[str, dict[str, DetectorResult]] = field(default_factory=dict)  # detector -> path -> result
     idents: dict[str, license_files.FileIdentification] = field(default_factory=dict)  # license texts by path
+    fingerprint: bytes | None = None
+    unloaded: dict[str, tuple[Plan, bytes]] = field(default_factory=dict)  # path -> (plan, key prefix): unchanged
+    # since the tree's last scan, its results still in the store
+    store: ResultStore | None = None
+
+    def put(self, path: str, results: Local) -> None:
+        for name, result in results.items():
+            self.per_file[name][path] = _EMPTY if result is None else result
+
+    def load(self) -> None:
+        """Load the results of the unchanged files; one that is gone from the store (evicted, damaged) is left
+        to the detectors' own run in run_detector, as an unreadable file is."""
+        if not self.unloaded:
+            return
+        keys = {path: content_key(prefix, "+".join(plan.detectors), plan)
+                for path, (plan, prefix) in self.unloaded.items()}
+        found = self.store.get_many(list(keys.values())) if self.store else {}
+        for path, (plan, _) in self.unloaded.items():
+            results = decode(found[keys[path]]) if keys[path] in found else None
+            if isinstance(results, dict) and set(results) == set(plan.detectors):
+                self.put(path, results)
+        self.unloaded = {}
 
 
-_ACTIVE: ContextVar[_Session | None] = ContextVar("license_check_scan_session", default=None)
+_ACTIVE: ContextVar[Session | None] = ContextVar("license_check_scan_session", default=None)
 
 
 def available_cores() -> int:
@@ -86,48 +113,10 @@ def code_digest() -> str:
     return _CODE_DIGEST[0]
 
 
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """A file the session handles: which detectors read it, and what its bytes were when it was read."""
-
-    entry: FileEntry
-    detectors: tuple[str, ...]  # FILE_LOCAL detectors that read it
-    license_text: bool  # license_files identifies it
-    cap: int  # the most bytes any of them reads
-    truncated: bool
-    digest: bytes | None  # of the first ``cap`` bytes: with path and size, what the result depends on (None:
-    # no store, so no key: the file is read once, by the detectors' shared read, and never hashed)
-
-
-def _digest(data: bytes) -> bytes:
-    return hashlib.sha256(data).digest()  # SHA-256: hardware-accelerated on most CPUs, faster than BLAKE2 here
-
-
-def _key(prefix: bytes, kind: str, plan: _Plan) -> bytes:
-    digest = hashlib.blake2b(prefix, digest_size=20)
-    for part in (kind, plan.entry.path, str(plan.entry.size), str(plan.truncated)):
-        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
-    digest.update(plan.digest or b"")
-    return digest.digest()
-
-
-@contextlib.contextmanager
-def _reread(plan: _Plan) -> Iterator[bool | None]:
-    """Read the file (again, when it was hashed: only the digest was kept) for the detectors and share that one
-    read with all of them; yields whether it still holds the bytes the key was made from (if not, the result
-    is not cached), or None when it cannot be read."""
-    data, truncated, _error = read_bytes(plan.entry.abspath, plan.cap)
-    if data is None:  # gone or unreadable: the detectors find out themselves and report it
-        yield None
-        return
-    with preloaded({plan.entry.abspath: (data, truncated)}):
-        yield plan.digest is None or (truncated == plan.truncated and _digest(data) == plan.digest)
-
-
-def _work_local(plan: _Plan, ctx: ScanContext) -> tuple[dict[str, DetectorResult | None], bool | None]:
+def _work_local(plan: Plan, ctx: ScanContext) -> tuple[Local, bool | None]:
     """The file-local detectors' results for one file; None for an empty one (most files say nothing to most
     detectors: a worker sends back None, not an object to unpickle)."""
-    with _reread(plan) as same:
+    with reread(plan) as same:
         if same is None and plan.digest is None:  # unreadable, never hashed: left to the detectors' own run,
             return {}, None  # as a file the hashing pass could not read is
         results = {name: FILE_LOCAL[name].detect([plan.entry], ctx) for name in plan.detectors}
@@ -139,81 +128,53 @@ def _work_scancode(item: tuple[FileEntry, str], ctx: ScanContext) -> license_fil
     return license_files.identify_scancode(entry, text, ctx)
 
 
-def _stat_key(prefix: bytes, entry: FileEntry, cap: int) -> bytes | None:
-    """What says a file is unchanged without reading it (as git's index does): device, inode, size, and the
-    modification and change times in ns (the kernel sets ctime on every write; nobody can set it back)."""
-    try:
-        st = os.stat(entry.abspath, follow_symlinks=False)
-    except OSError:
-        return None
-    if not stat.S_ISREG(st.st_mode):
-        return None
-    text = f"stat\0{entry.path}\0{entry.abspath}\0{st.st_dev}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0" \
-        f"{st.st_ctime_ns}\0{cap}"
-    return hashlib.blake2b(prefix + b"\0" + text.encode("utf-8", "surrogateescape"), digest_size=20).digest()
-
-
-def _read_plans(files: Sequence[FileEntry], ctx: ScanContext, report: Progress, store: ResultStore | None = None,
-                prefix: bytes = b"") -> list[_Plan]:
-    """Read and hash every file a file-local detector or license_files reads. A source or large file whose stat
-    is what it was when it was last hashed keeps that digest (looked up in ``store``) and is not read now;
-    license-bearing files (storage.always_hashed) are always read and hashed again."""
-    licenses = {e.path for e in license_files.text_candidates(files)}
-    wanted: list[tuple[FileEntry, tuple[str, ...], bool, int, bytes | None]] = []
-    for entry in files:
-        is_license = entry.path in licenses
-        if entry.size == 0 and not is_license:
-            continue  # an empty file states nothing: nothing to read, hash or analyse (100,000 of them cost 26 s)
-        names = tuple(name for name, d in FILE_LOCAL.items() if d.wants is not None and d.wants(entry))
-        if names or is_license:
-            cap = max([FILE_LOCAL[name].cap for name in names] + ([LICENSE_TEXT_CAP] if is_license else []))
-            by_stat = store is not None and not is_license and not always_hashed(entry.path, entry.size)
-            wanted.append((entry, names, is_license, cap, _stat_key(prefix, entry, cap) if by_stat else None))
-    known = store.get_many([w[4] for w in wanted if w[4] is not None]) if store else {}
-    plans: list[_Plan] = []
-    hashed: dict[bytes, bytes] = {}
-    for n, (entry, names, is_license, cap, key) in enumerate(wanted, 1):
-        if n % 500 == 0:
-            report("reading files", n, len(wanted))
-        memo = known.get(key) if key is not None else None
-        if memo is not None and len(memo) == 33 and memo[0] in (0, 1):
-            plans.append(_Plan(entry, names, is_license, cap, memo[0] == 1, memo[1:]))
-            continue
-        if store is None and not is_license:  # nothing to key: the detectors' shared read is the only one
-            plans.append(_Plan(entry, names, is_license, cap, False, None))
-            continue
-        data, truncated, _error = read_bytes(entry.abspath, cap)
-        if data is not None:  # else the detectors read it themselves and report why they cannot
-            digest = _digest(data)
-            plans.append(_Plan(entry, names, is_license, cap, truncated, digest))
-            if key is not None:
-                hashed[key] = bytes([int(truncated)]) + digest
-    if store and hashed:
-        store.put_many(hashed)
-    return plans
+def _fingerprint(with_detectors: Sequence[Plan], digests: dict[str, bytes]) -> bytes:
+    found = hashlib.blake2b(b"file-local results", digest_size=20)
+    for plan in with_detectors:
+        found.update(f"{plan.entry.path}\0{'+'.join(plan.detectors)}\0".encode("utf-8", "surrogateescape"))
+        found.update(digests[plan.entry.path])
+    return found.digest()
 
 
 def _prepare(files: Sequence[FileEntry], ctx: ScanContext, rules_version: str, jobs: int,
-             store: ResultStore | None, report: Progress) -> _Session:
+             store: ResultStore | None, report: Progress, tree: str | None = None) -> Session:
     start = time.perf_counter()
-    session = _Session({name: {} for name in FILE_LOCAL})
+    session = Session({name: {} for name in FILE_LOCAL}, store=store)
     prefix = "\0".join((SCHEMA, code_digest(), rules_version)).encode()
-    plans = _read_plans(files, ctx, report, store, prefix)
-    keys: dict[int, tuple[bytes | None, bytes | None]] = {
-        id(p): (_key(prefix, "+".join(p.detectors), p) if p.detectors else None,
-                _key(prefix, f"license-text scancode={ctx.use_scancode}", p) if p.license_text else None)
-        for p in plans} if store else {id(p): (None, None) for p in plans}
-    found = store.get_many([k for pair in keys.values() for k in pair if k is not None]) if store else {}
-    local_misses: list[_Plan] = []
-    license_misses: list[_Plan] = []
+    tree_key = snapshot.key(prefix, tree, ctx.use_scancode) if store and tree is not None else None
+    last = snapshot.load(store, tree_key) if store and tree_key is not None else {}
+    read = read_plans(files, report, store, prefix, last)
+    digests: dict[str, bytes] = {}  # path -> digest of its file-local results' cache entry, when known for sure
+    keys: dict[int, tuple[bytes | None, bytes | None]] = {}
+    lookups: list[bytes] = []
+    for plan in read.plans:  # the snapshot first: a file as the last scan left it has the results it had then
+        record = last.get(plan.entry.path)
+        license_key = content_key(prefix, f"license-text scancode={ctx.use_scancode}", plan) \
+            if store and plan.license_text else None
+        if store and plan.detectors and record is not None and \
+                record.matches(plan.entry.size, plan.truncated, plan.digest, plan.detectors):
+            session.unloaded[plan.entry.path] = (plan, prefix)  # its key is made only if it is loaded
+            digests[plan.entry.path] = record.results
+            keys[id(plan)] = (None, license_key)
+        else:
+            local_key = content_key(prefix, "+".join(plan.detectors), plan) if store and plan.detectors else None
+            keys[id(plan)] = (local_key, license_key)
+            if local_key is not None:
+                lookups.append(local_key)
+        if license_key is not None:
+            lookups.append(license_key)
+    found = store.get_many(lookups) if store and lookups else {}
+    local_misses: list[Plan] = []
+    license_misses: list[Plan] = []
     new: dict[bytes, bytes] = {}
-    for plan in plans:
+    for plan in read.plans:
         local_key, license_key = keys[id(plan)]
-        if plan.detectors:
-            results = decode(found[local_key]) if local_key is not None and local_key in found else None
-            if isinstance(results, dict) and set(results) == set(plan.detectors):
-                for name, result in results.items():
-                    session.per_file[name][plan.entry.path] = _EMPTY if result is None else result
+        if plan.detectors and plan.entry.path not in session.unloaded:
+            blob = found.get(local_key) if local_key is not None else None
+            results = decode(blob) if blob is not None else None
+            if blob is not None and isinstance(results, dict) and set(results) == set(plan.detectors):
+                session.put(plan.entry.path, results)
+                digests[plan.entry.path] = snapshot.results_digest(blob)
             else:
                 local_misses.append(plan)
         if plan.license_text:
@@ -223,8 +184,10 @@ def _prepare(files: Sequence[FileEntry], ctx: ScanContext, rules_version: str, j
             else:
                 license_misses.append(plan)
     if store:
-        ctx.log(f"cache: {len(found)} results reused, {len(local_misses) + len(license_misses)} files to analyse "
-                f"({len(plans)} files read and looked up in {time.perf_counter() - start:.2f} s)")
+        reused, misses = len(found) + len(session.unloaded), len(local_misses) + len(license_misses)
+        ctx.log(f"cache: {reused} results reused, {misses} files to analyse ({len(session.unloaded)} files as the "
+                f"tree's last scan left them; {len(read.plans)} files read and looked up in "
+                f"{time.perf_counter() - start:.2f} s)")
     # The workers start on the file-local detectors; meanwhile this process identifies the license texts.
     pending = _start(_work_local, local_misses, jobs, POOL_MIN_FILES, ctx,
                      lambda n: report("analysing files", n, len(local_misses)) if n % 100 == 0 else None)
@@ -238,32 +201,40 @@ def _prepare(files: Sequence[FileEntry], ctx: ScanContext, rules_version: str, j
         _identify_licenses(license_misses, ctx, jobs, session, new if store else None, keys, report, finish)
     finally:
         finish()
-    computed = done[0]
-    for plan, (results, same) in zip(local_misses, computed, strict=True):
+    for plan, (results, same) in zip(local_misses, done[0], strict=True):
         if same is None and plan.digest is None:
             continue  # unreadable: run_detector leaves it to the detectors
-        for name, result in results.items():
-            session.per_file[name][plan.entry.path] = _EMPTY if result is None else result
+        session.put(plan.entry.path, results)
         key = keys[id(plan)][0]
         if store and key is not None and same:  # most files say nothing to most detectors: None, not a result
             new[key] = encode(results)
+            digests[plan.entry.path] = snapshot.results_digest(new[key])
     if store and new:
         store.put_many(new)
-    ctx.log(f"per-file analysis: {len(plans)} files, {len(local_misses)} analysed by the detectors with "
+    with_detectors = [p for p in read.plans if p.detectors]
+    if store and not read.unread and all(p.entry.path in digests for p in with_detectors):
+        session.fingerprint = _fingerprint(with_detectors, digests)
+    if store and tree_key is not None:
+        fresh = {p.entry.path: snapshot.Record(p.stat_key, p.entry.size, p.truncated, p.digest, p.detectors,
+                                               digests[p.entry.path])
+                 for p in with_detectors if p.digest is not None and p.entry.path in digests}
+        if fresh != last:
+            snapshot.save(store, tree_key, fresh)
+    ctx.log(f"per-file analysis: {len(read.plans)} files, {len(local_misses)} analysed by the detectors with "
             f"jobs={jobs}, {len(license_misses)} license texts identified, {time.perf_counter() - start:.2f} s")
     return session
 
 
-def _identify_licenses(misses: list[_Plan], ctx: ScanContext, jobs: int, session: _Session,
+def _identify_licenses(misses: list[Plan], ctx: ScanContext, jobs: int, session: Session,
                        new: dict[bytes, bytes] | None, keys: dict[int, tuple[bytes | None, bytes | None]],
                        report: Progress, before_scancode: Callable[[], None] = lambda: None) -> None:
     """The fast path and ScanCode's compact index here, then ScanCode's full index (loaded here once, then
     shared by forked workers) for what they leave; ``before_scancode`` runs first (the file-local workers
     finish: a process with their pool's thread may not fork again)."""
-    for_scancode: list[tuple[_Plan, str]] = []
+    for_scancode: list[tuple[Plan, str]] = []
     changed: set[str] = set()
     for plan in misses:
-        with _reread(plan) as same:
+        with reread(plan) as same:
             first = license_files.identify_fast(plan.entry, ctx)
         if not same:
             changed.add(plan.entry.path)
@@ -299,18 +270,19 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 
 @contextlib.contextmanager
 def scan_session(files: Sequence[FileEntry], ctx: ScanContext, *, rules_version: str, jobs: int = 0,
-                 use_cache: bool = True, progress: Progress | None = None) -> Iterator[None]:
-    """Prepare the per-file work of one scan (cache look-ups, parallel analysis) for run_detector."""
+                 use_cache: bool = True, progress: Progress | None = None,
+                 tree: str | None = None) -> Iterator[Session | None]:
+    """Prepare the per-file work of one scan (cache look-ups, parallel analysis) for run_detector. ``tree``: the
+    scanned folder's absolute path, which names its snapshot (None: no snapshot)."""
     report = progress or _no_progress
     jobs = jobs if jobs > 0 else available_cores()
+    store: ResultStore | None = None
     try:
         store = ResultStore.open(ctx.log) if use_cache else None
-        try:
-            session: _Session | None = _prepare(files, ctx, rules_version, jobs, store, report)
-        finally:
-            if store:
-                store.close()
+        session: Session | None = _prepare(files, ctx, rules_version, jobs, store, report, tree)
     except LicenseCheckError:  # broken rules: the scan stops (exit 2), as it would without the cache
+        if store:
+            store.close()
         raise
     except Exception:  # noqa: BLE001 - speed-ups must never cost a result: the detectors run as usual
         ctx.log(f"per-file preparation failed; running the detectors without it:\n{traceback.format_exc()}")
@@ -318,9 +290,11 @@ def scan_session(files: Sequence[FileEntry], ctx: ScanContext, *, rules_version:
     token = _ACTIVE.set(session)
     try:
         with license_files.prepared(session.idents if session else {}):
-            yield None
+            yield session
     finally:
         _ACTIVE.reset(token)
+        if store:  # open until here: the unchanged files' results load when a detector first needs them
+            store.close()
         report("", 0, 0)
 
 
@@ -329,6 +303,11 @@ def run_detector(name: str, detect: Detector, files: Sequence[FileEntry], ctx: S
     session = _ACTIVE.get()
     if session is None or name not in session.per_file:
         return detect(files, ctx)
+    try:
+        session.load()
+    except Exception:  # noqa: BLE001 - what does not load is analysed again below, never guessed
+        ctx.log(f"loading cached results failed; analysing those files again:\n{traceback.format_exc()}")
+        session.unloaded = {}
     known = session.per_file[name]
     parts: list[DetectorResult] = []
     pending: list[FileEntry] = []  # files the session did not analyse (unreadable, or not this detector's)

@@ -90,6 +90,18 @@ def encode(value: object) -> bytes:
     return hashlib.blake2b(payload, digest_size=16).digest() + payload
 
 
+def canonical(value: object) -> bytes:
+    """The value's pickle without the memo (each shared object written out again): equal values give equal bytes
+    however they were built (a value loaded from the cache shares objects a computed one does not), so that a
+    digest of it says whether the value changed. Not for storing: larger and slower to load."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.dispatch_table = {**copyreg.dispatch_table, **_REDUCERS}
+    pickler.fast = True  # no memo: the evidence is a tree of values, never self-referential
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
 def decode(blob: bytes) -> Any:
     """The value, or None for a damaged entry (bad checksum, foreign class, truncated pickle, ...)."""
     if len(blob) < 16 or hashlib.blake2b(blob[16:], digest_size=16).digest() != blob[:16]:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from license_check.cache import plans
 from license_check.cache import session as cache
 from license_check.pipeline import ScanOptions, scan
 from license_check.render import RENDERERS, Format
@@ -183,7 +184,7 @@ def test_a_file_that_changes_during_the_scan_is_not_cached(cache_home: Path, tmp
     root.mkdir()
     (root / "a.py").write_text("# SPDX-License-Identifier: MIT\nprint(1)\n")
     reads: dict[str, int] = {}
-    real = cache.read_bytes
+    real = plans.read_bytes
 
     def changing(abspath: str, limit: int) -> tuple[bytes | None, bool, str | None]:
         reads[abspath] = reads.get(abspath, 0) + 1
@@ -192,9 +193,9 @@ def test_a_file_that_changes_during_the_scan_is_not_cached(cache_home: Path, tmp
             data = data.replace(b"MIT", b"BSD-2-Clause")
         return data, truncated, error
 
-    monkeypatch.setattr(cache, "read_bytes", changing)
+    monkeypatch.setattr(plans, "read_bytes", changing)
     assert "BSD-2-Clause" in _json(root)  # analysed as it is now ...
-    monkeypatch.setattr(cache, "read_bytes", real)
+    monkeypatch.setattr(plans, "read_bytes", real)
     log: list[str] = []
     assert '"MIT"' in _json(root, log)  # ... but not cached under the key of what was hashed
     assert any("0 results reused" in line for line in log), log
@@ -250,13 +251,13 @@ def test_an_unchanged_file_is_not_read_again_but_a_rewritten_one_is(cache_home: 
     source.write_text("# SPDX-License-Identifier: MIT\nprint(1)\n")
     assert '"MIT"' in _json(root)
     reads: list[str] = []
-    real = cache.read_bytes
+    real = plans.read_bytes
 
     def counting(path: str, cap: int) -> tuple[bytes | None, bool, str | None]:
         reads.append(path)
         return real(path, cap)
 
-    monkeypatch.setattr(cache, "read_bytes", counting)
+    monkeypatch.setattr(plans, "read_bytes", counting)
     assert '"MIT"' in _json(root) and not reads  # warm: nothing read for the session
     before = source.stat()
     source.write_text("# SPDX-License-Identifier: ISC\nprint(1)\n")  # the same size as before

@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from license_check import storage as cachedir
+from license_check.cache import plans
 from license_check.cache import report as report_cache
 from license_check.cache import session as cache
 from license_check.cache.store import ResultStore
@@ -58,14 +59,31 @@ def _entries(home: Path) -> list[Path]:
     return sorted((home / report_cache.FOLDER).glob("*.json"))
 
 
+def _forge(entry: Path) -> None:
+    entry.write_bytes(entry.read_bytes().replace(b'\\"verdict\\": \\"fail\\"', b'\\"verdict\\": \\"pass\\"')
+                      .replace(b'"exit_code": 1', b'"exit_code": 0'))
+
+
 def test_an_edited_stored_report_is_a_miss(home: Path, repo: Path) -> None:
     first = run(str(repo), "--format", "json")
     assert first[0] == 1 and '"verdict": "fail"' in first[1]
-    [entry] = _entries(home)
-    entry.write_bytes(entry.read_bytes().replace(b'\\"verdict\\": \\"fail\\"', b'\\"verdict\\": \\"pass\\"')
-                      .replace(b'"exit_code": 1', b'"exit_code": 0'))
+    entries = _entries(home)
+    assert len(entries) == 2  # under the tree's stat and under its evidence (pipeline.collect)
+    for entry in entries:
+        _forge(entry)
     again = run(str(repo), "--format", "json")
     assert again == (1, first[1], False)
+
+
+def test_either_key_of_a_report_is_checked_on_its_own(home: Path, repo: Path) -> None:
+    first = run(str(repo), "--format", "json")
+    entries = _entries(home)
+    genuine = {entry: entry.read_bytes() for entry in entries}
+    for forged in entries:  # one forged, the other genuine: the genuine one answers, or a scan does
+        for entry, blob in genuine.items():
+            entry.write_bytes(blob)
+        _forge(forged)
+        assert run(str(repo), "--format", "json")[:2] == first[:2]
 
 
 def test_a_report_sealed_with_another_secret_is_a_miss(home: Path, repo: Path, tmp_path: Path,
@@ -82,18 +100,18 @@ def test_a_report_sealed_with_another_secret_is_a_miss(home: Path, repo: Path, t
 def test_a_special_file_in_place_of_a_stored_report_is_a_miss(home: Path, repo: Path, tmp_path: Path,
                                                                plant: str) -> None:
     first = run(str(repo), "--format", "json")
-    [entry] = _entries(home)
-    real = tmp_path / "real.json"
-    real.write_bytes(entry.read_bytes())
-    entry.unlink()
-    if plant == "fifo":
-        os.mkfifo(entry)
-    elif plant == "dev-zero":
-        entry.symlink_to("/dev/zero")
-    elif plant == "symlink-to-real":  # even a genuine entry is not followed through a link
-        entry.symlink_to(real)
-    else:
-        entry.mkdir()
+    for n, entry in enumerate(_entries(home)):  # both keys of the report
+        real = tmp_path / f"real-{n}.json"
+        real.write_bytes(entry.read_bytes())
+        entry.unlink()
+        if plant == "fifo":
+            os.mkfifo(entry)
+        elif plant == "dev-zero":
+            entry.symlink_to("/dev/zero")
+        elif plant == "symlink-to-real":  # even a genuine entry is not followed through a link
+            entry.symlink_to(real)
+        else:
+            entry.mkdir()
     again = run(str(repo), "--format", "json")
     assert again[:2] == first[:2] and not again[2]
 
@@ -121,10 +139,12 @@ def test_a_real_report_copied_under_another_key_is_a_miss(home: Path, tmp_path: 
         root.mkdir()
         (root / "README.md").write_text(card, encoding="utf-8")
     good = run(str(allowed), "--format", "json")
-    [good_entry] = _entries(home)
+    good_entries = _entries(home)
     bad = run(str(prohibited), "--format", "json")
-    [bad_entry] = [e for e in _entries(home) if e != good_entry]
-    bad_entry.write_bytes(good_entry.read_bytes())  # the pass of a, under b's key
+    bad_entries = [e for e in _entries(home) if e not in good_entries]
+    assert len(good_entries) == len(bad_entries) == 2
+    for bad_entry, good_entry in zip(bad_entries, good_entries, strict=True):
+        bad_entry.write_bytes(good_entry.read_bytes())  # the pass of a, under b's keys
     assert good[0] == 0 and run(str(prohibited), "--format", "json") == (1, bad[1], False)
 
 
@@ -175,7 +195,7 @@ def test_a_change_no_stat_field_shows_is_still_seen(home: Path, repo: Path, monk
     before = os.stat(card)
     frozen = {"dev": before.st_dev, "ino": before.st_ino}
     monkeypatch.setattr(report_cache, "stat_line", lambda path: f"f {frozen}")  # what the kernel may leave
-    monkeypatch.setattr(cache, "_stat_key", lambda prefix, entry, cap: hashlib.blake2b(
+    monkeypatch.setattr(plans, "stat_key", lambda prefix, entry, cap: hashlib.blake2b(
         prefix + entry.path.encode(), digest_size=20).digest())
     run(str(repo), "--format", "json")  # stored under the frozen stat
     _mmap_write(card, b"mit            ", b"cc-by-nc-4.0   ")

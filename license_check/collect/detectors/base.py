@@ -58,7 +58,9 @@ class Registered:
     ``wants`` is set for a file-local detector: its result for a file depends on that file only, so the
     per-file cache (cache/session.py) may run it file by file, keep each file's result and combine them
     with ``merge`` (None from ``merge``: combine by running it on all the files again). ``cap`` is the most
-    bytes it reads of one file. A detector that starts looking at other files must drop ``wants``.
+    bytes it reads of one file. A detector that starts looking at other files must drop ``wants``. ``wants``
+    answers from the entry's path and size alone (the tree's snapshot, cache/snapshot.py, keeps its answer for a
+    file of the same path and size; tests/collect/test_registry.py checks).
     """
 
     name: str

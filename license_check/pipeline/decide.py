@@ -1,104 +1,32 @@
-"""The pipeline: discover -> detect -> group -> resolve -> analyze -> policy -> Report.
+"""The stages after collect, on what it read: clarify, assemble, judge, policy, explain; the Report.
 
-No printing and no exit codes here: the CLI renders the Report and decides the exit code.
+Pure but for the clock (waivers expire) and --deps-env's description: no file of the scanned tree is read
+here, and what collect found is used by path only (no size or stat: the report cache's evidence key holds
+the paths, tests/cache/test_rescan.py checks it).
 """
 
 from __future__ import annotations
 
 import os
 import re
-import traceback
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import date
-from functools import partial
+from collections.abc import Sequence
+from dataclasses import replace
 
 from license_check import __version__
 from license_check.assemble.components import owner
 from license_check.assemble.stage import assemble
-from license_check.cache import session as cache
-from license_check.collect.detectors import DETECTORS, license_files
-from license_check.collect.detectors.base import DetectorResult, ScanContext
-from license_check.collect.digests import pinned_digests
-from license_check.collect.discover import Discovery, discover
-from license_check.collect.repo_config import read_own_pyproject
-from license_check.errors import LicenseCheckError
-from license_check.findings import make_finding
 from license_check.judge import explain
 from license_check.judge.analyze import Context
 from license_check.judge.stage import judge
 from license_check.knowledge import duties
 from license_check.knowledge.book import Knowledge
 from license_check.knowledge.rulebook import RuleBook
-from license_check.model import (
-    Adoption,
-    Artifact,
-    Claim,
-    FileEntry,
-    Finding,
-    JudgedComponent,
-    Kind,
-    Location,
-    Report,
-    Scope,
-    Severity,
-    Use,
-)
+from license_check.model import Adoption, Finding, JudgedComponent, Kind, Report, Scope, Severity, Use
+from license_check.pipeline.detect import Collected
+from license_check.pipeline.options import ScanOptions
 from license_check.policy import clarify, enforce
-from license_check.policy.load import POLICY_CAP, default_policy, load
 from license_check.policy.model import Policy
-from license_check.policy.pins import check_pins, pinned_paths, utc_today
-
-
-def _no_log(message: str) -> None:
-    return None
-
-
-@dataclass(frozen=True, slots=True)
-class ScanOptions:
-    exclude: tuple[str, ...] = ()
-    use_scancode: bool = True
-    log: Callable[[str], None] = _no_log
-    policy: Policy | None = None
-    jobs: int = 0  # worker processes for the per-file work; 0 = the available cores
-    cache: bool = True  # per-file results cached in the user cache directory (license_check.cache.session)
-    progress: Callable[[str, int, int], None] | None = None  # (stage, done, total), e.g. license_check.render.progress
-    today: date | None = None  # for waiver expiry (tests); None = the current date
-    discovery: Discovery | None = None  # the walk of ``root`` when the caller already made it (run.report does)
-    knowledge: Knowledge | None = None  # the rules, when the caller loaded them (run.report); None: loaded here
-    deps_env: str | None = None  # --deps-env: a venv, a Python interpreter or "auto" (None: no environment)
-    baseline: frozenset[str] = frozenset()  # --baseline: fingerprints of accepted findings
-
-
-def _guarded(name: str, step: Callable[[], DetectorResult], ctx: ScanContext) -> DetectorResult:
-    try:
-        return step()
-    except LicenseCheckError:  # broken rules read on the way (rules/ is loaded lazily in parts): exit 2
-        raise
-    except Exception as exc:  # noqa: BLE001 - one broken detector must not stop the scan
-        ctx.log(f"detector {name} failed:\n{traceback.format_exc()}")
-        return DetectorResult(findings=(make_finding(
-            "detector-error",
-            f"The {name} detector failed ({type(exc).__name__}: {exc}); its evidence is missing. "
-            "This is a bug in license-check.", [Location(".")]),))
-
-
-def run_detectors(files: Sequence[FileEntry], ctx: ScanContext) -> tuple[list[Claim], list[Finding], list[Artifact]]:
-    results = {d.name: _guarded(d.name, partial(cache.run_detector, d.name, d.detect, files, ctx), ctx)
-               for d in DETECTORS}
-    # Second phase: license files that manifests point to under names no detector recognises.
-    owners: dict[str, str] = {}
-    for result in results.values():  # manifests and cards may point to license files by name
-        pointed = result.extra.get("license_file_owners", {})
-        if isinstance(pointed, dict):
-            owners.update({str(k): str(v) for k, v in pointed.items()})
-    if owners:
-        results["pointed-license-files"] = _guarded(
-            "pointed-license-files", lambda: license_files.identify_pointed(files, owners, ctx), ctx)
-    claims = [c for r in results.values() for c in r.claims]
-    findings = [f for r in results.values() for f in r.findings]
-    artifacts = [a for r in results.values() for a in r.artifacts]
-    return claims, findings, artifacts
+from license_check.policy.pins import check_pins, utc_today
 
 
 def _attach(finding: Finding, roots: set[str]) -> Finding:
@@ -111,40 +39,6 @@ def _attach(finding: Finding, roots: set[str]) -> Finding:
 def _sort_key(finding: Finding) -> tuple[int, str, str, str]:
     first = finding.locations[0].path if finding.locations else ""
     return (finding.severity.rank, finding.rule, first, finding.message)
-
-
-@dataclass(frozen=True, slots=True)
-class Collected:
-    """What the collect stage read of the scanned tree: everything the later stages work from."""
-
-    root: str
-    found: Discovery
-    claims: tuple[Claim, ...]
-    findings: tuple[Finding, ...]
-    artifacts: tuple[Artifact, ...]
-    digests: Mapping[str, tuple[str | None, str]]  # the pinned files' sha256 (collect.digests)
-
-
-def scan(root: str, options: ScanOptions | None = None) -> Report:
-    """Scan the repository at ``root`` (an existing directory) and judge it."""
-    options = options or ScanOptions()
-    # every rules file, checked: a broken one stops here (RulesError, exit 2)
-    knowledge = options.knowledge or Knowledge.load(parse_cache=options.cache)
-    policy = options.policy or default_policy(knowledge.normalizer)
-    return decide(collect(root, options, knowledge, policy), policy, options, knowledge)
-
-
-def collect(root: str, options: ScanOptions, knowledge: Knowledge, policy: Policy) -> Collected:
-    """The collect stage: the walk, every detector (through the per-file cache) and the pinned digests."""
-    ctx = ScanContext(log=options.log, use_scancode=options.use_scancode, knowledge=knowledge,
-                      deps_env=options.deps_env)
-    found = options.discovery or discover(root, exclude=options.exclude)
-    options.log(f"discovered {len(found.files)} files; ignored trees: {', '.join(found.ignored_dirs) or 'none'}")
-    with cache.scan_session(found.files, ctx, rules_version=knowledge.version, jobs=options.jobs,
-                            use_cache=options.cache, progress=options.progress):
-        claims, detector_findings, artifacts = run_detectors(found.files, ctx)
-    digests = pinned_digests(root, pinned_paths(policy))
-    return Collected(root, found, tuple(claims), tuple(detector_findings), tuple(artifacts), digests)
 
 
 def decide(collected: Collected, policy: Policy, options: ScanOptions, knowledge: Knowledge) -> Report:
@@ -289,6 +183,8 @@ def _dependency_coverage(judged: Sequence[JudgedComponent]) -> str:
     if not deps:
         return "not-analysed"
     return "analysed" if all(c.commercial_use is not Use.UNKNOWN for c in deps) else "partial"
+
+
 # Evidence that does not state terms in the tree: the reference itself, and the rules' table of known
 # hub ids (those terms bind whoever fetches the artifact: the adoption answer, with a warning).
 _NOT_STATED = frozenset({"reference", "known-models"})
@@ -317,11 +213,3 @@ def _flag_stricter_references(findings: list[Finding], judged: Sequence[JudgedCo
                         "are more restrictive than the repository's own answer: they bind whoever fetches it.")
         out.append(f)
     return out
-
-
-def load_policy(policy_file: str | None, root: str, use_repo_config: bool) -> Policy:
-    """The policy for a scan of ``root``: ``policy_file``, else the repository's own pyproject.toml
-    [tool.license-check] (read in the collect stage), else the built-in one (policy/load.py). Raises
-    PolicyError."""
-    own = read_own_pyproject(root, POLICY_CAP) if use_repo_config else None
-    return load(policy_file, own, use_repo_config, Knowledge.load().normalizer)
