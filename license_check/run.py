@@ -2,8 +2,11 @@
 
 The pipeline layer's light entry point. It walks the tree (collect.discover) to key the report cache
 (cache/report.py), and returns a stored report when nothing it depends on changed; only on a miss does
-it import the stages (pipeline.py) and the renderers, and it hands them the walk it made, so that the
-tree is walked once either way. The CLI parses options and the policy, and calls ``report``.
+it import the stages (pipeline/) and the renderers, and it hands them the walk it made, so that the
+tree is walked once either way. On that miss the collect stage runs first and the report stored under
+the digest of its evidence is looked up (a rescan after an edit that changed no detector's result);
+only when that misses too do the later stages and the renderers run. The CLI parses options and the
+policy, and calls ``report``.
 """
 
 from __future__ import annotations

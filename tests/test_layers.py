@@ -11,7 +11,7 @@ Layers, lowest first (docs/architecture.md explains each):
     policy     model, load, keys, pins, clarify, enforce
     cache      the per-file and report caches (around collect, keyed by what it read)
     render     json, table, printable, progress
-    pipeline   pipeline.py: the stages in order; run.py: one run behind the report cache; notices.py; audit/
+    pipeline   pipeline/: the stages in order; run.py: one run behind the report cache; notices.py; audit/
     cli        cli/ and __main__.py
 
 Every import counts: at the top of a module, inside a function, under ``TYPE_CHECKING``. A cycle cut by

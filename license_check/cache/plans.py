@@ -13,7 +13,7 @@ import contextlib
 import hashlib
 import os
 import stat
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from license_check.cache import snapshot
@@ -37,7 +37,7 @@ class Plan:
     truncated: bool
     digest: bytes | None  # of the first ``cap`` bytes: with path and size, what the result depends on (None:
     # no store, so no key: the file is read once, by the detectors' shared read, and never hashed)
-    stat_key: bytes | None = None  # what says it is unchanged without reading it (None: always read and hashed)
+    stat: Stat | None = None  # what says it is unchanged without reading it (None: always read and hashed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,17 +60,28 @@ def content_key(prefix: bytes, kind: str, plan: Plan) -> bytes:
     return found.digest()
 
 
-def stat_key(prefix: bytes, entry: FileEntry, cap: int) -> bytes | None:
+Stat = tuple[int, int, int, int, int, int]  # device, inode, size, mtime ns, ctime ns, and the cap it is read to
+
+
+def file_stat(entry: FileEntry, seen: Mapping[str, tuple[int, int, int, int, int]], cap: int) -> Stat | None:
     """What says a file is unchanged without reading it (as git's index does): device, inode, size, and the
-    modification and change times in ns (the kernel sets ctime on every write; nobody can set it back)."""
+    modification and change times in ns (the kernel sets ctime on every write; nobody can set it back); the
+    walk's own stat (``seen``: Discovery.stats) when it made one, else a stat now. None: not a regular file."""
+    known = seen.get(entry.path)
+    if known is not None:
+        return (*known, cap)
     try:
         st = os.stat(entry.abspath, follow_symlinks=False)
     except OSError:
         return None
     if not stat.S_ISREG(st.st_mode):
         return None
-    text = f"stat\0{entry.path}\0{entry.abspath}\0{st.st_dev}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0" \
-        f"{st.st_ctime_ns}\0{cap}"
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, cap
+
+
+def stat_key(prefix: bytes, entry: FileEntry, seen: Stat) -> bytes:
+    """The store's key of the digest a file had with this stat (for a file the tree's snapshot does not know)."""
+    text = f"stat\0{entry.path}\0{entry.abspath}\0" + "\0".join(map(str, seen))
     return hashlib.blake2b(prefix + b"\0" + text.encode("utf-8", "surrogateescape"), digest_size=20).digest()
 
 
@@ -88,12 +99,14 @@ def reread(plan: Plan) -> Iterator[bool | None]:
 
 
 def read_plans(files: Sequence[FileEntry], report: Progress, store: ResultStore | None = None,
-               prefix: bytes = b"", last: snapshot.Snapshot | None = None) -> Plans:
+               prefix: bytes = b"", last: snapshot.Snapshot | None = None,
+               seen: Mapping[str, tuple[int, int, int, int, int]] | None = None) -> Plans:
     """Read and hash every file a file-local detector or license_files reads, but a source or large file whose
     stat is what it was when it was last hashed (found in the tree's snapshot ``last``, else in ``store``)."""
     licenses = {e.path for e in license_files.text_candidates(files)}
     records = last or {}
-    wanted: list[tuple[FileEntry, tuple[str, ...], bool, int, bytes | None]] = []
+    seen = seen or {}
+    wanted: list[tuple[FileEntry, tuple[str, ...], bool, int, Stat | None]] = []
     for entry in files:
         is_license = entry.path in licenses
         if entry.size == 0 and not is_license:
@@ -106,23 +119,24 @@ def read_plans(files: Sequence[FileEntry], report: Progress, store: ResultStore 
         if names or is_license:
             cap = max([FILE_LOCAL[name].cap for name in names] + ([LICENSE_TEXT_CAP] if is_license else []))
             by_stat = store is not None and not is_license and not always_hashed(entry.path, entry.size)
-            wanted.append((entry, names, is_license, cap, stat_key(prefix, entry, cap) if by_stat else None))
-    unknown = [w[4] for w in wanted
-               if w[4] is not None and getattr(records.get(w[0].path), "stat_key", None) != w[4]]
-    known = store.get_many(unknown) if store and unknown else {}
+            wanted.append((entry, names, is_license, cap, file_stat(entry, seen, cap) if by_stat else None))
+    memo_keys = {w[0].path: stat_key(prefix, w[0], w[4]) for w in wanted
+                 if w[4] is not None and getattr(records.get(w[0].path), "stat", None) != w[4]}
+    known = store.get_many(list(memo_keys.values())) if store and memo_keys else {}
     plans: list[Plan] = []
     hashed: dict[bytes, bytes] = {}
     unread = 0
-    for n, (entry, names, is_license, cap, key) in enumerate(wanted, 1):
+    for n, (entry, names, is_license, cap, now) in enumerate(wanted, 1):
         if n % 500 == 0:
             report("reading files", n, len(wanted))
         record = records.get(entry.path)
-        if key is not None and record is not None and record.stat_key == key:
-            plans.append(Plan(entry, names, is_license, cap, record.truncated, record.digest, key))
+        if now is not None and record is not None and record.stat == now:
+            plans.append(Plan(entry, names, is_license, cap, record.truncated, record.digest, now))
             continue
+        key = memo_keys.get(entry.path)
         memo = known.get(key) if key is not None else None
         if memo is not None and len(memo) == 33 and memo[0] in (0, 1):
-            plans.append(Plan(entry, names, is_license, cap, memo[0] == 1, memo[1:], key))
+            plans.append(Plan(entry, names, is_license, cap, memo[0] == 1, memo[1:], now))
             continue
         if store is None and not is_license:  # nothing to key: the detectors' shared read is the only one
             plans.append(Plan(entry, names, is_license, cap, False, None))
@@ -132,7 +146,7 @@ def read_plans(files: Sequence[FileEntry], report: Progress, store: ResultStore 
             unread += bool(names)
             continue
         found = digest(data)
-        plans.append(Plan(entry, names, is_license, cap, truncated, found, key))
+        plans.append(Plan(entry, names, is_license, cap, truncated, found, now))
         if key is not None:
             hashed[key] = bytes([int(truncated)]) + found
     if store and hashed:

@@ -104,9 +104,12 @@ def key(label: str, found: Discovery, settings: dict[str, object], pins: Mapping
     add(today.isoformat())
     add(label)
     add(json.dumps(settings, sort_keys=True, ensure_ascii=False, default=str))
+    stats = found.stats
     for entry in found.files:
         content = _content(entry.path, entry.abspath, entry.size)
-        add(f"{entry.path}\0{entry.abspath}\0{entry.size}\0{stat_line(entry.abspath)}{content}")
+        seen = stats.get(entry.path)  # the walk's own stat of the file (the same fields as stat_line's)
+        line = f"f {' '.join(map(str, seen))}" if seen is not None else stat_line(entry.abspath)
+        add(f"{entry.path}\0{entry.abspath}\0{entry.size}\0{line}{content}")
     add(json.dumps([list(found.ignored_dirs), list(found.excluded), found.gitignored, found.complete]))
     for finding in found.findings:
         add(_finding_line(finding))

@@ -28,7 +28,7 @@ import hashlib
 import os
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -137,13 +137,14 @@ def _fingerprint(with_detectors: Sequence[Plan], digests: dict[str, bytes]) -> b
 
 
 def _prepare(files: Sequence[FileEntry], ctx: ScanContext, rules_version: str, jobs: int,
-             store: ResultStore | None, report: Progress, tree: str | None = None) -> Session:
+             store: ResultStore | None, report: Progress, tree: str | None = None,
+             seen: Mapping[str, tuple[int, int, int, int, int]] | None = None) -> Session:
     start = time.perf_counter()
     session = Session({name: {} for name in FILE_LOCAL}, store=store)
     prefix = "\0".join((SCHEMA, code_digest(), rules_version)).encode()
     tree_key = snapshot.key(prefix, tree, ctx.use_scancode) if store and tree is not None else None
     last = snapshot.load(store, tree_key) if store and tree_key is not None else {}
-    read = read_plans(files, report, store, prefix, last)
+    read = read_plans(files, report, store, prefix, last, seen)
     digests: dict[str, bytes] = {}  # path -> digest of its file-local results' cache entry, when known for sure
     keys: dict[int, tuple[bytes | None, bytes | None]] = {}
     lookups: list[bytes] = []
@@ -215,7 +216,7 @@ def _prepare(files: Sequence[FileEntry], ctx: ScanContext, rules_version: str, j
     if store and not read.unread and all(p.entry.path in digests for p in with_detectors):
         session.fingerprint = _fingerprint(with_detectors, digests)
     if store and tree_key is not None:
-        fresh = {p.entry.path: snapshot.Record(p.stat_key, p.entry.size, p.truncated, p.digest, p.detectors,
+        fresh = {p.entry.path: snapshot.Record(p.stat, p.entry.size, p.truncated, p.digest, p.detectors,
                                                digests[p.entry.path])
                  for p in with_detectors if p.digest is not None and p.entry.path in digests}
         if fresh != last:
@@ -271,15 +272,17 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 @contextlib.contextmanager
 def scan_session(files: Sequence[FileEntry], ctx: ScanContext, *, rules_version: str, jobs: int = 0,
                  use_cache: bool = True, progress: Progress | None = None,
-                 tree: str | None = None) -> Iterator[Session | None]:
+                 tree: str | None = None, seen: Mapping[str, tuple[int, int, int, int, int]] | None = None,
+                 ) -> Iterator[Session | None]:
     """Prepare the per-file work of one scan (cache look-ups, parallel analysis) for run_detector. ``tree``: the
-    scanned folder's absolute path, which names its snapshot (None: no snapshot)."""
+    scanned folder's absolute path, which names its snapshot (None: no snapshot); ``seen``: the walk's stat of
+    each file (Discovery.stats)."""
     report = progress or _no_progress
     jobs = jobs if jobs > 0 else available_cores()
     store: ResultStore | None = None
     try:
         store = ResultStore.open(ctx.log) if use_cache else None
-        session: Session | None = _prepare(files, ctx, rules_version, jobs, store, report, tree)
+        session: Session | None = _prepare(files, ctx, rules_version, jobs, store, report, tree, seen)
     except LicenseCheckError:  # broken rules: the scan stops (exit 2), as it would without the cache
         if store:
             store.close()

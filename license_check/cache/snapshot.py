@@ -2,8 +2,8 @@
 
 The per-file cache (session.py) keys a file's results by its bytes and finds those through its stat: two
 look-ups, two unseals and an unpickle per file, 0.2 s for 5,000 unchanged files. The snapshot holds, per
-path, the stat key and digest the file had, which file-local detectors read it, and the digest of its
-encoded results (the per-file entry). A rescan loads it once: a file whose stat key is the record's (or, for
+path, the stat and digest the file had, which file-local detectors read it, and the digest of its
+encoded results (the per-file entry). A rescan loads it once: a file whose stat is the record's (or, for
 a license-bearing file, always read again, whose digest is) has the record's digest and the same results,
 which stay in the per-file cache until something needs them (session.py loads them on first use); and the
 digests of all results together say whether the file-local evidence as a whole is what a stored report was
@@ -27,7 +27,7 @@ from license_check.cache.store import ResultStore, decode, encode
 class Record:
     """What the last scan knew of one file (a plain tuple when stored: tuples load fastest)."""
 
-    stat_key: bytes | None  # None: always read and hashed again (a license-bearing file)
+    stat: tuple[int, ...] | None  # plans.Stat (None: always read and hashed again, a license-bearing file)
     size: int
     truncated: bool
     digest: bytes
@@ -62,6 +62,6 @@ def load(store: ResultStore, snapshot_key: bytes) -> Snapshot:
 
 
 def save(store: ResultStore, snapshot_key: bytes, snapshot: Snapshot) -> None:
-    rows = {path: (r.stat_key, r.size, r.truncated, r.digest, r.detectors, r.results)
+    rows = {path: (r.stat, r.size, r.truncated, r.digest, r.detectors, r.results)
             for path, r in sorted(snapshot.items())}
     store.put_many({snapshot_key: encode(rows)})

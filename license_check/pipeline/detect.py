@@ -107,7 +107,7 @@ def _evidence(root: str, found: Discovery, file_local: bytes, others: Mapping[st
     evidence = hashlib.blake2b(b"evidence", digest_size=24)
     evidence.update(root.encode("utf-8", "surrogateescape") + b"\0")
     evidence.update("\0".join(f.path for f in found.files).encode("utf-8", "surrogateescape") + b"\0")
-    evidence.update(canonical(replace(found, files=())))
+    evidence.update(canonical(replace(found, files=(), stats={})))  # the stats are not content
     evidence.update(file_local)
     evidence.update(canonical([(name, others[name]) for name in sorted(others)]))
     evidence.update(canonical(sorted(digests.items())))
@@ -138,7 +138,8 @@ def collect(root: str, options: ScanOptions, knowledge: Knowledge, policy: Polic
     options.log(f"discovered {len(found.files)} files; ignored trees: {', '.join(found.ignored_dirs) or 'none'}")
     digests = pinned_digests(root, pinned_paths(policy))
     with cache.scan_session(found.files, ctx, rules_version=knowledge.version, jobs=options.jobs,
-                            use_cache=options.cache, progress=options.progress, tree=os.path.abspath(root)) as session:
+                            use_cache=options.cache, progress=options.progress, tree=os.path.abspath(root),
+                            seen=found.stats) as session:
         others = _others(found.files, ctx)
         evidence = None
         if session is not None and session.fingerprint is not None:

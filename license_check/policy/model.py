@@ -4,7 +4,8 @@ The frozen values of a loaded policy (docs/policy.md is the reference): the orga
 allow and deny lists (license ids and categories), waivers, clarifications, severity overrides.
 Loading and validation (with file and line for every problem) live in load.py; the sha256
 pins of waivers and clarifications are checked by pins.py. Applying the policy to a scan is
-pipeline.py's job: this module only answers questions (``verdict``, ``decide``, ``Waiver.matches``).
+the pipeline's job (pipeline/decide.py): this module only answers questions (``verdict``, ``decide``,
+``Waiver.matches``).
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ None may give exit 3, a hang or a stall over 5 s, or an answer a --no-cache scan
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import mmap
 import os
@@ -19,12 +20,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from license_check import run as run_module
 from license_check import storage as cachedir
 from license_check.cache import plans
 from license_check.cache import report as report_cache
 from license_check.cache import session as cache
 from license_check.cache.store import ResultStore
 from license_check.cli import cli
+from license_check.collect.discover import Discovery
 from license_check.knowledge import data as ruledata
 
 NC_CARD = "---\nlicense: cc-by-nc-4.0\n---\n# A model\n"
@@ -194,9 +197,15 @@ def test_a_change_no_stat_field_shows_is_still_seen(home: Path, repo: Path, monk
     assert run(str(repo), "--format", "json")[0] == 0
     before = os.stat(card)
     frozen = {"dev": before.st_dev, "ino": before.st_ino}
-    monkeypatch.setattr(report_cache, "stat_line", lambda path: f"f {frozen}")  # what the kernel may leave
-    monkeypatch.setattr(plans, "stat_key", lambda prefix, entry, cap: hashlib.blake2b(
-        prefix + entry.path.encode(), digest_size=20).digest())
+    walk = run_module.discover  # what the kernel may leave: every stat field as it was
+
+    def frozen_walk(root: str, exclude: tuple[str, ...] = ()) -> Discovery:
+        found = walk(root, exclude=exclude)
+        return dataclasses.replace(found, stats=dict.fromkeys(found.stats, (frozen["dev"], frozen["ino"], 1, 2, 3)))
+
+    monkeypatch.setattr(run_module, "discover", frozen_walk)
+    monkeypatch.setattr(report_cache, "stat_line", lambda path: f"f {frozen}")
+    monkeypatch.setattr(plans, "file_stat", lambda entry, seen, cap: (frozen["dev"], frozen["ino"], 1, 2, 3, cap))
     run(str(repo), "--format", "json")  # stored under the frozen stat
     _mmap_write(card, b"mit            ", b"cc-by-nc-4.0   ")
     code, out, reused = run(str(repo), "--format", "json")

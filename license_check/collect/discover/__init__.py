@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from license_check.collect.discover.gitlist import GitListing, git_listing
@@ -65,6 +66,9 @@ class Discovery:
     source_note: str = ""  # why the walk did not use git, or "git index"
     ignored_reasons: tuple[tuple[str, str], ...] = ()  # (tree, why it is not content)
     gitignored_paths: tuple[str, ...] = ()  # the first of the git-ignored paths
+    # Each file's (device, inode, size, mtime ns, ctime ns) as the walk saw it: what the caches key unchanged files
+    # by (a stat the walk made anyway). Not content: never compared, never part of the evidence.
+    stats: Mapping[str, tuple[int, int, int, int, int]] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass
@@ -78,6 +82,7 @@ class _Walk:
     excluded: list[str] = field(default_factory=list)
     gitignored: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    stats: dict[str, tuple[int, int, int, int, int]] = field(default_factory=dict)
     full: bool = False
 
 
@@ -102,6 +107,7 @@ def discover(root: str, exclude: tuple[str, ...] = ()) -> Discovery:
         source_note=note,
         ignored_reasons=tuple(ignored),
         gitignored_paths=tuple(sorted(walk.gitignored)[:_GITIGNORED_NAMED]),
+        stats=walk.stats,
     )
 
 
@@ -194,6 +200,7 @@ def _visit(walk: _Walk, entry: os.DirEntry[str], dir_rel: str, depth: int, by_gi
         walk.gitignored.append(shown)
     elif stat.S_ISREG(st.st_mode):
         walk.files.append(FileEntry(path=shown, abspath=real, size=st.st_size))
+        walk.stats[shown] = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
     else:
         walk.findings.append(make_finding(
             "skipped-special-file",
