@@ -90,7 +90,7 @@ def test_internal_error_is_exit_3_without_traceback(monkeypatch: pytest.MonkeyPa
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(scan, "scan", boom)
+    monkeypatch.setattr(scan, "scan_or_reuse", boom)
     code, out, err = invoke(str(SAMPLES / "mit-package"), "--no-cache")  # a stored report would skip the scan
     assert code == 3 and out == ""
     assert "internal error" in err and "kaboom" in err and "bug" in err

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from license_check import pipeline as scan_module
 from license_check.collect.detectors.base import DetectorResult
 from license_check.pipeline import ScanOptions, scan
+from license_check.pipeline import detect as scan_module
 from tests.conftest import SAMPLES
 
 
