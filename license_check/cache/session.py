@@ -136,6 +136,22 @@ def _fingerprint(with_detectors: Sequence[Plan], digests: dict[str, bytes]) -> b
     return found.digest()
 
 
+STALE_RECORDS = 64  # files the snapshot may be out of date for before it is written again
+
+
+def _keep_snapshot(store: ResultStore, tree_key: bytes, with_detectors: Sequence[Plan], digests: dict[str, bytes],
+                   last: snapshot.Snapshot) -> None:
+    """Write the tree's snapshot again when more than a few files differ from it: a file it is out of date for
+    (edited, added) is found through the per-file cache instead (a stat memo and a result look-up), so the
+    rescan after a small edit does not rewrite a record of every file."""
+    fresh = {p.entry.path: snapshot.Record(p.stat, p.entry.size, p.truncated, p.digest, p.detectors,
+                                           digests[p.entry.path])
+             for p in with_detectors if p.digest is not None and p.entry.path in digests}
+    stale = sum(1 for path, record in fresh.items() if last.get(path) != record) + len(last.keys() - fresh.keys())
+    if stale > (STALE_RECORDS if last else 0):
+        snapshot.save(store, tree_key, fresh)
+
+
 def _prepare(files: Sequence[FileEntry], ctx: ScanContext, rules_version: str, jobs: int,
              store: ResultStore | None, report: Progress, tree: str | None = None,
              seen: Mapping[str, tuple[int, int, int, int, int]] | None = None) -> Session:
@@ -216,11 +232,7 @@ def _prepare(files: Sequence[FileEntry], ctx: ScanContext, rules_version: str, j
     if store and not read.unread and all(p.entry.path in digests for p in with_detectors):
         session.fingerprint = _fingerprint(with_detectors, digests)
     if store and tree_key is not None:
-        fresh = {p.entry.path: snapshot.Record(p.stat, p.entry.size, p.truncated, p.digest, p.detectors,
-                                               digests[p.entry.path])
-                 for p in with_detectors if p.digest is not None and p.entry.path in digests}
-        if fresh != last:
-            snapshot.save(store, tree_key, fresh)
+        _keep_snapshot(store, tree_key, with_detectors, digests, last)
     ctx.log(f"per-file analysis: {len(read.plans)} files, {len(local_misses)} analysed by the detectors with "
             f"jobs={jobs}, {len(license_misses)} license texts identified, {time.perf_counter() - start:.2f} s")
     return session

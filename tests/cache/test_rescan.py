@@ -144,3 +144,33 @@ def test_the_report_reads_no_size_or_stat_of_a_file(home: Path, repo: Path) -> N
     render = RENDERERS[Format.JSON]
     assert render(decide(collected, policy, options, knowledge)) == render(decide(other, policy, options, knowledge))
     assert discover(str(repo)).files == collected.found.files  # (the walk is what collect used)
+
+
+def test_the_snapshot_is_written_again_only_when_many_files_changed(home: Path, repo: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(session, "STALE_RECORDS", 3)
+    prefix = "\0".join((session.SCHEMA, session.code_digest(), Knowledge.load().version)).encode()
+    tree = snapshot.key(prefix, str(repo), True)
+
+    def records() -> snapshot.Snapshot:
+        store = session.ResultStore.open(lambda m: None)
+        assert store is not None
+        try:
+            return snapshot.load(store, tree)
+        finally:
+            store.close()
+
+    run(repo)
+    first = records()
+    # every file a file-local detector reads (not the LICENSE: license_files alone reads it)
+    assert set(first) == {"README.md", "pyproject.toml", *(f"src/m{n}.py" for n in range(30))}
+    for n in (1, 2):  # a few edited files: found through the per-file cache, the snapshot kept
+        (repo / "src" / f"m{n}.py").write_text(f"# SPDX-License-Identifier: MIT\nx = {n}  # edited\n")
+        code, out, log = run(repo)
+        assert records() == first and (code, out) == fresh(repo)
+    for n in range(3, 8):  # more than STALE_RECORDS differ: written again, every record as the files are now
+        (repo / "src" / f"m{n}.py").write_text(f"# SPDX-License-Identifier: MIT\nx = {n}  # edited\n")
+    code, out, log = run(repo)
+    assert (code, out) == fresh(repo)
+    again = records()
+    assert again != first and {p for p in again if again[p] != first[p]} == {f"src/m{n}.py" for n in range(1, 8)}
