@@ -10,16 +10,16 @@ while they run.
 
 from __future__ import annotations
 
-import multiprocessing
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from license_check.cache.store import decode, encode
 from license_check.collect.detectors.base import ScanContext
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 # In a worker process only: the job its pool's initializer installed. A forked worker inherits the
 # initializer's arguments (the Process object is not pickled under fork), so the job may hold what cannot be
@@ -51,6 +51,8 @@ class Pending:
     def wait(self) -> list[Any]:
         out: list[Any] = []
         if self.pool is not None and self.blobs is not None:
+            from concurrent.futures.process import BrokenProcessPool
+
             try:
                 for blob in self.blobs:
                     results = decode(blob)
@@ -81,7 +83,13 @@ def start(task: Callable[[Any, ScanContext], Any], items: list[Any], jobs: int, 
         return task(item, ctx)
 
     pending = Pending(items, work, tick, ctx.log)
-    use_pool = jobs > 1 and len(items) >= minimum and "fork" in multiprocessing.get_all_start_methods()
+    if jobs <= 1 or len(items) < minimum:
+        return pending  # done here when asked for (and multiprocessing never imported: 8 ms of a rescan)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    use_pool = "fork" in multiprocessing.get_all_start_methods()
     if use_pool and threading.active_count() > 1:  # forking a threaded process can deadlock the child
         ctx.log("other threads are running: analysing in this process, without worker processes")
         use_pool = False

@@ -10,13 +10,14 @@ from __future__ import annotations
 import bisect
 import re
 import tomllib
-from typing import Any
-
-from packaging.requirements import InvalidRequirement, Requirement
+from typing import TYPE_CHECKING, Any
 
 from license_check.collect.deps._shared import kind as kind
 from license_check.collect.deps.model import Declared, Ecosystem, Group, ReadProblem, normalize_name
 from license_check.tomlio import safe as tomlsafe
+
+if TYPE_CHECKING:
+    from packaging.requirements import Requirement
 
 MAX_ENTRIES = 10_000  # dependencies read from one file; real lock files hold a few thousand at most
 MAX_SPEC = 10_000  # characters of one requirement; real ones (a URL with a hash) stay under 1,000
@@ -71,6 +72,8 @@ def pep508(spec: object, path: str, line: int | None, key: str, group: Group = G
         return ReadProblem(path, line, f"{key} is an empty string, not a requirement")
     if len(text) > MAX_SPEC:
         return ReadProblem(path, line, f"{key} is longer than {MAX_SPEC} characters and was not read")
+    from packaging.requirements import InvalidRequirement, Requirement  # on first use: 16 ms of regexes to import
+
     try:
         req = Requirement(text)
     except InvalidRequirement as exc:

@@ -26,8 +26,6 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
-from packaging.utils import InvalidWheelFilename, parse_wheel_filename
-
 from license_check.collect.deps._pep508 import MAX_ENTRIES, MAX_SPEC, pep508, too_many
 from license_check.collect.deps.model import Declared, Ecosystem, ReadProblem, normalize_name
 
@@ -211,6 +209,8 @@ def _from_url(spec: str, path: str, line: int, key: str) -> Declared | ReadProbl
         return Declared(normalize_name(name), Ecosystem.PYPI, spec, path, line, key)
     filename = unquote(parts.path.rsplit("/", 1)[-1])
     if filename.endswith(".whl"):
+        from packaging.utils import InvalidWheelFilename, parse_wheel_filename  # on first use (its regexes)
+
         try:
             name, version, _build, _tags = parse_wheel_filename(filename)
         except (InvalidWheelFilename, ValueError):
