@@ -183,3 +183,11 @@ def test_exclude_fast_paths_agree_with_the_simulation(pattern: str, subject: str
         return
     expected = simulate(found.tokens, subject if found.anchored else subject.rsplit("/", 1)[-1])
     assert found.matches(subject, False) == (expected and not found.dir_only)
+
+
+def test_a_path_is_too_long_by_its_bytes_not_its_characters() -> None:
+    too_long, limit = disc._too_long, disc.PATH_MAX
+    assert not too_long("a" * (limit - 1)) and too_long("a" * limit)
+    assert not too_long("\u20ac" * 1365) and too_long("\u20ac" * 1366)  # 3 bytes each: 4,095 and 4,098
+    assert not too_long("\U0001f600" * 1023) and too_long("\U0001f600" * 1024)  # 4 bytes each
+    assert not too_long("\udcff" * (limit - 1))  # an escaped byte (a non-UTF-8 name) is one byte

@@ -128,7 +128,9 @@ def _limit_findings(skipped: list[Skipped]) -> list[Finding]:
 
 
 def _too_long(path: str) -> bool:
-    return len(os.fsencode(path)) >= PATH_MAX
+    # A character is at most 4 bytes in the file system's encoding (UTF-8; an escaped byte is 1): most paths
+    # are short enough to need no encoding to tell.
+    return len(path) * 4 >= PATH_MAX and len(os.fsencode(path)) >= PATH_MAX
 
 
 def _walk_dir(walk: _Walk, dir_abs: str, dir_rel: str, depth: int, by_git: bool) -> None:
