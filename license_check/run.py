@@ -58,7 +58,7 @@ class Run:
 def report(path: str, request: Request, policy: Policy, knowledge: Knowledge) -> Run:
     """The report for ``path``: stored when every input is unchanged, else scanned (and stored when every
     answer in it is final)."""
-    found = discover(path, exclude=request.exclude)
+    found = discover(path, exclude=request.exclude, keep_stats=request.cache)
     key = None
     today = utc_today()
     settings: dict[str, object] = {}

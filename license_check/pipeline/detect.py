@@ -134,7 +134,7 @@ def collect(root: str, options: ScanOptions, knowledge: Knowledge, policy: Polic
     returned instead (a rescan after an edit that changed no result: no stage after this one runs)."""
     ctx = ScanContext(log=options.log, use_scancode=options.use_scancode, knowledge=knowledge,
                       deps_env=options.deps_env)
-    found = options.discovery or discover(root, exclude=options.exclude)
+    found = options.discovery or discover(root, exclude=options.exclude, keep_stats=options.cache)
     options.log(f"discovered {len(found.files)} files; ignored trees: {', '.join(found.ignored_dirs) or 'none'}")
     digests = pinned_digests(root, pinned_paths(policy))
     with cache.scan_session(found.files, ctx, rules_version=knowledge.version, jobs=options.jobs,

@@ -83,14 +83,16 @@ class _Walk:
     gitignored: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     stats: dict[str, tuple[int, int, int, int, int]] = field(default_factory=dict)
+    keep_stats: bool = True
     full: bool = False
 
 
-def discover(root: str, exclude: tuple[str, ...] = ()) -> Discovery:
-    """List the regular files under ``root`` (an existing directory), sorted by path."""
+def discover(root: str, exclude: tuple[str, ...] = (), *, keep_stats: bool = True) -> Discovery:
+    """List the regular files under ``root`` (an existing directory), sorted by path. ``keep_stats`` False: no
+    Discovery.stats (a scan without the caches has no use for them: 12 MB for 50,000 files)."""
     root = os.path.realpath(root)
     listing, note = git_listing(root)
-    walk = _Walk(root=root, exclude=PathSpec(exclude) if exclude else None, git=listing)
+    walk = _Walk(root=root, exclude=PathSpec(exclude) if exclude else None, git=listing, keep_stats=keep_stats)
     _walk_dir(walk, root, "", 0, listing is not None)
     walk.files.sort(key=lambda f: f.path)
     walk.findings.extend(_limit_findings(walk.skipped))
@@ -202,7 +204,8 @@ def _visit(walk: _Walk, entry: os.DirEntry[str], dir_rel: str, depth: int, by_gi
         walk.gitignored.append(shown)
     elif stat.S_ISREG(st.st_mode):
         walk.files.append(FileEntry(path=shown, abspath=real, size=st.st_size))
-        walk.stats[shown] = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        if walk.keep_stats:
+            walk.stats[shown] = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
     else:
         walk.findings.append(make_finding(
             "skipped-special-file",
