@@ -14,14 +14,17 @@ alone, as they do the parsed-rules cache.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
+import io
 import pickle
 import sys
 from pathlib import Path
+from typing import Any
 
 from license_check import __version__, storage
 
-FORMAT = "knowledge-1"
+FORMAT = "knowledge-2"  # 2: dataclasses written as Class(*fields) (_Pickler)
 FOLDER = "knowledge"
 _CAP = 64 << 20
 _KEEP = 8  # entries kept (one per rules folder and code version): the oldest go
@@ -59,13 +62,35 @@ def load(folder: Path) -> object | None:
         return None
 
 
+class _Pickler(pickle.Pickler):
+    """A dataclass whose every field is an __init__ argument and that has no __post_init__ is written as
+    ``Class(*fields)``: loading calls its __init__ once instead of pickle's default for a frozen slotted
+    dataclass (a Python-level __setstate__ that looks up the fields and sets each): 6,400 of them, 0.01 s of
+    every load. Any other object is pickled as usual."""
+
+    def reducer_override(self, obj: object) -> Any:
+        cls = type(obj)
+        if not dataclasses.is_dataclass(cls) or isinstance(obj, type) or hasattr(cls, "__post_init__"):
+            return NotImplemented
+        fields = dataclasses.fields(cls)
+        if not all(f.init for f in fields):
+            return NotImplemented
+        return cls, tuple(getattr(obj, f.name) for f in fields)
+
+
+def _dumps(knowledge: object) -> bytes:
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(knowledge)
+    return buffer.getvalue()
+
+
 def store(folder: Path, knowledge: object) -> None:
     """Keep ``knowledge`` (just loaded and validated from ``folder``) for the next run."""
     path = _path(folder)
     if path is None:
         return
     with contextlib.suppress(Exception):  # a cache that cannot be written costs the next run 0.2 s, nothing else
-        sealed = storage.seal(path.name.encode(), pickle.dumps(knowledge, protocol=pickle.HIGHEST_PROTOCOL))
+        sealed = storage.seal(path.name.encode(), _dumps(knowledge))
         if sealed is not None and len(sealed) <= _CAP:
             storage.write_private(path, sealed)
             entries = sorted(path.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -27,6 +28,30 @@ def _entries(tmp_path: Path) -> list[Path]:
     return sorted((tmp_path / "cache" / stored.FOLDER).glob("*.pickle"))
 
 
+def _same(a: object, b: object, seen: set[int]) -> bool:
+    """Equal in every field and attribute, all the way down (objects without an equality of their own too)."""
+    if id(a) in seen:
+        return True
+    seen.add(id(a))
+    if type(a) is not type(b):
+        return False
+    if dataclasses.is_dataclass(a) and not isinstance(a, type):
+        return all(_same(getattr(a, f.name), getattr(b, f.name), seen) for f in dataclasses.fields(a))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k], seen) for k in a)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(_same(x, y, seen) for x, y in zip(a, b, strict=True))
+    if callable(a) and not isinstance(a, type):  # a memo around a bound method: the same function will do
+        return getattr(a, "__qualname__", None) == getattr(b, "__qualname__", None)
+    if type(a).__eq__ is not object.__eq__:  # a value with an equality of its own (a path, a pattern, a set)
+        return a == b
+    slots = [n for c in type(a).__mro__ for n in getattr(c, "__slots__", ())]
+    if hasattr(a, "__dict__") or slots:
+        names = sorted({*getattr(a, "__dict__", {}), *slots})
+        return all(_same(getattr(a, n, None), getattr(b, n, None), seen) for n in names)
+    return a == b
+
+
 def test_the_second_load_is_the_stored_one_and_reads_the_same(rules: Path, tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     fresh = Knowledge.load(rules)
@@ -41,6 +66,9 @@ def test_the_second_load_is_the_stored_one_and_reads_the_same(rules: Path, tmp_p
     for raw in SPELLINGS:
         assert kept.normalizer.read(raw, RawForm.NAME) == fresh.normalizer.read(raw, RawForm.NAME)
     assert [c.pattern.pattern for c in kept.use_terms] == [c.pattern.pattern for c in fresh.use_terms]
+    parts = ("rules", "duties", "compat", "known", "file_names", "boilerplate", "use_terms", "debian", "normalizer")
+    for part in parts:
+        assert _same(getattr(kept, part), getattr(fresh, part), set()), part
     from license_check.knowledge.normalize import normalizer
 
     assert normalizer(rules) is kept.normalizer  # what the detectors ask for is that same normalizer
