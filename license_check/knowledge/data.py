@@ -158,13 +158,14 @@ def _store(target: Path, parsed: dict[str, Any]) -> None:
         pass
 
 
-def read_json(path: Path, shape: tuple[tuple[str, type], ...]) -> dict[str, Any]:
-    """A generated rules file: a JSON object whose ``shape`` keys have those types (DataError names the key)."""
+def read_json(path: Path, shape: tuple[tuple[str, type], ...], raw: bytes | None = None) -> dict[str, Any]:
+    """A generated rules file: a JSON object whose ``shape`` keys have those types (DataError names the key).
+    ``raw``: the file's bytes, already read (the SPDX templates' store is named by exactly the bytes parsed)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads((path.read_bytes() if raw is None else raw).decode("utf-8"))
     except OSError as exc:
         raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    except ValueError as exc:
+    except ValueError as exc:  # not JSON, or not UTF-8 (UnicodeDecodeError is a ValueError)
         raise DataError(f"{path}: not JSON: {exc}") from exc
     if not isinstance(data, dict):
         raise DataError(f"{path}: a JSON object is required")
@@ -246,7 +247,12 @@ _TEMPLATE_KEYS = (("license_list_version", str), ("equivalent_words", list), ("r
 @lru_cache(maxsize=8)
 def load_spdx_templates(directory: Path) -> dict[str, Any]:
     """rules/generated/spdx-templates.json (scripts/gen_templates.py), its top-level shape checked."""
-    return read_json(directory / SPDX_TEMPLATES_FILE, _TEMPLATE_KEYS)
+    return parse_spdx_templates(directory / SPDX_TEMPLATES_FILE)
+
+
+def parse_spdx_templates(path: Path, raw: bytes | None = None) -> dict[str, Any]:
+    """The SPDX templates file at ``path`` (its bytes ``raw``, when read already), its top-level shape checked."""
+    return read_json(path, _TEMPLATE_KEYS, raw)
 
 
 @lru_cache(maxsize=8)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from license_check.collect.textid import gate, numbers
+from license_check.collect.textid.loadtime import paused
 from license_check.collect.textid.reftokens import reference_texts as reference_texts
 from license_check.collect.textid.reftokens import reference_tokens
 from license_check.collect.textid.reftokens import scancode_data_dir as scancode_data_dir
@@ -147,6 +148,7 @@ def _references(knowledge: Knowledge) -> _RefSet:
 
 
 @functools.cache
+@paused
 def _index(directory: Path, bp: Boilerplate) -> _RefSet:
     refs: list[_Ref] = []
     by_text: dict[str, _Ref] = {}

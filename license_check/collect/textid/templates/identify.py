@@ -43,7 +43,7 @@ def _only_or_later(ids: Sequence[str]) -> str | None:
 
 def candidates(text: Text) -> list[Template]:
     present = set(text.tokens)
-    return [t for t in all_templates() if t.size and t.required <= present]
+    return [t for t in all_templates() if t.size and t.probe <= present and t.required <= present]
 
 
 def _choose(group: list[Template], start: int, end: int) -> tuple[Part, bool]:
