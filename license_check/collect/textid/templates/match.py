@@ -125,11 +125,23 @@ def _var_ends(var: Var, text: Text, pos: int) -> Iterator[int]:
     outer = whole.since(text.ends[pos - 1] if pos > 0 else 0)
     strict, loose = var.strict.fullmatch, var.loose.fullmatch
     tokens = text.tokens
+    # A part whose pattern matches at most ``width`` characters: both patterns must match the span's words from
+    # its first letter or digit to its last with that pattern (around them: white space, or [\W_]), so a span
+    # that begins and ends with one and is longer than ``width`` cannot match, nor can any longer span.
+    width = var.width if var.width is not None and _letter(collapsed[inner:inner + 1]) else None
     for end in range(pos + 1, limit + 1):
         if var.wildcard and tokens[end - 1] in RESTRICTING and tokens[end - 1] not in default:
             return  # a wildcard holds a name: past a restricting word, no longer span can match
-        if strict(collapsed[inner:after[end - 1]]) or loose(collapsed[outer:before[end]]):
+        last = after[end - 1]
+        if width is not None and last - inner > width and _letter(collapsed[last - 1:last]):
+            return
+        if strict(collapsed[inner:last]) or loose(collapsed[outer:before[end]]):
             yield end
+
+
+def _letter(char: str) -> bool:
+    """An ASCII letter or digit: never white space, nor [\\W_] (``str.isalnum`` is ``re``'s [^\\W_])."""
+    return char.isascii() and char.isalnum()
 
 
 def _step(elem: Elem, text: Text, states: States) -> States:

@@ -46,6 +46,7 @@ class Var:
     default: tuple[str, ...]
     wildcard: bool  # the pattern takes any text (".+"): a name, never a restriction
     empty: bool  # may be no words at all (a punctuation-only or empty-matching pattern)
+    width: int | None = None  # the most characters the part's own pattern can match (None: no bound)
 
 
 Elem = Lit | Opt | Copyright | Bullet | Var
@@ -57,10 +58,23 @@ def _var(match: str, default: str) -> Var:
     try:
         strict = re.compile(rf"\s*(?:{match})\s*", re.IGNORECASE | re.DOTALL)
         loose = re.compile(rf"[\W_]*?(?:{match})[\W_]*", re.IGNORECASE | re.DOTALL)
+        width = max_width(match, re.IGNORECASE | re.DOTALL)
     except re.error:  # a pattern Python cannot read: only the default text matches
         strict = loose = re.compile(re.escape(" ".join(default.split())), re.IGNORECASE)
+        width = None
     empty = not default_words or strict.fullmatch("") is not None
-    return Var(strict, loose, default_words, bool(_WILDCARD.search(match)), empty)
+    return Var(strict, loose, default_words, bool(_WILDCARD.search(match)), empty, width)
+
+
+def max_width(pattern: str, flags: int) -> int | None:
+    """The most characters ``pattern`` can match, from the parse tree ``re`` compiles it from (its own bound,
+    the one look-behinds are checked with); None when it has none (``+``, ``*``) or cannot be worked out."""
+    parser: Any = getattr(re, "_parser", None)
+    try:
+        high = int(parser.parse(pattern, flags).getwidth()[1])
+        return high if high < int(parser.MAXREPEAT) else None
+    except Exception:  # noqa: BLE001 - no bound: every candidate end is tried, as before
+        return None
 
 
 def compile_nodes(nodes: Sequence[Any]) -> tuple[Elem, ...]:
