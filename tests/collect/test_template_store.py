@@ -51,8 +51,24 @@ def test_the_stored_form_holds_what_parsing_gives(where: Path) -> None:
     assert [e.id for e in again.entries] == list(TEMPLATES["templates"])  # the file's order
     for entry in again.entries:
         assert again.nodes(entry) == TEMPLATES["templates"][entry.id]
-        assert [entry.size, entry.distinct] == TEMPLATES["required"][entry.id]
-        assert set(entry.probe) <= set(entry.distinct.split()) and len(entry.probe) == store.PROBES
+        assert [entry.size, again.distinct(entry)] == TEMPLATES["required"][entry.id]
+        assert set(entry.probe) <= set(TEMPLATES["required"][entry.id][1].split()) and len(entry.probe) == store.PROBES
+
+
+def test_a_part_that_does_not_check_is_not_used(where: Path) -> None:
+    raw = _raw()
+    store.load(raw, where, _parse_counting(raw, []))
+    stored = store.load(raw, where, _parse_counting(raw, []))
+    assert isinstance(stored, store.Stored)
+    entry = next(iter(where.iterdir()))
+    blob = bytearray(entry.read_bytes())
+    at = blob.index(b"beta grant use")
+    blob[at:at + 4] = b"not "  # the body is not sealed, but each part is checked against the sealed header
+    entry.write_bytes(bytes(blob))
+    beta = stored.entries[1]
+    assert stored.distinct(beta) is None and stored.nodes(stored.entries[0]) == TEMPLATES["templates"]["Alpha"]
+    entry.write_bytes(bytes(blob[:-10]))  # truncated: the last part cannot be read whole
+    assert stored.nodes(stored.entries[-1]) is None
 
 
 def test_probes_are_the_rarest_required_words() -> None:
@@ -77,8 +93,8 @@ def test_a_tampered_entry_is_ignored(where: Path) -> None:
     store.load(raw, where, _parse_counting(raw, calls))
     entry = next(where.iterdir())
     blob = bytearray(entry.read_bytes())
-    at = blob.index(b"Permission")
-    blob[at:at + 10] = b"Prohibited"  # same length, other words: the MAC no longer holds
+    at = blob.index(b"example.org")  # in the sealed header
+    blob[at:at + 11] = b"exbmple.org"  # same length, other words: the MAC no longer holds
     entry.write_bytes(bytes(blob))
     assert store.load(raw, where, _parse_counting(raw, calls)) == TEMPLATES and calls == [1, 1]
 
@@ -98,7 +114,7 @@ def test_no_folder_parses_every_time() -> None:
 
 
 def test_decode_refuses_what_encode_did_not_write() -> None:
-    blob = store.encode(TEMPLATES)
-    assert store.decode(blob) is not None
-    assert store.decode(blob[:-1]) is None  # truncated
-    assert store.decode(b"junk") is None
+    header, _ = store.encode(TEMPLATES)
+    assert store.decode(header, Path("x"), 0) is not None
+    assert store.decode(header[:-1], Path("x"), 0) is None  # truncated
+    assert store.decode(b"junk", Path("x"), 0) is None

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from license_check.collect.textid.loadtime import paused
-from license_check.collect.textid.templates.data import entries, entry, nodes, parsed
+from license_check.collect.textid.templates.data import distinct, entries, nodes, parsed
 from license_check.collect.textid.templates.text import Tables, words
 from license_check.knowledge.data import load_spdx_ids, rules_dir
 
@@ -144,13 +144,8 @@ def _compiled(spdx_id: str) -> tuple[Elem, ...]:
 @functools.cache
 def _required(spdx_id: str) -> frozenset[str]:
     """Stored with each template ([how many, "the distinct words"]: scripts/gen_spdx.py), else worked out."""
-    found = entry(spdx_id)
-    if found is not None:
-        return frozenset(found.distinct.split())
-    stored = (parsed() or {}).get("required", {})
-    if spdx_id in stored:
-        return frozenset(str(stored[spdx_id][1]).split())
-    return frozenset(required_words(nodes(spdx_id)))
+    words = distinct(spdx_id)
+    return frozenset(words.split()) if words is not None else frozenset(required_words(nodes(spdx_id)))
 
 
 def _listed() -> list[tuple[str, int, frozenset[str]]]:
