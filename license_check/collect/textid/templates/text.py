@@ -82,7 +82,9 @@ def _equivalent_tables() -> Tables:
 
 
 def fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
+    """NFKC, then case folding (an ASCII word: its lower case, which is both: NFKC leaves ASCII as it is, and
+    case folding differs from lower case only beyond ASCII)."""
+    return text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
 
 
 def words(text: str, equivalents: Tables | None = None) -> list[str]:
