@@ -101,7 +101,7 @@ ALLOWED = {
     # file names are asked by file alone (the per-file cache's `wants(entry)`), and the SPDX templates are
     # generated data read lazily: both from the shipped folder
     "collect/detectors/license_names.py": {"rules_dir", "load_file_names"},
-    "collect/textid/templates/data.py": {"rules_dir", "load_spdx_templates"},
+    "collect/textid/templates/data.py": {"rules_dir"},
     "collect/textid/templates/program.py": {"rules_dir", "load_spdx_ids"},
 }
 

@@ -6,11 +6,13 @@ file is read, never half-way as a detector failure. The loaders cache by folder,
 still look a table up by themselves (the detectors' normalizer, the text gate) get these same objects.
 The SPDX templates (7 MB, a tenth of a second) are the one file read only when a text needs them; their
 shape is checked then, and a problem stops the scan the same way. A Knowledge that loaded is kept for the next
-run (knowledge/stored.py) unless the caches are off.
+run (knowledge/stored.py) unless the caches are off. The garbage collector is paused while the rules load (what
+they build lives for the run; collections during the load only cost time).
 """
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,9 +58,16 @@ class Knowledge:
             if isinstance(kept, cls) and kept.directory == folder:
                 adopt(kept.normalizer)  # the modules that ask normalizer(folder) themselves get this same one
                 return kept
-        loaded = cls(folder, load_rules(folder), load_duties(folder), load_compat(folder), known_artifacts(folder),
-                     normalizer(folder), ruledata.load_file_names(folder), textrules.load_boilerplate(folder),
-                     textrules.load_use_terms(folder), load_debian_names(folder))
+        collecting = gc.isenabled()
+        gc.disable()  # tens of thousands of objects that live for the run: a collection would only walk them
+        try:
+            loaded = cls(folder, load_rules(folder), load_duties(folder), load_compat(folder),
+                         known_artifacts(folder), normalizer(folder), ruledata.load_file_names(folder),
+                         textrules.load_boilerplate(folder), textrules.load_use_terms(folder),
+                         load_debian_names(folder))
+        finally:
+            if collecting:
+                gc.enable()
         if parse_cache:
             stored.store(folder, loaded)
         return loaded

@@ -8,8 +8,10 @@ hub-ids.toml and urls.toml are in web.py.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import pickle
 import re
 import tomllib
 from collections.abc import Sequence
@@ -94,15 +96,34 @@ def _parsed_path(digest: str) -> Path | None:
         return None
 
 
+# Parses made in this process, by the sha256 of the file's bytes: the rule book's loader and the normalizer
+# both read rules/licenses/*.toml and aliases.toml. Kept pickled, so each caller gets its own fresh copy.
+_PARSED_HERE: dict[str, bytes] = {}
+
+
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse a rules TOML file. Parsing the rules is a tenth of a warm scan, so the parsed form is kept
     as JSON in the user cache, keyed by the sha256 of the file's bytes (a changed file is parsed again;
-    a damaged, unreadable or unsealed cache file is ignored: entries carry a MAC, storage.seal)."""
+    a damaged, unreadable or unsealed cache file is ignored: entries carry a MAC, storage.seal). A file
+    read again in the same process (same bytes) is not parsed again: it gets a copy of the first parse."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    cached = _parsed_path(hashlib.sha256(data).hexdigest()) if _PARSE_CACHE["enabled"] else None
+    digest = hashlib.sha256(data).hexdigest()
+    here = _PARSED_HERE.get(digest)
+    if here is not None:
+        return pickle.loads(here)  # type: ignore[no-any-return]  # noqa: S301 - pickled by this process
+    parsed = _read_toml(path, data, digest)
+    with contextlib.suppress(Exception):  # a parse pickle cannot keep is simply not kept
+        if len(_PARSED_HERE) >= 256:  # a test suite's many rules folders
+            _PARSED_HERE.clear()
+        _PARSED_HERE[digest] = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
+    return parsed
+
+
+def _read_toml(path: Path, data: bytes, digest: str) -> dict[str, Any]:
+    cached = _parsed_path(digest) if _PARSE_CACHE["enabled"] else None
     if cached is not None:
         from license_check.storage import read_regular, unseal  # sealed entries only (see cachedir)
 
@@ -137,13 +158,14 @@ def _store(target: Path, parsed: dict[str, Any]) -> None:
         pass
 
 
-def read_json(path: Path, shape: tuple[tuple[str, type], ...]) -> dict[str, Any]:
-    """A generated rules file: a JSON object whose ``shape`` keys have those types (DataError names the key)."""
+def read_json(path: Path, shape: tuple[tuple[str, type], ...], raw: bytes | None = None) -> dict[str, Any]:
+    """A generated rules file: a JSON object whose ``shape`` keys have those types (DataError names the key).
+    ``raw``: the file's bytes, already read (the SPDX templates' store is named by exactly the bytes parsed)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads((path.read_bytes() if raw is None else raw).decode("utf-8"))
     except OSError as exc:
         raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    except ValueError as exc:
+    except ValueError as exc:  # not JSON, or not UTF-8 (UnicodeDecodeError is a ValueError)
         raise DataError(f"{path}: not JSON: {exc}") from exc
     if not isinstance(data, dict):
         raise DataError(f"{path}: a JSON object is required")
@@ -225,7 +247,12 @@ _TEMPLATE_KEYS = (("license_list_version", str), ("equivalent_words", list), ("r
 @lru_cache(maxsize=8)
 def load_spdx_templates(directory: Path) -> dict[str, Any]:
     """rules/generated/spdx-templates.json (scripts/gen_templates.py), its top-level shape checked."""
-    return read_json(directory / SPDX_TEMPLATES_FILE, _TEMPLATE_KEYS)
+    return parse_spdx_templates(directory / SPDX_TEMPLATES_FILE)
+
+
+def parse_spdx_templates(path: Path, raw: bytes | None = None) -> dict[str, Any]:
+    """The SPDX templates file at ``path`` (its bytes ``raw``, when read already), its top-level shape checked."""
+    return read_json(path, _TEMPLATE_KEYS, raw)
 
 
 @lru_cache(maxsize=8)

@@ -45,6 +45,8 @@ def test_find_tags_fast_path_is_the_stateful_loop(lines: list[str]) -> None:
 @given(st.text(alphabet=st.sampled_from(list(" \t\n\u00a0\u2028*_ab.")), max_size=40))
 def test_flat_text_is_the_collapsed_text(text: str) -> None:
     assert operative._flat(text) == operative._collapse(text)[0]
+    offsets = operative._collapse(text)[1]
+    assert [operative._offset(text, i) for i in range(len(offsets))] == offsets  # gap by gap, the same offsets
 
 
 @settings(max_examples=400, deadline=None)

@@ -34,6 +34,7 @@ from license_check.collect.textid import compact_index, gate
 from license_check.collect.textid import scancode_matcher as full
 from license_check.collect.textid.compact_index import ANCHOR, CompactIndex, fingerprint
 from license_check.collect.textid.fastpath import normalize_tokens
+from license_check.collect.textid.loadtime import collector_paused
 from license_check.knowledge.book import Knowledge
 from license_check.knowledge.expression import render_keys
 
@@ -266,7 +267,8 @@ def shared_index(log: Callable[[str], None]) -> tuple[CompactIndex, Path] | None
             return None
         start = time.perf_counter()
         try:
-            _SHARED.loaded = (compact_index.load(data, log), data)
+            with collector_paused():  # tens of thousands of tuples that live for the process
+                _SHARED.loaded = (compact_index.load(data, log), data)
         except Exception as exc:  # noqa: BLE001 - a compact index that cannot be had defers to the full one
             _SHARED.error = f"{type(exc).__name__}: {exc}"
             log(f"the compact index of ScanCode's texts is unavailable ({_SHARED.error})")

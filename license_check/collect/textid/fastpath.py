@@ -24,10 +24,11 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from license_check.collect.textid import gate, numbers
+from license_check.collect.textid.loadtime import paused
 from license_check.collect.textid.reftokens import reference_texts as reference_texts
 from license_check.collect.textid.reftokens import reference_tokens
 from license_check.collect.textid.reftokens import scancode_data_dir as scancode_data_dir
@@ -110,16 +111,45 @@ def front_matter_value(raw: str, key: str) -> str | None:
     return found.group(1) if found else None
 
 
+class _Shingles:
+    """A reference's 5-word shingles, worked out the first time the reference is compared with a file (only
+    references whose length is near the file's are: most scans compare with a few of the 76)."""
+
+    __slots__ = ("hashes", "set", "position")
+
+    def __init__(self, tokens: tuple[str, ...]) -> None:
+        self.hashes = _shingles(tokens)
+        self.set = frozenset(self.hashes)
+        self.position = dict(zip(reversed(self.hashes), range(len(self.hashes) - 1, -1, -1), strict=True))  # first
+
+
 @dataclass(frozen=True, slots=True)
 class _Ref:
     spec: RefSpec
     tokens: tuple[str, ...]
-    shingles: list[int]
-    shingle_set: frozenset[int]
     not_extra: frozenset[str]  # words the file may not add: other licenses' names
-    position: dict[int, int]  # shingle -> its first index in ``tokens``
     own: frozenset[str]  # the words of its SPDX id: a connective inside the text may name its own license
     text: str  # its text without front matter: its copyright statements are found only when a number changed
+    _memo: list[_Shingles] = field(default_factory=list, compare=False, repr=False)  # [] until first needed
+
+    @property
+    def _made(self) -> _Shingles:
+        if not self._memo:
+            self._memo.append(_Shingles(self.tokens))
+        return self._memo[0]
+
+    @property
+    def shingles(self) -> list[int]:
+        return self._made.hashes
+
+    @property
+    def shingle_set(self) -> frozenset[int]:
+        return self._made.set
+
+    @property
+    def position(self) -> dict[int, int]:
+        """Shingle -> its first index in ``tokens``."""
+        return self._made.position
 
     @property
     def statements(self) -> frozenset[int]:
@@ -147,6 +177,7 @@ def _references(knowledge: Knowledge) -> _RefSet:
 
 
 @functools.cache
+@paused
 def _index(directory: Path, bp: Boilerplate) -> _RefSet:
     refs: list[_Ref] = []
     by_text: dict[str, _Ref] = {}
@@ -155,13 +186,10 @@ def _index(directory: Path, bp: Boilerplate) -> _RefSet:
         lines |= _copyright_lines(strip_front_matter(raw))
         if len(tokens) < SHINGLE:
             continue
-        shingles = _shingles(tokens)
         own = set(tokens) | set(re.findall(r"[a-z0-9]+", spec.spdx.lower()))
-        position = dict(zip(reversed(shingles), range(len(shingles) - 1, -1, -1), strict=True))  # each one's first
         reworded = {w for a, b in bp.substitutions if set(b) <= own for w in a}  # "lesser"
-        ref = _Ref(spec, tokens, shingles, frozenset(shingles), LICENSE_NAME_WORDS - own - reworded, position,
-                   frozenset(re.findall(r"[a-z0-9]+", spec.spdx.lower())),
-                   strip_front_matter(raw))
+        ref = _Ref(spec, tokens, LICENSE_NAME_WORDS - own - reworded,
+                   frozenset(re.findall(r"[a-z0-9]+", spec.spdx.lower())), strip_front_matter(raw))
         refs.append(ref)
         by_text.setdefault(" ".join(tokens), ref)
     return _RefSet(tuple(refs), by_text, frozenset(lines))

@@ -48,7 +48,6 @@ def read_terms(text: str, clauses: tuple[Clause, ...]) -> tuple[Term, ...]:
     flat = _flat(text)
     if either is not None and either.search(flat) is None:
         return ()  # one pass for all the clauses: most texts hold none
-    offsets: list[int] = []  # built on the first hit only: most texts have none, and it costs a pass per character
     found: dict[str, Term] = {}
     for clause in clauses:
         if clause.category in found:
@@ -61,9 +60,7 @@ def read_terms(text: str, clauses: tuple[Clause, ...]) -> tuple[Term, ...]:
             start = flat.find(" ", hit.start() - _QUOTE) + 1
         end = flat.find(". ", hit.end())
         end = min(end + 1 if end >= 0 else len(flat), hit.end() + _QUOTE)
-        if not offsets:
-            offsets = _collapse(text)[1]
-        line = text.count("\n", 0, offsets[hit.start()]) + 1
+        line = text.count("\n", 0, _offset(text, hit.start())) + 1
         found[clause.category] = Term(clause.category, flat[start:end].strip(), line, clause.source)
     return tuple(found[c] for c in CATEGORIES if c in found)
 
@@ -101,6 +98,23 @@ def _flat(text: str) -> str:
     """``_collapse(text)[0]``, in C: each gap one space, none at the start."""
     flat = _GAP_RE.sub(" ", text)
     return flat[1:] if text[:1].isspace() or text[:1] in ("*", "_") else flat
+
+
+def _offset(text: str, index: int) -> int:
+    """``_collapse(text)[1][index]``, gap by gap (a pass per gap, not per character): where character ``index``
+    of the collapsed text is in ``text``."""
+    flat = last = 0  # where the run of non-gap characters from text[last] starts in the collapsed text
+    for gap in _GAP_RE.finditer(text):
+        run = gap.start() - last
+        if index < flat + run:
+            return last + index - flat
+        flat += run
+        if gap.start() > 0:  # a gap is one space, except at the start
+            if index == flat:
+                return gap.start()
+            flat += 1
+        last = gap.end()
+    return last + index - flat
 
 
 def _collapse(text: str) -> tuple[str, list[int]]:

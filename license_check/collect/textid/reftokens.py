@@ -25,6 +25,7 @@ from pathlib import Path
 
 from license_check import storage
 from license_check.collect.textid import tokens as tokenizer
+from license_check.collect.textid.loadtime import paused
 from license_check.collect.textid.specs import REFERENCE_SPECS, RefSpec
 from license_check.collect.textid.tokens import normalize_tokens
 
@@ -83,12 +84,19 @@ def _name(texts: list[tuple[RefSpec, str]]) -> str:
     return digest.hexdigest()[:40]
 
 
-def _path(name: str) -> Path | None:
+def cache_root() -> Path | None:
+    """The folder of ScanCode's own index cache, where the stores derived from the installed data live (None:
+    ``$LICENSE_CHECK_CACHE=0``, or no ScanCode)."""
     if os.environ.get(storage.ENABLE_ENV, "").strip().lower() in ("0", "false", "no", "off"):
         return None
     data = scancode_data_dir()
     where = os.environ.get(SCANCODE_INDEX_ENV) or (str(data / "cache") if data is not None else "")
-    return Path(where) / "license-check-reftokens" / f"{name}.json" if where else None
+    return Path(where) if where else None
+
+
+def _path(name: str) -> Path | None:
+    root = cache_root()
+    return root / "license-check-reftokens" / f"{name}.json" if root is not None else None
 
 
 def _read(path: Path, count: int) -> list[tuple[str, ...]] | None:
@@ -104,6 +112,7 @@ def _read(path: Path, count: int) -> list[tuple[str, ...]] | None:
 
 
 @functools.cache
+@paused
 def reference_tokens(directory: Path) -> tuple[tuple[RefSpec, str, tuple[str, ...]], ...]:
     """Each reference spec, its raw text, and the normalized words of that text without its front matter."""
     texts = reference_texts(directory)

@@ -43,7 +43,7 @@ def _only_or_later(ids: Sequence[str]) -> str | None:
 
 def candidates(text: Text) -> list[Template]:
     present = set(text.tokens)
-    return [t for t in all_templates() if t.size and t.required <= present]
+    return [t for t in all_templates() if t.size and t.probe <= present and t.required <= present]
 
 
 def _choose(group: list[Template], start: int, end: int) -> tuple[Part, bool]:
@@ -135,11 +135,11 @@ def missing_clause(spdx_id: str, raw: str) -> str | None:
     tpl = template(spdx_id)
     if tpl is None:
         return None
-    import difflib  # only for near matches: most scans never get here
+    from license_check.collect.textid.seqmatch import Matcher  # only for near matches: most scans never get here
 
     required = [w for e in tpl.elems for w in _required_words(e)]
     tokens = read_text(raw).tokens
-    matcher = difflib.SequenceMatcher(None, required, tokens, autojunk=False)
+    matcher = Matcher(required, tokens)  # difflib.SequenceMatcher(None, required, tokens, autojunk=False)
     for op, i1, i2, _j1, _j2 in matcher.get_opcodes():
         if op in ("delete", "replace") and sum(map(_substantive, required[i1:i2])) >= MIN_CLAUSE_WORDS:
             return " ".join(required[i1:i2])

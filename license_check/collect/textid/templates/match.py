@@ -65,22 +65,26 @@ class _Collapsed:
     text.around, for every candidate end of a part, without splitting and joining the stretch each time)."""
 
     def __init__(self, raw: str, token_starts: Sequence[int] = (), token_ends: Sequence[int] = ()) -> None:
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        self.at: list[int] = []  # where each piece starts in ``text``
-        pieces: list[str] = []
-        length = 0
-        for piece in _NON_SPACE.finditer(raw):
-            word = piece.group()
-            self.starts.append(piece.start())
-            self.ends.append(piece.end())
-            self.at.append(length)
-            pieces.append(word)
-            length += len(word) + 1
-        self.text = " ".join(pieces)
+        found = list(_NON_SPACE.finditer(raw))
+        self.starts: list[int] = [m.start() for m in found]
+        self.ends: list[int] = [m.end() for m in found]
+        self.at: list[int] = [0]  # where each piece starts in ``text``
+        for start, end in zip(self.starts, self.ends, strict=True):
+            self.at.append(self.at[-1] + end - start + 1)
+        del self.at[-1]
+        self.text = " ".join(m.group() for m in found)
         # upto() of each token's end and of each token's start (and of the end of the text), once
-        self.after_token = [self.upto(e) for e in token_ends]
-        self.before_token = [self.upto(b) for b in token_starts] + [self.upto(len(raw))]
+        self.after_token = self._uptos(token_ends)
+        self.before_token = self._uptos([*token_starts, len(raw)])
+
+    def _uptos(self, offsets: Sequence[int]) -> list[int]:
+        """``[self.upto(o) for o in offsets]`` (without a call for each)."""
+        starts, ends, at, find = self.starts, self.ends, self.at, bisect.bisect_left
+        out = []
+        for offset in offsets:
+            k = find(starts, offset) - 1
+            out.append(0 if k < 0 else at[k] + min(offset, ends[k]) - starts[k])
+        return out
 
     def upto(self, offset: int) -> int:
         """Where the collapse of raw[:offset] ends."""
@@ -111,6 +115,21 @@ def _collapsed(text: Text) -> _Collapsed:
     return found
 
 
+_POSITIONS: dict[str, dict[str, list[int]]] = {}  # by the raw text, as _COLLAPSED
+
+
+def _positions(text: Text) -> dict[str, list[int]]:
+    """Where each word of the text is (made once per text: every candidate template looks its first words up)."""
+    found = _POSITIONS.get(text.raw)
+    if found is None:
+        if len(_POSITIONS) >= 8:
+            _POSITIONS.clear()
+        found = _POSITIONS[text.raw] = {}
+        for p, word in enumerate(text.tokens):
+            found.setdefault(word, []).append(p)
+    return found
+
+
 def _var_ends(var: Var, text: Text, pos: int) -> Iterator[int]:
     if var.empty or var.loose.fullmatch(text.around(pos, pos)):  # no words: "." for ": wiki.example.org"
         yield pos
@@ -125,11 +144,23 @@ def _var_ends(var: Var, text: Text, pos: int) -> Iterator[int]:
     outer = whole.since(text.ends[pos - 1] if pos > 0 else 0)
     strict, loose = var.strict.fullmatch, var.loose.fullmatch
     tokens = text.tokens
+    # A part whose pattern matches at most ``width`` characters: both patterns must match the span's words from
+    # its first letter or digit to its last with that pattern (around them: white space, or [\W_]), so a span
+    # that begins and ends with one and is longer than ``width`` cannot match, nor can any longer span.
+    width = var.width if var.width is not None and _letter(collapsed[inner:inner + 1]) else None
     for end in range(pos + 1, limit + 1):
         if var.wildcard and tokens[end - 1] in RESTRICTING and tokens[end - 1] not in default:
             return  # a wildcard holds a name: past a restricting word, no longer span can match
-        if strict(collapsed[inner:after[end - 1]]) or loose(collapsed[outer:before[end]]):
+        last = after[end - 1]
+        if width is not None and last - inner > width and _letter(collapsed[last - 1:last]):
+            return
+        if strict(collapsed[inner:last]) or loose(collapsed[outer:before[end]]):
             yield end
+
+
+def _letter(char: str) -> bool:
+    """An ASCII letter or digit: never white space, nor [\\W_] (``str.isalnum`` is ``re``'s [^\\W_])."""
+    return char.isascii() and char.isalnum()
 
 
 def _step(elem: Elem, text: Text, states: States) -> States:
@@ -182,8 +213,12 @@ def find(tpl: Template, text: Text) -> tuple[int, int] | None:
     """The longest span of the text that is the template (start, end in tokens), or None."""
     n = len(text.tokens)
     first = _first_words(tpl.id)
-    starts: States = {p: p for p in range(n) if first is None or text.tokens[p] in first or p in text.copyright_lines
-                      or p in text.skippable}
+    if first is None:
+        starts: States = {p: p for p in range(n)}
+    else:  # the positions of its first words, of copyright lines and of bullets, in order
+        where = _positions(text)
+        chosen = set(text.copyright_lines).union(text.skippable, *(where.get(w, ()) for w in first))
+        starts = {p: p for p in sorted(chosen) if p < n}
     ends = run(tpl.elems, text, starts)
     titles = [e for e in tpl.elems[1:] if isinstance(e, Opt) and e.title]
     if titles:  # the title above an optional preamble the template puts first

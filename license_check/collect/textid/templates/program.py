@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from license_check.collect.textid.templates.data import data
+from license_check.collect.textid.loadtime import paused
+from license_check.collect.textid.templates.data import distinct, entries, nodes, parsed
 from license_check.collect.textid.templates.text import Tables, words
 from license_check.knowledge.data import load_spdx_ids, rules_dir
 
@@ -45,6 +46,7 @@ class Var:
     default: tuple[str, ...]
     wildcard: bool  # the pattern takes any text (".+"): a name, never a restriction
     empty: bool  # may be no words at all (a punctuation-only or empty-matching pattern)
+    width: int | None = None  # the most characters the part's own pattern can match (None: no bound)
 
 
 Elem = Lit | Opt | Copyright | Bullet | Var
@@ -56,10 +58,23 @@ def _var(match: str, default: str) -> Var:
     try:
         strict = re.compile(rf"\s*(?:{match})\s*", re.IGNORECASE | re.DOTALL)
         loose = re.compile(rf"[\W_]*?(?:{match})[\W_]*", re.IGNORECASE | re.DOTALL)
+        width = max_width(match, re.IGNORECASE | re.DOTALL)
     except re.error:  # a pattern Python cannot read: only the default text matches
         strict = loose = re.compile(re.escape(" ".join(default.split())), re.IGNORECASE)
+        width = None
     empty = not default_words or strict.fullmatch("") is not None
-    return Var(strict, loose, default_words, bool(_WILDCARD.search(match)), empty)
+    return Var(strict, loose, default_words, bool(_WILDCARD.search(match)), empty, width)
+
+
+def max_width(pattern: str, flags: int) -> int | None:
+    """The most characters ``pattern`` can match, from the parse tree ``re`` compiles it from (its own bound,
+    the one look-behinds are checked with); None when it has none (``+``, ``*``) or cannot be worked out."""
+    parser: Any = getattr(re, "_parser", None)
+    try:
+        high = int(parser.parse(pattern, flags).getwidth()[1])
+        return high if high < int(parser.MAXREPEAT) else None
+    except Exception:  # noqa: BLE001 - no bound: every candidate end is tried, as before
+        return None
 
 
 def compile_nodes(nodes: Sequence[Any]) -> tuple[Elem, ...]:
@@ -104,9 +119,17 @@ def required_words(nodes: Sequence[Any], equivalents: Tables | None = None) -> l
 class Template:
     id: str
     exception: bool
-    nodes: tuple[Any, ...]
-    required: frozenset[str]  # words every match contains (outside optional and replaceable parts)
     size: int  # how many required words: the more, the more specific
+    probe: frozenset[str]  # a few of the required words (the rarest): a text without one of them cannot match
+
+    @property
+    def required(self) -> frozenset[str]:
+        """The words every match contains (outside optional and replaceable parts)."""
+        return _required(self.id)
+
+    @property
+    def nodes(self) -> list[Any]:
+        return nodes(self.id)
 
     @property
     def elems(self) -> tuple[Elem, ...]:
@@ -115,27 +138,43 @@ class Template:
 
 @functools.cache
 def _compiled(spdx_id: str) -> tuple[Elem, ...]:
-    return compile_nodes(data()["templates"][spdx_id])
+    return compile_nodes(nodes(spdx_id))
 
 
 @functools.cache
+def _required(spdx_id: str) -> frozenset[str]:
+    """Stored with each template ([how many, "the distinct words"]: scripts/gen_spdx.py), else worked out."""
+    words = distinct(spdx_id)
+    return frozenset(words.split()) if words is not None else frozenset(required_words(nodes(spdx_id)))
+
+
+def _listed() -> list[tuple[str, int, frozenset[str]]]:
+    """Each template of the file, in its order: id, how many required words, its probe words."""
+    listed = entries()
+    if listed is not None:
+        return [(e.id, e.size, frozenset(e.probe)) for e in listed]
+    whole = parsed() or {}
+    stored = whole.get("required", {})
+    out = []
+    for spdx_id, template_nodes in whole["templates"].items():
+        if spdx_id in stored:  # [how many, "the distinct words"]: a cheap pre-filter
+            size, distinct = int(stored[spdx_id][0]), frozenset(str(stored[spdx_id][1]).split())
+        else:
+            required = required_words(template_nodes)
+            size, distinct = len(required), frozenset(required)
+        out.append((spdx_id, size, distinct))
+    return out
+
+
+@functools.cache
+@paused
 def all_templates() -> tuple[Template, ...]:
     """Every current (not deprecated) SPDX license and exception (compiled on first use of each)."""
     ids = load_spdx_ids(rules_dir()).entries
     deprecated = {e.id for e in ids if e.deprecated}
     exceptions = {e.id for e in ids if e.is_exception}
-    stored = data().get("required", {})
-    out = []
-    for spdx_id, nodes in data()["templates"].items():
-        if spdx_id in deprecated:
-            continue
-        if spdx_id in stored:  # [how many, "the distinct words"]: a cheap pre-filter
-            size, distinct = int(stored[spdx_id][0]), frozenset(str(stored[spdx_id][1]).split())
-        else:
-            required = required_words(nodes)
-            size, distinct = len(required), frozenset(required)
-        out.append(Template(spdx_id, spdx_id in exceptions, tuple(nodes), distinct, size))
-    return tuple(out)
+    return tuple(Template(spdx_id, spdx_id in exceptions, size, probe) for spdx_id, size, probe in _listed()
+                 if spdx_id not in deprecated)
 
 
 @functools.cache
@@ -149,7 +188,7 @@ def template(spdx_id: str) -> Template | None:
 
 def reference_text(spdx_id: str, optional: bool = True) -> str:
     """SPDX's text of a license or exception, its default wording (KeyError for an unknown id)."""
-    return render(data()["templates"][spdx_id], optional)
+    return render(nodes(spdx_id), optional)
 
 
 def render(nodes: Sequence[Any], optional: bool = True) -> str:

@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from license_check.collect.textid.templates.data import data
+from license_check.collect.textid.templates.data import scalar
 
 _WORD = re.compile(r"[^\W_]+|[&©]")
 # a bullet or number at a line's start: "1.", "1.2", "(a)", "iv)" (B.8)
@@ -78,11 +78,13 @@ def tables(groups: Sequence[Sequence[str]]) -> Tables:
 
 @functools.cache
 def _equivalent_tables() -> Tables:
-    return tables(data().get("equivalent_words", []))
+    return tables(scalar("equivalent_words", []))
 
 
 def fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
+    """NFKC, then case folding (an ASCII word: its lower case, which is both: NFKC leaves ASCII as it is, and
+    case folding differs from lower case only beyond ASCII)."""
+    return text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
 
 
 def words(text: str, equivalents: Tables | None = None) -> list[str]:
