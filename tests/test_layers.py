@@ -2,8 +2,8 @@
 
 Layers, lowest first (docs/architecture.md explains each):
 
-    base       model, findings, errors, storage, tomlio/   (values, the rule-code registry, the error tree,
-                                                            the user cache folder, TOML helpers)
+    base       model, findings, errors, storage, tomlio/,  (values, the rule-code registry, the error tree,
+               gcpause                                      the user cache folder, TOML helpers, GC pauses)
     knowledge  everything that reads rules/
     collect    discover, reading, detectors, parsers, textid: the only stage that reads the scanned tree
     assemble   components, artifacts, lineage, resolve
@@ -28,7 +28,7 @@ import pytest
 from tests.conftest import REPO_ROOT
 
 LAYERS = ("base", "knowledge", "collect", "assemble", "judge", "policy", "cache", "render", "pipeline", "cli")
-BASE = frozenset({"model", "findings", "errors", "storage", "tomlio", "__init__"})
+BASE = frozenset({"model", "findings", "errors", "storage", "tomlio", "gcpause", "__init__"})
 PIPELINE = frozenset({"pipeline", "run", "notices", "audit"})
 
 

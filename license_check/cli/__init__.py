@@ -14,7 +14,7 @@ from importlib import import_module
 from typing import Any
 
 from license_check import __version__
-from license_check.cli.startup import quiet_gc
+from license_check.gcpause import collector_paused
 
 _VERSION_FLAGS = (["-V"], ["--version"])
 
@@ -25,7 +25,7 @@ def main() -> None:
         sys.stdout.write(f"license-check, version {__version__}\n")
         sys.stdout.flush()
         return
-    with quiet_gc():
+    with collector_paused(freeze=True):  # start-up: what it builds lives to the end (gcpause.py)
         from license_check.cli.app import main as run
     run()
 

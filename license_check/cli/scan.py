@@ -14,8 +14,8 @@ import sys
 import click
 
 from license_check import __version__
-from license_check.cli.startup import quiet_gc
 from license_check.errors import OutputError
+from license_check.gcpause import collector_paused
 
 
 def _folder_path(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -86,7 +86,7 @@ def scan(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_s
     combination. Exit status: 0 pass or warn, 1 fail, 2 usage or configuration error, 3 internal error.
     """
     # Imported here so that --help and --version stay fast.
-    with quiet_gc():
+    with collector_paused(freeze=True):  # start-up: what it builds lives to the end (gcpause.py)
         from license_check.cli.output import write
         from license_check.collect.repo_config import read_own_pyproject
         from license_check.knowledge.book import Knowledge
@@ -120,7 +120,7 @@ def scan(path: str, fmt: str, output: str | None, exclude: tuple[str, ...], no_s
 
     # Rules first (a broken rules folder: RulesError, exit 2), then the pipeline's load_policy, without
     # importing the pipeline (a stored report needs none of it).
-    with quiet_gc():
+    with collector_paused(freeze=True):  # start-up: what it builds lives to the end (gcpause.py)
         knowledge = Knowledge.load(parse_cache=not no_cache)
     own = None if no_repo_config else read_own_pyproject(path, POLICY_CAP)
     policy = load(policy_file, own, not no_repo_config, knowledge.normalizer)  # PolicyError: exit 2

@@ -12,10 +12,10 @@ they build lives for the run; collections during the load only cost time).
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass
 from pathlib import Path
 
+from license_check.gcpause import collector_paused
 from license_check.knowledge import data as ruledata
 from license_check.knowledge import textrules
 from license_check.knowledge.compat import CompatBook, load_compat
@@ -58,16 +58,11 @@ class Knowledge:
             if isinstance(kept, cls) and kept.directory == folder:
                 adopt(kept.normalizer)  # the modules that ask normalizer(folder) themselves get this same one
                 return kept
-        collecting = gc.isenabled()
-        gc.disable()  # tens of thousands of objects that live for the run: a collection would only walk them
-        try:
+        with collector_paused():  # tens of thousands of objects that live for the run: a collection only walks them
             loaded = cls(folder, load_rules(folder), load_duties(folder), load_compat(folder),
                          known_artifacts(folder), normalizer(folder), ruledata.load_file_names(folder),
                          textrules.load_boilerplate(folder), textrules.load_use_terms(folder),
                          load_debian_names(folder))
-        finally:
-            if collecting:
-                gc.enable()
         if parse_cache:
             stored.store(folder, loaded)
         return loaded

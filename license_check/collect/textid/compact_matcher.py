@@ -34,7 +34,7 @@ from license_check.collect.textid import compact_index, gate
 from license_check.collect.textid import scancode_matcher as full
 from license_check.collect.textid.compact_index import ANCHOR, CompactIndex, fingerprint
 from license_check.collect.textid.fastpath import normalize_tokens
-from license_check.collect.textid.loadtime import collector_paused
+from license_check.gcpause import collector_paused
 from license_check.knowledge.book import Knowledge
 from license_check.knowledge.expression import render_keys
 

@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from license_check.collect.textid import gate, numbers
-from license_check.collect.textid.loadtime import paused
 from license_check.collect.textid.reftokens import reference_texts as reference_texts
 from license_check.collect.textid.reftokens import reference_tokens
 from license_check.collect.textid.reftokens import scancode_data_dir as scancode_data_dir
@@ -38,6 +37,7 @@ from license_check.collect.textid.specs import RefSpec as RefSpec
 from license_check.collect.textid.tokens import COPYRIGHT_LINE
 from license_check.collect.textid.tokens import FOREIGN_TOKEN as FOREIGN_TOKEN
 from license_check.collect.textid.tokens import normalize_tokens as normalize_tokens
+from license_check.gcpause import paused
 from license_check.knowledge.book import Knowledge
 from license_check.knowledge.textrules import Boilerplate
 

@@ -25,9 +25,9 @@ from pathlib import Path
 
 from license_check import storage
 from license_check.collect.textid import tokens as tokenizer
-from license_check.collect.textid.loadtime import paused
 from license_check.collect.textid.specs import REFERENCE_SPECS, RefSpec
 from license_check.collect.textid.tokens import normalize_tokens
+from license_check.gcpause import paused
 
 FORMAT = "reference-tokens-2"  # each text's words joined by spaces
 _CAP = 16 << 20

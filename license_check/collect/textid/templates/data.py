@@ -10,8 +10,8 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from license_check.collect.textid.loadtime import paused
 from license_check.collect.textid.templates import store
+from license_check.gcpause import paused
 from license_check.knowledge.data import SPDX_TEMPLATES_FILE, DataError, parse_spdx_templates, rules_dir
 
 

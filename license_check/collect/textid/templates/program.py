@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from license_check.collect.textid.loadtime import paused
 from license_check.collect.textid.templates.data import distinct, entries, nodes, parsed
 from license_check.collect.textid.templates.text import Tables, words
+from license_check.gcpause import paused
 from license_check.knowledge.data import load_spdx_ids, rules_dir
 
 
