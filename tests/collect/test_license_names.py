@@ -89,3 +89,14 @@ def test_a_custom_text_with_no_such_clause_stays_unknown_and_quotes_other_terms(
     code, data, _ = run(str(repo), "--no-scancode")
     assert (code, data["commercial_use"]) == (1, "unknown")
     assert operative.read_terms(text, KNOWLEDGE.use_terms)[0].category == "no-derivatives"
+
+
+def test_a_code_or_data_extension_is_never_a_license_text_name() -> None:
+    from license_check.collect.detectors import license_names
+
+    for ext in sorted(license_names._CODE_EXTS):
+        for base in ("LICENSE", "license", "COPYING", "NOTICE", "MODEL_LICENSE", "third_party_licenses", "eula"):
+            assert license_names._parse(f"{base}.{ext}") is None, (base, ext)
+    for name in ("LICENSE", "LICENSE.txt", "license.md", "COPYING", "NOTICE", "LICENSE-MIT", "MODEL_LICENSE.md",
+                 "snes9x-license.txt"):
+        assert license_names._parse(name) is not None, name

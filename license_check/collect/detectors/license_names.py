@@ -26,6 +26,7 @@ _NOT_TEXT = frozenset(str.split(
     "jpeg gif svg ico webp bmp license sum mod gradle plist proto ipynb css scss vue dart ex exs erl hs "
     "ml clj elm tf"
 ))
+_CODE_EXTS = _NOT_TEXT - {"license"}  # "LICENSE" alone is a name, not an extension
 _TEXT_EXTS = frozenset(str.split("txt md markdown rst text html htm adoc asciidoc org pdf rtf"))
 
 
@@ -54,6 +55,8 @@ def _parse(name: str) -> _Name | None:
     LICENSE, LICENCE, COPYING or EULA anywhere: ``MODEL_LICENSE.md``, ``snes9x-license.txt``,
     ``Foo RESEARCH LICENSE AGREEMENT``), or None. Code and data extensions are never license texts."""
     lowered = name.lower()
+    if lowered.rsplit(".", 1)[-1] in _CODE_EXTS:  # what every branch below ends with for a code or data file
+        return None
     words = [w for w in _WORD_SPLIT.split(lowered) if w]
     rules = _names()
     if any(w in rules.not_license_words for w in words) or len(lowered) > 120:
@@ -66,7 +69,7 @@ def _parse(name: str) -> _Name | None:
         if hit is None:
             return None
         parsed = _Name(hit, ".".join(w for w in words if w != hit))
-    if parsed.rest.rsplit(".", 1)[-1] in _NOT_TEXT or lowered.rsplit(".", 1)[-1] in _NOT_TEXT - {"license"}:
+    if parsed.rest.rsplit(".", 1)[-1] in _NOT_TEXT or lowered.rsplit(".", 1)[-1] in _CODE_EXTS:
         return None
     return parsed
 
