@@ -144,12 +144,17 @@ def _keep_snapshot(store: ResultStore, tree_key: bytes, with_detectors: Sequence
     """Write the tree's snapshot again when more than a few files differ from it: a file it is out of date for
     (edited, added) is found through the per-file cache instead (a stat memo and a result look-up), so the
     rescan after a small edit does not rewrite a record of every file."""
-    fresh = {p.entry.path: snapshot.Record(p.stat, p.entry.size, p.truncated, p.digest, p.detectors,
-                                           digests[p.entry.path])
-             for p in with_detectors if p.digest is not None and p.entry.path in digests}
-    stale = sum(1 for path, record in fresh.items() if last.get(path) != record) + len(last.keys() - fresh.keys())
+    known = [p for p in with_detectors if p.digest is not None and p.entry.path in digests]
+    stale = len(last.keys() - {p.entry.path for p in known})
+    for plan in known:
+        record = last.get(plan.entry.path)
+        if record is None or record.stat != plan.stat or record.results != digests[plan.entry.path] or \
+                not record.matches(plan.entry.size, plan.truncated, plan.digest, plan.detectors):
+            stale += 1
     if stale > (STALE_RECORDS if last else 0):
-        snapshot.save(store, tree_key, fresh)
+        snapshot.save(store, tree_key, {p.entry.path: snapshot.Record(
+            p.stat, p.entry.size, p.truncated, p.digest, p.detectors, digests[p.entry.path])
+            for p in known if p.digest is not None})  # (all of them: for the type checker)
 
 
 def _prepare(files: Sequence[FileEntry], ctx: ScanContext, rules_version: str, jobs: int,
