@@ -90,17 +90,31 @@ def private_dir(folder: Path) -> bool:
         return False
 
 
-def read_regular(path: Path | str, cap: int) -> bytes | None:
-    """The bytes of a regular file of at most ``cap`` bytes, or None (absent, a link, a FIFO, a device,
-    too large, unreadable). Never blocks on a FIFO, never follows a symlink at the last component."""
+def open_regular(path: Path | str) -> int | None:
+    """A read-only descriptor of the regular file at ``path``, or None (absent, a link, a FIFO, a device,
+    unreadable). Never blocks on a FIFO, never follows a symlink at the last component."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)
     except OSError:
         return None
     try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > cap:
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            return fd
+    except OSError:
+        pass
+    os.close(fd)
+    return None
+
+
+def read_regular(path: Path | str, cap: int) -> bytes | None:
+    """The bytes of a regular file of at most ``cap`` bytes, or None (absent, a link, a FIFO, a device,
+    too large, unreadable). Never blocks on a FIFO, never follows a symlink at the last component."""
+    fd = open_regular(path)
+    if fd is None:
+        return None
+    try:
+        if os.fstat(fd).st_size > cap:
             return None
         chunks: list[bytes] = []
         total = 0

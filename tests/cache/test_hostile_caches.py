@@ -35,13 +35,6 @@ MIT_CARD = "---\nlicense: mit\n---\n# A model\n"
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv(cachedir.CACHE_DIR_ENV, str(tmp_path / "cache"))
-    monkeypatch.setenv(cachedir.ENABLE_ENV, "1")
-    return tmp_path / "cache"
-
-
-@pytest.fixture
 def repo(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
     root.mkdir()
@@ -199,8 +192,8 @@ def test_a_change_no_stat_field_shows_is_still_seen(home: Path, repo: Path, monk
     frozen = {"dev": before.st_dev, "ino": before.st_ino}
     walk = run_module.discover  # what the kernel may leave: every stat field as it was
 
-    def frozen_walk(root: str, exclude: tuple[str, ...] = ()) -> Discovery:
-        found = walk(root, exclude=exclude)
+    def frozen_walk(root: str, exclude: tuple[str, ...] = (), *, keep_stats: bool = True) -> Discovery:
+        found = walk(root, exclude=exclude, keep_stats=keep_stats)
         return dataclasses.replace(found, stats=dict.fromkeys(found.stats, (frozen["dev"], frozen["ino"], 1, 2, 3)))
 
     monkeypatch.setattr(run_module, "discover", frozen_walk)

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from license_check import storage
 from license_check.cache import session, snapshot
 from license_check.cli import cli
 from license_check.collect.discover import discover
@@ -28,13 +27,6 @@ from tests.conftest import SAMPLES
 
 MIT = (SAMPLES / "mit-package" / "LICENSE").read_text()
 REUSED = "report reused from the cache: files changed, but no detector's result did"
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv(storage.CACHE_DIR_ENV, str(tmp_path / "cache"))
-    monkeypatch.setenv(storage.ENABLE_ENV, "1")
-    return tmp_path / "cache"
 
 
 @pytest.fixture

@@ -24,7 +24,6 @@ import contextlib
 import hashlib
 import os
 import pickle
-import stat
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -72,22 +71,6 @@ class Stored:
         return None if data is None else pickle.loads(data)  # noqa: S301 - checked against the sealed header
 
 
-def _open(path: Path) -> int | None:
-    """A descriptor of the regular file at ``path`` (never a link, a FIFO or a device), or None."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError:
-        return None
-    try:
-        if stat.S_ISREG(os.fstat(fd).st_mode):
-            return fd
-    except OSError:
-        pass
-    os.close(fd)
-    return None
-
-
 def _read_at(fd: int, offset: int, size: int) -> bytes | None:
     try:
         data = os.pread(fd, size, offset)
@@ -98,7 +81,7 @@ def _read_at(fd: int, offset: int, size: int) -> bytes | None:
 
 def _part(path: Path, body: int, part: Part) -> bytes | None:
     start, end, digest = part
-    fd = _open(path)
+    fd = storage.open_regular(path)
     if fd is None:
         return None
     try:
@@ -154,7 +137,7 @@ def name(raw: bytes) -> str:
 
 
 def _read_header(path: Path) -> Stored | None:
-    fd = _open(path)
+    fd = storage.open_regular(path)
     if fd is None:
         return None
     try:
