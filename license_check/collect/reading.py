@@ -99,16 +99,22 @@ def _bomless_utf16(data: bytes) -> str | None:
 
 # Bytes already read by the caller of preloaded(): abspath -> (data, truncated), as read_bytes returned them.
 _PRELOADED: ContextVar[dict[str, tuple[bytes, bool]] | None] = ContextVar("reading_preloaded", default=None)
+# While preloaded() is active, the texts read_text decoded from those bytes: (abspath, bytes, truncated) -> result.
+# Most files are shorter than every detector's cap, so the detectors that read one get the same bytes: decoded once.
+_DECODED: ContextVar[dict[tuple[str, int, bool], ReadResult] | None] = ContextVar("reading_decoded", default=None)
 
 
 @contextlib.contextmanager
 def preloaded(reads: dict[str, tuple[bytes, bool]]) -> Iterator[None]:
     """While active, read_bytes answers from ``reads`` (one read per file shared by every detector)
-    whenever what was read covers the request; otherwise it reads the file as usual."""
+    whenever what was read covers the request; otherwise it reads the file as usual. read_text decodes
+    each part of those bytes once."""
     token = _PRELOADED.set(reads)
+    decoded = _DECODED.set({})
     try:
         yield
     finally:
+        _DECODED.reset(decoded)
         _PRELOADED.reset(token)
 
 
@@ -195,9 +201,19 @@ def read_bytes(abspath: str, limit: int) -> tuple[bytes | None, bool, str | None
 
 def read_text(abspath: str, limit: int) -> ReadResult:
     """Read and decode at most ``limit`` bytes of a text file."""
-    data, truncated, error = read_bytes(abspath, limit)
-    if data is None:
-        return ReadResult(None, error=error)
+    known = _from_preloaded(abspath, limit)
+    decoded = _DECODED.get() if known is not None else None
+    if known is None or decoded is None:
+        data, truncated, error = read_bytes(abspath, limit)
+        return ReadResult(None, error=error) if data is None else _decoded(data, truncated)
+    key = (abspath, len(known[0]), known[1])  # the same file's bytes, cut at the same length
+    result = decoded.get(key)
+    if result is None:
+        result = decoded[key] = _decoded(*known)
+    return result
+
+
+def _decoded(data: bytes, truncated: bool) -> ReadResult:
     text, binary = decode(data)
     if binary:
         return ReadResult(None, truncated=truncated, error="binary content", binary=True)

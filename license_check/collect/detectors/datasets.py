@@ -119,12 +119,12 @@ def _manifest(entry: FileEntry, source: str, paths: set[str],
 def _data_folders(files: Sequence[FileEntry]) -> list[str]:
     folders: set[str] = set()
     for entry in files:
+        name = entry.name.lower()
+        if "." not in name or name[name.rindex("."):] not in DATA_SUFFIXES:
+            continue  # most files: no data suffix, so no path to split
         parts = entry.path.split("/")
         lower = [p.lower() for p in parts]
         if any(p in _SKIP_DIRS for p in lower[:-1]):
-            continue
-        name = lower[-1]
-        if "." not in name or name[name.rindex("."):] not in DATA_SUFFIXES:
             continue
         for i in range(len(parts) - 2, -1, -1):
             if lower[i] in DATA_DIRS:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from license_check.collect.detectors._util import LEADER_STARTS, LEADER_STRIP_RE, strip_closers
-from license_check.knowledge.textrules import Clause
+from license_check.knowledge.textrules import PROHIBITING, Clause
 
 if TYPE_CHECKING:
     from license_check.collect.textid.operative import Term
@@ -211,11 +211,26 @@ def find_restrictive_terms(lines: Sequence[str], clauses: tuple[Clause, ...]) ->
     text, numbers = leading_comment(lines)
     if not text.strip():
         return None
-    term = _restricting_term(text, clauses)
+    term = _restricting_term(text, _prohibiting(clauses))
     if term is None:
         return None
     line = numbers[min(max(term.line - 1, 0), len(numbers) - 1)]
     return HeaderTerms(line, term.category, term.quote)
+
+
+# The clauses of ``Knowledge.use_terms`` whose categories prohibit: the only ones that decide the answer (the first
+# prohibiting term in category order is the same whether the other categories were searched or not), and fewer
+# words for read_terms' pre-check (a GPL header says "modify", which only "no-derivatives" wants). By identity.
+_PROHIBITING: list[tuple[tuple[Clause, ...], tuple[Clause, ...]]] = []
+
+
+def _prohibiting(clauses: tuple[Clause, ...]) -> tuple[Clause, ...]:
+    for known, chosen in _PROHIBITING:
+        if known is clauses:
+            return chosen
+    chosen = tuple(c for c in clauses if c.category in PROHIBITING)
+    _PROHIBITING[:] = [*_PROHIBITING[-3:], (clauses, chosen)]
+    return chosen
 
 
 # (id of the clauses, header text) -> (those clauses, the answer). Keyed by identity: hashing the clauses'
