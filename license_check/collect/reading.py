@@ -53,22 +53,27 @@ def display_path(raw: bytes | str) -> str:
     return "".join(out)
 
 
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_BOM_STARTS = frozenset(bom[:1] for bom, _ in _BOMS)  # most files start with none of these bytes
+
+
 def decode(data: bytes) -> tuple[str | None, bool]:
     """Decode bytes of a text file. Returns (text, is_binary).
 
     Honours UTF-8/UTF-16/UTF-32 byte order marks; otherwise UTF-8, then Latin-1 for legacy texts.
     Data with NUL bytes and no BOM is binary, unless its NULs are those of BOM-less UTF-16 text.
     """
-    for bom, encoding in (
-        (codecs.BOM_UTF32_LE, "utf-32-le"),
-        (codecs.BOM_UTF32_BE, "utf-32-be"),
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    ):
-        if data.startswith(bom):
-            return data[len(bom):].decode(encoding, errors="replace"), False
-    if b"\x00" in data[:8192]:
+    if data[:1] in _BOM_STARTS:
+        for bom, encoding in _BOMS:
+            if data.startswith(bom):
+                return data[len(bom):].decode(encoding, errors="replace"), False
+    if data.find(b"\x00", 0, 8192) != -1:
         text = _bomless_utf16(data)
         return (text, False) if text is not None else (None, True)
     try:

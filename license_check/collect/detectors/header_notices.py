@@ -119,10 +119,13 @@ def _lines_with(lines: Sequence[str], joined: str, words: tuple[str, ...]) -> li
     return sorted(found)
 
 
-def find_named_notices(lines: Sequence[str]) -> list[NamedNotice]:
-    """License names stated in the header comments of ``lines`` (first MAX_LINES), deduplicated."""
+def find_named_notices(lines: Sequence[str], text: str | None = None) -> list[NamedNotice]:
+    """License names stated in the header comments of ``lines`` (first MAX_LINES), deduplicated. ``text``: all
+    the lines joined by newlines, when the caller has it (a pre-check on it spares the join of the first lines)."""
+    if text is not None and "icen" not in text and "Attribution" not in text and "CC" not in text:
+        return []
     head = lines[:MAX_LINES]
-    joined = "\n".join(head)
+    joined = text if text is not None and len(lines) <= MAX_LINES else "\n".join(head)
     if "icen" not in joined and "Attribution" not in joined and "CC" not in joined:
         return []  # a comment's text is part of its line: the pre-check below cannot pass
     texts: list[tuple[int, str]] = []

@@ -122,6 +122,12 @@ def lowered(lines: Sequence[str]) -> str:
     return "\n".join(lines).lower()
 
 
+def _texts(lines: Sequence[str]) -> tuple[str, str]:
+    """``lines`` joined by newlines, and that lower-cased (lowered)."""
+    text = "\n".join(lines)
+    return text, text.lower()
+
+
 def find_tags(lines: Sequence[str], *, markdown: bool = False, low: str | None = None) -> list[Tag]:
     """Every SPDX-License-Identifier tag that starts its own logical line, in order (``low``: lowered(lines))."""
     low = lowered(lines) if low is None else low
@@ -331,8 +337,9 @@ def scan_file(entry: FileEntry, knowledge: Knowledge) -> tuple[list[Claim], tupl
     if read.text is None:
         return [], read.findings
     lines = complete_lines(read.text, read.truncated)
-    low = lowered(lines)
-    markdown = entry.name.lower().endswith((".md", ".markdown"))
+    text, low = _texts(lines)
+    name = entry.name.lower()
+    markdown = name.endswith((".md", ".markdown"))
     claims: list[Claim] = []
     findings = list(read.findings)
     for tag in find_tags(lines, markdown=markdown, low=low):
@@ -340,12 +347,13 @@ def scan_file(entry: FileEntry, knowledge: Knowledge) -> tuple[list[Claim], tupl
         claims.append(_file_claim(entry, tag.expression, SOURCE, tag.line, 0.95, "snippet" if tag.snippet else None,
                                   version_ambiguous=ambiguous))
         findings += notes
-    if not entry.name.lower().startswith("readme"):  # README prose is readme_prose.py's
+    if not name.startswith("readme"):  # README prose is readme_prose.py's
         if markdown and (header := html_comment_header(lines)) is not lines:
-            lines, low = header, lowered(header)
+            lines = header
+            text, low = _texts(lines)
         claims += [_file_claim(entry, n.spdx_id, NOTICE_SOURCE, n.line, 0.9) for n in find_gpl_notices(lines, low)]
         claims += [_file_claim(entry, n.name, NOTICE_SOURCE, n.line, 0.8, form=RawForm.NAME)
-                   for n in find_named_notices(lines)]
+                   for n in find_named_notices(lines, text)]
         restrictive = find_restrictive_terms(lines, knowledge.use_terms)
         if restrictive is not None:  # a notice that reserves commercial use, whatever it is called
             claims.append(_file_claim(entry, operative.NONCOMMERCIAL, NOTICE_SOURCE, restrictive.line, 0.8,
