@@ -137,7 +137,7 @@ def test_gnu_word_is_the_word_a_notice_needs() -> None:
 _TERM_PIECES = ["# ", "// ", " * ", "", "for non-commercial research purposes only", "may not be used for commercial",
                 "you may not modify", "no derivatives", "shall not be used for military", "for research use only",
                 "academic", "personal use", "Non-Commercial", "NONCOMMERCIAL use", "commercially", "int f(void);",
-                "ſ", "İ", " ", "."]
+                "ſ", "İ", "é", "RESEARCH", " ", "."]
 _TERM_LINES = st.lists(st.lists(st.sampled_from(_TERM_PIECES), max_size=6).map("".join), max_size=12)
 
 
@@ -155,6 +155,7 @@ def test_restrictive_terms_read_the_prohibiting_clauses_as_all_of_them(lines: li
     expected = None if term is None else header_notices.HeaderTerms(
         numbers[min(max(term.line - 1, 0), len(numbers) - 1)], term.category, term.quote)
     assert header_notices.find_restrictive_terms(lines, clauses) == expected
+    assert header_notices.find_restrictive_terms(lines, clauses, spdx_headers.lowered(lines)) == expected
 
 
 def test_ascii_folding_is_every_character_that_matches_an_ascii_letter() -> None:

@@ -354,7 +354,7 @@ def scan_file(entry: FileEntry, knowledge: Knowledge) -> tuple[list[Claim], tupl
         claims += [_file_claim(entry, n.spdx_id, NOTICE_SOURCE, n.line, 0.9) for n in find_gpl_notices(lines, low)]
         claims += [_file_claim(entry, n.name, NOTICE_SOURCE, n.line, 0.8, form=RawForm.NAME)
                    for n in find_named_notices(lines, text)]
-        restrictive = find_restrictive_terms(lines, knowledge.use_terms)
+        restrictive = find_restrictive_terms(lines, knowledge.use_terms, low)
         if restrictive is not None:  # a notice that reserves commercial use, whatever it is called
             claims.append(_file_claim(entry, operative.NONCOMMERCIAL, NOTICE_SOURCE, restrictive.line, 0.8,
                                       key="use-terms"))
