@@ -232,3 +232,22 @@ def test_one_name_test_for_every_format_is_the_format_by_format_test(name: str) 
     known = dependencies.formats()
     slow = next((f for f in known if any(fnmatch.fnmatchcase(name.lower(), g) for g in f.names)), None)
     assert dependencies._format(name, known) is slow
+
+
+@pytest.mark.parametrize(
+    ("text", "croissant"),
+    [
+        ('{"@context": {"cr": "http://MLCommons.org/Croissant/"}, "license": "MIT"}', True),  # any casing
+        ('{"@context": {"cr": "http://mlcommons.org\\/croissant\\/"}, "license": "MIT"}', True),  # "\/" escapes
+        ('{"@context": {"cr": "http://mlcommons.org/\\u0063roissant/"}, "license": "MIT"}', True),  # a \u escape
+        ('{"game": "Sonic", "license": "MIT"}', False),  # a game's metadata.json: not parsed at all
+        ('{"game": "Sonic", "license": ', False),  # nor when broken
+    ],
+)
+def test_a_metadata_json_is_croissant_only_when_it_can_name_it(write_files: WriteFiles, text: str,
+                                                               croissant: bool) -> None:
+    from license_check.collect.detectors import datasets
+
+    result = datasets.detect(write_files({"d/metadata.json": text}), CTX)
+    assert [(c.raw, c.source) for c in result.claims] == ([("MIT", "croissant")] if croissant else [])
+    assert result.findings == ()
