@@ -53,22 +53,27 @@ def display_path(raw: bytes | str) -> str:
     return "".join(out)
 
 
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_BOM_STARTS = frozenset(bom[:1] for bom, _ in _BOMS)  # most files start with none of these bytes
+
+
 def decode(data: bytes) -> tuple[str | None, bool]:
     """Decode bytes of a text file. Returns (text, is_binary).
 
     Honours UTF-8/UTF-16/UTF-32 byte order marks; otherwise UTF-8, then Latin-1 for legacy texts.
     Data with NUL bytes and no BOM is binary, unless its NULs are those of BOM-less UTF-16 text.
     """
-    for bom, encoding in (
-        (codecs.BOM_UTF32_LE, "utf-32-le"),
-        (codecs.BOM_UTF32_BE, "utf-32-be"),
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    ):
-        if data.startswith(bom):
-            return data[len(bom):].decode(encoding, errors="replace"), False
-    if b"\x00" in data[:8192]:
+    if data[:1] in _BOM_STARTS:
+        for bom, encoding in _BOMS:
+            if data.startswith(bom):
+                return data[len(bom):].decode(encoding, errors="replace"), False
+    if data.find(b"\x00", 0, 8192) != -1:
         text = _bomless_utf16(data)
         return (text, False) if text is not None else (None, True)
     try:
@@ -99,16 +104,22 @@ def _bomless_utf16(data: bytes) -> str | None:
 
 # Bytes already read by the caller of preloaded(): abspath -> (data, truncated), as read_bytes returned them.
 _PRELOADED: ContextVar[dict[str, tuple[bytes, bool]] | None] = ContextVar("reading_preloaded", default=None)
+# While preloaded() is active, the texts read_text decoded from those bytes: (abspath, bytes, truncated) -> result.
+# Most files are shorter than every detector's cap, so the detectors that read one get the same bytes: decoded once.
+_DECODED: ContextVar[dict[tuple[str, int, bool], ReadResult] | None] = ContextVar("reading_decoded", default=None)
 
 
 @contextlib.contextmanager
 def preloaded(reads: dict[str, tuple[bytes, bool]]) -> Iterator[None]:
     """While active, read_bytes answers from ``reads`` (one read per file shared by every detector)
-    whenever what was read covers the request; otherwise it reads the file as usual."""
+    whenever what was read covers the request; otherwise it reads the file as usual. read_text decodes
+    each part of those bytes once."""
     token = _PRELOADED.set(reads)
+    decoded = _DECODED.set({})
     try:
         yield
     finally:
+        _DECODED.reset(decoded)
         _PRELOADED.reset(token)
 
 
@@ -195,9 +206,19 @@ def read_bytes(abspath: str, limit: int) -> tuple[bytes | None, bool, str | None
 
 def read_text(abspath: str, limit: int) -> ReadResult:
     """Read and decode at most ``limit`` bytes of a text file."""
-    data, truncated, error = read_bytes(abspath, limit)
-    if data is None:
-        return ReadResult(None, error=error)
+    known = _from_preloaded(abspath, limit)
+    decoded = _DECODED.get() if known is not None else None
+    if known is None or decoded is None:
+        data, truncated, error = read_bytes(abspath, limit)
+        return ReadResult(None, error=error) if data is None else _decoded(data, truncated)
+    key = (abspath, len(known[0]), known[1])  # the same file's bytes, cut at the same length
+    result = decoded.get(key)
+    if result is None:
+        result = decoded[key] = _decoded(*known)
+    return result
+
+
+def _decoded(data: bytes, truncated: bool) -> ReadResult:
     text, binary = decode(data)
     if binary:
         return ReadResult(None, truncated=truncated, error="binary content", binary=True)

@@ -7,7 +7,7 @@ license_check.collect.reading, build findings that name the file, and match path
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from license_check.collect.detectors.license_files import is_license_file_name, is_notice_file_name
@@ -237,3 +237,36 @@ def strip_closers(value: str) -> str:
     while value.endswith(")") and value.count(")") > value.count("("):  # "[//]: # (SPDX...: MIT)"
         value = value[:-1].rstrip()
     return value.strip()
+
+
+# The characters beyond ASCII that a case-insensitive regex matches with an ASCII letter (İ, ı, ſ and the Kelvin
+# sign; tests/collect check every code point). Without them, an ASCII word stands in ``text.lower()`` exactly
+# where the regex can match it, at the same offset (only İ changes length when lower-cased).
+ASCII_FOLDING = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def finditer_at(pattern: re.Pattern[str], text: str, starts: tuple[str, ...], back: tuple[int, ...] = (0,),
+                ) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)``, tried only at the offsets where a match can start: where one of ``starts``
+    (lower-case ASCII words) stands in the text in any casing, less one of ``back`` (characters before the word
+    that a match may start with). The caller promises that every match starts so, and that ``pattern`` looks
+    behind nothing at its start; then the matches are the same, and a case-insensitive alternation is not tried
+    at every offset of a long text. A text with one of ASCII_FOLDING is searched whole."""
+    if any(ch in text for ch in ASCII_FOLDING):
+        yield from pattern.finditer(text)
+        return
+    low = text.lower()
+    offsets: set[int] = set()
+    for word in starts:
+        at = low.find(word)
+        while at != -1:
+            offsets.update(at - b for b in back if at >= b)
+            at = low.find(word, at + 1)
+    end = 0
+    for offset in sorted(offsets):
+        if offset < end:
+            continue  # inside the last match: finditer goes on after it
+        match = pattern.match(text, offset)
+        if match is not None:
+            yield match
+            end = max(match.end(), offset + 1)

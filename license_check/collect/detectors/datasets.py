@@ -62,6 +62,8 @@ def _manifest(entry: FileEntry, source: str, paths: set[str],
     if source == "citation-cff":
         found = parse.citation_cff_licenses(read.text)
         kind = Kind.DATASET if _CFF_DATASET.search(read.text) else None
+    elif source == "croissant" and "croissant" not in entry.name.lower() and _no_croissant(read.text):
+        return [], [], {}, None  # a metadata.json (1,000 of them in a game tree) that cannot name Croissant
     else:
         doc = load_json(read.text, max_bytes=MANIFEST_CAP)
         if doc.problem is not None:
@@ -116,15 +118,22 @@ def _manifest(entry: FileEntry, source: str, paths: set[str],
     return claims, findings, owners, kind
 
 
+def _no_croissant(text: str) -> bool:
+    """Whether no string of this JSON text can name Croissant (parse.is_croissant lower-cases the strings, and only
+    ASCII letters lower-case to the ASCII of "croissant"): the word is not in it in any casing, and no \\u escape
+    could spell it."""
+    return "croissant" not in text.lower() and "\\u" not in text
+
+
 def _data_folders(files: Sequence[FileEntry]) -> list[str]:
     folders: set[str] = set()
     for entry in files:
+        name = entry.name.lower()
+        if "." not in name or name[name.rindex("."):] not in DATA_SUFFIXES:
+            continue  # most files: no data suffix, so no path to split
         parts = entry.path.split("/")
         lower = [p.lower() for p in parts]
         if any(p in _SKIP_DIRS for p in lower[:-1]):
-            continue
-        name = lower[-1]
-        if "." not in name or name[name.rindex("."):] not in DATA_SUFFIXES:
             continue
         for i in range(len(parts) - 2, -1, -1):
             if lower[i] in DATA_DIRS:

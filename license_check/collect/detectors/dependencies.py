@@ -45,28 +45,34 @@ def formats() -> tuple[Format, ...]:
 
 def _format(name: str, known: Sequence[Format]) -> Format | None:
     lower = name.lower()
-    return next((f for f, names in _name_patterns(known) if names(lower)), None)
+    any_format, tests = _name_patterns(known)
+    if not any_format(lower):
+        return None  # most files: one test, not one per format
+    return next((f for f, names in tests if names(lower)), None)
 
 
-_PATTERNS: list[tuple[Sequence[Format], list[tuple[Format, Callable[[str], object]]]]] = []
+_Test = Callable[[str], object]
+_PATTERNS: list[tuple[Sequence[Format], tuple[_Test, list[tuple[Format, _Test]]]]] = []
 
 
-def _name_patterns(known: Sequence[Format]) -> list[tuple[Format, Callable[[str], object]]]:
+def _name_patterns(known: Sequence[Format]) -> tuple[_Test, list[tuple[Format, _Test]]]:
     """Each format with one test of all its name globs: fnmatchcase is a match of fnmatch.translate's regex, and
-    an alternation of them matches when one of them does (one call a file and format, not one per glob)."""
+    an alternation of them matches when one of them does (one call a file and format, not one per glob); and
+    one test of every format's globs, which matches when one of those does."""
     for formats_, made in _PATTERNS:
         if formats_ is known:
             return made
-    tests: list[tuple[Format, Callable[[str], object]]] = []
-    for fmt in known:
-        try:
-            joined = re.compile("|".join(f"(?:{fnmatch.translate(n)})" for n in fmt.names))
-            test: Callable[[str], object] = joined.match
-        except re.error:  # translations that cannot share one pattern: each glob on its own
-            test = partial(_any_glob, tuple(fmt.names))
-        tests.append((fmt, test))
-    _PATTERNS[:] = [*_PATTERNS[-3:], (known, tests)]
-    return tests
+    tests = [(fmt, _globs_test(tuple(fmt.names))) for fmt in known]
+    every = _globs_test(tuple(n for fmt in known for n in fmt.names))
+    _PATTERNS[:] = [*_PATTERNS[-3:], (known, (every, tests))]
+    return every, tests
+
+
+def _globs_test(globs: tuple[str, ...]) -> _Test:
+    try:
+        return re.compile("|".join(f"(?:{fnmatch.translate(n)})" for n in globs)).match
+    except re.error:  # translations that cannot share one pattern: each glob on its own
+        return partial(_any_glob, globs)
 
 
 def _any_glob(globs: tuple[str, ...], lower: str) -> bool:

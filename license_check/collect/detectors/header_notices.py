@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from license_check.collect.detectors._util import LEADER_STARTS, LEADER_STRIP_RE, strip_closers
-from license_check.knowledge.textrules import Clause
+from license_check.knowledge.textrules import PROHIBITING, Clause
 
 if TYPE_CHECKING:
     from license_check.collect.textid.operative import Term
@@ -119,10 +119,11 @@ def _lines_with(lines: Sequence[str], joined: str, words: tuple[str, ...]) -> li
     return sorted(found)
 
 
-def find_named_notices(lines: Sequence[str]) -> list[NamedNotice]:
-    """License names stated in the header comments of ``lines`` (first MAX_LINES), deduplicated."""
+def find_named_notices(lines: Sequence[str], text: str | None = None) -> list[NamedNotice]:
+    """License names stated in the header comments of ``lines`` (first MAX_LINES), deduplicated. ``text``: the
+    lines joined by newlines, when the caller has it (a short file's head is all of it: no join then)."""
     head = lines[:MAX_LINES]
-    joined = "\n".join(head)
+    joined = text if text is not None and len(lines) <= MAX_LINES else "\n".join(head)
     if "icen" not in joined and "Attribution" not in joined and "CC" not in joined:
         return []  # a comment's text is part of its line: the pre-check below cannot pass
     texts: list[tuple[int, str]] = []
@@ -155,7 +156,8 @@ def _notices(texts: list[tuple[int, str]]) -> list[NamedNotice]:
             out.append(NamedNotice(number, name))
 
     for number, text in texts:
-        title = _TITLE.match(text)
+        # _TITLE's name holds "Licen", "Attribution" or "CC" in these casings: most comment lines hold none of them
+        title = _TITLE.match(text) if "Licen" in text or "Attribution" in text or "CC" in text else None
         if title:
             add(number, _found(title))
         elif "opyright" in text or "(c)" in text or "©" in text:
@@ -205,17 +207,42 @@ def leading_comment(lines: Sequence[str]) -> tuple[str, list[int]]:
     return "\n".join(texts), numbers
 
 
-def find_restrictive_terms(lines: Sequence[str], clauses: tuple[Clause, ...]) -> HeaderTerms | None:
+def find_restrictive_terms(lines: Sequence[str], clauses: tuple[Clause, ...], low: str | None = None,
+                           ) -> HeaderTerms | None:
     """A clause of the leading comment that restricts commercial use (rules/use-terms.toml): a vendored file
-    under the NVIDIA Source Code License says it "may be used or intended for use non-commercially"."""
+    under the NVIDIA Source Code License says it "may be used or intended for use non-commercially".
+    ``low``: the lines joined by newlines and lower-cased, when the caller has it: a pre-check on it spares
+    most files the reading of their leading comment."""
+    prohibiting, words = _prohibiting(clauses)
+    if low is not None and words is not None and low.isascii() and not any(map(low.__contains__, words)):
+        return None  # the comment's text is made of parts of these lines: read_terms' own pre-check would fail
     text, numbers = leading_comment(lines)
     if not text.strip():
         return None
-    term = _restricting_term(text, clauses)
+    term = _restricting_term(text, prohibiting)
     if term is None:
         return None
     line = numbers[min(max(term.line - 1, 0), len(numbers) - 1)]
     return HeaderTerms(line, term.category, term.quote)
+
+
+# The clauses of ``Knowledge.use_terms`` whose categories prohibit: the only ones that decide the answer (the first
+# prohibiting term in category order is the same whether the other categories were searched or not), and fewer
+# words for read_terms' pre-check (a GPL header says "modify", which only "no-derivatives" wants); with the words
+# one of which any of their matches holds (textid/literals.py), or None. By identity.
+_PROHIBITING: list[tuple[tuple[Clause, ...], tuple[tuple[Clause, ...], frozenset[str] | None]]] = []
+
+
+def _prohibiting(clauses: tuple[Clause, ...]) -> tuple[tuple[Clause, ...], frozenset[str] | None]:
+    for known, found in _PROHIBITING:
+        if known is clauses:
+            return found
+    from license_check.collect.textid import literals
+
+    chosen = tuple(c for c in clauses if c.category in PROHIBITING)
+    found = chosen, literals.required_any([c.pattern for c in chosen]) if chosen else frozenset()
+    _PROHIBITING[:] = [*_PROHIBITING[-3:], (clauses, found)]
+    return found
 
 
 # (id of the clauses, header text) -> (those clauses, the answer). Keyed by identity: hashing the clauses'

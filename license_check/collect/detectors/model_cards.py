@@ -187,6 +187,8 @@ def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
     all_paths = {e.path for e in files}
     declared: dict[str, list[tuple[str, str]]] = {}  # folder -> (card, license as written)
     for entry in files:
+        if not entry.name.lower().endswith((".md", ".markdown")):
+            continue  # neither kind of card (most files: one test, not the two below)
         own = is_named_card(entry.path)
         if not own and not is_card_file(entry.name):
             continue

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from urllib.parse import unquote
 
 from license_check.collect.detectors import mentions
-from license_check.collect.detectors._util import read_or_report
+from license_check.collect.detectors._util import finditer_at, read_or_report
 from license_check.collect.detectors.base import DetectorResult, ScanContext
 from license_check.collect.detectors.spdx_headers import find_gpl_notices
 from license_check.collect.reading import README_CAP
@@ -82,6 +82,11 @@ _GRANT_RE = re.compile(
     rf"(?P<name>[^;!?:()\[\]]{{2,120}}?){_TERMINATOR}",
     re.IGNORECASE,
 )
+# Where a grant starts: at its verb (each alternative of _GRANT_RE's verb begins with one of these), or five
+# characters before it ("dual-licensed"). _GRANT_RE looks behind nothing: finditer_at may try these offsets alone.
+_GRANT_STARTS = ("licen", "released", "distributed", "published", "made", "available", "provided", "offered",
+                 "covered", "governed")
+_GRANT_BACK = (0, len("dual-"))
 _UPTO_LICENSE_RE = re.compile(
     r"(.*?\bLicen[sc]e\b(?:\s+Agreement\b)?(?:,?\s+(?:version\s+|v)?\d[\d.]*)?"
     r"(?:\s+or\s+(?:any\s+)?later(?:\s+version)?)?)",
@@ -351,7 +356,7 @@ class _Scan:
         taken = [match.span() for match in literals.finditer(_EITHER_RE, self.text)
                  if not self.third_party(match.start())
                  and self.choice(_alternatives(match.group("body")), self.line_at(match.start()))]
-        for match in literals.finditer(_GRANT_RE, self.text):
+        for match in finditer_at(_GRANT_RE, self.text, _GRANT_STARTS, _GRANT_BACK):
             start = match.start()
             line = self.line_at(start)
             if any(a <= start < b for a, b in taken):

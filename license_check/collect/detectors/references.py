@@ -218,8 +218,6 @@ def find_references(text: str, is_script: bool, is_readme: bool = False) -> list
     In a README, sections that list other people's work (adoption, publications, citations, news,
     related work) are skipped: what they link to is not what the repository uses.
     """
-    skipped = _skipped_sections(text.splitlines()) if is_readme else []
-
     cursor = [0, 1]  # offset, line: matches come in increasing order within each pass
 
     def line_of(offset: int) -> int:
@@ -270,7 +268,10 @@ def find_references(text: str, is_script: bool, is_readme: bool = False) -> list
         if not is_script and not table_row and not _DOWNLOAD_LINE_RE.search(_URL_RE.sub(" ", line)):
             continue  # the download word must be the line's, not the host's ("download.openmmlab.com")
         found.append((match.start(), number, url, _url_kind(url, name)))
+    if not found:
+        return []
     found.sort(key=lambda f: f[0])
+    skipped = _skipped_sections(text.splitlines()) if is_readme else []
     return [(ref, kind, number) for _, number, ref, kind in found
             if not any(a <= number < b for a, b in skipped)]
 
@@ -286,10 +287,12 @@ def detect(files: Sequence[FileEntry], ctx: ScanContext) -> DetectorResult:
         findings += read.findings
         if read.text is None:
             continue
-        script = entry.name.lower().endswith((".sh", ".bash", ".zsh")) or entry.name.lower() in _NAMES
-        if entry.name.lower().startswith("readme") and _is_card(read.text):
+        name = entry.name.lower()
+        script = name.endswith((".sh", ".bash", ".zsh")) or name in _NAMES
+        readme = name.startswith("readme")
+        if readme and _is_card(read.text):
             continue  # a card's usage snippets load the card's own model; its lineage is in base_model
-        for ref, kind, line in find_references(read.text, script, entry.name.lower().startswith("readme")):
+        for ref, kind, line in find_references(read.text, script, readme):
             if ref in artifacts:
                 continue
             if len(artifacts) >= MAX_REFERENCES:

@@ -112,17 +112,29 @@ def complete_lines(text: str, truncated: bool) -> list[str]:
 
 
 _NEEDLE = "license-identifier"
-_MARKERS = ("REUSE-IgnoreStart", "REUSE-IgnoreEnd", "SPDX-SnippetBegin", "SPDX-SnippetEnd")
+# Lower-cased: a marker in any casing sends the file to the stateful reader, which needs (and tests) the exact one.
+_MARKERS = tuple(m.lower() for m in ("REUSE-IgnoreStart", "REUSE-IgnoreEnd", "SPDX-SnippetBegin", "SPDX-SnippetEnd"))
 
 
-def find_tags(lines: Sequence[str], *, markdown: bool = False) -> list[Tag]:
-    """Every SPDX-License-Identifier tag that starts its own logical line, in order."""
+def lowered(lines: Sequence[str]) -> str:
+    """``lines`` joined by newlines and lower-cased: what the pre-checks of this module's readers look into
+    (scan_file makes it once for all of them)."""
+    return "\n".join(lines).lower()
+
+
+def _texts(lines: Sequence[str]) -> tuple[str, str]:
+    """``lines`` joined by newlines, and that lower-cased (lowered)."""
     text = "\n".join(lines)
-    low = text.lower()
+    return text, text.lower()
+
+
+def find_tags(lines: Sequence[str], *, markdown: bool = False, low: str | None = None) -> list[Tag]:
+    """Every SPDX-License-Identifier tag that starts its own logical line, in order (``low``: lowered(lines))."""
+    low = lowered(lines) if low is None else low
     if _NEEDLE not in low:
         return []  # most files: no line can hold a tag (lower() maps each line on its own)
-    if (any(m in text for m in _MARKERS) or (markdown and ("```" in text or "~~~" in text))
-            or text.count("\n") != len(lines) - 1):
+    if (any(m in low for m in _MARKERS) or (markdown and ("```" in low or "~~~" in low))
+            or low.count("\n") != len(lines) - 1):
         return _find_tags_stateful(lines, markdown)
     # No ignore, snippet or fence markers: no state to track, only the lines that hold the needle to read.
     tags: list[Tag] = []
@@ -172,16 +184,21 @@ def _find_tags_stateful(lines: Sequence[str], markdown: bool) -> list[Tag]:
     return tags
 
 
-def find_gpl_notices(lines: Sequence[str]) -> list[Notice]:
-    """GNU GPL/LGPL/AGPL notices, judged -only or -or-later by the "any later version" phrase."""
-    low = "\n".join(lines).lower()
+def find_gpl_notices(lines: Sequence[str], low: str | None = None) -> list[Notice]:
+    """GNU GPL/LGPL/AGPL notices, judged -only or -or-later by the "any later version" phrase
+    (``low``: lowered(lines))."""
+    low = lowered(lines) if low is None else low
     if "general" not in low or "public" not in low:
-        return []  # cheap pre-check (the notice may wrap between comment leaders)
+        return []  # cheap pre-check (the notice may wrap between comment leaders, but each word is on one line)
+    first_at, last_at = _gnu_word(low), _gnu_word(low, last=True)
+    if first_at == -1:
+        return []
+    first, last = _gnu_window(lines, low, first_at, last_at)
     parts: list[str] = []
     starts: list[int] = []  # offset in the joined text where each line begins
     offset = 0
-    for line in lines:
-        cleaned = strip_closers(LEADER_STRIP_RE.sub("", line, count=1))
+    for line in lines[first:last]:
+        cleaned = _clean(line)
         starts.append(offset)
         parts.append(cleaned)
         offset += len(cleaned) + 1
@@ -189,7 +206,7 @@ def find_gpl_notices(lines: Sequence[str]) -> list[Notice]:
     notices: list[Notice] = []
     seen: set[str] = set()
     for match in _NOTICE_RE.finditer(joined):
-        tail = joined[match.end(): match.end() + 300]
+        tail = joined[match.end(): match.end() + _TAIL]
         end = _SENTENCE_END_RE.search(tail)
         tail = tail[: end.start()] if end else tail
         variant = match.group("variant")
@@ -200,9 +217,64 @@ def find_gpl_notices(lines: Sequence[str]) -> list[Notice]:
         if spdx_id in seen:
             continue
         seen.add(spdx_id)
-        line_no = bisect_right(starts, match.start())
+        line_no = first + bisect_right(starts, match.start())
         notices.append(Notice(line_no, spdx_id))
     return notices
+
+
+_TAIL = 300  # characters after a notice where its "any later version" may stand
+# After its "GNU", a notice holds at most this many non-space characters ("Lesser General Public License" 26,
+# the 160 of the gap, "version 2.1" 10): with these and the tail, a window of lines holds every notice whole.
+_AFTER_GNU = 200
+# What a notice may hold between its first word and "GNU" ("licensed under the", ...): a line made only of these
+# (or of nothing) may lie inside a notice; any other line ends the walk back from the first "GNU".
+_BEFORE_GNU_RE = re.compile(r"(?:\s|under|the|terms|of|licensed|released|distributed|available)*", re.IGNORECASE)
+
+
+def _clean(line: str) -> str:
+    """A line without its comment leader and closers, as the notice regex reads it."""
+    return strip_closers(LEADER_STRIP_RE.sub("", line, count=1))
+
+
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+def _gnu_word(low: str, *, last: bool = False) -> int:
+    """The offset of the first (or ``last``) "gnu" that is a word as a notice has it: space before and after it
+    once leaders and closers are gone (no leader or closer ends or starts with a letter, a digit or "_"), not
+    "__GNUC__"; -1 when there is none. Only ASCII letters fold to g, n, u."""
+    at = low.rfind("gnu") if last else low.find("gnu")
+    while at != -1:
+        if (at == 0 or low[at - 1] not in _WORD_CHARS) and low[at + 3: at + 4] not in _WORD_CHARS:
+            return at
+        at = low.rfind("gnu", 0, at + 2) if last else low.find("gnu", at + 1)
+    return -1
+
+
+def _gnu_window(lines: Sequence[str], low: str, first_at: int, last_at: int) -> tuple[int, int]:
+    """The lines [first, last) that hold every GNU notice of ``lines`` and the tail read after it: the rest of a
+    long file is code, and cleaning each of its lines cost more than everything else this module does.
+    ``first_at``, ``last_at``: the offsets in ``low`` of the first and the last "GNU" word.
+
+    A notice starts no earlier than the line before the first "GNU" line that is not all notice words (the line
+    where its first word may stand), and ends, with its tail, within _AFTER_GNU + _TAIL non-space characters
+    after the last "GNU" line: a window of those lines gives the notice regex the same matches as all of them
+    (it looks behind nothing). Line indexes are found in ``low`` when it has one newline per line break, else
+    every line is kept."""
+    if low.count("\n") != len(lines) - 1:
+        return 0, len(lines)
+    first_gnu = low.count("\n", 0, first_at)
+    last_gnu = first_gnu + low.count("\n", first_at, last_at)
+    first = first_gnu
+    while first > 0:
+        first -= 1
+        if not _BEFORE_GNU_RE.fullmatch(_clean(lines[first])):
+            break
+    last, budget = last_gnu + 1, _AFTER_GNU + _TAIL + 2  # + 2: the regex's \b after the version, and the "$"
+    while last < len(lines) and budget > 0:
+        budget -= sum(map(len, _clean(lines[last]).split()))
+        last += 1
+    return first, last
 
 
 def html_comment_header(lines: list[str]) -> list[str]:
@@ -265,21 +337,24 @@ def scan_file(entry: FileEntry, knowledge: Knowledge) -> tuple[list[Claim], tupl
     if read.text is None:
         return [], read.findings
     lines = complete_lines(read.text, read.truncated)
-    markdown = entry.name.lower().endswith((".md", ".markdown"))
+    text, low = _texts(lines)
+    name = entry.name.lower()
+    markdown = name.endswith((".md", ".markdown"))
     claims: list[Claim] = []
     findings = list(read.findings)
-    for tag in find_tags(lines, markdown=markdown):
+    for tag in find_tags(lines, markdown=markdown, low=low):
         ambiguous, notes = tag_notes(entry.path, tag, knowledge.normalizer)
         claims.append(_file_claim(entry, tag.expression, SOURCE, tag.line, 0.95, "snippet" if tag.snippet else None,
                                   version_ambiguous=ambiguous))
         findings += notes
-    if not entry.name.lower().startswith("readme"):  # README prose is readme_prose.py's
-        if markdown:
-            lines = html_comment_header(lines)
-        claims += [_file_claim(entry, n.spdx_id, NOTICE_SOURCE, n.line, 0.9) for n in find_gpl_notices(lines)]
+    if not name.startswith("readme"):  # README prose is readme_prose.py's
+        if markdown and (header := html_comment_header(lines)) is not lines:
+            lines = header
+            text, low = _texts(lines)
+        claims += [_file_claim(entry, n.spdx_id, NOTICE_SOURCE, n.line, 0.9) for n in find_gpl_notices(lines, low)]
         claims += [_file_claim(entry, n.name, NOTICE_SOURCE, n.line, 0.8, form=RawForm.NAME)
-                   for n in find_named_notices(lines)]
-        restrictive = find_restrictive_terms(lines, knowledge.use_terms)
+                   for n in find_named_notices(lines, text)]
+        restrictive = find_restrictive_terms(lines, knowledge.use_terms, low)
         if restrictive is not None:  # a notice that reserves commercial use, whatever it is called
             claims.append(_file_claim(entry, operative.NONCOMMERCIAL, NOTICE_SOURCE, restrictive.line, 0.8,
                                       key="use-terms"))
