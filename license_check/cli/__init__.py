@@ -14,7 +14,7 @@ from importlib import import_module
 from typing import Any
 
 from license_check import __version__
-from license_check.gcpause import collector_paused
+from license_check.gcpause import collector_paused, one_command_process
 
 _VERSION_FLAGS = (["-V"], ["--version"])
 
@@ -25,6 +25,7 @@ def main() -> None:
         sys.stdout.write(f"license-check, version {__version__}\n")
         sys.stdout.flush()
         return
+    one_command_process()  # the console script: this process ends with the command (gcpause.py may freeze)
     with collector_paused(freeze=True):  # start-up: what it builds lives to the end (gcpause.py)
         from license_check.cli.app import main as run
     run()

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from license_check.collect.detectors import readme_prose
+from license_check.collect.detectors import markup, readme_prose
 from license_check.collect.detectors.base import ScanContext
 from license_check.knowledge.book import Knowledge
 from license_check.model import ClaimScope, FileEntry, RawForm
@@ -166,7 +166,7 @@ def test_binary_readme_and_bounds(write_files: WriteFiles) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=2000))
 def test_never_raises_on_arbitrary_text(text: str) -> None:
-    lines = readme_prose.prose_lines(text)
+    lines = markup.prose_lines(text)
     scan = readme_prose._Scan(FileEntry("README.md", "/nonexistent", 0), lines, KNOWLEDGE.use_terms)
     scan.run()
     for claim in scan.claims:
@@ -180,7 +180,7 @@ def test_never_raises_on_arbitrary_text(text: str) -> None:
     "```\n", "which", ".", ",", "dual-licensed under", "![b](https://img.shields.io/badge/License-", "-x)",
 ]), max_size=60))
 def test_never_raises_on_license_like_noise(parts: list[str]) -> None:
-    scan = readme_prose._Scan(FileEntry("README.md", "/nonexistent", 0), readme_prose.prose_lines("".join(parts)),
+    scan = readme_prose._Scan(FileEntry("README.md", "/nonexistent", 0), markup.prose_lines("".join(parts)),
                               KNOWLEDGE.use_terms)
     scan.run()
 

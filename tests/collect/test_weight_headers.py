@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import os
+import resource
 import struct
 import subprocess
 import sys
@@ -516,7 +517,11 @@ def test_onnx_round_trip(props: dict[str, str], after: bool, graph: int) -> None
 def test_atheris_smoke(fmt: str, tmp_path: Path) -> None:
     if importlib.util.find_spec("atheris") is None:
         pytest.skip("atheris is not installed (it has no wheel for this Python)")
+    # libFuzzer's memory limit is on the process's peak RSS, which Linux carries over from the process that forked
+    # it (this test run, ScanCode's index loaded by earlier tests): the limit is 2 GB above that peak.
+    inherited = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     run = subprocess.run([sys.executable, str(ROOT / "bench" / "fuzz_weights.py"), fmt, "-max_total_time=2",
-                          f"-artifact_prefix={tmp_path}/"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+                          f"-rss_limit_mb={inherited + 2048}", f"-artifact_prefix={tmp_path}/"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr[-3000:]
     assert "Done" in run.stderr

@@ -21,7 +21,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import accumulate
 
-from license_check.collect.detectors import mentions, readme_prose
+from license_check.collect.detectors import markup, mentions, readme_prose
 from license_check.collect.detectors._util import is_legal_file, read_or_report
 from license_check.collect.detectors.base import DetectorResult, ScanContext
 from license_check.collect.detectors.model_cards import is_card_file, is_named_card
@@ -97,7 +97,7 @@ def windows(text: str) -> list[tuple[int, list[str]]]:
     for group in groups:
         first, last = max(0, group[0] - 1), min(len(lines) - 1, group[-1] + 1)
         out.append((first + 1, ["" if hidden(before[i] + i) or lines[i].lstrip().startswith("|")
-                                else readme_prose.clean(lines[i]) for i in range(first, last + 1)]))
+                                else markup.clean(lines[i]) for i in range(first, last + 1)]))
     return out
 
 

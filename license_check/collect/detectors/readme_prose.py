@@ -27,11 +27,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from urllib.parse import unquote
 
-from license_check.collect.detectors import mentions
+from license_check.collect.detectors import markup, mentions
 from license_check.collect.detectors._util import finditer_at, read_or_report
 from license_check.collect.detectors.base import DetectorResult, ScanContext
+from license_check.collect.detectors.markup import ATX_RE, clean, prose_lines
 from license_check.collect.detectors.spdx_headers import find_gpl_notices
 from license_check.collect.reading import README_CAP
 from license_check.collect.textid import literals, operative
@@ -47,23 +47,7 @@ SENTENCE, WEAK = 0.6, 0.5
 # README, README.md, README.zh-CN.md, README_en.rst: an optional language tag, then a text extension.
 _README_RE = re.compile(r"^readme(?:[._-][a-z]{2,3}(?:[-_][a-z]{2,4})?)?(?:\.(?:md|markdown|mdown|rst|txt|text))?$",
                         re.IGNORECASE)
-_FENCE_RE = re.compile(r"^\s*(```|~~~)")
-_ATX_RE = re.compile(r"^\s{0,3}#{1,6}\s+(?P<title>.*?)\s*#*\s*$")
-_UNDERLINE_RE = re.compile(r"^\s*(?:=+|-+|~+|\^+|\*+)\s*$")
-_SKIP_SECTION_RE = re.compile(
-    r"third[- ]party|dependenc|vendored|bundled|upstream|acknowledg|credit|citation|\bcite\b|related\s+work|"
-    r"references|external|attribution|contributors|other\s+licen", re.IGNORECASE)
-_LICENSE_HEADING_RE = re.compile(r"^\W*licen[sc](?:e|es|ing)\b", re.IGNORECASE)
 _BARE_LICENSE_HEADING_RE = re.compile(r"^\W*licen[sc](?:e|ing)\W*$", re.IGNORECASE)
-# Bounded, and a link text never holds "[": every attempt stops at the next "[", so a line of
-# unclosed brackets costs linear time, not quadratic.
-_IMAGE_RE = re.compile(r"!\[[^\]\[]{0,1000}\]\([^)(]{0,2000}\)")
-_LINK_RE = re.compile(r"\[([^\]\[]{0,1000})\]\([^)(]{0,2000}\)|\[([^\]\[]{0,1000})\]\[[^\]\[]{0,200}\]")
-_TAG_RE = re.compile(r"<[^>]{0,200}>")
-_RST_LINK_RE = re.compile(r"`([^`<]{0,1000}?)\s*<[^>`]{0,2000}>`_+")
-_BADGE_RE = re.compile(r"https?://img\.shields\.io/badge/(?P<body>[^)\"'\s?#]+)", re.IGNORECASE)
-_BADGE_LABEL_RE = re.compile(r"^(?:(?:code|model|weights?|data(?:set)?|content)\s+)?licen[sc]e$", re.IGNORECASE)
-
 # What ends a license name: punctuation, a paragraph or list break, or words that start other prose.
 _TERMINATOR = (
     r"(?=\s*(?:[.;!?:](?:\s|$)|[()\[\]\"“”]|,\s+(?:see|which|as|and\s+is|unless|except|for|with|so|but"
@@ -157,74 +141,6 @@ def trim_name(name: str) -> str:
     return name.strip(" ,;.-")
 
 
-_MARKUP_RE = re.compile(r"[\[<`*_]")  # a character every pattern of clean needs: most lines have none
-
-
-def clean(line: str) -> str:
-    """Markdown/rST/HTML markup out, text kept (links keep their text)."""
-    if not _MARKUP_RE.search(line):
-        return line
-    line = _IMAGE_RE.sub(" ", line)
-    line = _LINK_RE.sub(lambda m: m.group(1) or m.group(2) or "", line)
-    line = _RST_LINK_RE.sub(r"\1", line)
-    line = _TAG_RE.sub(" ", line)
-    return re.sub(r"\*\*|__|`|(?<=\w)[*_]|[*_](?=\w)", "", line)
-
-
-def prose_lines(text: str) -> list[str]:
-    """Lines with front matter, code fences, tables and third-party sections blanked (numbers kept)."""
-    lines = text.splitlines()
-    out = list(lines)
-    start = 0
-    if lines and lines[0].strip() == "---":
-        end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
-        if end is not None:
-            out[: end + 1] = [""] * (end + 1)
-            start = end + 1
-    fenced = skipping = False
-    for i in range(start, len(lines)):
-        line = lines[i]
-        if _FENCE_RE.match(line):
-            fenced = not fenced
-            out[i] = ""
-            continue
-        title = _heading(lines, i)
-        if title is not None:
-            skipping = bool(_SKIP_SECTION_RE.search(title)) and not _LICENSE_HEADING_RE.match(title)
-        if fenced or skipping or line.lstrip().startswith("|"):
-            out[i] = ""
-    return out
-
-
-def _heading(lines: Sequence[str], i: int) -> str | None:
-    atx = _ATX_RE.match(lines[i])
-    if atx:
-        return atx.group("title")
-    if i + 1 < len(lines) and lines[i].strip() and _UNDERLINE_RE.match(lines[i + 1]) \
-            and len(lines[i + 1].strip()) >= 3 and not lines[i].lstrip().startswith(("-", "*", "|")):
-        return lines[i].strip()
-    return None
-
-
-def _badges(lines: Sequence[str]) -> list[tuple[int, str, str]]:
-    found: list[tuple[int, str, str]] = []
-    for number, line in enumerate(lines, start=1):
-        for match in _BADGE_RE.finditer(line):
-            body = re.sub(r"\.(?:svg|png)$", "", match.group("body"), flags=re.IGNORECASE)
-            parts = re.split(r"(?<!-)-(?!-)", body)
-            if len(parts) != 3:
-                continue
-            label, message = (_unescape_badge(p) for p in parts[:2])
-            if _BADGE_LABEL_RE.match(label) and message and message.lower() not in ("none", "unknown"):
-                found.append((number, message, label))
-    return found
-
-
-def _unescape_badge(part: str) -> str:
-    part = unquote(part).replace("--", "\x00").replace("__", "\x01").replace("_", " ")
-    return part.replace("\x00", "-").replace("\x01", "_").strip()
-
-
 def _alternatives(text: str) -> list[str]:
     """The names of a choice ("A or B", a bullet list), each cut before its parenthesised details."""
     text = re.sub(r"\([^()]*\)", " ", text)
@@ -310,7 +226,7 @@ class _Scan:
         else:
             cleaned = self.text.split("\n")
             sentence = " ".join(cleaned[max(0, line - 2): line])
-        heading = next((t for i in range(line - 1, -1, -1) if (t := _heading(self.lines, i)) is not None), None)
+        heading = next((t for i in range(line - 1, -1, -1) if (t := markup.heading(self.lines, i)) is not None), None)
         return subjects(sentence, heading)
 
     def sentence_at(self, offset: int, until: int | None = None) -> str:
@@ -374,7 +290,7 @@ class _Scan:
         for match in literals.finditer(_ADJECTIVE_RE, self.text):
             if looks_like_license(match.group("name")) and not self.third_party(match.start()):
                 self.add(match.group("name"), self.line_at(match.start()), SENTENCE, offset=match.start())
-        for line, message, label in _badges(self.lines):
+        for line, message, label in markup.badges(self.lines):
             about: list[Kind | None] = [Kind.WEIGHTS] if re.match(r"(?i)model|weight", label) else (
                 [Kind.DATA] if re.match(r"(?i)data|content", label) else [None])
             self.add(message, line, WEAK, key="badge", about=about)
@@ -404,14 +320,14 @@ class _Scan:
             named = match.group("name") if match else ""
             if match and looks_like_license(trim_name(named)) and not _GRANT_RE.search(named):
                 self.add(trim_name(match.group("name")), i + 1, WEAK)
-            title = _heading(self.lines, i)
+            title = markup.heading(self.lines, i)
             if title is None or not _BARE_LICENSE_HEADING_RE.match(title):
                 continue
-            j = i + (1 if _ATX_RE.match(self.lines[i]) else 2)
+            j = i + (1 if ATX_RE.match(self.lines[i]) else 2)
             while j < len(cleaned) and not cleaned[j].strip():
                 j += 1
             para: list[str] = []
-            while j < len(cleaned) and cleaned[j].strip() and _heading(self.lines, j) is None:
+            while j < len(cleaned) and cleaned[j].strip() and markup.heading(self.lines, j) is None:
                 para.append(cleaned[j].strip())
                 j += 1
             body = trim_name(" ".join(para))
