@@ -36,7 +36,7 @@ from typing import Any
 
 from license_check import __version__
 from license_check.cache import snapshot
-from license_check.cache.plans import Plan, Progress, content_key, read_plans, reread
+from license_check.cache.plans import Plan, Plans, Progress, content_key, read_plans, reread
 from license_check.cache.store import CACHE_DIR_ENV as CACHE_DIR_ENV
 from license_check.cache.store import DEFAULT_MAX_MB as DEFAULT_MAX_MB
 from license_check.cache.store import MAX_MB_ENV as MAX_MB_ENV
@@ -70,6 +70,21 @@ class Session:
     unloaded: dict[str, tuple[Plan, bytes]] = field(default_factory=dict)  # path -> (plan, key prefix): unchanged
     # since the tree's last scan, its results still in the store
     store: ResultStore | None = None
+    pending: Callable[[], None] | None = None  # what is left once the file-local workers are done (settle)
+
+    def settle(self, log: Callable[[str], None]) -> None:
+        """Wait for the file-local workers and take their results in (the fingerprint is known after this). A
+        failure costs only speed: what the session lacks, run_detector leaves to the detectors."""
+        rest, self.pending = self.pending, None
+        if rest is None:
+            return
+        try:
+            rest()
+        except LicenseCheckError:
+            raise
+        except Exception:  # noqa: BLE001 - speed-ups must never cost a result
+            log(f"per-file analysis failed; running the detectors without it:\n{traceback.format_exc()}")
+            self.fingerprint = None
 
     def put(self, path: str, results: Local) -> None:
         for name, result in results.items():
@@ -221,9 +236,25 @@ def _prepare(files: Sequence[FileEntry], ctx: ScanContext, rules_version: str, j
 
     try:
         _identify_licenses(license_misses, ctx, jobs, session, new if store else None, keys, report, finish)
-    finally:
+    except BaseException:
         finish()
-    for plan, (results, same) in zip(local_misses, done[0], strict=True):
+        raise
+
+    def rest() -> None:  # once the workers are done (Session.settle): while they run, the other detectors do
+        finish()
+        _complete(session, store, local_misses, done[0], keys, new, digests, read, tree_key, last)
+        ctx.log(f"per-file analysis: {len(read.plans)} files, {len(local_misses)} analysed by the detectors with "
+                f"jobs={jobs}, {len(license_misses)} license texts identified, {time.perf_counter() - start:.2f} s")
+
+    session.pending = rest
+    return session
+
+
+def _complete(session: Session, store: ResultStore | None, local_misses: list[Plan], computed: list[Any],
+              keys: dict[int, tuple[bytes | None, bytes | None]], new: dict[bytes, bytes], digests: dict[str, bytes],
+              read: Plans, tree_key: bytes | None, last: snapshot.Snapshot) -> None:
+    """The workers' results into the session and the cache; the fingerprint; the tree's snapshot."""
+    for plan, (results, same) in zip(local_misses, computed, strict=True):
         if same is None and plan.digest is None:
             continue  # unreadable: run_detector leaves it to the detectors
         session.put(plan.entry.path, results)
@@ -238,9 +269,6 @@ def _prepare(files: Sequence[FileEntry], ctx: ScanContext, rules_version: str, j
         session.fingerprint = _fingerprint(with_detectors, digests)
     if store and tree_key is not None:
         _keep_snapshot(store, tree_key, with_detectors, digests, last)
-    ctx.log(f"per-file analysis: {len(read.plans)} files, {len(local_misses)} analysed by the detectors with "
-            f"jobs={jobs}, {len(license_misses)} license texts identified, {time.perf_counter() - start:.2f} s")
-    return session
 
 
 def _identify_licenses(misses: list[Plan], ctx: ScanContext, jobs: int, session: Session,
@@ -312,6 +340,9 @@ def scan_session(files: Sequence[FileEntry], ctx: ScanContext, *, rules_version:
         with license_files.prepared(session.idents if session else {}):
             yield session
     finally:
+        if session is not None and session.pending is not None:  # no detector asked (or one raised): the
+            with contextlib.suppress(Exception):  # workers reaped, their results cached, the store still open
+                session.settle(ctx.log)
         _ACTIVE.reset(token)
         if store:  # open until here: the unchanged files' results load when a detector first needs them
             store.close()
@@ -323,6 +354,7 @@ def run_detector(name: str, detect: Detector, files: Sequence[FileEntry], ctx: S
     session = _ACTIVE.get()
     if session is None or name not in session.per_file:
         return detect(files, ctx)
+    session.settle(ctx.log)
     try:
         session.load()
     except Exception:  # noqa: BLE001 - what does not load is analysed again below, never guessed

@@ -140,8 +140,10 @@ def collect(root: str, options: ScanOptions, knowledge: Knowledge, policy: Polic
     with cache.scan_session(found.files, ctx, rules_version=knowledge.version, jobs=options.jobs,
                             use_cache=options.cache, progress=options.progress, tree=os.path.abspath(root),
                             seen=found.stats) as session:
-        others = _others(found.files, ctx)
+        others = _others(found.files, ctx)  # while the file-local workers run
         evidence = None
+        if session is not None:
+            session.settle(options.log)
         if session is not None and session.fingerprint is not None:
             evidence = _evidence(root, found, session.fingerprint, others, digests)
         if reuse is not None and evidence is not None:
