@@ -99,11 +99,16 @@ def _check_ids(path: Path, where: str, name: ShortName, directory: Path) -> None
                 raise DataError(f"{path}: {where}.spdx: {expression!r} is not an expression of known SPDX ids")
 
 
-def _license(path: Path, n: int, item: Any, directory: Path) -> ShortName:
-    where = f"licenses[{n}]"
+def _table(path: Path, where: str, item: Any, keys: frozenset[str]) -> None:
+    """``item`` is a table of the known ``keys`` only."""
     if not isinstance(item, dict):
         raise DataError(f"{path}: {where}: must be a table")
-    _unknown_keys(path, where, item, _LICENSE_KEYS)
+    _unknown_keys(path, where, item, keys)
+
+
+def _license(path: Path, n: int, item: Any, directory: Path) -> ShortName:
+    where = f"licenses[{n}]"
+    _table(path, where, item, _LICENSE_KEYS)
     short, spdx = _text(path, where, item, "short"), _text(path, where, item, "spdx")
     _text(path, where, item, "source")
     versions = _strings(path, f"{where}.versions", item["versions"]) if "versions" in item else ()
@@ -146,9 +151,7 @@ def load_debian_names(directory: Path) -> DebianNames:
         raise DataError(f"{path}: exceptions: an array of [[exceptions]] tables is required")
     for n, item in enumerate(raw):
         where = f"exceptions[{n}]"
-        if not isinstance(item, dict):
-            raise DataError(f"{path}: {where}: must be a table")
-        _unknown_keys(path, where, item, _EXCEPTION_KEYS)
+        _table(path, where, item, _EXCEPTION_KEYS)
         keyword, spdx = _text(path, where, item, "keyword"), _text(path, where, item, "spdx")
         _text(path, where, item, "source")
         if spdx and spdx not in normalizer(directory).exceptions:
