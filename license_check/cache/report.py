@@ -33,7 +33,7 @@ from datetime import date
 from pathlib import Path
 
 from license_check import __version__
-from license_check.collect.digests import stat_line
+from license_check.collect.digests import regular_stat_line, stat_line
 from license_check.collect.discover import Discovery
 from license_check.knowledge.data import rules_dir
 from license_check.model import Finding
@@ -107,8 +107,8 @@ def key(label: str, found: Discovery, settings: dict[str, object], pins: Mapping
     stats = found.stats
     for entry in found.files:
         content = _content(entry.path, entry.abspath, entry.size)
-        seen = stats.get(entry.path)  # the walk's own stat of the file (the same fields as stat_line's)
-        line = f"f {' '.join(map(str, seen))}" if seen is not None else stat_line(entry.abspath)
+        seen = stats.get(entry.path)  # the walk's own stat of the file
+        line = regular_stat_line(seen) if seen is not None else stat_line(entry.abspath)
         add(f"{entry.path}\0{entry.abspath}\0{entry.size}\0{line}{content}")
     add(json.dumps([list(found.ignored_dirs), list(found.excluded), found.gitignored, found.complete]))
     for finding in found.findings:

@@ -61,5 +61,10 @@ def stat_line(path: str) -> str:
         st = os.stat(path, follow_symlinks=False)
     except OSError as exc:
         return f"unreadable {exc.errno}"
-    kind = "f" if stat.S_ISREG(st.st_mode) else "o"
-    return f"{kind} {st.st_dev} {st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}"
+    fields = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    return regular_stat_line(fields) if stat.S_ISREG(st.st_mode) else f"o {' '.join(map(str, fields))}"
+
+
+def regular_stat_line(fields: tuple[int, int, int, int, int]) -> str:
+    """stat_line of a regular file from its (device, inode, size, mtime ns, ctime ns): Discovery.stats."""
+    return f"f {' '.join(map(str, fields))}"
