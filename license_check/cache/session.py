@@ -67,8 +67,9 @@ class Session:
     per_file: dict[str, dict[str, DetectorResult]] = field(default_factory=dict)  # detector -> path -> result
     idents: dict[str, license_files.FileIdentification] = field(default_factory=dict)  # license texts by path
     fingerprint: bytes | None = None
-    unloaded: dict[str, tuple[Plan, bytes]] = field(default_factory=dict)  # path -> (plan, key prefix): unchanged
-    # since the tree's last scan, its results still in the store
+    unloaded: dict[str, Plan] = field(default_factory=dict)  # path -> plan: unchanged since the tree's last scan,
+    # its results still in the store (under the key content_key makes with ``prefix``)
+    prefix: bytes = b""
     store: ResultStore | None = None
     pending: Callable[[], None] | None = None  # what is left once the file-local workers are done (settle)
 
@@ -95,10 +96,9 @@ class Session:
         to the detectors' own run in run_detector, as an unreadable file is."""
         if not self.unloaded:
             return
-        keys = {path: content_key(prefix, "+".join(plan.detectors), plan)
-                for path, (plan, prefix) in self.unloaded.items()}
+        keys = {path: content_key(self.prefix, "+".join(plan.detectors), plan) for path, plan in self.unloaded.items()}
         found = self.store.get_many(list(keys.values())) if self.store else {}
-        for path, (plan, _) in self.unloaded.items():
+        for path, plan in self.unloaded.items():
             results = decode(found[keys[path]]) if keys[path] in found else None
             if isinstance(results, dict) and set(results) == set(plan.detectors):
                 self.put(path, results)
@@ -176,8 +176,8 @@ def _prepare(files: Sequence[FileEntry], ctx: ScanContext, rules_version: str, j
              store: ResultStore | None, report: Progress, tree: str | None = None,
              seen: Mapping[str, tuple[int, int, int, int, int]] | None = None) -> Session:
     start = time.perf_counter()
-    session = Session({name: {} for name in FILE_LOCAL}, store=store)
     prefix = "\0".join((SCHEMA, code_digest(), rules_version)).encode()
+    session = Session({name: {} for name in FILE_LOCAL}, store=store, prefix=prefix)
     tree_key = snapshot.key(prefix, tree, ctx.use_scancode) if store and tree is not None else None
     last = snapshot.load(store, tree_key) if store and tree_key is not None else {}
     read = read_plans(files, report, store, prefix, last, seen)
@@ -190,7 +190,7 @@ def _prepare(files: Sequence[FileEntry], ctx: ScanContext, rules_version: str, j
             if store and plan.license_text else None
         if store and plan.detectors and record is not None and \
                 record.matches(plan.entry.size, plan.truncated, plan.digest, plan.detectors):
-            session.unloaded[plan.entry.path] = (plan, prefix)  # its key is made only if it is loaded
+            session.unloaded[plan.entry.path] = plan  # its key is made only if it is loaded
             digests[plan.entry.path] = record.results
             keys[id(plan)] = (None, license_key)
         else:
